@@ -1,0 +1,64 @@
+//! Which service the CLI talks to: a given endpoint with the key from `EASEL_API_KEY` or the
+//! keychain, or, without an endpoint, the emulator started in this process.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use easel_emulator::{Emulator, EmulatorConfig};
+use easel_keychain::KeychainEntry;
+use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
+
+/// A connected client, plus the in-process emulator keeping it alive when there is one.
+pub(crate) struct Backend {
+    pub client: Client,
+    pub _emulator: Option<Emulator>,
+}
+
+/// Keychain account of the API key for `endpoint`.
+pub(crate) fn keychain_account(endpoint: &str) -> String {
+    format!("tams:{endpoint}")
+}
+
+pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
+    let budget = Arc::new(Budget::tams_default());
+    let Some(endpoint) = endpoint else {
+        let key = uuid_like_demo_key();
+        let config = EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() };
+        let emulator = Emulator::start(config).await.map_err(|e| format!("cannot start the offline emulator: {e}"))?;
+        let client = Client::new(ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new(key))), budget)
+            .map_err(|e| e.to_string())?;
+        return Ok(Backend { client, _emulator: Some(emulator) });
+    };
+    let key = match std::env::var("EASEL_API_KEY") {
+        Ok(k) if !k.trim().is_empty() => Sensitive::new(k.trim().to_string()),
+        _ => KeychainEntry::new(&keychain_account(endpoint))
+            .and_then(|e| e.load())
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("no API key for {endpoint}: set EASEL_API_KEY or save one in the app's Settings"))?,
+    };
+    let client =
+        Client::new(ClientConfig::new(endpoint, Auth::Bearer(key)), budget).map_err(|e| e.to_string())?;
+    Ok(Backend { client, _emulator: None })
+}
+
+/// The in-process emulator's key: fresh per process, never stored.
+fn uuid_like_demo_key() -> String {
+    format!("demo-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0))
+}
+
+pub(crate) async fn serve_emulator(port: u16, api_key: String) -> ExitCode {
+    let config = EmulatorConfig { api_key, port, ..EmulatorConfig::default() };
+    let emulator = match Emulator::start(config).await {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("easel: cannot start the emulator: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("listening on {}", emulator.base_url());
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("easel: cannot wait for Ctrl+C: {e}");
+    }
+    emulator.shutdown().await;
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,1 @@
+//! The `easel` binary as a process.

@@ -1,0 +1,135 @@
+//! Saving one result image: stream the signed URL into a temp file in the library, check that it
+//! decodes as a PNG of the announced size, embed the run's metadata (ComfyUI `prompt` plus our
+//! `easel` chunk), and rename it into place, so a file at its final path is always complete and
+//! valid. Retrying and refreshing expired URLs are the caller's business.
+
+use std::path::{Path, PathBuf};
+
+use easel_tams::Client;
+use easel_workflow::png_with_text;
+use tokio::io::AsyncWriteExt;
+
+use crate::progress::ImageOffer;
+use crate::EngineError;
+
+/// A verified image in its final place.
+#[derive(Debug, Clone)]
+pub(crate) struct Downloaded {
+    pub path: PathBuf,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Downloads `offer` to `dest`, verifying and embedding `text` chunks; atomic by rename.
+pub(crate) async fn save_image(
+    client: &Client,
+    offer: &ImageOffer,
+    dest: &Path,
+    text: Vec<(String, String)>,
+) -> Result<Downloaded, EngineError> {
+    let dir = dest.parent().ok_or_else(|| EngineError::file(dest, "has no parent folder"))?;
+    tokio::fs::create_dir_all(dir).await.map_err(|e| EngineError::file(dir, e))?;
+    let temp = dir.join(format!(
+        ".{}.{}.part",
+        dest.file_name().and_then(|n| n.to_str()).unwrap_or("image"),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let result = fetch_verify_write(client, offer, &temp, dest, text).await;
+    if result.is_err() {
+        // Best effort: a leftover .part file is harmless and never indexed.
+        let _ = tokio::fs::remove_file(&temp).await;
+    }
+    result
+}
+
+async fn fetch_verify_write(
+    client: &Client,
+    offer: &ImageOffer,
+    temp: &Path,
+    dest: &Path,
+    text: Vec<(String, String)>,
+) -> Result<Downloaded, EngineError> {
+    let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::file(temp, e))?;
+    client.download(&offer.url, &mut file).await?;
+    file.flush().await.map_err(|e| EngineError::file(temp, e))?;
+    drop(file);
+    let bytes = tokio::fs::read(temp).await.map_err(|e| EngineError::file(temp, e))?;
+    let node_id = offer.node_id.clone();
+    let expected = (offer.width, offer.height);
+    let (bytes, width, height) = tokio::task::spawn_blocking(move || verify_and_embed(&bytes, &node_id, expected, &text))
+        .await
+        .map_err(|e| EngineError::file(temp, e))??;
+    let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::file(temp, e))?;
+    file.write_all(&bytes).await.map_err(|e| EngineError::file(temp, e))?;
+    file.sync_all().await.map_err(|e| EngineError::file(temp, e))?;
+    drop(file);
+    tokio::fs::rename(temp, dest).await.map_err(|e| EngineError::file(dest, e))?;
+    Ok(Downloaded { path: dest.to_path_buf(), width, height })
+}
+
+fn verify_and_embed(
+    bytes: &[u8],
+    node_id: &str,
+    expected: (Option<u32>, Option<u32>),
+    text: &[(String, String)],
+) -> Result<(Vec<u8>, u32, u32), EngineError> {
+    let bad = |reason: String| EngineError::BadImage { node_id: node_id.to_string(), reason };
+    let image = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
+        .map_err(|e| bad(format!("does not decode as PNG ({} bytes): {e}", bytes.len())))?;
+    let (width, height) = (image.width(), image.height());
+    if expected.0.is_some_and(|w| w != width) || expected.1.is_some_and(|h| h != height) {
+        return Err(bad(format!(
+            "is {width}x{height}, the service announced {}x{}",
+            expected.0.unwrap_or(width),
+            expected.1.unwrap_or(height)
+        )));
+    }
+    let entries: Vec<(&str, &str)> = text.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let with_text = png_with_text(bytes, &entries).map_err(|e| bad(e.to_string()))?;
+    Ok((with_text, width, height))
+}
+
+/// `library/YYYY-MM-DD/<run>-<node>-<resource>.png`: stable, so a resumed run rewrites the same
+/// path instead of adding a second copy.
+pub(crate) fn image_path(library: &Path, run_id: &str, created_at: i64, node_id: &str, resource: &str) -> PathBuf {
+    let (y, m, d) = civil_date(created_at);
+    let clean = |s: &str, n: usize| -> String {
+        let kept: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        kept[kept.len().saturating_sub(n)..].to_string()
+    };
+    let node = if node_id.is_empty() { "out".to_string() } else { clean(node_id, 8) };
+    library.join(format!("{y:04}-{m:02}-{d:02}")).join(format!(
+        "{}-{}-{}.png",
+        clean(run_id, 8),
+        node,
+        clean(resource, 12)
+    ))
+}
+
+/// Days-since-epoch to a (year, month, day) UTC date (Howard Hinnant's civil-from-days).
+fn civil_date(unix: i64) -> (i64, u32, u32) {
+    let z = unix.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_names_are_stable() {
+        assert_eq!(civil_date(0), (1970, 1, 1));
+        assert_eq!(civil_date(1_705_318_301), (2024, 1, 15));
+        assert_eq!(civil_date(951_782_400), (2000, 2, 29));
+        let p = image_path(Path::new("/lib"), "0b3f9c1e-aaaa", 1_705_318_301, "9", "94e1cbc2-871e-44b6-b0ca-79a4f78b38b4");
+        assert_eq!(p, Path::new("/lib/2024-01-15/9c1eaaaa-9-79a4f78b38b4.png"));
+    }
+}

@@ -1,0 +1,240 @@
+//! The SQLite record of runs and saved images (WAL, versioned migrations via `user_version`).
+//! A run row is written before its create request is sent, so a crash never forgets a job;
+//! an image row is written after its file is renamed into place, and a unique key per image
+//! makes saving idempotent. Search, tags and thumbnails belong to the library index, later.
+
+use std::path::Path;
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::EngineError;
+
+/// Schema steps, applied in order; `user_version` records how many ran.
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE runs (
+    run_id      TEXT PRIMARY KEY,
+    request_id  TEXT NOT NULL,
+    job_id      TEXT,
+    name        TEXT NOT NULL,
+    backend     TEXT NOT NULL,
+    workflow    TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    credits     REAL,
+    error_code  TEXT,
+    error       TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL
+);
+CREATE TABLE images (
+    id          INTEGER PRIMARY KEY,
+    run_id      TEXT NOT NULL REFERENCES runs(run_id),
+    job_id      TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    node_id     TEXT NOT NULL,
+    path        TEXT NOT NULL,
+    width       INTEGER NOT NULL,
+    height      INTEGER NOT NULL,
+    created_at  INTEGER NOT NULL,
+    UNIQUE (run_id, resource)
+);
+CREATE INDEX images_by_time ON images(created_at DESC);
+"];
+
+/// A stored run, as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunRecord {
+    /// Easel's run id.
+    pub run_id: String,
+    /// The requestId sent on create (reused on retry and resume).
+    pub request_id: String,
+    /// The service's job id, once known.
+    pub job_id: Option<String>,
+    /// Last known status (`queued`, `submitted`, `succeeded`, `failed`, `canceled`).
+    pub status: String,
+}
+
+/// One connection to the library database.
+#[derive(Debug)]
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating and migrating) the database at `path`.
+    pub fn open(path: &Path) -> Result<Store, EngineError> {
+        let conn = Connection::open(path).map_err(|e| EngineError::store(path, e))?;
+        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| EngineError::store(path, e))?;
+        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| EngineError::store(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| EngineError::store(path, e))?;
+        let version: usize =
+            conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| EngineError::store(path, e))?;
+        if version > MIGRATIONS.len() {
+            return Err(EngineError::Store(format!(
+                "{} was written by a newer Easel (schema {version}); refusing to touch it",
+                path.display()
+            )));
+        }
+        for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx_sql = format!("BEGIN; {step} PRAGMA user_version = {}; COMMIT;", i + 1);
+            conn.execute_batch(&tx_sql).map_err(|e| EngineError::store(path, e))?;
+        }
+        Ok(Store { conn })
+    }
+
+    /// Records a run before anything is sent.
+    pub fn insert_run(&self, run: &NewRun<'_>) -> Result<(), EngineError> {
+        let now = unix_now();
+        self.conn
+            .execute(
+                "INSERT INTO runs (run_id, request_id, name, backend, workflow, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6)",
+                params![run.run_id, run.request_id, run.name, run.backend, run.workflow, now],
+            )
+            .map_err(EngineError::sql)?;
+        Ok(())
+    }
+
+    /// Stores the service's job id once create answered.
+    pub fn set_job_id(&self, run_id: &str, job_id: &str) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET job_id = ?2, status = 'submitted', updated_at = ?3 WHERE run_id = ?1",
+                params![run_id, job_id, unix_now()],
+            )
+            .map_err(EngineError::sql)?;
+        Ok(())
+    }
+
+    /// Records how a run ended.
+    pub fn finish_run(
+        &self,
+        run_id: &str,
+        status: &str,
+        credits: Option<f64>,
+        error: Option<(&str, &str)>,
+    ) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET status = ?2, credits = ?3, error_code = ?4, error = ?5, updated_at = ?6 WHERE run_id = ?1",
+                params![run_id, status, credits, error.map(|e| e.0), error.map(|e| e.1), unix_now()],
+            )
+            .map_err(EngineError::sql)?;
+        Ok(())
+    }
+
+    /// Reads one run.
+    pub fn run(&self, run_id: &str) -> Result<Option<RunRecord>, EngineError> {
+        self.conn
+            .query_row("SELECT run_id, request_id, job_id, status FROM runs WHERE run_id = ?1", [run_id], |r| {
+                Ok(RunRecord { run_id: r.get(0)?, request_id: r.get(1)?, job_id: r.get(2)?, status: r.get(3)? })
+            })
+            .optional()
+            .map_err(EngineError::sql)
+    }
+
+    /// The image already saved for `resource` in this run, if any.
+    pub fn image_id(&self, run_id: &str, resource: &str) -> Result<Option<i64>, EngineError> {
+        self.conn
+            .query_row("SELECT id FROM images WHERE run_id = ?1 AND resource = ?2", [run_id, resource], |r| r.get(0))
+            .optional()
+            .map_err(EngineError::sql)
+    }
+
+    /// Records a saved image; returns its id. Saving the same resource twice returns the first id.
+    pub fn insert_image(&self, image: &NewImage<'_>) -> Result<i64, EngineError> {
+        self.conn
+            .execute(
+                "INSERT INTO images (run_id, job_id, resource, node_id, path, width, height, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (run_id, resource) DO NOTHING",
+                params![
+                    image.run_id,
+                    image.job_id,
+                    image.resource,
+                    image.node_id,
+                    image.path,
+                    image.width,
+                    image.height,
+                    unix_now()
+                ],
+            )
+            .map_err(EngineError::sql)?;
+        self.image_id(image.run_id, image.resource)?
+            .ok_or_else(|| EngineError::Store("image row vanished right after insert".into()))
+    }
+
+    /// Path of a saved image by id.
+    pub fn image_path(&self, id: i64) -> Result<Option<String>, EngineError> {
+        self.conn
+            .query_row("SELECT path FROM images WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .map_err(EngineError::sql)
+    }
+}
+
+/// A run about to be submitted.
+#[derive(Debug)]
+pub struct NewRun<'a> {
+    /// Easel's run id.
+    pub run_id: &'a str,
+    /// The requestId that will be sent.
+    pub request_id: &'a str,
+    /// A name for people.
+    pub name: &'a str,
+    /// The backend's base URL.
+    pub backend: &'a str,
+    /// The TAMS params JSON as sent.
+    pub workflow: &'a str,
+}
+
+/// An image whose file is in place.
+#[derive(Debug)]
+pub struct NewImage<'a> {
+    /// Its run.
+    pub run_id: &'a str,
+    /// Its job.
+    pub job_id: &'a str,
+    /// The service's id for it (resource id or URL path), unique within the run.
+    pub resource: &'a str,
+    /// Output node.
+    pub node_id: &'a str,
+    /// Absolute file path.
+    pub path: &'a str,
+    /// Width.
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+}
+
+pub(crate) fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_saves_images_idempotently() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.sqlite");
+        let store = Store::open(&path).unwrap();
+        store
+            .insert_run(&NewRun { run_id: "r1", request_id: "q1", name: "n", backend: "b", workflow: "{}" })
+            .unwrap();
+        drop(store);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.run("r1").unwrap().unwrap().status, "queued");
+        let image = NewImage {
+            run_id: "r1",
+            job_id: "j",
+            resource: "res-1",
+            node_id: "9",
+            path: "/x.png",
+            width: 8,
+            height: 8,
+        };
+        let first = store.insert_image(&image).unwrap();
+        assert_eq!(store.insert_image(&image).unwrap(), first);
+        assert_eq!(store.image_path(first).unwrap().as_deref(), Some("/x.png"));
+    }
+}

@@ -1,0 +1,122 @@
+//! A whole run of the reference workflow: events in order, the image on disk, valid, with its
+//! metadata, and the run recorded in SQLite.
+
+use std::sync::{Arc, Mutex};
+
+use easel_emulator::{Emulator, EmulatorConfig};
+use easel_engine::{Engine, EventSink, JobChange, JobEvent, NodeState, RunLimits};
+use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
+use easel_workflow::{png_text_chunks, Workflow, REFERENCE_WORKFLOW};
+
+async fn emulator() -> (Emulator, Client) {
+    let emulator = Emulator::start(EmulatorConfig { api_key: "k".into(), ..EmulatorConfig::default() }).await.unwrap();
+    let client = Client::new(
+        ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new("k".into()))),
+        Arc::new(Budget::tams_default()),
+    )
+    .unwrap();
+    (emulator, client)
+}
+
+fn collecting_sink() -> (EventSink, Arc<Mutex<Vec<JobEvent>>>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let clone = events.clone();
+    (Arc::new(move |e| clone.lock().unwrap().push(e)), events)
+}
+
+#[tokio::test]
+async fn reference_workflow_runs_to_a_valid_image_on_disk() {
+    let (_emulator, client) = emulator().await;
+    let library = tempfile::tempdir().unwrap();
+    let (sink, events) = collecting_sink();
+    let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
+    let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
+    let handle = engine.start(&workflow, "reference").unwrap();
+    let run_id = handle.run_id.clone();
+    let outcome = handle.task.await.unwrap();
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+
+    let events = events.lock().unwrap().clone();
+    assert!(events.iter().all(|e| e.run_id == run_id));
+    let kinds: Vec<&JobChange> = events.iter().map(|e| &e.change).collect();
+    assert!(matches!(kinds.first(), Some(JobChange::Queued { nodes }) if nodes.len() == 11));
+    assert!(matches!(kinds.get(1), Some(JobChange::Submitted { .. })));
+    assert!(matches!(kinds.last(), Some(JobChange::Succeeded { images: 1, .. })), "{:?}", kinds.last());
+    // Every node is reported done exactly once, and some node was seen running on the way.
+    for id in workflow.nodes.keys() {
+        let done = kinds
+            .iter()
+            .filter(|c| matches!(c, JobChange::Node { node_id, status: NodeState::Done, .. } if node_id == id))
+            .count();
+        assert_eq!(done, 1, "node {id} done events");
+    }
+    assert!(kinds.iter().any(|c| matches!(c, JobChange::Node { status: NodeState::Running, .. })));
+    // Overall progress never goes backwards.
+    let overall: Vec<f64> =
+        kinds.iter().filter_map(|c| if let JobChange::Node { overall, .. } = c { Some(*overall) } else { None }).collect();
+    assert!(overall.windows(2).all(|w| w[1] >= w[0]), "{overall:?}");
+
+    assert_eq!(outcome.images.len(), 1);
+    let saved = &outcome.images[0];
+    assert_eq!((saved.width, saved.height, saved.node_id.as_str()), (1024, 1536, "9"));
+    let bytes = std::fs::read(&saved.path).unwrap();
+    let decoded = image::load_from_memory(&bytes).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (1024, 1536));
+    let text = png_text_chunks(&bytes).unwrap();
+    let prompt = text.iter().find(|(k, _)| k == "prompt").expect("prompt chunk");
+    let prompt: serde_json::Value = serde_json::from_str(&prompt.1).unwrap();
+    assert_eq!(prompt["3"]["class_type"], "KSampler", "ComfyUI API graph embedded");
+    let easel = text.iter().find(|(k, _)| k == "easel").expect("easel chunk");
+    let easel: serde_json::Value = serde_json::from_str(&easel.1).unwrap();
+    assert_eq!(easel["jobId"].as_str(), outcome.job_id.as_deref());
+    assert_eq!(easel["seeds"]["3"], 12345);
+
+    let record = engine.run_record(&run_id).unwrap().unwrap();
+    assert_eq!(record.status, "succeeded");
+    assert_eq!(record.job_id, outcome.job_id);
+    assert_eq!(engine.image_path(saved.id.parse().unwrap()).unwrap().unwrap().to_string_lossy(), saved.path);
+    // Nothing half-written is left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(std::path::Path::new(&saved.path).parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".part"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
+
+#[tokio::test]
+async fn invalid_workflow_is_refused_before_anything_is_recorded() {
+    let (_emulator, client) = emulator().await;
+    let library = tempfile::tempdir().unwrap();
+    let (sink, events) = collecting_sink();
+    let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
+    let no_output = Workflow::from_json_str(r#"{"4":{"classType":"CheckpointLoaderSimple","inputs":{"ckpt_name":"1"}}}"#)
+        .unwrap()
+        .workflow;
+    let err = engine.start(&no_output, "x").unwrap_err();
+    assert_eq!(err.code(), "invalidWorkflow");
+    assert!(err.to_string().contains("no output node"), "{err}");
+    assert!(events.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn wrong_key_fails_with_auth_code() {
+    let (emulator, _) = emulator().await;
+    let client = Client::new(
+        ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new("wrong-secret-key".into()))),
+        Arc::new(Budget::tams_default()),
+    )
+    .unwrap();
+    let library = tempfile::tempdir().unwrap();
+    let (sink, events) = collecting_sink();
+    let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
+    let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
+    let outcome = engine.start(&workflow, "reference").unwrap().task.await.unwrap();
+    let err = outcome.error.expect("auth failure");
+    assert_eq!(err.code(), "auth");
+    let events = events.lock().unwrap();
+    let Some(JobChange::Failed { code, message }) = events.last().map(|e| &e.change) else { panic!("{events:?}") };
+    assert_eq!(code, "auth");
+    assert!(!message.contains("wrong-secret-key"), "the key must never appear in messages");
+    assert_eq!(engine.run_record(&outcome.run_id).unwrap().unwrap().status, "failed");
+}

@@ -1,0 +1,153 @@
+//! The client's one error type. Non-2xx bodies are decoded as google.rpc.Status when they parse
+//! (keeping `tams_api.ArgumentError` details) and classified so callers can branch: auth,
+//! credits, invalid workflow, rate limited, not found, server, network. `code()` gives the
+//! stable string the UI branches on. Messages never include credentials.
+
+use serde::Deserialize;
+
+/// One `tams_api.ArgumentError` detail: which part of the request is wrong and why.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default)]
+pub struct ArgumentError {
+    /// e.g. `workflow`.
+    pub field: String,
+    /// e.g. `node id: 25\nclass type: LoadImage\nimage: 字段必填\n`.
+    pub message: String,
+}
+
+impl Default for ArgumentError {
+    fn default() -> Self {
+        ArgumentError { field: String::new(), message: String::new() }
+    }
+}
+
+/// Everything a TAMS call can fail with.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum TamsError {
+    /// 401: the key or signature was refused.
+    #[error("the service refused the credentials (HTTP 401): {0}")]
+    Auth(String),
+    /// The account cannot pay for the job.
+    #[error("not enough credits: {0}")]
+    InsufficientCredits(String),
+    /// Code 3 (or 2 for templates): the request's workflow or fields are wrong.
+    #[error("the service rejected the workflow: {message}{}", details.iter().map(|d| format!("\n{}", d.message.trim_end())).collect::<String>())]
+    InvalidWorkflow {
+        /// The Status message.
+        message: String,
+        /// Per-node details.
+        details: Vec<ArgumentError>,
+    },
+    /// 429 after every retry.
+    #[error("rate limited by the service (HTTP 429) after {attempts} attempts")]
+    RateLimited {
+        /// How many attempts were made.
+        attempts: u32,
+    },
+    /// 404: no such job, template or model.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// 403 on a signed URL: it expired or was altered.
+    #[error("the download link expired or was refused (HTTP 403)")]
+    UrlExpired,
+    /// Any other non-2xx answer.
+    #[error("the service failed (HTTP {status}, code {code}): {message}")]
+    Server {
+        /// HTTP status.
+        status: u16,
+        /// gRPC code, 0 when the body was not a Status.
+        code: i32,
+        /// Status message or raw body text.
+        message: String,
+    },
+    /// The request never got an HTTP answer (refused, reset, timed out).
+    #[error("network error talking to {host}: {reason}")]
+    Network {
+        /// Host of the request.
+        host: String,
+        /// What went wrong.
+        reason: String,
+    },
+    /// A 2xx body that is not the JSON expected.
+    #[error("unexpected response from the service: {0}")]
+    Decode(String),
+}
+
+impl TamsError {
+    /// The stable code the UI branches on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TamsError::Auth(_) => "auth",
+            TamsError::InsufficientCredits(_) => "credits",
+            TamsError::InvalidWorkflow { .. } => "invalidWorkflow",
+            TamsError::RateLimited { .. } => "rateLimited",
+            TamsError::NotFound(_) => "notFound",
+            TamsError::UrlExpired => "urlExpired",
+            TamsError::Server { .. } => "server",
+            TamsError::Network { .. } => "network",
+            TamsError::Decode(_) => "server",
+        }
+    }
+
+    /// True when the same request may succeed if sent again (429, 5xx, network).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            TamsError::RateLimited { .. } | TamsError::Network { .. } => true,
+            TamsError::Server { status, .. } => *status >= 500 || *status == 429,
+            _ => false,
+        }
+    }
+
+    /// Classifies a non-2xx answer from its status and body.
+    pub(crate) fn from_response(status: u16, body: &str) -> TamsError {
+        #[derive(Deserialize, Default)]
+        #[serde(default)]
+        struct Status {
+            code: i32,
+            message: String,
+            details: Vec<ArgumentError>,
+        }
+        let parsed: Option<Status> = serde_json::from_str(body).ok();
+        let (code, message, details) = match parsed {
+            Some(s) => (s.code, s.message, s.details),
+            None => (0, body.chars().take(300).collect(), Vec::new()),
+        };
+        let mentions_credit = |text: &str| text.to_ascii_lowercase().contains("credit") || text.contains("余额");
+        if mentions_credit(&message) || details.iter().any(|d| mentions_credit(&d.message)) {
+            return TamsError::InsufficientCredits(message);
+        }
+        match (status, code) {
+            (401, _) | (_, 16) => TamsError::Auth(message),
+            (429, _) | (_, 8) => TamsError::Server { status: 429, code, message },
+            (404, _) | (_, 5) => TamsError::NotFound(message),
+            (_, 3) | (_, 2) if status < 500 || !details.is_empty() || message.contains("can't find") => {
+                TamsError::InvalidWorkflow { message, details }
+            }
+            _ => TamsError::Server { status, code, message },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_argument_errors() {
+        let body = r#"{"code":3,"message":"Params Valid","details":[{"@type":"type.googleapis.com/tams_api.ArgumentError","field":"workflow","message":"node id: 25\nclass type: LoadImage\nimage: 字段必填\n"}]}"#;
+        let err = TamsError::from_response(400, body);
+        assert_eq!(err.code(), "invalidWorkflow");
+        assert_eq!(err.to_string(), "the service rejected the workflow: Params Valid\nnode id: 25\nclass type: LoadImage\nimage: 字段必填");
+    }
+
+    #[test]
+    fn classifies_by_status_and_code() {
+        assert_eq!(TamsError::from_response(401, "").code(), "auth");
+        assert!(TamsError::from_response(429, r#"{"code":8,"message":"slow down"}"#).is_retryable());
+        assert!(TamsError::from_response(503, "upstream down").is_retryable());
+        assert_eq!(TamsError::from_response(404, r#"{"code":5,"message":"job not found"}"#).code(), "notFound");
+        let missing = TamsError::from_response(500, r#"{"code":2,"message":"can't find [nodeId:fieldName] 25:image in fields parameter"}"#);
+        assert_eq!(missing.code(), "invalidWorkflow");
+        assert!(!missing.is_retryable());
+    }
+}

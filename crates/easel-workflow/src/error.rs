@@ -1,0 +1,49 @@
+//! The one error type of this crate. Every variant says where the problem is (node id, class,
+//! input) so callers can show a located message without extra context.
+
+/// What is wrong with a workflow, and where.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum WorkflowError {
+    /// The text is not JSON at all.
+    #[error("not valid JSON at line {line}, column {column}: {reason}")]
+    Json {
+        /// 1-based line of the syntax error.
+        line: usize,
+        /// 1-based column of the syntax error.
+        column: usize,
+        /// The parser's explanation.
+        reason: String,
+    },
+    /// JSON, but no shape Easel recognises.
+    #[error("not a workflow: {0}")]
+    UnknownFormat(String),
+    /// One node (or one of its inputs) is malformed or inconsistent with the graph.
+    #[error("node {node_id} ({class_type}){}: {reason}", input.as_ref().map(|i| format!(", input `{i}`")).unwrap_or_default())]
+    Node {
+        /// The node's id as written in the file.
+        node_id: String,
+        /// The node's class, or `?` when it has none.
+        class_type: String,
+        /// The input concerned, when the problem is in one input.
+        input: Option<String>,
+        /// Plain-language explanation.
+        reason: String,
+    },
+    /// A PNG file is malformed or lacks what is needed.
+    #[error("bad PNG: {0}")]
+    Png(String),
+    /// The links form a loop, so no order of execution exists.
+    #[error("the graph has a cycle through nodes {}", .0.join(" -> "))]
+    Cycle(Vec<String>),
+}
+
+impl WorkflowError {
+    pub(crate) fn node(node_id: &str, class_type: &str, input: Option<&str>, reason: impl Into<String>) -> Self {
+        WorkflowError::Node {
+            node_id: node_id.to_string(),
+            class_type: class_type.to_string(),
+            input: input.map(str::to_string),
+            reason: reason.into(),
+        }
+    }
+}

@@ -1,0 +1,192 @@
+//! Reading and writing the JSON dialects of a workflow: TAMS `params` (key `classType`), whole
+//! TAMS request bodies (`{requestId, params}`), and ComfyUI API graphs (key `class_type`, also
+//! wrapped as `{"prompt": ...}`). The dialect is detected from the content, never the file name.
+//! The ComfyUI editor format and PNG metadata are not read here yet.
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use crate::{Input, Node, Workflow, WorkflowError};
+
+/// The dialect a workflow was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Format {
+    /// A TAMS `params` map (`classType`).
+    TamsParams,
+    /// A whole TAMS `POST /v1/jobs/workflow` body.
+    TamsRequest,
+    /// A ComfyUI API graph (`class_type`), bare or wrapped.
+    ComfyApi,
+}
+
+/// A workflow and where it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The graph.
+    pub workflow: Workflow,
+    /// The dialect detected.
+    pub format: Format,
+}
+
+impl Workflow {
+    /// Reads a workflow from JSON text in any supported dialect.
+    pub fn from_json_str(text: &str) -> Result<Imported, WorkflowError> {
+        let value: Value = serde_json::from_str(text).map_err(|e| WorkflowError::Json {
+            line: e.line(),
+            column: e.column(),
+            reason: e.to_string(),
+        })?;
+        Workflow::from_json(value)
+    }
+
+    /// Reads a workflow from a parsed JSON value in any supported dialect.
+    pub fn from_json(value: Value) -> Result<Imported, WorkflowError> {
+        let Value::Object(mut top) = value else {
+            return Err(WorkflowError::UnknownFormat("expected a JSON object at the top level".into()));
+        };
+        if let Some(Value::Object(params)) = top.remove("params") {
+            let workflow = parse_nodes(params)?;
+            return Ok(Imported { workflow, format: Format::TamsRequest });
+        }
+        if let Some(Value::Object(prompt)) = top.get("prompt").cloned() {
+            let workflow = parse_nodes(prompt)?;
+            return Ok(Imported { workflow, format: Format::ComfyApi });
+        }
+        let tams = top.values().any(|v| v.get("classType").is_some());
+        let workflow = parse_nodes(top)?;
+        let format = if tams { Format::TamsParams } else { Format::ComfyApi };
+        Ok(Imported { workflow, format })
+    }
+
+    /// The TAMS `params` map: `{id: {classType, inputs, ...}}`.
+    pub fn to_tams_params(&self) -> Value {
+        self.to_dialect("classType", false)
+    }
+
+    /// A ComfyUI API graph: `{id: {class_type, inputs, _meta}}`.
+    pub fn to_comfy_api(&self) -> Value {
+        self.to_dialect("class_type", true)
+    }
+
+    fn to_dialect(&self, class_key: &str, with_meta: bool) -> Value {
+        let mut out = Map::new();
+        for (id, node) in &self.nodes {
+            let mut obj = Map::new();
+            obj.insert(class_key.to_string(), Value::String(node.class_type.clone()));
+            let inputs: Map<String, Value> = node.inputs.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+            obj.insert("inputs".into(), Value::Object(inputs));
+            for (k, v) in &node.extra {
+                if k != "_meta" {
+                    obj.insert(k.clone(), v.clone());
+                }
+            }
+            if with_meta {
+                let mut meta = match node.extra.get("_meta") {
+                    Some(Value::Object(m)) => m.clone(),
+                    _ => Map::new(),
+                };
+                if let Some(title) = &node.title {
+                    meta.insert("title".into(), Value::String(title.clone()));
+                }
+                if !meta.is_empty() {
+                    obj.insert("_meta".into(), Value::Object(meta));
+                }
+            }
+            out.insert(id.clone(), Value::Object(obj));
+        }
+        Value::Object(out)
+    }
+}
+
+fn parse_nodes(map: Map<String, Value>) -> Result<Workflow, WorkflowError> {
+    if map.is_empty() {
+        return Err(WorkflowError::UnknownFormat("the graph has no nodes".into()));
+    }
+    let mut nodes = IndexMap::with_capacity(map.len());
+    for (id, value) in map {
+        let node = parse_node(&id, value)?;
+        nodes.insert(id, node);
+    }
+    let workflow = Workflow { nodes };
+    workflow.check_links()?;
+    Ok(workflow)
+}
+
+fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> {
+    let Value::Object(mut obj) = value else {
+        return Err(WorkflowError::UnknownFormat(format!(
+            "node {id} is not an object (expected {{\"classType\": ..., \"inputs\": {{...}}}})"
+        )));
+    };
+    let class_type = match obj.remove("classType").or_else(|| obj.remove("class_type")) {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(_) => return Err(WorkflowError::node(id, "?", None, "classType must be a non-empty string")),
+        None => {
+            return Err(WorkflowError::UnknownFormat(format!(
+                "node {id} has no classType or class_type; is this a workflow file?"
+            )))
+        }
+    };
+    let inputs = match obj.remove("inputs") {
+        Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (k, Input::from_json(v))).collect(),
+        None => IndexMap::new(),
+        Some(_) => return Err(WorkflowError::node(id, &class_type, None, "inputs must be an object")),
+    };
+    let title = obj
+        .get("_meta")
+        .and_then(|m| m.get("title"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if let Some(Value::Object(meta)) = obj.get_mut("_meta") {
+        meta.remove("title");
+        if meta.is_empty() {
+            obj.remove("_meta");
+        }
+    }
+    Ok(Node { class_type, inputs, title, extra: obj })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_tams_request_and_keeps_order() {
+        let text = r#"{"requestId":"1","params":{"9":{"classType":"SaveImage","inputs":{"images":["4",0],"filename_prefix":"x"}},"4":{"classType":"CheckpointLoaderSimple","inputs":{"ckpt_name":"1"}}}}"#;
+        let imported = Workflow::from_json_str(text).unwrap();
+        assert_eq!(imported.format, Format::TamsRequest);
+        let ids: Vec<_> = imported.workflow.nodes.keys().cloned().collect();
+        assert_eq!(ids, ["9", "4"]);
+        let save = &imported.workflow.nodes["9"];
+        let names: Vec<_> = save.inputs.keys().cloned().collect();
+        assert_eq!(names, ["images", "filename_prefix"]);
+        assert_eq!(save.link("images").unwrap().node, "4");
+    }
+
+    #[test]
+    fn api_round_trip_keeps_titles_and_unknown_fields() {
+        let text = r#"{"37:0":{"class_type":"KSampler","inputs":{"seed":5},"_meta":{"title":"Sampler","x":1},"is_changed":["a"]}}"#;
+        let imported = Workflow::from_json_str(text).unwrap();
+        assert_eq!(imported.format, Format::ComfyApi);
+        assert_eq!(imported.workflow.nodes["37:0"].title.as_deref(), Some("Sampler"));
+        let back = imported.workflow.to_comfy_api();
+        let original: Value = serde_json::from_str(text).unwrap();
+        assert_eq!(back["37:0"]["_meta"], original["37:0"]["_meta"]);
+        assert_eq!(back["37:0"]["is_changed"], original["37:0"]["is_changed"]);
+    }
+
+    #[test]
+    fn dangling_link_is_located() {
+        let text = r#"{"1":{"classType":"VAEDecode","inputs":{"samples":["7",0]}}}"#;
+        let err = Workflow::from_json_str(text).unwrap_err();
+        assert_eq!(err.to_string(), "node 1 (VAEDecode), input `samples`: links to node 7, which does not exist");
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let err = Workflow::from_json_str("{\n  \"1\": oops }").unwrap_err();
+        assert!(matches!(err, WorkflowError::Json { line: 2, .. }), "{err:?}");
+    }
+}

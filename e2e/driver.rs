@@ -1,0 +1,212 @@
+//! A small W3C WebDriver client over HTTP, plus the lifecycle of `tauri-driver` and the app it
+//! launches. Every wait polls a condition with a bound on time; nothing sleeps a fixed delay
+//! in place of a condition.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735a46464a";
+
+/// A live WebDriver session on a fresh app instance with its own library and data folders.
+pub struct Session {
+    http: reqwest::Client,
+    base: String,
+    id: String,
+    driver: Child,
+    pub library: tempfile_dir::Dir,
+}
+
+/// A temporary folder removed on drop (kept small: the e2e suite needs nothing more).
+pub mod tempfile_dir {
+    use std::path::{Path, PathBuf};
+
+    pub struct Dir(PathBuf);
+
+    impl Dir {
+        pub fn new(tag: &str) -> Dir {
+            let path = std::env::temp_dir().join(format!("easel-e2e-{tag}-{}-{}", std::process::id(), super::nanos()));
+            std::fs::create_dir_all(&path).expect("create temp dir");
+            Dir(path)
+        }
+
+        pub fn path(&self) -> &Path {
+            &self.0
+        }
+    }
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            // Best effort cleanup of a test folder.
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    listener.local_addr().expect("local addr").port()
+}
+
+fn tauri_driver() -> PathBuf {
+    if let Some(path) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(path);
+    }
+    let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/bin/tauri-driver");
+    if local.exists() {
+        return local;
+    }
+    PathBuf::from("tauri-driver")
+}
+
+/// Where screenshots go: target/e2e/.
+pub fn screenshot_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
+    std::fs::create_dir_all(&dir).expect("create target/e2e");
+    dir
+}
+
+impl Session {
+    /// Starts tauri-driver and a session on the app binary.
+    pub async fn start(tag: &str) -> Session {
+        assert!(
+            std::env::var_os("DISPLAY").is_some(),
+            "no X display: run the end-to-end suite through `make test` (xvfb-run)"
+        );
+        let library = tempfile_dir::Dir::new(tag);
+        let (port, native_port) = (free_port(), free_port());
+        let driver = Command::new(tauri_driver())
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .env("EASEL_LIBRARY", library.path().join("library"))
+            .env("XDG_DATA_HOME", library.path().join("data"))
+            .env("XDG_CONFIG_HOME", library.path().join("config"))
+            .env("XDG_CACHE_HOME", library.path().join("cache"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start tauri-driver (make test installs it under target/tools)");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client");
+        let base = format!("http://127.0.0.1:{port}");
+        let mut session = Session { http, base, id: String::new(), driver, library };
+        session.wait_for_driver().await;
+        let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
+            "application": env!("CARGO_BIN_EXE_easel-app")
+        }}}});
+        let created = session.post("/session", caps).await;
+        session.id = created["sessionId"].as_str().expect("session id").to_string();
+        session
+    }
+
+    async fn wait_for_driver(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(r) = self.http.get(format!("{}/status", self.base)).send().await {
+                if r.status().is_success() {
+                    return;
+                }
+            }
+            assert!(Instant::now() < deadline, "tauri-driver did not answer within 30 s");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn post(&self, path: &str, body: Value) -> Value {
+        let response = self.http.post(format!("{}{path}", self.base)).json(&body).send().await.expect("webdriver request");
+        let status = response.status();
+        let value: Value = response.json().await.expect("webdriver json");
+        assert!(status.is_success(), "POST {path} -> {status}: {value}");
+        value["value"].clone()
+    }
+
+    async fn get(&self, path: &str) -> Value {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await.expect("webdriver request");
+        let status = response.status();
+        let value: Value = response.json().await.expect("webdriver json");
+        assert!(status.is_success(), "GET {path} -> {status}: {value}");
+        value["value"].clone()
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn script(&self, source: &str, args: Value) -> Value {
+        self.post(&format!("/session/{}/execute/sync", self.id), json!({"script": source, "args": args})).await
+    }
+
+    /// Waits until `source` (a script returning a value) returns something truthy; returns it.
+    pub async fn wait_until(&self, what: &str, source: &str, limit: Duration) -> Value {
+        let deadline = Instant::now() + limit;
+        loop {
+            let value = self.script(source, json!([])).await;
+            let truthy = !matches!(&value, Value::Null | Value::Bool(false))
+                && value != json!("")
+                && value != json!(0);
+            if truthy {
+                return value;
+            }
+            assert!(Instant::now() < deadline, "timed out after {limit:?} waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Finds one element by CSS selector, waiting for it to exist.
+    pub async fn find(&self, css: &str, limit: Duration) -> String {
+        let deadline = Instant::now() + limit;
+        loop {
+            let response = self
+                .http
+                .post(format!("{}/session/{}/element", self.base, self.id))
+                .json(&json!({"using": "css selector", "value": css}))
+                .send()
+                .await
+                .expect("webdriver request");
+            if response.status().is_success() {
+                let value: Value = response.json().await.expect("webdriver json");
+                return value["value"][ELEMENT_KEY].as_str().expect("element id").to_string();
+            }
+            assert!(Instant::now() < deadline, "no element matches {css} after {limit:?}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, element: &str) {
+        self.post(&format!("/session/{}/element/{element}/click", self.id), json!({})).await;
+    }
+
+    /// Visible text of an element.
+    pub async fn text(&self, element: &str) -> String {
+        self.get(&format!("/session/{}/element/{element}/text", self.id)).await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Saves a PNG screenshot of the window to target/e2e/<name>.png and returns its bytes.
+    pub async fn screenshot(&self, name: &str) -> Vec<u8> {
+        let encoded = self.get(&format!("/session/{}/screenshot", self.id)).await;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(encoded.as_str().expect("screenshot base64"))
+            .expect("screenshot decodes");
+        std::fs::write(screenshot_dir().join(format!("{name}.png")), &bytes).expect("write screenshot");
+        bytes
+    }
+
+    /// Ends the session and stops tauri-driver with SIGTERM (SIGKILL would orphan WebKitWebDriver).
+    pub async fn close(mut self) {
+        // The session may already be gone if the app exited; closing is best effort.
+        let _ = self.http.delete(format!("{}/session/{}", self.base, self.id)).send().await;
+        let pid = self.driver.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if matches!(self.driver.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = self.driver.kill();
+    }
+}
