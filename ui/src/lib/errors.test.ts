@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { describeError, toAppError } from "./errors";
+
+describe("describeError", () => {
+  it.each(["auth", "credits", "rateLimited", "invalidWorkflow", "network", "server", "noHost"])(
+    "has words of its own for %s",
+    (code) => {
+      const view = describeError({ code, message: "m" });
+      expect(view.title).not.toBe("Something went wrong");
+      expect(view.hint).toBeTruthy();
+    },
+  );
+
+  it("falls back for unknown codes", () => {
+    expect(describeError({ code: "whatever", message: "m" })).toEqual({
+      title: "Something went wrong",
+      hint: null,
+    });
+  });
+});
+
+describe("toAppError", () => {
+  it("keeps code and message", () => {
+    expect(toAppError({ code: "auth", message: "bad key", details: 1 })).toEqual({
+      code: "auth",
+      message: "bad key",
+    });
+  });
+  it("wraps strings, Errors and junk", () => {
+    expect(toAppError("boom")).toEqual({ code: "unknown", message: "boom" });
+    expect(toAppError(new Error("kaput"))).toEqual({ code: "unknown", message: "kaput" });
+    expect(toAppError(undefined).code).toBe("unknown");
+    expect(toAppError(42).message).toMatch(/wrong/);
+  });
+});

@@ -1,0 +1,96 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+
+const core = vi.hoisted(() => ({ invoke: vi.fn(), isTauri: vi.fn(() => true) }));
+const event = vi.hoisted(() => ({ listen: vi.fn() }));
+vi.mock("@tauri-apps/api/core", () => core);
+vi.mock("@tauri-apps/api/event", () => event);
+
+import {
+  backendInfo,
+  imageUrl,
+  JOB_EVENT,
+  NO_HOST,
+  onJobEvent,
+  openDefaultWorkflow,
+  runWorkflow,
+} from "./index";
+import type { WorkflowDoc } from "../bindings/WorkflowDoc";
+
+const doc: WorkflowDoc = { name: "w", nodes: [] };
+
+beforeEach(() => {
+  core.invoke.mockReset();
+  core.isTauri.mockReturnValue(true);
+  event.listen.mockReset();
+});
+
+describe("commands", () => {
+  it("invoke the snake_case commands with camelCase args", async () => {
+    core.invoke.mockResolvedValueOnce(doc).mockResolvedValueOnce("run-1");
+    core.invoke.mockResolvedValueOnce({ kind: "demo", endpoint: "http://127.0.0.1:1" });
+    expect(await openDefaultWorkflow()).toBe(doc);
+    expect(await runWorkflow(doc)).toBe("run-1");
+    expect(await backendInfo()).toEqual({ kind: "demo", endpoint: "http://127.0.0.1:1" });
+    expect(core.invoke.mock.calls).toEqual([
+      ["open_default_workflow", undefined],
+      ["run_workflow", { doc }],
+      ["backend_info", undefined],
+    ]);
+  });
+
+  it("reject with the backend's AppError", async () => {
+    core.invoke.mockRejectedValueOnce({ code: "invalidWorkflow", message: "node 3: bad" });
+    await expect(runWorkflow(doc)).rejects.toEqual({
+      code: "invalidWorkflow",
+      message: "node 3: bad",
+    });
+  });
+
+  it("reject with noHost outside the app, without invoking", async () => {
+    core.isTauri.mockReturnValue(false);
+    await expect(backendInfo()).rejects.toMatchObject({ code: NO_HOST });
+    expect(core.invoke).not.toHaveBeenCalled();
+  });
+});
+
+describe("onJobEvent", () => {
+  it("listens to job://event and unwraps the payload", async () => {
+    const unlisten = vi.fn();
+    event.listen.mockResolvedValue(unlisten);
+    const handler = vi.fn();
+    const stop = await onJobEvent(handler);
+    expect(event.listen).toHaveBeenCalledWith(JOB_EVENT, expect.any(Function));
+    const payload = { runId: "r", change: { kind: "canceled" } };
+    event.listen.mock.calls[0][1]({ event: JOB_EVENT, id: 1, payload });
+    expect(handler).toHaveBeenCalledWith(payload);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+
+  it("is a no-op outside the app", async () => {
+    core.isTauri.mockReturnValue(false);
+    const stop = await onJobEvent(vi.fn());
+    expect(event.listen).not.toHaveBeenCalled();
+    expect(() => stop()).not.toThrow();
+  });
+});
+
+describe("imageUrl", () => {
+  it("uses the easel scheme on Linux and macOS", () => {
+    expect(imageUrl("abc", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15")).toBe(
+      "easel://localhost/image/abc",
+    );
+    expect(imageUrl("abc", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7)")).toBe(
+      "easel://localhost/image/abc",
+    );
+  });
+  it("uses http://easel.localhost on Windows", () => {
+    expect(imageUrl("abc", "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Edg/120")).toBe(
+      "http://easel.localhost/image/abc",
+    );
+  });
+  it("escapes the id and defaults to navigator.userAgent", () => {
+    expect(imageUrl("a b/c", "Linux")).toBe("easel://localhost/image/a%20b%2Fc");
+    expect(imageUrl("x")).toMatch(/\/image\/x$/);
+  });
+});

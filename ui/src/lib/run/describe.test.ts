@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { formatElapsed, formatPercent, statusText } from "./describe";
+import { IDLE, reduceRun, type RunState } from "./reduce";
+import type { JobChange } from "../bindings/JobChange";
+
+const run = (...changes: JobChange[]): RunState => changes.reduce(reduceRun, IDLE);
+const title = (id: string) => `Node ${id}`;
+
+describe("formatElapsed", () => {
+  it.each([
+    [0, "0:00"],
+    [999, "0:00"],
+    [7_000, "0:07"],
+    [754_000, "12:34"],
+    [3_723_000, "1:02:03"],
+    [-5, "0:00"],
+  ])("%d ms is %s", (ms, text) => expect(formatElapsed(ms)).toBe(text));
+});
+
+describe("formatPercent", () => {
+  it("floors and clamps", () => {
+    expect(formatPercent(0)).toBe("0%");
+    expect(formatPercent(0.999)).toBe("99%");
+    expect(formatPercent(1)).toBe("100%");
+    expect(formatPercent(3)).toBe("100%");
+    expect(formatPercent(-1)).toBe("0%");
+  });
+});
+
+describe("statusText", () => {
+  const queued: JobChange = { kind: "queued", nodes: ["3"] };
+  it("says where the run is", () => {
+    expect(statusText(IDLE, title)).toBe("Ready");
+    expect(statusText(run(queued), title)).toBe("Preparing…");
+    expect(statusText(run(queued, { kind: "submitted", jobId: "j" }), title)).toMatch(/Submitted/);
+    expect(statusText(run(queued, { kind: "canceled" }), title)).toBe("Canceled");
+  });
+
+  it("shows the queue position when known", () => {
+    const w = (queueRank: number | null, queueLen: number | null) =>
+      statusText(run(queued, { kind: "waiting", queueRank, queueLen }), title);
+    expect(w(3, 9)).toBe("In queue: position 3 of 9");
+    expect(w(2, null)).toBe("In queue: position 2");
+    expect(w(null, null)).toBe("In queue…");
+  });
+
+  it("names the running node", () => {
+    const s = run(queued, {
+      kind: "node",
+      nodeId: "3",
+      status: "running",
+      progress: 0.42,
+      overall: 0.5,
+    });
+    expect(statusText(s, title)).toBe("Running Node 3 42% · 50% overall");
+    const t = reduceRun(s, {
+      kind: "node",
+      nodeId: "3",
+      status: "done",
+      progress: 1,
+      overall: 0.75,
+    });
+    expect(statusText(t, title)).toBe("Running… 75%");
+  });
+
+  it("sums up a verdict", () => {
+    expect(statusText(run(queued, { kind: "succeeded", credits: 2, images: 1 }), title)).toBe(
+      "Done: 1 image · 2 credits used",
+    );
+    expect(statusText(run(queued, { kind: "succeeded", credits: null, images: 4 }), title)).toBe(
+      "Done: 4 images",
+    );
+    expect(
+      statusText(run(queued, { kind: "failed", code: "network", message: "offline" }), title),
+    ).toBe("Failed: offline");
+  });
+});

@@ -1,0 +1,28 @@
+import { svelte } from "@sveltejs/vite-plugin-svelte";
+import { defineConfig } from "vitest/config";
+
+// Tauri serves the built files from ui/dist; the dev server runs on a fixed port the app points at.
+export default defineConfig(({ mode }) => ({
+  base: "./",
+  plugins: [svelte()],
+  clearScreen: false,
+  server: {
+    port: 1420,
+    strictPort: true,
+    watch: { ignored: ["**/node_modules/**", "**/dist/**"] },
+  },
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    sourcemap: false,
+  },
+  // Svelte's browser build (mount, events) is what components need under jsdom.
+  resolve: mode === "test" ? { conditions: ["browser"] } : undefined,
+  test: {
+    environment: "jsdom",
+    include: ["src/**/*.test.ts"],
+    clearMocks: true,
+    restoreMocks: true,
+  },
+}));
