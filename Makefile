@@ -9,12 +9,12 @@ APT_TEST := xvfb xauth webkit2gtk-driver gnome-keyring dbus-x11 libsecret-tools
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TAURI_DRIVER := target/tools/bin/tauri-driver
 
-.PHONY: run test deb dev apt-build apt-test ui-deps ui-build tools
+.PHONY: run test deb dev apt-build apt-test ui-deps ui-build tools sdk-deps
 
 run: apt-build ui-build
 	cargo run --locked -p easel-app $(FEATURES)
 
-test: apt-build apt-test ui-build tools
+test: apt-build apt-test ui-build tools sdk-deps
 	.ci/test-suite
 
 deb: apt-build ui-deps
@@ -38,6 +38,13 @@ ui/node_modules/.package-lock.json: ui/package-lock.json
 
 ui-build: ui-deps
 	cd ui && npm run build
+
+# The official TAMS JS SDK, used by the emulator's conformance test as an independent client.
+sdk-deps: crates/easel-emulator/tests/sdk/node_modules/.package-lock.json
+
+crates/easel-emulator/tests/sdk/node_modules/.package-lock.json: crates/easel-emulator/tests/sdk/package-lock.json
+	cd crates/easel-emulator/tests/sdk && npm ci --no-audit --no-fund
+	@touch $@
 
 tools: $(TAURI_DRIVER)
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735a46464a";
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A live WebDriver session on a fresh app instance with its own library and data folders.
 pub struct Session {
@@ -50,9 +50,12 @@ fn nanos() -> u128 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
 }
 
-fn free_port() -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
-    listener.local_addr().expect("local addr").port()
+/// Two distinct free ports: both listeners stay open until both are known, so the OS cannot
+/// hand out the same port twice.
+fn free_ports() -> (u16, u16) {
+    let a = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let b = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    (a.local_addr().expect("local addr").port(), b.local_addr().expect("local addr").port())
 }
 
 fn tauri_driver() -> PathBuf {
@@ -81,7 +84,7 @@ impl Session {
             "no X display: run the end-to-end suite through `make test` (xvfb-run)"
         );
         let library = tempfile_dir::Dir::new(tag);
-        let (port, native_port) = (free_port(), free_port());
+        let (port, native_port) = free_ports();
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
             .env("EASEL_LIBRARY", library.path().join("library"))
@@ -167,7 +170,10 @@ impl Session {
                 .expect("webdriver request");
             if response.status().is_success() {
                 let value: Value = response.json().await.expect("webdriver json");
-                return value["value"][ELEMENT_KEY].as_str().expect("element id").to_string();
+                if let Some(id) = value["value"][ELEMENT_KEY].as_str() {
+                    return id.to_string();
+                }
+                assert!(value["value"].is_null(), "unexpected answer to find {css}: {value}");
             }
             assert!(Instant::now() < deadline, "no element matches {css} after {limit:?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -177,11 +183,6 @@ impl Session {
     /// Clicks an element.
     pub async fn click(&self, element: &str) {
         self.post(&format!("/session/{}/element/{element}/click", self.id), json!({})).await;
-    }
-
-    /// Visible text of an element.
-    pub async fn text(&self, element: &str) -> String {
-        self.get(&format!("/session/{}/element/{element}/text", self.id)).await.as_str().unwrap_or_default().to_string()
     }
 
     /// Saves a PNG screenshot of the window to target/e2e/<name>.png and returns its bytes.

@@ -36,7 +36,8 @@ impl ProgressLine {
                 if self.tty {
                     self.bar(*overall, &format!("{label} {:.0}%", progress * 100.0));
                 } else if matches!(status, NodeState::Done | NodeState::Failed) {
-                    self.say(&format!("[{:>3.0}%] {label} {:?}", overall * 100.0, status).to_lowercase());
+                    let state = if *status == NodeState::Done { "done" } else { "failed" };
+                    self.say(&format!("[{:>3.0}%] {label} {state}", overall * 100.0));
                 }
             }
             JobChange::ImageSaved { image } => self.say(&format!("saved {}x{} from node {}", image.width, image.height, image.node_id)),

@@ -51,6 +51,7 @@ pub(crate) struct Inner {
     store: Mutex<Store>,
     sink: EventSink,
     limits: RunLimits,
+    runtime: tokio::runtime::Handle,
 }
 
 /// A run that has started.
@@ -64,11 +65,14 @@ pub struct RunHandle {
 
 impl Engine {
     /// Opens the library at `library` (created if missing) and talks to the service through `client`.
+    /// Must be called within a tokio runtime: runs are spawned on it, whichever thread starts them.
     pub fn open(library: &Path, client: Client, sink: EventSink, limits: RunLimits) -> Result<Engine, EngineError> {
+        let runtime = tokio::runtime::Handle::try_current()
+            .map_err(|e| EngineError::Store(format!("the engine needs a tokio runtime: {e}")))?;
         std::fs::create_dir_all(library).map_err(|e| EngineError::file(library, e))?;
         let library = library.canonicalize().map_err(|e| EngineError::file(library, e))?;
         let store = Store::open(&library.join(DATABASE_FILE))?;
-        Ok(Engine { inner: Arc::new(Inner { client, library, store: Mutex::new(store), sink, limits }) })
+        Ok(Engine { inner: Arc::new(Inner { client, library, store: Mutex::new(store), sink, limits, runtime }) })
     }
 
     /// The library folder.
@@ -76,7 +80,7 @@ impl Engine {
         &self.inner.library
     }
 
-    /// Validates `workflow`, records the run, and starts it on the current tokio runtime.
+    /// Validates `workflow`, records the run, and starts it on the engine's runtime (any thread may call).
     /// Errors here mean nothing was recorded or sent.
     pub fn start(&self, workflow: &Workflow, name: &str) -> Result<RunHandle, EngineError> {
         let order = workflow.execution_order()?;
@@ -107,7 +111,7 @@ impl Engine {
             prompt_chunk: workflow.to_comfy_api().to_string(),
             seeds: seeds_of(workflow),
         };
-        let task = tokio::spawn(run::drive(self.inner.clone(), plan));
+        let task = self.inner.runtime.spawn(run::drive(self.inner.clone(), plan));
         Ok(RunHandle { run_id, task })
     }
 

@@ -1,0 +1,35 @@
+//! Easel's local stand-in for the Tensor.Art TAMS API: a real HTTP server on 127.0.0.1 that
+//! speaks the protocol as documented in `shared/reference/tams-api.md` (JSON conventions, job
+//! life cycle, errors, signed result URLs) and renders honest placeholder PNGs. It is the
+//! offline demo backend of the app and the peer every test talks to. It does not generate real
+//! images, keep anything on disk, or talk to the network beyond its own loopback socket.
+
+mod auth;
+mod config;
+mod download;
+mod error;
+mod faults;
+mod font;
+mod gate;
+mod job;
+mod limit;
+mod model;
+mod pngs;
+mod prng;
+mod render;
+mod routes;
+mod rpc;
+mod server;
+mod sign;
+mod stages;
+mod state;
+mod template;
+mod timeline;
+mod validate;
+mod view;
+mod wire;
+
+pub use config::EmulatorConfig;
+pub use error::EmulatorError;
+pub use faults::FaultSpec;
+pub use server::Emulator;

@@ -1,0 +1,42 @@
+//! A small catalogue of model metadata for `GET /v1/models/{id}`: the checkpoint and the two
+//! LoRAs of the reference example plus a few more, described honestly as demo entries. The
+//! names are placeholders; only the ids and kinds matter to Easel.
+
+use serde_json::{json, Value};
+
+/// (id, name, base model, model type).
+const CATALOGUE: &[(u64, &str, &str, &str)] = &[
+    (664_602_165_660_323_756, "Demo anime checkpoint (reference example)", "SD 1.5", "CHECKPOINT"),
+    (648_628_718_430_054_626, "Demo character LoRA (reference example)", "SD 1.5", "LORA"),
+    (631_627_137_633_337_321, "Demo style LoRA (reference example)", "SD 1.5", "LORA"),
+    (600_423_083_519_508_503, "Demo realistic checkpoint", "SD 1.5", "CHECKPOINT"),
+    (757_279_507_095_956_705, "Demo SDXL checkpoint", "SDXL 1.0", "CHECKPOINT"),
+    (619_225_630_271_212_879, "Demo VAE", "SD 1.5", "OTHER"),
+];
+
+/// The `{"model": ...}` body for `id`, if the catalogue has it.
+pub fn model_json(id: u64) -> Option<Value> {
+    let (id, name, base, kind) = CATALOGUE.iter().find(|(m, ..)| *m == id)?;
+    Some(json!({"model": {
+        "id": id.to_string(),
+        "name": name,
+        "description": "A placeholder entry served by the Easel emulator; no weights exist behind it.",
+        "baseModel": base,
+        "modelType": kind,
+        "projectName": name,
+    }}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reference_ids_are_known_and_ids_are_strings() {
+        let ckpt = model_json(664_602_165_660_323_756).unwrap();
+        assert_eq!(ckpt["model"]["id"], "664602165660323756");
+        assert_eq!(ckpt["model"]["modelType"], "CHECKPOINT");
+        assert_eq!(model_json(631_627_137_633_337_321).unwrap()["model"]["modelType"], "LORA");
+        assert!(model_json(1).is_none());
+    }
+}

@@ -1,0 +1,161 @@
+//! The emulator's shared state: configuration, the URL signer, the clock, and the job table
+//! (by id and by requestId, for idempotent creation). Handlers hold it behind an `Arc`; the
+//! table sits behind one short-lived mutex and jobs themselves are immutable `Arc<Job>`s.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::auth::{read_public_key, Caller, Credentials};
+use crate::job::{Fate, Job, JobKind};
+use crate::limit::RateLimit;
+use crate::pngs::Kept;
+use crate::prng::mix;
+use crate::sign::Signer;
+use crate::timeline::Clock;
+use crate::validate::Checked;
+use crate::{EmulatorConfig, EmulatorError};
+
+/// Everything handlers share.
+#[derive(Debug)]
+pub struct Shared {
+    /// The configuration the emulator was started with.
+    pub config: EmulatorConfig,
+    /// `http://127.0.0.1:PORT`.
+    pub base_url: String,
+    /// Signs result URLs.
+    pub signer: Signer,
+    /// Converts elapsed time to ticks.
+    pub clock: Clock,
+    /// Makes job ids unique to this instance.
+    salt: u64,
+    /// Counts requests, numbering fault decisions.
+    requests: AtomicU64,
+    /// What `Authorization` headers are accepted.
+    pub credentials: Credentials,
+    /// The per-credential request budget.
+    pub limit: RateLimit<Caller>,
+    /// Rendered PNGs kept in memory.
+    pub pngs: Kept,
+    jobs: Mutex<Jobs>,
+    uploads: Mutex<HashMap<String, Upload>>,
+}
+
+/// An upload slot handed out by `POST /v1/resource/image`.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    /// The `X-Oss-Callback` value the PUT must carry for the resource to be registered.
+    pub callback: String,
+    /// The bytes, once PUT.
+    pub bytes: Option<Vec<u8>>,
+    /// Whether the service "heard" of it (PUT with the right callback header).
+    pub registered: bool,
+}
+
+#[derive(Debug, Default)]
+struct Jobs {
+    by_id: HashMap<u64, Arc<Job>>,
+    by_request: HashMap<String, u64>,
+    created: u64,
+}
+
+impl Shared {
+    /// Fresh state for an instance reachable at `base_url`; fails on an unreadable public key.
+    pub fn new(config: EmulatorConfig, base_url: String) -> Result<Shared, EmulatorError> {
+        let rsa = match (&config.app_id, &config.public_key_pem) {
+            (Some(app_id), Some(pem)) => Some((app_id.clone(), read_public_key(pem)?)),
+            (None, None) => None,
+            _ => return Err(EmulatorError::PublicKey("an app id and a public key go together".into())),
+        };
+        let credentials = Credentials { api_key: config.api_key.clone(), rsa };
+        let salt = mix(uuid::Uuid::new_v4().as_u64_pair().0);
+        let signer = Signer::new(uuid::Uuid::new_v4().as_bytes());
+        let clock = Clock { step: config.step_delay, speed: config.faults.speed };
+        let limit = RateLimit::new(config.rate_limit);
+        Ok(Shared {
+            config,
+            base_url,
+            signer,
+            clock,
+            salt,
+            requests: AtomicU64::new(0),
+            credentials,
+            limit,
+            pngs: Kept::default(),
+            jobs: Mutex::default(),
+            uploads: Mutex::default(),
+        })
+    }
+
+    fn jobs(&self) -> MutexGuard<'_, Jobs> {
+        // A panic while holding the lock cannot leave the maps half-updated (single inserts).
+        self.jobs.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The job for `request_id` if one exists, else a new one for `checked`. The bool says
+    /// whether the job was created by this call.
+    pub fn create_job(&self, request_id: Option<&str>, kind: JobKind, checked: Checked) -> (Arc<Job>, bool) {
+        let mut jobs = self.jobs();
+        if let Some(existing) = request_id.and_then(|r| jobs.by_request.get(r)).and_then(|id| jobs.by_id.get(id)) {
+            return (existing.clone(), false);
+        }
+        jobs.created += 1;
+        let mut id = self.job_id(jobs.created);
+        while jobs.by_id.contains_key(&id) {
+            id = self.job_id(id);
+        }
+        let faults = &self.config.faults;
+        let fate = Fate { queue: faults.queue, fail_rate: faults.fail_rate, seed: faults.seed };
+        let job = Arc::new(Job::new(id, kind, checked.workflow, checked.order, fate));
+        jobs.by_id.insert(id, job.clone());
+        if let Some(r) = request_id {
+            jobs.by_request.insert(r.to_string(), id);
+        }
+        (job, true)
+    }
+
+    /// An 18-digit id like the service's.
+    fn job_id(&self, n: u64) -> u64 {
+        100_000_000_000_000_000 + mix(self.salt ^ n) % 900_000_000_000_000_000
+    }
+
+    /// The job with `id`.
+    pub fn job(&self, id: u64) -> Option<Arc<Job>> {
+        self.jobs().by_id.get(&id).cloned()
+    }
+
+    /// Ticks since `since` on this instance's clock.
+    pub fn ticks_since(&self, since: Instant) -> u64 {
+        self.clock.ticks(since.elapsed())
+    }
+
+    /// Records a new upload slot.
+    pub fn add_upload(&self, resource_id: &str, upload: Upload) {
+        self.uploads().insert(resource_id.to_string(), upload);
+    }
+
+    /// Stores PUT bytes; `None` for an unknown slot, else whether the resource is now registered.
+    pub fn store_upload(&self, resource_id: &str, bytes: Vec<u8>, callback: Option<&str>) -> Option<bool> {
+        let mut uploads = self.uploads();
+        let upload = uploads.get_mut(resource_id)?;
+        upload.bytes = Some(bytes);
+        upload.registered |= callback == Some(upload.callback.as_str());
+        Some(upload.registered)
+    }
+
+    fn uploads(&self) -> MutexGuard<'_, HashMap<String, Upload>> {
+        // As for `jobs`: single inserts and updates cannot be left half-done by a panic.
+        self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The next request's number, for fault decisions.
+    pub fn next_request(&self) -> u64 {
+        self.requests.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
