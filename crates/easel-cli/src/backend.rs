@@ -36,18 +36,69 @@ pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("no API key for {endpoint}: set EASEL_API_KEY or save one in the app's Settings"))?,
     };
-    let client =
-        Client::new(ClientConfig::new(endpoint, Auth::Bearer(key)), budget).map_err(|e| e.to_string())?;
+    let client = Client::new(ClientConfig::new(endpoint, Auth::Bearer(key)), budget).map_err(|e| e.to_string())?;
     Ok(Backend { client, _emulator: None })
 }
 
 /// The in-process emulator's key: fresh per process, never stored.
 fn uuid_like_demo_key() -> String {
-    format!("demo-{}-{}", std::process::id(), std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0))
+    format!(
+        "demo-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0)
+    )
 }
 
-pub(crate) async fn serve_emulator(port: u16, api_key: String) -> ExitCode {
-    let config = EmulatorConfig { api_key, port, ..EmulatorConfig::default() };
+/// `easel emulator` options.
+#[derive(clap::Args)]
+pub(crate) struct EmulatorArgs {
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// API key the emulator accepts as `Bearer <key>`.
+    #[arg(long, default_value = "demo")]
+    api_key: String,
+    /// App id for TAMS-SHA256-RSA requests (with --public-key).
+    #[arg(long, requires = "public_key")]
+    app_id: Option<String>,
+    /// PEM file of the public key that verifies TAMS-SHA256-RSA signatures (with --app-id).
+    #[arg(long, requires = "app_id")]
+    public_key: Option<std::path::PathBuf>,
+    /// Faults to inject, e.g. `5xx=0.1,latency=50ms,seed=7` (see the emulator's README).
+    #[arg(long, default_value = "")]
+    faults: String,
+    /// Requests per second allowed per key (0 = unlimited).
+    #[arg(long, default_value_t = 5)]
+    rate_limit: u32,
+}
+
+pub(crate) async fn serve_emulator(args: EmulatorArgs) -> ExitCode {
+    let faults = match easel_emulator::FaultSpec::parse(&args.faults) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("easel: --faults: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let public_key_pem = match &args.public_key {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(pem) => Some(pem),
+            Err(e) => {
+                eprintln!("easel: --public-key {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    let config = EmulatorConfig {
+        api_key: args.api_key,
+        port: args.port,
+        app_id: args.app_id,
+        public_key_pem,
+        faults,
+        rate_limit: args.rate_limit,
+        ..EmulatorConfig::default()
+    };
     let emulator = match Emulator::start(config).await {
         Ok(e) => e,
         Err(e) => {

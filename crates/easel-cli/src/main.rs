@@ -3,6 +3,9 @@
 //! emulator. Argument parsing and printing only; the work is done by the library crates.
 
 mod backend;
+mod check;
+mod convert;
+mod library;
 mod progress;
 mod run;
 
@@ -21,19 +24,27 @@ struct Cli {
 enum Command {
     /// Run a workflow (TAMS params or request body, or ComfyUI API JSON) and save its images.
     Run(run::RunArgs),
+    /// Convert a workflow (any format, detected by content) to ComfyUI API JSON or TAMS params.
+    Convert(convert::ConvertArgs),
+    /// Validate a workflow against node schemas and print every problem.
+    Check(check::CheckArgs),
+    /// Resume every run a previous process left unfinished in a library.
+    Resume(run::ResumeArgs),
+    /// The gallery index: import a folder of PNGs, search it.
+    Library(library::LibraryArgs),
     /// Serve the offline TAMS emulator on 127.0.0.1.
-    Emulator {
-        /// Port to listen on (0 picks a free one).
-        #[arg(long, default_value_t = 0)]
-        port: u16,
-        /// API key the emulator accepts as `Bearer <key>`.
-        #[arg(long, default_value = "demo")]
-        api_key: String,
-    },
+    Emulator(backend::EmulatorArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Offline commands need no async runtime.
+    let cli = match cli.command {
+        Command::Convert(args) => return convert::run(args),
+        Command::Check(args) => return check::run(args),
+        Command::Library(args) => return library::run(args),
+        other => Cli { command: other },
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -44,7 +55,11 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(args).await,
-            Command::Emulator { port, api_key } => backend::serve_emulator(port, api_key).await,
+            Command::Resume(args) => run::resume(args).await,
+            Command::Emulator(args) => backend::serve_emulator(args).await,
+            Command::Convert(args) => convert::run(args),
+            Command::Check(args) => check::run(args),
+            Command::Library(args) => library::run(args),
         }
     })
 }

@@ -41,6 +41,9 @@ pub struct FaultSpec {
     pub queue: u32,
     /// Time speed-up factor of job lifecycles.
     pub speed: f64,
+    /// The first this-many downloads of each result file are refused with 403 "expired", as if
+    /// the client came back after `Expires`; the client must re-read the job for a fresh URL.
+    pub expire_first: u32,
 }
 
 impl Default for FaultSpec {
@@ -55,6 +58,7 @@ impl Default for FaultSpec {
             fail_rate: 0.0,
             queue: 1,
             speed: 1.0,
+            expire_first: 0,
         }
     }
 }
@@ -76,6 +80,7 @@ impl FaultSpec {
                 "fail" => spec.fail_rate = fraction(value).ok_or_else(|| bad("expected a fraction 0..1"))?,
                 "slow" => spec.slow_bytes_per_sec = value.parse().map_err(|_| bad("expected bytes per second"))?,
                 "queue" => spec.queue = value.parse().map_err(|_| bad("expected a whole number"))?,
+                "expire" => spec.expire_first = value.parse().map_err(|_| bad("expected a whole number"))?,
                 "speed" => {
                     spec.speed = value
                         .parse::<f64>()
@@ -83,7 +88,7 @@ impl FaultSpec {
                         .filter(|s| s.is_finite() && *s > 0.0)
                         .ok_or_else(|| bad("expected a factor above 0"))?
                 }
-                _ => return Err(bad("unknown key (seed, latency, 5xx, reset, truncate, slow, fail, queue, speed)")),
+                _ => return Err(bad("unknown key (seed, latency, 5xx, reset, truncate, slow, fail, queue, speed, expire)")),
             }
         }
         Ok(spec)
@@ -113,7 +118,9 @@ mod tests {
     #[test]
     fn parses_every_key() {
         let spec =
-            FaultSpec::parse("5xx=0.1, latency=50ms,seed=7,reset=0.2,truncate=1,slow=1000,fail=0.5,queue=3,speed=2.5")
+            FaultSpec::parse(
+                "5xx=0.1, latency=50ms,seed=7,reset=0.2,truncate=1,slow=1000,fail=0.5,queue=3,speed=2.5,expire=2",
+            )
                 .unwrap();
         assert_eq!(
             spec,
@@ -127,6 +134,7 @@ mod tests {
                 fail_rate: 0.5,
                 queue: 3,
                 speed: 2.5,
+                expire_first: 2,
             }
         );
         assert_eq!(FaultSpec::parse("latency=1.5s").unwrap().latency, Duration::from_millis(1500));

@@ -40,6 +40,8 @@ pub struct Shared {
     pub pngs: Kept,
     jobs: Mutex<Jobs>,
     uploads: Mutex<HashMap<String, Upload>>,
+    /// Downloads seen per result file, for the `expire` fault.
+    downloads: Mutex<HashMap<(u64, usize), u32>>,
 }
 
 /// An upload slot handed out by `POST /v1/resource/image`.
@@ -85,6 +87,7 @@ impl Shared {
             pngs: Kept::default(),
             jobs: Mutex::default(),
             uploads: Mutex::default(),
+            downloads: Mutex::default(),
         })
     }
 
@@ -147,6 +150,14 @@ impl Shared {
     fn uploads(&self) -> MutexGuard<'_, HashMap<String, Upload>> {
         // As for `jobs`: single inserts and updates cannot be left half-done by a panic.
         self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts one more download of result file `index` of `job`; returns how many came before.
+    pub fn count_download(&self, job: u64, index: usize) -> u32 {
+        let mut downloads = self.downloads.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let seen = downloads.entry((job, index)).or_insert(0);
+        *seen += 1;
+        *seen - 1
     }
 
     /// The next request's number, for fault decisions.

@@ -1,9 +1,14 @@
 //! Validation of submitted graphs, answered the way TAMS answers: gRPC code 3, message
 //! "Params Valid", one `tams_api.ArgumentError` on field `workflow` whose message reads
-//! `node id: <id>\nclass type: <class>\n<input>: <reason>\n`. Structural checks only for now
-//! (shape, dangling links, cycles, an output node); per-class input schemas come later.
+//! `node id: <id>\nclass type: <class>\n<input>: <reason>\n`. Structural checks first (shape,
+//! dangling links, cycles, an output node), then the bundled node schemas: unknown classType,
+//! missing required input, wrong type, value out of range or not in the combo list, bad output
+//! index. The emulator plays a strict server: what the library calls warnings (unknown class,
+//! value not in a possibly dated list) are refusals here. Link type mismatches are let through:
+//! the emulator renders placeholders whatever flows, and its own tests feed a LATENT straight
+//! into PreviewImage. Only the first problem is reported, as TAMS does.
 
-use easel_workflow::{Input, Workflow, WorkflowError, OUTPUT_CLASSES};
+use easel_workflow::{Input, Problem, Schemas, Severity, Workflow, WorkflowError, OUTPUT_CLASSES};
 use serde_json::{json, Value};
 
 use crate::rpc::Status;
@@ -38,7 +43,32 @@ pub fn check_workflow(workflow: Workflow) -> Result<Checked, Status> {
             format!("workflow: no output node ({}), so the job would produce nothing\n", OUTPUT_CLASSES.join(" or ")),
         ));
     }
+    if let Some(problem) = schema_problem(&workflow) {
+        let node_id = problem.node_id.as_deref().unwrap_or("-");
+        let class_type = problem.class_type.as_deref().unwrap_or("-");
+        return Err(Status::invalid_argument(
+            "workflow",
+            node_message(node_id, class_type, problem.input.as_deref(), &problem.message),
+        ));
+    }
     Ok(Checked { workflow, order })
+}
+
+fn is_link(workflow: &Workflow, p: &Problem) -> bool {
+    let node = p.node_id.as_ref().and_then(|id| workflow.nodes.get(id));
+    let input = p.input.as_ref().and_then(|name| node?.inputs.get(name));
+    matches!(input, Some(Input::Link(_)))
+}
+
+/// The first schema problem a strict server would refuse.
+fn schema_problem(workflow: &Workflow) -> Option<Problem> {
+    const REFUSED_WARNINGS: &[&str] = &["unknownClass", "notInList"];
+    Schemas::bundled()
+        .validate(workflow)
+        .into_iter()
+        .filter(|p| p.node_id.is_some())
+        .filter(|p| !(p.code == "typeMismatch" && is_link(workflow, p)))
+        .find(|p| p.severity == Severity::Error || REFUSED_WARNINGS.contains(&p.code.as_str()))
 }
 
 /// The ArgumentError text for one located problem.
@@ -102,6 +132,27 @@ mod tests {
         let no_output = json!({"4": {"classType": "CheckpointLoaderSimple", "inputs": {}}});
         assert!(message(no_output).contains("no output node"));
         assert!(message(json!({"4": 5})).contains("node 4"));
+    }
+
+    #[test]
+    fn schema_problems_are_located() {
+        let mut body: Value = serde_json::from_str(easel_workflow::REFERENCE_WORKFLOW).unwrap();
+        body["params"]["3"]["inputs"]["steps"] = json!(0);
+        assert_eq!(message(body["params"].clone()), "node id: 3\nclass type: KSampler\nsteps: 0 is below the minimum 1\n");
+        body["params"]["3"]["inputs"]["steps"] = json!(20);
+        body["params"]["3"]["inputs"]["sampler_name"] = json!("warp");
+        assert!(message(body["params"].clone()).starts_with("node id: 3\nclass type: KSampler\nsampler_name: `warp` is not one of"));
+        body["params"]["3"]["inputs"]["sampler_name"] = json!("euler");
+        body["params"]["3"]["inputs"]["model"] = json!(["4", 7]);
+        assert!(message(body["params"].clone()).contains("model: reads output 7 of node 4"));
+        body["params"]["3"]["inputs"]["model"] = json!(5);
+        assert!(message(body["params"].clone()).contains("model: expects a MODEL link, but holds a value (5)"));
+        body["params"]["3"]["inputs"]["model"] = json!(["4", 0]);
+        body["params"]["3"]["classType"] = json!("KSamplerX");
+        assert_eq!(message(body["params"].clone()), "node id: 3\nclass type: KSamplerX\nno schema for class `KSamplerX`; its values are not checked\n");
+        body["params"]["3"]["classType"] = json!("KSampler");
+        body["params"]["3"]["inputs"].as_object_mut().unwrap().remove("cfg");
+        assert!(message(body["params"].clone()).contains("cfg: required FLOAT value is missing"));
     }
 
     #[test]

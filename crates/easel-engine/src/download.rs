@@ -89,6 +89,22 @@ fn verify_and_embed(
     Ok((with_text, width, height))
 }
 
+/// Removes half-written `.part` files a killed process left for `run_id`; they are never
+/// indexed, and the resumed run writes fresh ones.
+pub(crate) fn remove_stale_parts(library: &Path, run_id: &str, created_at: i64) {
+    let probe = image_path(library, run_id, created_at, "x", "x");
+    let (Some(dir), Some(name)) = (probe.parent(), probe.file_name().and_then(|n| n.to_str())) else { return };
+    let prefix = format!(".{}", name.split('-').next().unwrap_or(name));
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let file = entry.file_name();
+        let file = file.to_string_lossy();
+        if file.starts_with(&prefix) && file.ends_with(".part") {
+            // Best effort: a .part file that cannot be removed is still never indexed.
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
 /// `library/YYYY-MM-DD/<run>-<node>-<resource>.png`: stable, so a resumed run rewrites the same
 /// path instead of adding a second copy.
 pub(crate) fn image_path(library: &Path, run_id: &str, created_at: i64, node_id: &str, resource: &str) -> PathBuf {

@@ -1,18 +1,22 @@
-//! One run from start to end: submit the job (its row is already stored), poll it at an
-//! interval that follows its state, emit a `JobEvent` for every change, save each result image
-//! the moment its URL appears (re-reading the job when a URL has expired), and record the
-//! outcome. Bounded in time (`RunLimits`) so no loop runs forever. Concurrency across runs,
-//! cancel and resume-after-restart grow here next.
+//! One run from start to end: wait for a queue slot, submit the job (its row is already stored;
+//! a resumed run reuses its requestId or skips straight to polling), poll at an interval that
+//! follows the job's state, emit a `JobEvent` for every change, start saving each result image
+//! the moment its URL appears, honour cancel (DELETE on the service), and record the outcome.
+//! Bounded in time by `RunLimits` so no loop runs forever.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use easel_tams::{Job, JobStatus, TamsError};
-use serde_json::{json, Value};
+use easel_tams::{JobStatus, TamsError};
+use serde_json::Value;
+use tokio::sync::Notify;
+use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::download::{image_path, save_image};
-use crate::progress::{ImageOffer, Tracker};
+use crate::progress::Tracker;
+use crate::queue::Turn;
+use crate::save::save_offer;
 use crate::{EngineError, Inner, JobChange, SavedImage};
 
 /// How a run ended.
@@ -24,14 +28,18 @@ pub struct RunOutcome {
     pub job_id: Option<String>,
     /// Images saved, in the order they arrived.
     pub images: Vec<SavedImage>,
-    /// Why the run did not succeed, if it did not.
+    /// True when the run was canceled.
+    pub canceled: bool,
+    /// Why the run did not succeed, if it did not (and was not canceled).
     pub error: Option<EngineError>,
 }
 
-/// Time limits of one run.
+/// Time limits and pacing of runs.
 #[derive(Debug, Clone, Copy)]
 pub struct RunLimits {
-    /// Give up polling after this long.
+    /// Runs executing on the service at once; the rest wait in the queue.
+    pub concurrency: usize,
+    /// Give up polling a job after this long.
     pub job_timeout: Duration,
     /// Poll interval while the job runs.
     pub running_poll: Duration,
@@ -39,56 +47,41 @@ pub struct RunLimits {
     pub waiting_poll: Duration,
     /// Attempts per image download (expired URLs refreshed in between).
     pub download_attempts: u32,
+    /// Polls to wait for CANCELED after sending DELETE before reporting the run canceled anyway.
+    pub cancel_polls: u32,
 }
 
 impl Default for RunLimits {
     fn default() -> Self {
         RunLimits {
+            concurrency: 4,
             job_timeout: Duration::from_secs(30 * 60),
             running_poll: Duration::from_millis(300),
             waiting_poll: Duration::from_secs(1),
             download_attempts: 4,
+            cancel_polls: 20,
         }
     }
 }
 
+/// Everything a run task needs, fixed before it starts.
 pub(crate) struct RunPlan {
     pub run_id: String,
     pub request_id: String,
+    pub job_id: Option<String>,
     pub created_at: i64,
     pub order: Vec<String>,
     pub params: Value,
     pub prompt_chunk: String,
+    pub editor_chunk: Option<String>,
     pub seeds: Value,
 }
 
-pub(crate) async fn drive(inner: Arc<Inner>, plan: RunPlan) -> RunOutcome {
-    let mut outcome = RunOutcome { run_id: plan.run_id.clone(), job_id: None, images: Vec::new(), error: None };
-    inner.emit(&plan.run_id, JobChange::Queued { nodes: plan.order.clone() });
-    let result = submit_and_follow(&inner, &plan, &mut outcome).await;
-    let (status, error) = match &result {
-        Ok(FinalState::Succeeded(_)) => ("succeeded", None),
-        Ok(FinalState::Canceled) => ("canceled", None),
-        Err(e) => ("failed", Some((e.code(), e.to_string()))),
-    };
-    let credits = match &result {
-        Ok(FinalState::Succeeded(c)) => *c,
-        _ => None,
-    };
-    if let Err(e) = inner.with_store(|s| s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (*c, m.as_str())))) {
-        eprintln!("easel: could not record the end of run {}: {e}", plan.run_id);
-    }
-    let change = match result {
-        Ok(FinalState::Succeeded(credits)) => JobChange::Succeeded { credits, images: outcome.images.len() as u32 },
-        Ok(FinalState::Canceled) => JobChange::Canceled,
-        Err(e) => {
-            let change = JobChange::Failed { code: e.code().to_string(), message: e.to_string() };
-            outcome.error = Some(e);
-            change
-        }
-    };
-    inner.emit(&plan.run_id, change);
-    outcome
+/// Cancel requests for one run, shared between `Engine::cancel` and the run task.
+#[derive(Debug, Default)]
+pub(crate) struct RunControl {
+    pub canceled: AtomicBool,
+    pub wake: Notify,
 }
 
 enum FinalState {
@@ -96,35 +89,123 @@ enum FinalState {
     Canceled,
 }
 
-async fn submit_and_follow(inner: &Inner, plan: &RunPlan, outcome: &mut RunOutcome) -> Result<FinalState, EngineError> {
-    let created = inner.client.create_workflow_job(&plan.request_id, &plan.params).await?;
-    let job_id = created.id.clone().ok_or_else(|| TamsError::Decode("create answered without a job id".into()))?;
-    inner.with_store(|s| s.set_job_id(&plan.run_id, &job_id))?;
+pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<RunControl>) -> RunOutcome {
+    let mut outcome = RunOutcome {
+        run_id: plan.run_id.clone(),
+        job_id: plan.job_id.clone(),
+        images: Vec::new(),
+        canceled: false,
+        error: None,
+    };
+    inner.emit(&plan.run_id, JobChange::Queued { nodes: plan.order.clone() });
+    let holds_slot = plan.job_id.is_none();
+    let result = if holds_slot {
+        match inner.queue.wait_turn(&plan.run_id).await {
+            Turn::Go => follow(&inner, &plan, &control, &mut outcome).await,
+            Turn::Canceled => Ok(FinalState::Canceled),
+        }
+    } else {
+        // Resumed with a job already on the service: it is running there, no slot to wait for.
+        follow(&inner, &plan, &control, &mut outcome).await
+    };
+    if holds_slot {
+        inner.queue.finished();
+    }
+    inner.controls_remove(&plan.run_id);
+    let (status, credits, error) = match &result {
+        Ok(FinalState::Succeeded(c)) => ("succeeded", *c, None),
+        Ok(FinalState::Canceled) => ("canceled", None, None),
+        Err(e) => ("failed", None, Some((e.code(), e.to_string()))),
+    };
+    let recorded =
+        inner.with_store(|s| s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (*c, m.as_str()))));
+    let change = match result {
+        Ok(FinalState::Succeeded(credits)) => JobChange::Succeeded { credits, images: outcome.images.len() as u32 },
+        Ok(FinalState::Canceled) => {
+            outcome.canceled = true;
+            JobChange::Canceled
+        }
+        Err(e) => {
+            let change = JobChange::Failed { code: e.code().to_string(), message: e.to_string() };
+            outcome.error = Some(e);
+            change
+        }
+    };
+    if let Err(e) = recorded {
+        // The run's end could not be written: say so instead of pretending it is safely recorded.
+        let change = JobChange::Failed { code: e.code().to_string(), message: e.to_string() };
+        inner.emit(&plan.run_id, change);
+        outcome.error = Some(e);
+        return outcome;
+    }
+    inner.emit(&plan.run_id, change);
+    outcome
+}
+
+async fn follow(
+    inner: &Arc<Inner>,
+    plan: &Arc<RunPlan>,
+    control: &RunControl,
+    outcome: &mut RunOutcome,
+) -> Result<FinalState, EngineError> {
+    if control.canceled.load(Ordering::SeqCst) {
+        return Ok(FinalState::Canceled);
+    }
+    let (job_id, mut job) = match &plan.job_id {
+        Some(id) => (id.clone(), inner.client.get_job(id).await?),
+        None => {
+            let created = inner.client.create_workflow_job(&plan.request_id, &plan.params).await?;
+            let id = created.id.clone().ok_or_else(|| TamsError::Decode("create answered without a job id".into()))?;
+            inner.with_store(|s| s.set_job_id(&plan.run_id, &id))?;
+            (id, created)
+        }
+    };
     outcome.job_id = Some(job_id.clone());
     inner.emit(&plan.run_id, JobChange::Submitted { job_id: job_id.clone() });
 
     let mut tracker = Tracker::new(plan.order.clone());
+    let mut downloads: JoinSet<Result<SavedImage, EngineError>> = JoinSet::new();
     let deadline = Instant::now() + inner.limits.job_timeout;
-    let mut job = created;
+    let mut cancel_sent: Option<u32> = None;
+    let mut first_error: Option<EngineError> = None;
     loop {
         let (changes, offers) = tracker.update(&job);
         for change in changes {
             inner.emit(&plan.run_id, change);
         }
         for offer in offers {
-            let image = save_with_refresh(inner, plan, &job_id, offer).await?;
-            inner.emit(&plan.run_id, JobChange::ImageSaved { image: image.clone() });
-            outcome.images.push(image);
+            downloads.spawn(save_offer(inner.clone(), plan.clone(), job_id.clone(), offer));
         }
+        collect_ready(inner, plan, &mut downloads, outcome, &mut first_error);
         match job.status {
-            JobStatus::Success => return Ok(FinalState::Succeeded(job.credits)),
-            JobStatus::Canceled => return Ok(FinalState::Canceled),
+            JobStatus::Success => {
+                finish_downloads(inner, plan, &mut downloads, outcome, &mut first_error).await;
+                return first_error.map_or(Ok(FinalState::Succeeded(job.credits)), Err);
+            }
+            JobStatus::Canceled => {
+                downloads.abort_all();
+                return Ok(FinalState::Canceled);
+            }
             JobStatus::Failed => {
+                finish_downloads(inner, plan, &mut downloads, outcome, &mut first_error).await;
                 let info = job.failed_info.unwrap_or_default();
                 let reason = info.reason.unwrap_or_else(|| "no reason given".into());
                 return Err(EngineError::JobFailed(format!("{reason} ({:?})", info.code)));
             }
             _ => {}
+        }
+        if control.canceled.load(Ordering::SeqCst) {
+            match cancel_sent {
+                None => {
+                    inner.client.cancel_job(&job_id).await?;
+                    cancel_sent = Some(0);
+                }
+                Some(n) if n >= inner.limits.cancel_polls => {
+                    downloads.abort_all();
+                    return Ok(FinalState::Canceled);
+                }
+                Some(n) => cancel_sent = Some(n + 1),
+            }
         }
         if Instant::now() >= deadline {
             return Err(EngineError::JobFailed(format!(
@@ -134,69 +215,55 @@ async fn submit_and_follow(inner: &Inner, plan: &RunPlan, outcome: &mut RunOutco
             )));
         }
         let pause = if job.status == JobStatus::Running { inner.limits.running_poll } else { inner.limits.waiting_poll };
-        tokio::time::sleep(pause).await;
+        tokio::select! {
+            _ = tokio::time::sleep(pause) => {}
+            _ = control.wake.notified() => {}
+        }
         job = inner.client.get_job(&job_id).await?;
     }
 }
 
-async fn save_with_refresh(
+fn collect_ready(
     inner: &Inner,
     plan: &RunPlan,
-    job_id: &str,
-    mut offer: ImageOffer,
-) -> Result<SavedImage, EngineError> {
-    if let Some(id) = inner.with_store(|s| s.image_id(&plan.run_id, &offer.resource))? {
-        let path = inner.with_store(|s| s.image_path(id))?.unwrap_or_default();
-        let (width, height) = (offer.width.unwrap_or(0), offer.height.unwrap_or(0));
-        return Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width, height });
+    downloads: &mut JoinSet<Result<SavedImage, EngineError>>,
+    outcome: &mut RunOutcome,
+    first_error: &mut Option<EngineError>,
+) {
+    while let Some(done) = downloads.try_join_next() {
+        record(inner, plan, done, outcome, first_error);
     }
-    let dest = image_path(&inner.library, &plan.run_id, plan.created_at, &offer.node_id, &offer.resource);
-    let easel_chunk = json!({
-        "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
-        "backend": inner.client.base_url(), "seeds": plan.seeds, "createdAt": plan.created_at,
-    })
-    .to_string();
-    let text = vec![("prompt".to_string(), plan.prompt_chunk.clone()), ("easel".to_string(), easel_chunk)];
-    let mut attempt = 0;
-    let saved = loop {
-        attempt += 1;
-        match save_image(&inner.client, &offer, &dest, text.clone()).await {
-            Ok(saved) => break saved,
-            Err(e) if attempt >= inner.limits.download_attempts => return Err(e),
-            Err(EngineError::Tams(TamsError::UrlExpired)) => {
-                let job = inner.client.get_job(job_id).await?;
-                if let Some(fresh) = fresh_url(&job, &offer) {
-                    offer.url = fresh;
-                }
-            }
-            Err(EngineError::Tams(e)) if e.is_retryable() => {
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-            }
-            Err(EngineError::BadImage { .. }) => {
-                tokio::time::sleep(Duration::from_millis(200 * u64::from(attempt))).await;
-            }
-            Err(e) => return Err(e),
-        }
-    };
-    let path = saved.path.to_string_lossy().to_string();
-    let id = inner.with_store(|s| {
-        s.insert_image(&crate::store::NewImage {
-            run_id: &plan.run_id,
-            job_id,
-            resource: &offer.resource,
-            node_id: &offer.node_id,
-            path: &path,
-            width: saved.width,
-            height: saved.height,
-        })
-    })?;
-    Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width: saved.width, height: saved.height })
 }
 
-/// The same image's URL in a newer snapshot, matched by resource id or URL path.
-fn fresh_url(job: &Job, offer: &ImageOffer) -> Option<String> {
-    let mut tracker = Tracker::new(Vec::new());
-    let (_, offers) = tracker.update(job);
-    let path = crate::progress::url_path(&offer.url);
-    offers.into_iter().find(|o| o.resource == offer.resource || crate::progress::url_path(&o.url) == path).map(|o| o.url)
+async fn finish_downloads(
+    inner: &Inner,
+    plan: &RunPlan,
+    downloads: &mut JoinSet<Result<SavedImage, EngineError>>,
+    outcome: &mut RunOutcome,
+    first_error: &mut Option<EngineError>,
+) {
+    while let Some(done) = downloads.join_next().await {
+        record(inner, plan, done, outcome, first_error);
+    }
+}
+
+fn record(
+    inner: &Inner,
+    plan: &RunPlan,
+    done: Result<Result<SavedImage, EngineError>, tokio::task::JoinError>,
+    outcome: &mut RunOutcome,
+    first_error: &mut Option<EngineError>,
+) {
+    match done {
+        Ok(Ok(image)) => {
+            inner.emit(&plan.run_id, JobChange::ImageSaved { image: image.clone() });
+            outcome.images.push(image);
+        }
+        Ok(Err(e)) => {
+            first_error.get_or_insert(e);
+        }
+        Err(e) => {
+            first_error.get_or_insert(EngineError::File { path: plan.run_id.clone(), reason: e.to_string() });
+        }
+    }
 }

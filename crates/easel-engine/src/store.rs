@@ -38,6 +38,10 @@ CREATE TABLE images (
     UNIQUE (run_id, resource)
 );
 CREATE INDEX images_by_time ON images(created_at DESC);
+", "
+ALTER TABLE runs ADD COLUMN seeds TEXT;
+ALTER TABLE runs ADD COLUMN editor TEXT;
+CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued', 'submitted');
 "];
 
 /// A stored run, as read back.
@@ -51,6 +55,14 @@ pub struct RunRecord {
     pub job_id: Option<String>,
     /// Last known status (`queued`, `submitted`, `succeeded`, `failed`, `canceled`).
     pub status: String,
+    /// A name for people.
+    pub name: String,
+    /// The TAMS params JSON as sent.
+    pub workflow: String,
+    /// The editor workflow JSON, when known.
+    pub editor: Option<String>,
+    /// Unix seconds when the run was recorded.
+    pub created_at: i64,
 }
 
 /// One connection to the library database.
@@ -86,9 +98,9 @@ impl Store {
         let now = unix_now();
         self.conn
             .execute(
-                "INSERT INTO runs (run_id, request_id, name, backend, workflow, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, 'queued', ?6, ?6)",
-                params![run.run_id, run.request_id, run.name, run.backend, run.workflow, now],
+                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?8)",
+                params![run.run_id, run.request_id, run.name, run.backend, run.workflow, run.seeds, run.editor, now],
             )
             .map_err(EngineError::sql)?;
         Ok(())
@@ -125,10 +137,28 @@ impl Store {
     /// Reads one run.
     pub fn run(&self, run_id: &str) -> Result<Option<RunRecord>, EngineError> {
         self.conn
-            .query_row("SELECT run_id, request_id, job_id, status FROM runs WHERE run_id = ?1", [run_id], |r| {
-                Ok(RunRecord { run_id: r.get(0)?, request_id: r.get(1)?, job_id: r.get(2)?, status: r.get(3)? })
-            })
+            .query_row(&format!("SELECT {RUN_COLUMNS} FROM runs WHERE run_id = ?1"), [run_id], run_record)
             .optional()
+            .map_err(EngineError::sql)
+    }
+
+    /// Runs that never reached an end (queued or submitted) for `backend`, oldest first.
+    pub fn unfinished_runs(&self, backend: &str) -> Result<Vec<RunRecord>, EngineError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!(
+                "SELECT {RUN_COLUMNS} FROM runs WHERE status IN ('queued', 'submitted') AND backend = ?1
+                 ORDER BY created_at, rowid"
+            ))
+            .map_err(EngineError::sql)?;
+        let rows = stmt.query_map([backend], run_record).map_err(EngineError::sql)?;
+        rows.collect::<Result<Vec<_>, _>>().map_err(EngineError::sql)
+    }
+
+    /// Number of images saved for a run.
+    pub fn image_count(&self, run_id: &str) -> Result<u32, EngineError> {
+        self.conn
+            .query_row("SELECT COUNT(*) FROM images WHERE run_id = ?1", [run_id], |r| r.get(0))
             .map_err(EngineError::sql)
     }
 
@@ -171,6 +201,21 @@ impl Store {
     }
 }
 
+const RUN_COLUMNS: &str = "run_id, request_id, job_id, status, name, workflow, editor, created_at";
+
+fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
+    Ok(RunRecord {
+        run_id: r.get(0)?,
+        request_id: r.get(1)?,
+        job_id: r.get(2)?,
+        status: r.get(3)?,
+        name: r.get(4)?,
+        workflow: r.get(5)?,
+        editor: r.get(6)?,
+        created_at: r.get(7)?,
+    })
+}
+
 /// A run about to be submitted.
 #[derive(Debug)]
 pub struct NewRun<'a> {
@@ -184,6 +229,10 @@ pub struct NewRun<'a> {
     pub backend: &'a str,
     /// The TAMS params JSON as sent.
     pub workflow: &'a str,
+    /// The seeds sent, `{nodeId: {input: seed}}`.
+    pub seeds: &'a str,
+    /// The editor workflow JSON, when known.
+    pub editor: Option<&'a str>,
 }
 
 /// An image whose file is in place.
@@ -219,11 +268,21 @@ mod tests {
         let path = dir.path().join("easel.sqlite");
         let store = Store::open(&path).unwrap();
         store
-            .insert_run(&NewRun { run_id: "r1", request_id: "q1", name: "n", backend: "b", workflow: "{}" })
+            .insert_run(&NewRun {
+                run_id: "r1",
+                request_id: "q1",
+                name: "n",
+                backend: "b",
+                workflow: "{}",
+                seeds: "{}",
+                editor: None,
+            })
             .unwrap();
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.run("r1").unwrap().unwrap().status, "queued");
+        assert_eq!(store.unfinished_runs("b").unwrap().len(), 1);
+        assert!(store.unfinished_runs("other").unwrap().is_empty());
         let image = NewImage {
             run_id: "r1",
             job_id: "j",

@@ -1,25 +1,20 @@
-//! The HTTP client proper: builds each request once (so a retry sends the same bytes and the
-//! same requestId), waits on the shared budget before every attempt, retries 429/5xx/network
-//! failures with exponential backoff and full jitter, and decodes answers. Downloads of signed
-//! result URLs go to the storage host, not the API, so they bypass the API budget.
+//! The HTTP core every endpoint goes through: serialises a request body once (so every attempt
+//! sends, and with RSA signs, the same bytes and the same requestId), waits on the shared budget
+//! before every API attempt, authenticates each attempt afresh (a new RSA nonce and timestamp per
+//! attempt), retries 429/5xx/network failures with exponential backoff and full jitter, and
+//! decodes answers. The endpoints themselves live in `workflow`, `template`, `stages`,
+//! `resource`, `model` and `download`; this file knows no paths.
 
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::StreamExt;
-use reqwest::{Method, StatusCode};
-use serde::Deserialize;
-use serde_json::{json, Value};
-use tokio::io::AsyncWriteExt;
+use reqwest::header::{HeaderValue, AUTHORIZATION};
+use reqwest::{Method, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-use crate::{Budget, Job, Sensitive, TamsError};
-
-/// How requests prove who sends them.
-#[derive(Debug, Clone)]
-pub enum Auth {
-    /// `Authorization: Bearer <key>`.
-    Bearer(Sensitive<String>),
-}
+use crate::{Auth, Budget, TamsError};
 
 /// Where and how to talk to the service.
 #[derive(Debug, Clone)]
@@ -55,26 +50,26 @@ impl ClientConfig {
 /// A TAMS client; cheap to clone, all clones share one connection pool and one budget.
 #[derive(Debug, Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
     config: Arc<ClientConfig>,
+    base: Url,
     budget: Arc<Budget>,
 }
 
-#[derive(Deserialize)]
-struct JobEnvelope {
-    #[serde(default)]
-    job: Job,
-}
+/// One failed attempt: the error and the server's `Retry-After`, if it sent one.
+pub(crate) type Failure = (TamsError, Option<Duration>);
 
 impl Client {
-    /// A client that spends requests from `budget`.
+    /// A client that spends requests from `budget`. Fails when `base_url` is not a URL.
     pub fn new(config: ClientConfig, budget: Arc<Budget>) -> Result<Client, TamsError> {
+        let invalid = |reason: String| TamsError::Network { host: host_of(&config.base_url), reason };
+        let base = Url::parse(&config.base_url).map_err(|e| invalid(format!("the base URL is not valid: {e}")))?;
         let http = reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(Duration::from_secs(10))
             .build()
-            .map_err(|e| TamsError::Network { host: config.base_url.clone(), reason: e.to_string() })?;
-        Ok(Client { http, config: Arc::new(config), budget })
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(Client { http, config: Arc::new(config), base, budget })
     }
 
     /// The base URL this client talks to.
@@ -82,108 +77,81 @@ impl Client {
         &self.config.base_url
     }
 
-    /// `POST /v1/jobs/workflow`: creates a job from a raw graph (TAMS `params` map).
-    pub async fn create_workflow_job(&self, request_id: &str, params: &Value) -> Result<Job, TamsError> {
-        let body = json!({ "requestId": request_id, "params": params });
-        let envelope: JobEnvelope = self.call(Method::POST, "/v1/jobs/workflow", Some(&body)).await?;
-        Ok(envelope.job)
+    /// The URL of `segments` under the base URL; each segment is percent-encoded, so an id can
+    /// never step outside its path segment.
+    pub(crate) fn endpoint(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
     }
 
-    /// `GET /v1/jobs/{id}`.
-    pub async fn get_job(&self, job_id: &str) -> Result<Job, TamsError> {
-        let envelope: JobEnvelope = self.call(Method::GET, &format!("/v1/jobs/{job_id}"), None).await?;
-        Ok(envelope.job)
+    /// A GET or DELETE (no body) to the API.
+    pub(crate) async fn call_empty<T: DeserializeOwned>(&self, method: Method, url: Url) -> Result<T, TamsError> {
+        self.call(method, url, Vec::new()).await
     }
 
-    /// `DELETE /v1/jobs/{id}`: asks the service to cancel.
-    pub async fn cancel_job(&self, job_id: &str) -> Result<(), TamsError> {
-        let _: Value = self.call(Method::DELETE, &format!("/v1/jobs/{job_id}"), None).await?;
-        Ok(())
-    }
-
-    /// Streams a signed result URL into `file`; returns the byte count. 403 means the URL expired.
-    pub async fn download(&self, url: &str, file: &mut tokio::fs::File) -> Result<u64, TamsError> {
-        let net = |e: reqwest::Error| TamsError::Network { host: host_of(url), reason: e.without_url().to_string() };
-        let response = self.http.get(url).send().await.map_err(net)?;
-        let status = response.status();
-        if status == StatusCode::FORBIDDEN {
-            return Err(TamsError::UrlExpired);
-        }
-        if !status.is_success() {
-            let text = response.text().await.unwrap_or_default();
-            return Err(TamsError::from_response(status.as_u16(), &text));
-        }
-        let expected = response.content_length();
-        let mut written = 0u64;
-        let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(net)?;
-            file.write_all(&chunk).await.map_err(|e| TamsError::Network { host: host_of(url), reason: e.to_string() })?;
-            written += chunk.len() as u64;
-        }
-        if let Some(expected) = expected.filter(|e| *e != written) {
-            return Err(TamsError::Network {
-                host: host_of(url),
-                reason: format!("download cut short: {written} of {expected} bytes"),
-            });
-        }
-        Ok(written)
-    }
-
-    async fn call<T: for<'de> Deserialize<'de>>(
+    /// A POST of `body` as JSON to the API.
+    pub(crate) async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
         &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
+        url: Url,
+        body: &B,
     ) -> Result<T, TamsError> {
-        // Serialised once: every attempt sends (and, with RSA, would sign) the same bytes.
-        let bytes = match body {
-            Some(b) => serde_json::to_vec(b).map_err(|e| TamsError::Decode(e.to_string()))?,
-            None => Vec::new(),
-        };
-        let url = format!("{}{}", self.config.base_url, path);
-        let mut attempt = 0;
+        // Serialised once: every attempt sends (and signs) these very bytes.
+        let bytes = serde_json::to_vec(body).map_err(|e| TamsError::Decode(e.to_string()))?;
+        self.call(Method::POST, url, bytes).await
+    }
+
+    async fn call<T: DeserializeOwned>(&self, method: Method, url: Url, body: Vec<u8>) -> Result<T, TamsError> {
+        let text = self.retrying(|| self.api_attempt(&method, &url, &body)).await?;
+        serde_json::from_str(&text).map_err(|e| TamsError::Decode(format!("{e} in answer to {method} {}", url.path())))
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or `max_attempts` is reached. A 429
+    /// that outlives every attempt becomes `RateLimited`.
+    pub(crate) async fn retrying<T, F, Fut>(&self, mut attempt: F) -> Result<T, TamsError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, Failure>>,
+    {
+        let mut attempts = 0;
         loop {
-            attempt += 1;
-            self.budget.acquire().await;
-            let result = self.attempt(method.clone(), &url, &bytes).await;
-            match result {
-                Ok(text) => {
-                    return serde_json::from_str(&text)
-                        .map_err(|e| TamsError::Decode(format!("{e} in answer to {method} {path}")));
+            attempts += 1;
+            match attempt().await {
+                Ok(value) => return Ok(value),
+                Err((err, retry_after)) if err.is_retryable() && attempts < self.config.max_attempts => {
+                    tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(attempts))).await;
                 }
-                Err((err, retry_after)) if err.is_retryable() && attempt < self.config.max_attempts => {
-                    tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(attempt))).await;
-                }
-                Err((TamsError::Server { status: 429, .. }, _)) => return Err(TamsError::RateLimited { attempts: attempt }),
+                Err((TamsError::Server { status: 429, .. }, _)) => return Err(TamsError::RateLimited { attempts }),
                 Err((err, _)) => return Err(err),
             }
         }
     }
 
-    async fn attempt(&self, method: Method, url: &str, body: &[u8]) -> Result<String, (TamsError, Option<Duration>)> {
-        let mut request = self.http.request(method.clone(), url).header("Accept", "application/json");
+    async fn api_attempt(&self, method: &Method, url: &Url, body: &[u8]) -> Result<String, Failure> {
+        self.budget.acquire().await;
+        // Signed per attempt: a retry gets a fresh timestamp and nonce over the same bytes. The
+        // signed path is the one actually sent, so a base URL with a path prefix still verifies.
+        let mut signed_path = url.path().to_string();
+        if let Some(query) = url.query() {
+            signed_path.push('?');
+            signed_path.push_str(query);
+        }
+        let header = self.config.auth.authorization(method.as_str(), &signed_path, body).map_err(|e| (e, None))?;
+        let mut value = HeaderValue::from_str(header.expose()).map_err(|_| {
+            (TamsError::InvalidKey("the credentials contain characters not allowed in a header".into()), None)
+        })?;
+        value.set_sensitive(true);
+        let mut request = self
+            .http
+            .request(method.clone(), url.clone())
+            .header("Accept", "application/json")
+            .header(AUTHORIZATION, value);
         if !body.is_empty() {
             request = request.header("Content-Type", "application/json").body(body.to_vec());
         }
-        request = match &self.config.auth {
-            Auth::Bearer(key) => request.header("Authorization", format!("Bearer {}", key.expose())),
-        };
-        let net = |e: reqwest::Error| TamsError::Network { host: host_of(url), reason: e.without_url().to_string() };
-        let response = request.send().await.map_err(|e| (net(e), None))?;
-        let status = response.status();
-        let retry_after = response
-            .headers()
-            .get("retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(|s| Duration::from_secs(s.min(30)));
-        let text = response.text().await.map_err(|e| (net(e), None))?;
-        if status.is_success() {
-            Ok(text)
-        } else {
-            Err((TamsError::from_response(status.as_u16(), &text), retry_after))
-        }
+        read_reply(request.send().await, url.as_str()).await
     }
 
     /// Full jitter: a uniform delay in [0, min(max, base * 2^(attempt-1))].
@@ -194,15 +162,61 @@ impl Client {
     }
 }
 
-fn host_of(url: &str) -> String {
+/// Reads a reply as text; non-2xx becomes a classified error with the server's `Retry-After`.
+pub(crate) async fn read_reply(sent: reqwest::Result<reqwest::Response>, url: &str) -> Result<String, Failure> {
+    let net = |e: reqwest::Error| (network(url, e), None);
+    let response = sent.map_err(net)?;
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(|s| Duration::from_secs(s.min(30)));
+    let text = response.text().await.map_err(net)?;
+    if status.is_success() {
+        Ok(text)
+    } else {
+        Err((TamsError::from_response(status.as_u16(), &text), retry_after))
+    }
+}
+
+/// A transport failure, named by host only (signed URLs carry secrets in their query).
+pub(crate) fn network(url: &str, e: reqwest::Error) -> TamsError {
+    TamsError::Network { host: host_of(url), reason: e.without_url().to_string() }
+}
+
+pub(crate) fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
     rest.split(['/', '?']).next().unwrap_or(rest).to_string()
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::Sensitive;
+
+    fn client(base: &str) -> Client {
+        let auth = Auth::Bearer(Sensitive::new("k".into()));
+        Client::new(ClientConfig::new(base, auth), Arc::new(Budget::tams_default())).unwrap()
+    }
+
     #[test]
     fn host_strips_scheme_path_and_query() {
-        assert_eq!(super::host_of("http://127.0.0.1:80/files/1.png?Expires=2"), "127.0.0.1:80");
+        assert_eq!(host_of("http://127.0.0.1:80/files/1.png?Expires=2"), "127.0.0.1:80");
+    }
+
+    #[test]
+    fn endpoints_keep_a_base_path_and_encode_ids() {
+        assert_eq!(client("http://h:1/").endpoint(&["v1", "jobs", "12"]).as_str(), "http://h:1/v1/jobs/12");
+        assert_eq!(client("http://h/proxy").endpoint(&["v1", "jobs", "1"]).path(), "/proxy/v1/jobs/1");
+        assert_eq!(client("http://h").endpoint(&["v1", "jobs", "../x?y"]).path(), "/v1/jobs/..%2Fx%3Fy");
+    }
+
+    #[test]
+    fn invalid_base_url_is_refused_up_front() {
+        let auth = Auth::Bearer(Sensitive::new("k".into()));
+        let err = Client::new(ClientConfig::new("not a url", auth), Arc::new(Budget::tams_default())).unwrap_err();
+        assert_eq!(err.code(), "network");
     }
 }

@@ -6,7 +6,7 @@
 use serde::Deserialize;
 
 /// One `tams_api.ArgumentError` detail: which part of the request is wrong and why.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(default)]
 pub struct ArgumentError {
     /// e.g. `workflow`.
@@ -15,18 +15,16 @@ pub struct ArgumentError {
     pub message: String,
 }
 
-impl Default for ArgumentError {
-    fn default() -> Self {
-        ArgumentError { field: String::new(), message: String::new() }
-    }
-}
-
 /// Everything a TAMS call can fail with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TamsError {
     /// 401: the key or signature was refused.
     #[error("the service refused the credentials (HTTP 401): {0}")]
     Auth(String),
+    /// The credentials could not be used at all (an unreadable RSA key, a key that cannot go
+    /// in a header); nothing was sent. The message never contains the key.
+    #[error("the credentials cannot be used: {0}")]
+    InvalidKey(String),
     /// The account cannot pay for the job.
     #[error("not enough credits: {0}")]
     InsufficientCredits(String),
@@ -77,7 +75,7 @@ impl TamsError {
     /// The stable code the UI branches on.
     pub fn code(&self) -> &'static str {
         match self {
-            TamsError::Auth(_) => "auth",
+            TamsError::Auth(_) | TamsError::InvalidKey(_) => "auth",
             TamsError::InsufficientCredits(_) => "credits",
             TamsError::InvalidWorkflow { .. } => "invalidWorkflow",
             TamsError::RateLimited { .. } => "rateLimited",
@@ -112,7 +110,12 @@ impl TamsError {
             Some(s) => (s.code, s.message, s.details),
             None => (0, body.chars().take(300).collect(), Vec::new()),
         };
-        let mentions_credit = |text: &str| text.to_ascii_lowercase().contains("credit") || text.contains("余额");
+        // The real code and message for an empty balance are unknown (reference section 9), so
+        // the wording decides: "credit"/"balance", or 余额 (balance) / 积分不足 (points short).
+        let mentions_credit = |text: &str| {
+            let lower = text.to_ascii_lowercase();
+            lower.contains("credit") || lower.contains("balance") || text.contains("余额") || text.contains("积分不足")
+        };
         if mentions_credit(&message) || details.iter().any(|d| mentions_credit(&d.message)) {
             return TamsError::InsufficientCredits(message);
         }
@@ -137,7 +140,10 @@ mod tests {
         let body = r#"{"code":3,"message":"Params Valid","details":[{"@type":"type.googleapis.com/tams_api.ArgumentError","field":"workflow","message":"node id: 25\nclass type: LoadImage\nimage: 字段必填\n"}]}"#;
         let err = TamsError::from_response(400, body);
         assert_eq!(err.code(), "invalidWorkflow");
-        assert_eq!(err.to_string(), "the service rejected the workflow: Params Valid\nnode id: 25\nclass type: LoadImage\nimage: 字段必填");
+        assert_eq!(
+            err.to_string(),
+            "the service rejected the workflow: Params Valid\nnode id: 25\nclass type: LoadImage\nimage: 字段必填"
+        );
     }
 
     #[test]
@@ -146,7 +152,10 @@ mod tests {
         assert!(TamsError::from_response(429, r#"{"code":8,"message":"slow down"}"#).is_retryable());
         assert!(TamsError::from_response(503, "upstream down").is_retryable());
         assert_eq!(TamsError::from_response(404, r#"{"code":5,"message":"job not found"}"#).code(), "notFound");
-        let missing = TamsError::from_response(500, r#"{"code":2,"message":"can't find [nodeId:fieldName] 25:image in fields parameter"}"#);
+        let missing = TamsError::from_response(
+            500,
+            r#"{"code":2,"message":"can't find [nodeId:fieldName] 25:image in fields parameter"}"#,
+        );
         assert_eq!(missing.code(), "invalidWorkflow");
         assert!(!missing.is_retryable());
     }

@@ -1,21 +1,34 @@
-//! A client for the Tensor.Art TAMS HTTP API: typed requests and responses that tolerate the
-//! service's loose JSON (every field optional, 64-bit ids as strings or numbers, unknown enum
-//! values kept), Bearer auth, one request budget shared by every caller, retries with backoff
-//! that reuse the requestId, and rpc Status errors decoded into typed errors. It knows nothing of
-//! runs, files or the UI; RSA signing, templates, uploads and models are added as they are used.
+//! A client for the Tensor.Art TAMS HTTP API: typed requests and responses for every endpoint of
+//! the reference (raw workflows, templates, stages jobs, polling and cancel, uploads, models),
+//! read tolerantly (every field optional, 64-bit ids as strings or numbers, unknown enum values
+//! kept); Bearer and `TAMS-SHA256-RSA` auth; one request budget shared by every caller; retries
+//! with backoff that reuse the requestId and the body bytes; rpc Status errors decoded into typed
+//! errors. It knows nothing of runs, files on disk beyond one download, or the UI.
 
+mod auth;
 mod budget;
 mod client;
+mod download;
 mod error;
 mod job;
+mod model;
 mod number;
+mod resource;
 mod secret;
+mod stages;
+mod template;
+mod workflow;
 
+pub use auth::{Auth, RSA_SCHEME};
 pub use budget::Budget;
-pub use client::{Auth, Client, ClientConfig};
+pub use client::{Client, ClientConfig};
 pub use error::{ArgumentError, TamsError};
 pub use job::{
     FailedCode, FailedInfo, Job, JobStatus, NodeItem, NodeStatus, OutputImage, OutputUi, Resource, ResourceMeta,
     RunningInfo, SuccessInfo, WaitingInfo, WorkflowFinishItem,
 };
+pub use model::{Model, ModelType};
+pub use resource::{ResourceId, StsCredential, UploadRequest, UploadSlot};
 pub use secret::Sensitive;
+pub use template::{FieldAttr, Template};
+pub use workflow::CreditCheck;

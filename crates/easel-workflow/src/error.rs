@@ -32,12 +32,33 @@ pub enum WorkflowError {
     /// A PNG file is malformed or lacks what is needed.
     #[error("bad PNG: {0}")]
     Png(String),
+    /// A problem in a named file (the CLI and app wrap errors with the path).
+    #[error("{path}: {error}")]
+    InFile {
+        /// The file as the user named it.
+        path: String,
+        /// What is wrong inside it.
+        error: Box<WorkflowError>,
+    },
+    /// The file could not be read at all.
+    #[error("{path}: cannot read: {reason}")]
+    Io {
+        /// The file as the user named it.
+        path: String,
+        /// The operating system's explanation.
+        reason: String,
+    },
     /// The links form a loop, so no order of execution exists.
     #[error("the graph has a cycle through nodes {}", .0.join(" -> "))]
     Cycle(Vec<String>),
 }
 
 impl WorkflowError {
+    /// This error, located in file `path`.
+    pub fn in_file(self, path: impl Into<String>) -> WorkflowError {
+        WorkflowError::InFile { path: path.into(), error: Box::new(self) }
+    }
+
     pub(crate) fn node(node_id: &str, class_type: &str, input: Option<&str>, reason: impl Into<String>) -> Self {
         WorkflowError::Node {
             node_id: node_id.to_string(),

@@ -1,7 +1,6 @@
-//! Reading and writing the JSON dialects of a workflow: TAMS `params` (key `classType`), whole
-//! TAMS request bodies (`{requestId, params}`), and ComfyUI API graphs (key `class_type`, also
-//! wrapped as `{"prompt": ...}`). The dialect is detected from the content, never the file name.
-//! The ComfyUI editor format and PNG metadata are not read here yet.
+//! The JSON dialects of the node map itself: reading TAMS `params` (key `classType`) and ComfyUI
+//! API graphs (key `class_type`), and writing both back. Which dialect a file is in, wrappers,
+//! the editor format and PNGs are worked out in `import`; this module only reads node maps.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -19,45 +18,46 @@ pub enum Format {
     TamsRequest,
     /// A ComfyUI API graph (`class_type`), bare or wrapped.
     ComfyApi,
+    /// A ComfyUI editor file (nodes, links, widgets_values), converted to an API graph.
+    ComfyUi,
+    /// A PNG whose `prompt` chunk holds the API graph.
+    PngPrompt,
+    /// A PNG with only an editor `workflow` chunk, converted.
+    PngWorkflow,
+    /// A1111-style `parameters` text, rebuilt as a text-to-image graph.
+    A1111,
+    /// Fooocus JSON `parameters`, rebuilt as a text-to-image graph.
+    Fooocus,
 }
 
-/// A workflow and where it came from.
+/// A workflow, where it came from, and what the import had to guess or leave out.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Imported {
     /// The graph.
     pub workflow: Workflow,
     /// The dialect detected.
     pub format: Format,
+    /// Things converted with a guess or dropped, in plain words (empty for clean imports).
+    pub warnings: Vec<String>,
+    /// The editor graph, when the source had one (editor files, PNG `workflow` chunks).
+    pub editor: Option<Value>,
+}
+
+impl Imported {
+    pub(crate) fn new(workflow: Workflow, format: Format) -> Imported {
+        Imported { workflow, format, warnings: Vec::new(), editor: None }
+    }
 }
 
 impl Workflow {
-    /// Reads a workflow from JSON text in any supported dialect.
+    /// Reads a workflow from JSON text in any supported dialect (bundled node schemas).
     pub fn from_json_str(text: &str) -> Result<Imported, WorkflowError> {
-        let value: Value = serde_json::from_str(text).map_err(|e| WorkflowError::Json {
-            line: e.line(),
-            column: e.column(),
-            reason: e.to_string(),
-        })?;
-        Workflow::from_json(value)
+        crate::Schemas::bundled().import_json_str(text)
     }
 
-    /// Reads a workflow from a parsed JSON value in any supported dialect.
+    /// Reads a workflow from a parsed JSON value in any supported dialect (bundled node schemas).
     pub fn from_json(value: Value) -> Result<Imported, WorkflowError> {
-        let Value::Object(mut top) = value else {
-            return Err(WorkflowError::UnknownFormat("expected a JSON object at the top level".into()));
-        };
-        if let Some(Value::Object(params)) = top.remove("params") {
-            let workflow = parse_nodes(params)?;
-            return Ok(Imported { workflow, format: Format::TamsRequest });
-        }
-        if let Some(Value::Object(prompt)) = top.get("prompt").cloned() {
-            let workflow = parse_nodes(prompt)?;
-            return Ok(Imported { workflow, format: Format::ComfyApi });
-        }
-        let tams = top.values().any(|v| v.get("classType").is_some());
-        let workflow = parse_nodes(top)?;
-        let format = if tams { Format::TamsParams } else { Format::ComfyApi };
-        Ok(Imported { workflow, format })
+        crate::Schemas::bundled().import_value(value)
     }
 
     /// The TAMS `params` map: `{id: {classType, inputs, ...}}`.
@@ -100,7 +100,7 @@ impl Workflow {
     }
 }
 
-fn parse_nodes(map: Map<String, Value>) -> Result<Workflow, WorkflowError> {
+pub(crate) fn parse_nodes(map: Map<String, Value>) -> Result<Workflow, WorkflowError> {
     if map.is_empty() {
         return Err(WorkflowError::UnknownFormat("the graph has no nodes".into()));
     }
@@ -114,7 +114,7 @@ fn parse_nodes(map: Map<String, Value>) -> Result<Workflow, WorkflowError> {
     Ok(workflow)
 }
 
-fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> {
+pub(crate) fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> {
     let Value::Object(mut obj) = value else {
         return Err(WorkflowError::UnknownFormat(format!(
             "node {id} is not an object (expected {{\"classType\": ..., \"inputs\": {{...}}}})"

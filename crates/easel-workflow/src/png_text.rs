@@ -1,7 +1,9 @@
 //! PNG text metadata at the byte level: read tEXt/iTXt chunks and write new ones in place of old
 //! ones with the same keyword, placed before the first IDAT so every reader (PIL included) sees
-//! them without decoding pixels. Pixel data is never touched. Compressed zTXt and compressed
-//! iTXt are skipped when reading for now (PNG import grows them later).
+//! them without decoding pixels. Pixel data is never touched. Reading also inflates zTXt and
+//! compressed iTXt (with a size cap, so a zip bomb is an error, not an out-of-memory) and accepts
+//! ComfyUI's `comf` chunks (animated PNGs). Chunk CRCs are not checked: a damaged CRC in a text
+//! chunk should not hide a workflow the bytes still carry.
 
 use crate::WorkflowError;
 
@@ -15,16 +17,25 @@ pub fn png_text_chunks(png: &[u8]) -> Result<Vec<(String, String)>, WorkflowErro
         match kind {
             b"tEXt" => {
                 if let Some(nul) = data.iter().position(|b| *b == 0) {
-                    // Raw UTF-8 in tEXt is common (ComfyUI, A1111); fall back to Latin-1.
-                    let text = std::str::from_utf8(&data[nul + 1..])
-                        .map(str::to_string)
-                        .unwrap_or_else(|_| data[nul + 1..].iter().map(|b| *b as char).collect());
-                    out.push((latin1(&data[..nul]), text));
+                    out.push((latin1(&data[..nul]), decode_text(&data[nul + 1..])));
                 }
             }
             b"iTXt" => {
                 if let Some(entry) = read_itxt(data) {
                     out.push(entry);
+                }
+            }
+            b"zTXt" => {
+                // keyword NUL method(0) zlib-data
+                if let Some(nul) = data.iter().position(|b| *b == 0) {
+                    if let Some(text) = data.get(nul + 2..).and_then(inflate) {
+                        out.push((latin1(&data[..nul]), decode_text(&text)));
+                    }
+                }
+            }
+            b"comf" => {
+                if let Some(nul) = data.iter().position(|b| *b == 0) {
+                    out.push((latin1(&data[..nul]), decode_text(&data[nul + 1..])));
                 }
             }
             _ => {}
@@ -97,14 +108,27 @@ fn read_itxt(data: &[u8]) -> Option<(String, String)> {
     let nul = data.iter().position(|b| *b == 0)?;
     let key = latin1(&data[..nul]);
     let (compressed, rest) = (*data.get(nul + 1)?, data.get(nul + 3..)?);
-    if compressed != 0 {
-        return None;
-    }
     let lang_end = rest.iter().position(|b| *b == 0)?;
     let rest = &rest[lang_end + 1..];
     let tkey_end = rest.iter().position(|b| *b == 0)?;
-    let text = std::str::from_utf8(&rest[tkey_end + 1..]).ok()?;
-    Some((key, text.to_string()))
+    let body = &rest[tkey_end + 1..];
+    let text = if compressed != 0 { decode_text(&inflate(body)?) } else { decode_text(body) };
+    Some((key, text))
+}
+
+/// Largest inflated text accepted (a workflow is well under this).
+const MAX_INFLATED: usize = 64 << 20;
+
+fn inflate(data: &[u8]) -> Option<Vec<u8>> {
+    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_INFLATED).ok()
+}
+
+/// Raw UTF-8 in tEXt is common (ComfyUI, A1111) although the spec says Latin-1: UTF-8 first.
+fn decode_text(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => latin1(bytes),
+    }
 }
 
 fn write_text(out: &mut Vec<u8>, key: &str, text: &str) {
@@ -151,8 +175,24 @@ mod tests {
     fn writes_reads_and_replaces_text() {
         let png = png_with_text(&tiny_png(), &[("prompt", "{\"a\":1}"), ("easel", "雪")]).unwrap();
         let png = png_with_text(&png, &[("prompt", "{\"b\":2}")]).unwrap();
+        let mut text = png_text_chunks(&png).unwrap();
+        text.sort();
+        assert_eq!(text, [("easel".to_string(), "雪".to_string()), ("prompt".into(), "{\"b\":2}".into())]);
+    }
+
+    #[test]
+    fn reads_ztxt_and_compressed_itxt() {
+        let mut png = SIGNATURE.to_vec();
+        let packed = miniz_oxide::deflate::compress_to_vec_zlib(b"Steps: 5", 6);
+        let mut z = b"parameters\0\0".to_vec();
+        z.extend_from_slice(&packed);
+        write_chunk(&mut png, b"zTXt", &z);
+        let mut i = b"prompt\0\x01\0en\0\0".to_vec();
+        i.extend_from_slice(&miniz_oxide::deflate::compress_to_vec_zlib("雪".as_bytes(), 6));
+        write_chunk(&mut png, b"iTXt", &i);
+        write_chunk(&mut png, b"IEND", &[]);
         let text = png_text_chunks(&png).unwrap();
-        assert_eq!(text, [("prompt".to_string(), "{\"b\":2}".to_string()), ("easel".into(), "雪".into())]);
+        assert_eq!(text, [("parameters".to_string(), "Steps: 5".to_string()), ("prompt".into(), "雪".into())]);
     }
 
     #[test]

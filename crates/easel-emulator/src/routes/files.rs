@@ -47,6 +47,9 @@ pub async fn get_file(
     let Some(job) = shared.job(job_id).filter(|j| index < j.images.len()) else {
         return oss_error(StatusCode::NOT_FOUND, "NoSuchKey", "The specified key does not exist.");
     };
+    if shared.count_download(job_id, index) < shared.config.faults.expire_first {
+        return oss_error(StatusCode::FORBIDDEN, "AccessDenied", "Request has expired.");
+    }
     match png_bytes(&shared, &job, index).await {
         Ok(bytes) => {
             let faults = &shared.config.faults;

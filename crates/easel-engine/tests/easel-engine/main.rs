@@ -1,3 +1,59 @@
 //! The engine against the emulator over real HTTP on 127.0.0.1, with a real SQLite library.
 
+mod batch;
+mod faults;
 mod run;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
+use easel_engine::{Engine, EventSink, JobEvent, RunLimits, RunRequest};
+use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
+use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
+
+/// An emulator with `faults`, fast steps, and a client for it.
+pub async fn emulator_with(faults: &str) -> (Emulator, Client) {
+    let config = EmulatorConfig {
+        api_key: "k".into(),
+        step_delay: Duration::from_millis(10),
+        faults: FaultSpec::parse(faults).unwrap(),
+        ..EmulatorConfig::default()
+    };
+    let emulator = Emulator::start(config).await.unwrap();
+    let mut client_config = ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new("k".into())));
+    client_config.base_backoff = Duration::from_millis(20);
+    client_config.max_attempts = 8;
+    let client = Client::new(client_config, Arc::new(Budget::tams_default())).unwrap();
+    (emulator, client)
+}
+
+/// A sink that keeps every event.
+pub fn collecting_sink() -> (EventSink, Arc<Mutex<Vec<JobEvent>>>) {
+    let events = Arc::new(Mutex::new(Vec::new()));
+    let clone = events.clone();
+    (Arc::new(move |e| clone.lock().unwrap().push(e)), events)
+}
+
+/// An engine on a fresh library with fast polling.
+pub fn engine(client: Client, sink: EventSink, concurrency: usize) -> (Engine, tempfile::TempDir) {
+    let library = tempfile::tempdir().unwrap();
+    let limits = RunLimits {
+        concurrency,
+        running_poll: Duration::from_millis(50),
+        waiting_poll: Duration::from_millis(50),
+        ..RunLimits::default()
+    };
+    (Engine::open(library.path(), client, sink, limits).unwrap(), library)
+}
+
+/// One run of the reference workflow.
+pub fn reference(count: u32) -> RunRequest {
+    RunRequest {
+        workflow: Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow,
+        name: "reference".into(),
+        count,
+        seeds: Vec::new(),
+        editor_workflow: None,
+    }
+}

@@ -1,27 +1,28 @@
 //! A whole run of the reference workflow: events in order, the image on disk, valid, with its
 //! metadata, and the run recorded in SQLite.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
-use easel_emulator::{Emulator, EmulatorConfig};
-use easel_engine::{Engine, EventSink, JobChange, JobEvent, NodeState, RunLimits};
+use easel_engine::{Engine, JobChange, NodeState, RunLimits};
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 use easel_workflow::{png_text_chunks, Workflow, REFERENCE_WORKFLOW};
 
-async fn emulator() -> (Emulator, Client) {
-    let emulator = Emulator::start(EmulatorConfig { api_key: "k".into(), ..EmulatorConfig::default() }).await.unwrap();
+use crate::{collecting_sink, reference};
+
+/// The emulator at its default pace (40 ms a step), so a 300 ms poller sees samplers running.
+async fn emulator() -> (easel_emulator::Emulator, Client) {
+    let emulator = easel_emulator::Emulator::start(easel_emulator::EmulatorConfig {
+        api_key: "k".into(),
+        ..easel_emulator::EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
     let client = Client::new(
         ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new("k".into()))),
         Arc::new(Budget::tams_default()),
     )
     .unwrap();
     (emulator, client)
-}
-
-fn collecting_sink() -> (EventSink, Arc<Mutex<Vec<JobEvent>>>) {
-    let events = Arc::new(Mutex::new(Vec::new()));
-    let clone = events.clone();
-    (Arc::new(move |e| clone.lock().unwrap().push(e)), events)
 }
 
 #[tokio::test]
@@ -31,7 +32,7 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     let (sink, events) = collecting_sink();
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
     let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
-    let handle = engine.start(&workflow, "reference").unwrap();
+    let handle = engine.submit(&reference(1)).unwrap().remove(0);
     let run_id = handle.run_id.clone();
     let outcome = handle.task.await.unwrap();
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
@@ -69,7 +70,7 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     let easel = text.iter().find(|(k, _)| k == "easel").expect("easel chunk");
     let easel: serde_json::Value = serde_json::from_str(&easel.1).unwrap();
     assert_eq!(easel["jobId"].as_str(), outcome.job_id.as_deref());
-    assert_eq!(easel["seeds"]["3"], 12345);
+    assert_eq!(easel["seeds"]["3"]["seed"], 12345);
 
     let record = engine.run_record(&run_id).unwrap().unwrap();
     assert_eq!(record.status, "succeeded");
@@ -93,7 +94,8 @@ async fn invalid_workflow_is_refused_before_anything_is_recorded() {
     let no_output = Workflow::from_json_str(r#"{"4":{"classType":"CheckpointLoaderSimple","inputs":{"ckpt_name":"1"}}}"#)
         .unwrap()
         .workflow;
-    let err = engine.start(&no_output, "x").unwrap_err();
+    let request = easel_engine::RunRequest { workflow: no_output, ..reference(1) };
+    let err = engine.submit(&request).unwrap_err();
     assert_eq!(err.code(), "invalidWorkflow");
     assert!(err.to_string().contains("no output node"), "{err}");
     assert!(events.lock().unwrap().is_empty());
@@ -110,8 +112,7 @@ async fn wrong_key_fails_with_auth_code() {
     let library = tempfile::tempdir().unwrap();
     let (sink, events) = collecting_sink();
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
-    let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
-    let outcome = engine.start(&workflow, "reference").unwrap().task.await.unwrap();
+    let outcome = engine.submit(&reference(1)).unwrap().remove(0).task.await.unwrap();
     let err = outcome.error.expect("auth failure");
     assert_eq!(err.code(), "auth");
     let events = events.lock().unwrap();

@@ -8,9 +8,8 @@ use easel_tams::{Auth, Budget, Client, ClientConfig, JobStatus, Sensitive, TamsE
 use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
 
 async fn setup(key: &str) -> (Emulator, Client) {
-    let emulator = Emulator::start(EmulatorConfig { api_key: "right-key".into(), ..EmulatorConfig::default() })
-        .await
-        .unwrap();
+    let emulator =
+        Emulator::start(EmulatorConfig { api_key: "right-key".into(), ..EmulatorConfig::default() }).await.unwrap();
     let client = Client::new(
         ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new(key.into()))),
         Arc::new(Budget::tams_default()),

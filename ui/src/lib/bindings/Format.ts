@@ -3,4 +3,4 @@
 /**
  * The dialect a workflow was read from.
  */
-export type Format = "tamsParams" | "tamsRequest" | "comfyApi";
+export type Format = "tamsParams" | "tamsRequest" | "comfyApi" | "comfyUi" | "pngPrompt" | "pngWorkflow" | "a1111" | "fooocus";

@@ -1,0 +1,124 @@
+//! `easel convert <file> [--to api|tams] [--out FILE]`: reads a workflow in any format Easel
+//! knows (detected by content) and prints it as ComfyUI API JSON or a TAMS params map. Import
+//! warnings go to stderr; a file that cannot be read or converted exits 2 with a located error.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use easel_workflow::{Imported, Schemas, WorkflowError};
+
+/// Output dialects.
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum Target {
+    /// ComfyUI API graph (`class_type`, `_meta.title`).
+    Api,
+    /// TAMS `params` map (`classType`).
+    Tams,
+}
+
+/// Arguments of `easel convert`.
+#[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// Workflow file: ComfyUI API or editor JSON, TAMS params/request, PNG with metadata, A1111 text.
+    pub file: PathBuf,
+    /// Output dialect.
+    #[arg(long, value_enum, default_value_t = Target::Api)]
+    pub to: Target,
+    /// Write here instead of stdout.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Node schemas in ComfyUI object_info JSON, used over the bundled ones.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+}
+
+/// Loads the bundled schemas, merged with an object_info file when one is given.
+pub fn load_schemas(path: Option<&PathBuf>) -> Result<Schemas, WorkflowError> {
+    let bundled = Schemas::bundled().clone();
+    let Some(path) = path else { return Ok(bundled) };
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| WorkflowError::Io { path: shown.clone(), reason: e.to_string() })?;
+    let mut extra = Schemas::from_object_info_str(&text).map_err(|e| e.in_file(shown))?;
+    extra.authoritative = true;
+    Ok(bundled.merged(extra))
+}
+
+/// Reads and imports `path`, errors located in the file.
+pub fn import_file(path: &PathBuf, schemas: &Schemas) -> Result<Imported, WorkflowError> {
+    let shown = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|e| WorkflowError::Io { path: shown.clone(), reason: e.to_string() })?;
+    schemas.import_bytes(&bytes).map_err(|e| e.in_file(shown))
+}
+
+/// Runs `easel convert`.
+pub fn run(args: ConvertArgs) -> ExitCode {
+    match convert(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("easel convert: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn convert(args: &ConvertArgs) -> Result<(), WorkflowError> {
+    let schemas = load_schemas(args.schemas.as_ref())?;
+    let imported = import_file(&args.file, &schemas)?;
+    for w in &imported.warnings {
+        eprintln!("warning: {w}");
+    }
+    let value = match args.to {
+        Target::Api => imported.workflow.to_comfy_api(),
+        Target::Tams => imported.workflow.to_tams_params(),
+    };
+    // Serialising a serde_json::Value cannot fail; the fallback keeps this total anyway.
+    let text = serde_json::to_string_pretty(&value).unwrap_or_else(|_| value.to_string());
+    match &args.out {
+        Some(out) => std::fs::write(out, text + "\n")
+            .map_err(|e| WorkflowError::Io { path: out.display().to_string(), reason: e.to_string() }),
+        None => {
+            use std::io::Write;
+            // A closed pipe (`easel convert x | head`) is not an error worth a panic.
+            match writeln!(std::io::stdout().lock(), "{text}") {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(WorkflowError::Io { path: "<stdout>".into(), reason: e.to_string() })
+                }
+                _ => Ok(()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn corpus(rel: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(rel)
+    }
+
+    #[test]
+    fn converts_an_editor_png_to_tams_params_and_refuses_a_jpeg() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.json");
+        let args = ConvertArgs {
+            file: corpus("png/comfy_lora_multiple.png"),
+            to: Target::Tams,
+            out: Some(out.clone()),
+            schemas: None,
+        };
+        convert(&args).unwrap();
+        let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+        assert_eq!(written["3"]["classType"], "KSampler");
+        let args = ConvertArgs {
+            file: corpus("png/neg_jpeg_with_png_extension.png"),
+            to: Target::Api,
+            out: None,
+            schemas: None,
+        };
+        let err = convert(&args).unwrap_err().to_string();
+        assert!(err.contains("neg_jpeg_with_png_extension.png: not a workflow: a JPEG image"), "{err}");
+    }
+}

@@ -1,0 +1,74 @@
+//! `easel run` and `easel emulator` end to end.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use crate::{files_under, reference_file};
+
+#[test]
+fn run_without_endpoint_uses_the_offline_emulator_and_prints_the_path() {
+    let library = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(reference_file())
+        .arg("--library")
+        .arg(library.path())
+        .args(["--set", "6.text=a lighthouse at dusk", "--set", "3.seed=7"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let printed: Vec<&str> = stdout.lines().collect();
+    assert_eq!(printed.len(), 1, "{stdout}");
+    assert!(printed[0].ends_with(".png") && std::path::Path::new(printed[0]).exists());
+    assert!(stderr.contains("done: 1 image(s)"), "{stderr}");
+    let pngs: Vec<_> =
+        files_under(library.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).collect();
+    assert_eq!(pngs.len(), 1);
+    let bytes = std::fs::read(&pngs[0]).unwrap();
+    let text = easel_workflow::png_text_chunks(&bytes).unwrap();
+    let prompt = &text.iter().find(|(k, _)| k == "prompt").unwrap().1;
+    assert!(prompt.contains("a lighthouse at dusk"), "--set reached the graph");
+}
+
+#[test]
+fn invalid_files_and_edits_exit_2_with_a_located_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, r#"{"1": {"classType": "VAEDecode", "inputs": {"samples": ["7", 0]}}}"#).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_easel")).arg("run").arg(&bad).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("broken.json") && stderr.contains("node 1 (VAEDecode)") && stderr.contains("samples"),
+        "{stderr}"
+    );
+
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(reference_file())
+        .args(["--set", "99.seed=1"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("there is no node 99"));
+}
+
+#[test]
+fn emulator_command_announces_its_address() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .args(["emulator", "--port", "0", "--api-key", "k", "--faults", "queue=0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+
+    let output = Command::new(env!("CARGO_BIN_EXE_easel")).args(["emulator", "--faults", "5xx=3"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("5xx=3"));
+}

@@ -1,0 +1,82 @@
+//! Saving one offered image of a run, idempotently: skip it when the library already has it
+//! (a resumed run), else download with retries (a 403 re-reads the job for a fresh URL),
+//! then record it. The byte-level work (stream, verify, embed, rename) is in `download`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use easel_tams::{Job, TamsError};
+use serde_json::json;
+
+use crate::download::{image_path, save_image};
+use crate::progress::{url_path, ImageOffer, Tracker};
+use crate::run::RunPlan;
+use crate::store::NewImage;
+use crate::{EngineError, Inner, SavedImage};
+
+pub(crate) async fn save_offer(
+    inner: Arc<Inner>,
+    plan: Arc<RunPlan>,
+    job_id: String,
+    mut offer: ImageOffer,
+) -> Result<SavedImage, EngineError> {
+    if let Some(id) = inner.with_store(|s| s.image_id(&plan.run_id, &offer.resource))? {
+        let path = inner.with_store(|s| s.image_path(id))?.unwrap_or_default();
+        let (width, height) = (offer.width.unwrap_or(0), offer.height.unwrap_or(0));
+        return Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width, height });
+    }
+    let dest = image_path(&inner.library, &plan.run_id, plan.created_at, &offer.node_id, &offer.resource);
+    let easel_chunk = json!({
+        "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
+        "backend": inner.client.base_url(), "seeds": plan.seeds, "createdAt": plan.created_at,
+        "savedAt": crate::store::unix_now(),
+    })
+    .to_string();
+    let mut text = vec![("prompt".to_string(), plan.prompt_chunk.clone())];
+    if let Some(editor) = &plan.editor_chunk {
+        text.push(("workflow".to_string(), editor.clone()));
+    }
+    text.push(("easel".to_string(), easel_chunk));
+    let mut attempt = 0;
+    let saved = loop {
+        attempt += 1;
+        match save_image(&inner.client, &offer, &dest, text.clone()).await {
+            Ok(saved) => break saved,
+            Err(e) if attempt >= inner.limits.download_attempts => return Err(e),
+            Err(EngineError::Tams(TamsError::UrlExpired)) => {
+                let job = inner.client.get_job(&job_id).await?;
+                if let Some(fresh) = fresh_url(&job, &offer) {
+                    offer.url = fresh;
+                }
+            }
+            Err(EngineError::Tams(e)) if e.is_retryable() => backoff(attempt).await,
+            // A truncated or corrupt body: fetch again.
+            Err(EngineError::BadImage { .. }) => backoff(attempt).await,
+            Err(e) => return Err(e),
+        }
+    };
+    let path = saved.path.to_string_lossy().to_string();
+    let id = inner.with_store(|s| {
+        s.insert_image(&NewImage {
+            run_id: &plan.run_id,
+            job_id: &job_id,
+            resource: &offer.resource,
+            node_id: &offer.node_id,
+            path: &path,
+            width: saved.width,
+            height: saved.height,
+        })
+    })?;
+    Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width: saved.width, height: saved.height })
+}
+
+async fn backoff(attempt: u32) {
+    tokio::time::sleep(Duration::from_millis(150 * u64::from(attempt))).await;
+}
+
+/// The same image's URL in a newer snapshot, matched by resource id or URL path.
+fn fresh_url(job: &Job, offer: &ImageOffer) -> Option<String> {
+    let (_, offers) = Tracker::new(Vec::new()).update(job);
+    let path = url_path(&offer.url);
+    offers.into_iter().find(|o| o.resource == offer.resource || url_path(&o.url) == path).map(|o| o.url)
+}

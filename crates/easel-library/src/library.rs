@@ -1,0 +1,159 @@
+//! `Library`: one library folder and its index. It opens (or creates) `library.sqlite`, adds
+//! files (saved by the engine or found on disk), hands out image records, paths and thumbnails.
+//! Queries, actions, trash, import and export are further `impl Library` blocks in their own
+//! modules. It is `Send + Sync`: share it in an `Arc`; one writer and one reader connection,
+//! each behind a mutex, so reads never wait on a long import transaction (WAL).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{Connection, OptionalExtension};
+
+use crate::error::{DbStep, LibraryError};
+use crate::index::{upsert, NewImage, Upserted};
+use crate::ingest::{apply_facts, read_file, resolve};
+use crate::pool::ThumbnailPool;
+use crate::thumbnail::{make_thumbnail, thumbnail_path};
+use crate::{schema, ImageFacts, ImageId};
+
+/// The index file's name inside the library folder.
+pub const INDEX_FILE: &str = "library.sqlite";
+
+/// A library folder and its gallery index.
+pub struct Library {
+    root: PathBuf,
+    writer: Mutex<Connection>,
+    reader: Mutex<Connection>,
+    thumbnails: ThumbnailPool,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library").field("root", &self.root).finish_non_exhaustive()
+    }
+}
+
+impl Library {
+    /// Opens the library at `root` (created if missing) with one thumbnail worker per core.
+    pub fn open(root: &Path) -> Result<Library, LibraryError> {
+        let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        Library::open_with_threads(root, threads)
+    }
+
+    /// Opens the library with `threads` thumbnail workers.
+    pub fn open_with_threads(root: &Path, threads: usize) -> Result<Library, LibraryError> {
+        std::fs::create_dir_all(root).map_err(|e| LibraryError::io(root, e))?;
+        // Canonical, so paths under it are recognised as inside however the caller spelled it.
+        let root = root.canonicalize().map_err(|e| LibraryError::io(root, e))?;
+        let index = root.join(INDEX_FILE);
+        let writer = schema::open(&index)?;
+        let reader = schema::open_reader(&index)?;
+        Ok(Library {
+            root,
+            writer: Mutex::new(writer),
+            reader: Mutex::new(reader),
+            thumbnails: ThumbnailPool::new(threads),
+        })
+    }
+
+    /// The library folder (canonical).
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Indexes a PNG the engine has just saved and queues its thumbnail. Idempotent: the same
+    /// path (or the same content moved elsewhere) returns the same id.
+    pub fn add_saved(&self, path: &Path, facts: &ImageFacts) -> Result<ImageId, LibraryError> {
+        let mut image = read_file(&self.root, &self.absolute(path)?)?;
+        apply_facts(&mut image, facts);
+        self.add(image)
+    }
+
+    /// Indexes any PNG file (with or without metadata) and queues its thumbnail.
+    pub fn add_file(&self, path: &Path) -> Result<ImageId, LibraryError> {
+        let image = read_file(&self.root, &self.absolute(path)?)?;
+        self.add(image)
+    }
+
+    fn add(&self, image: NewImage) -> Result<ImageId, LibraryError> {
+        let outcome = {
+            let conn = self.writer()?;
+            upsert(&conn, &image, |stored| resolve(&self.root, stored).exists())?
+        };
+        self.queue_thumbnail(&image.hash, resolve(&self.root, &image.path));
+        Ok(outcome.id())
+    }
+
+    /// Indexes a batch in one transaction (the importer's path); returns each outcome in order.
+    pub(crate) fn add_batch(&self, images: &[NewImage]) -> Result<Vec<Upserted>, LibraryError> {
+        let mut conn = self.writer()?;
+        let tx = conn.transaction().step("begin batch")?;
+        let mut out = Vec::with_capacity(images.len());
+        for image in images {
+            out.push(upsert(&tx, image, |stored| resolve(&self.root, stored).exists())?);
+        }
+        tx.commit().step("commit batch")?;
+        Ok(out)
+    }
+
+    /// The absolute path of an image's file (in the library trash while it is there).
+    pub fn image_path(&self, id: ImageId) -> Result<PathBuf, LibraryError> {
+        let (path, trash): (String, Option<String>) = self
+            .reader()?
+            .query_row("SELECT path, trash_path FROM images WHERE id = ?1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .step("read image path")?
+            .ok_or(LibraryError::NotFound(id.0))?;
+        Ok(resolve(&self.root, trash.as_deref().unwrap_or(&path)))
+    }
+
+    /// The path of an image's thumbnail, making it now if it is not cached yet (lazy path).
+    pub fn thumbnail(&self, id: ImageId) -> Result<PathBuf, LibraryError> {
+        let hash: String = self
+            .reader()?
+            .query_row("SELECT hash FROM images WHERE id = ?1", [id.0], |r| r.get(0))
+            .optional()
+            .step("read image hash")?
+            .ok_or(LibraryError::NotFound(id.0))?;
+        let dest = thumbnail_path(&self.root, &hash);
+        if !dest.exists() {
+            make_thumbnail(&self.image_path(id)?, &dest)?;
+        }
+        Ok(dest)
+    }
+
+    /// Waits (at most `timeout`) until the thumbnail workers have nothing left; false on timeout.
+    pub fn wait_for_thumbnails(&self, timeout: Duration) -> bool {
+        self.thumbnails.wait_idle(timeout)
+    }
+
+    /// Thumbnails the workers made and failed to make since the library was opened.
+    pub fn thumbnail_counts(&self) -> (u64, u64) {
+        self.thumbnails.counts()
+    }
+
+    pub(crate) fn queue_thumbnail(&self, hash: &str, source: PathBuf) {
+        let dest = thumbnail_path(&self.root, hash);
+        if !dest.exists() {
+            self.thumbnails.request(hash, source, dest);
+        }
+    }
+
+    pub(crate) fn absolute(&self, path: &Path) -> Result<PathBuf, LibraryError> {
+        path.canonicalize().map_err(|e| LibraryError::io(path, e))
+    }
+
+    pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Connection>, LibraryError> {
+        self.writer.lock().map_err(|_| LibraryError::Invalid("the library's writer was poisoned by a panic".into()))
+    }
+
+    pub(crate) fn reader(&self) -> Result<MutexGuard<'_, Connection>, LibraryError> {
+        self.reader.lock().map_err(|_| LibraryError::Invalid("the library's reader was poisoned by a panic".into()))
+    }
+
+    /// The absolute path for a stored path, as a string for the UI.
+    pub(crate) fn display_path(&self, stored: &str) -> String {
+        resolve(&self.root, stored).to_string_lossy().to_string()
+    }
+}

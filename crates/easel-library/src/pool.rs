@@ -1,0 +1,123 @@
+//! The thumbnail worker pool: a few threads draining one queue, so saving or importing never
+//! waits on pixels. Jobs are keyed by content hash and deduplicated while queued; `wait_idle`
+//! lets callers (tests, the benchmark, an import that wants them all) wait for the queue to
+//! empty, bounded by a timeout. Failures are counted, not retried: the lazy path retries on view.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::thumbnail::make_thumbnail;
+
+struct Job {
+    key: String,
+    source: PathBuf,
+    dest: PathBuf,
+}
+
+#[derive(Default)]
+struct Shared {
+    queued: Mutex<HashSet<String>>,
+    idle: Condvar,
+    made: AtomicU64,
+    failed: AtomicU64,
+    stopping: AtomicBool,
+}
+
+/// Threads making thumbnails in the background.
+pub(crate) struct ThumbnailPool {
+    sender: Option<Sender<Job>>,
+    workers: Vec<JoinHandle<()>>,
+    shared: Arc<Shared>,
+}
+
+impl ThumbnailPool {
+    /// Starts `threads` workers (at least one).
+    pub fn new(threads: usize) -> Self {
+        let (sender, receiver) = channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        let shared = Arc::new(Shared::default());
+        let workers = (0..threads.max(1))
+            .map(|_| {
+                let (receiver, shared) = (Arc::clone(&receiver), Arc::clone(&shared));
+                std::thread::spawn(move || work(&receiver, &shared))
+            })
+            .collect();
+        ThumbnailPool { sender: Some(sender), workers, shared }
+    }
+
+    /// Queues a thumbnail unless one with the same key is already queued.
+    pub fn request(&self, key: &str, source: PathBuf, dest: PathBuf) {
+        let Ok(mut queued) = self.shared.queued.lock() else { return };
+        if !queued.insert(key.to_string()) {
+            return;
+        }
+        let job = Job { key: key.to_string(), source, dest };
+        if let Some(sender) = &self.sender {
+            if sender.send(job).is_err() {
+                // Every worker is gone (only while dropping); the lazy path will make it on view.
+                queued.remove(key);
+            }
+        }
+    }
+
+    /// Waits until nothing is queued or running; false when `timeout` passed first.
+    pub fn wait_idle(&self, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        let Ok(mut queued) = self.shared.queued.lock() else { return false };
+        while !queued.is_empty() {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            queued = match self.shared.idle.wait_timeout(queued, left) {
+                Ok((guard, _)) => guard,
+                Err(_) => return false,
+            };
+        }
+        true
+    }
+
+    /// Thumbnails made and failed since the pool started.
+    pub fn counts(&self) -> (u64, u64) {
+        (self.shared.made.load(Ordering::Relaxed), self.shared.failed.load(Ordering::Relaxed))
+    }
+}
+
+fn work(receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
+    loop {
+        let job = match receiver.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(job) = job else { return };
+        if !shared.stopping.load(Ordering::Relaxed) && !job.dest.exists() {
+            match make_thumbnail(&job.source, &job.dest) {
+                Ok(()) => shared.made.fetch_add(1, Ordering::Relaxed),
+                Err(_) => shared.failed.fetch_add(1, Ordering::Relaxed),
+            };
+        }
+        if let Ok(mut queued) = shared.queued.lock() {
+            queued.remove(&job.key);
+            if queued.is_empty() {
+                shared.idle.notify_all();
+            }
+        }
+    }
+}
+
+impl Drop for ThumbnailPool {
+    fn drop(&mut self) {
+        // Queued jobs are skipped, not made: closing the app must not wait on a long import.
+        self.shared.stopping.store(true, Ordering::Relaxed);
+        self.sender = None;
+        for worker in self.workers.drain(..) {
+            // A worker that panicked has nothing left to clean up; joining the rest matters.
+            let _ = worker.join();
+        }
+    }
+}

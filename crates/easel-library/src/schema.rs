@@ -1,0 +1,132 @@
+//! The index's own SQLite file, `<library>/library.sqlite`: connection settings (WAL, foreign
+//! keys, a busy timeout so the reader and the writer never fail on each other) and the schema as
+//! numbered migrations recorded in `user_version`. Everything here is derived from the PNG files,
+//! so a lost or corrupt index is rebuilt by importing the library folder again.
+
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+use crate::error::{DbStep, LibraryError};
+
+/// Schema steps, applied in order; `user_version` records how many ran.
+const MIGRATIONS: &[&str] = &["
+CREATE TABLE images (
+    id            INTEGER PRIMARY KEY,
+    path          TEXT NOT NULL UNIQUE,
+    hash          TEXT NOT NULL,
+    file_size     INTEGER NOT NULL,
+    modified      INTEGER NOT NULL,
+    width         INTEGER NOT NULL,
+    height        INTEGER NOT NULL,
+    created_at    INTEGER NOT NULL,
+    source        TEXT NOT NULL,
+    run_id        TEXT,
+    job_id        TEXT,
+    node_id       TEXT,
+    workflow      TEXT,
+    seed          INTEGER,
+    prompt        TEXT NOT NULL DEFAULT '',
+    negative      TEXT NOT NULL DEFAULT '',
+    classes       TEXT NOT NULL DEFAULT '',
+    favourite     INTEGER NOT NULL DEFAULT 0,
+    trashed_at    INTEGER,
+    trash_path    TEXT
+);
+CREATE INDEX images_by_time ON images(created_at DESC, id DESC) WHERE trashed_at IS NULL;
+CREATE INDEX images_favourites ON images(created_at DESC, id DESC) WHERE favourite = 1 AND trashed_at IS NULL;
+CREATE INDEX images_by_hash ON images(hash);
+CREATE INDEX images_by_workflow ON images(workflow, created_at DESC);
+CREATE INDEX images_trashed ON images(trashed_at) WHERE trashed_at IS NOT NULL;
+CREATE TABLE models (
+    id    INTEGER PRIMARY KEY,
+    kind  TEXT NOT NULL,
+    ident TEXT NOT NULL,
+    name  TEXT NOT NULL,
+    UNIQUE (kind, ident)
+);
+CREATE TABLE image_models (
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    model_id INTEGER NOT NULL REFERENCES models(id),
+    PRIMARY KEY (image_id, model_id)
+) WITHOUT ROWID;
+CREATE INDEX image_models_by_model ON image_models(model_id, image_id);
+CREATE TABLE tags (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE COLLATE NOCASE
+);
+CREATE TABLE image_tags (
+    image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+    tag_id   INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (image_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX image_tags_by_tag ON image_tags(tag_id, image_id);
+CREATE VIRTUAL TABLE image_text USING fts5(
+    prompt, negative, models, classes, tags, workflow,
+    content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+);
+"];
+
+/// Opens (creating if needed) the index at `path` and brings its schema up to date.
+pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
+    let conn = Connection::open(path).step("open library.sqlite")?;
+    configure(&conn)?;
+    migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens a second connection for reads; WAL lets it read while the writer writes.
+pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
+    let conn = Connection::open(path).step("open library.sqlite for reading")?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<(), LibraryError> {
+    conn.busy_timeout(Duration::from_secs(10)).step("set busy timeout")?;
+    // NORMAL is durable under WAL except for the last commits on power loss, and the index is
+    // rebuildable from the files, so the fsync per commit of FULL buys nothing here.
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;",
+    )
+    .step("configure connection")
+}
+
+fn migrate(conn: &Connection) -> Result<(), LibraryError> {
+    let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).step("read user_version")?;
+    if done > MIGRATIONS.len() {
+        return Err(LibraryError::Invalid(format!(
+            "library.sqlite has schema version {done}, newer than this Easel knows ({}); update Easel",
+            MIGRATIONS.len()
+        )));
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        let batch = format!("BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;", i + 1);
+        conn.execute_batch(&batch).step("migrate schema")?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_has_fts5() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        drop(open(&path).unwrap());
+        let conn = open(&path).unwrap();
+        let version: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+        let mode: String = conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        conn.execute("INSERT INTO image_text(rowid, prompt) VALUES (1, 'a red fox')", []).unwrap();
+        let hit: i64 =
+            conn.query_row("SELECT rowid FROM image_text WHERE image_text MATCH 'fox'", [], |r| r.get(0)).unwrap();
+        assert_eq!(hit, 1);
+    }
+}

@@ -1,0 +1,99 @@
+//! The ComfyUI editor format (what "Save" writes and PNGs carry as `workflow`): nodes with
+//! positional `widgets_values`, numbered links, groups. This module turns it into the API graph
+//! a server runs, following the frontend's rules: notes, primitives, reroutes and other virtual
+//! nodes vanish, muted nodes are dropped, bypassed nodes are wired around, group nodes and
+//! subgraphs are expanded to `"<id>:<inner>"` nodes, and widget values are named with node
+//! schemas. Writing the editor format back, and dynamic-prompt expansion, are left out.
+
+mod expand;
+mod flat;
+mod resolve;
+mod widgets;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use crate::schema::Schemas;
+use crate::{Input, Link, Node, Workflow, WorkflowError};
+use flat::FlatNode;
+use resolve::{resolve, Resolved, VIRTUAL};
+
+/// True when `value` looks like an editor graph (`nodes` list plus `links` or `version`).
+pub fn is_editor_graph(value: &Value) -> bool {
+    value.get("nodes").is_some_and(Value::is_array) && (value.get("links").is_some() || value.get("version").is_some())
+}
+
+/// Converts an editor graph to the API graph, with warnings for what could not be carried over.
+pub fn editor_to_workflow(graph: &Value, schemas: &Schemas) -> Result<(Workflow, Vec<String>), WorkflowError> {
+    let mut warnings = Vec::new();
+    let mut redirects = expand::Redirects::new();
+    let nodes = flat::read_nodes(graph, "")?;
+    let nodes = expand::expand(nodes, graph, schemas, &mut redirects, &mut warnings)?;
+    let mut workflow = Workflow::default();
+    for node in nodes.values() {
+        if node.mode == 2 || node.mode == 4 || VIRTUAL.contains(&node.kind.as_str()) {
+            continue;
+        }
+        let api = emit(node, &nodes, &redirects, schemas, &mut warnings);
+        workflow.nodes.insert(node.id.clone(), api);
+    }
+    // Final pass, as in the frontend: links to nodes that were not emitted are deleted.
+    let present: std::collections::HashSet<String> = workflow.nodes.keys().cloned().collect();
+    for (id, node) in workflow.nodes.iter_mut() {
+        node.inputs.retain(|name, input| match input {
+            Input::Link(l) if !present.contains(&l.node) => {
+                warnings.push(format!("node {id} ({}), input `{name}`: linked node {} is not part of the prompt; input dropped", node.class_type, l.node));
+                false
+            }
+            _ => true,
+        });
+    }
+    if workflow.nodes.is_empty() {
+        return Err(WorkflowError::UnknownFormat("the editor graph has no node that would run (all are notes, primitives, muted or bypassed)".into()));
+    }
+    Ok((workflow, warnings))
+}
+
+fn emit(
+    node: &FlatNode,
+    nodes: &IndexMap<String, FlatNode>,
+    redirects: &expand::Redirects,
+    schemas: &Schemas,
+    warnings: &mut Vec<String>,
+) -> Node {
+    let schema = schemas.get(&node.kind);
+    let (values, unnamed) = widgets::named_values(node, schema);
+    if unnamed > 0 && schema.is_none() {
+        warnings.push(format!(
+            "node {} ({}): no schema for this class, so {unnamed} widget value(s) could not be named and were left out",
+            node.id, node.kind
+        ));
+    }
+    let mut inputs: IndexMap<String, Input> = IndexMap::new();
+    for (name, value) in values {
+        // Array values are wrapped so a two-element list is never mistaken for a link.
+        let value = if value.is_array() { Value::Object(Map::from_iter([("__value__".to_string(), value)])) } else { value };
+        inputs.insert(name, Input::Value(value));
+    }
+    for socket in &node.inputs {
+        let name = socket.widget.clone().unwrap_or_else(|| socket.name.clone());
+        let Some(src) = &socket.source else { continue };
+        match resolve(nodes, redirects, src, &socket.ty) {
+            Resolved::Link(s) => {
+                inputs.insert(name, Input::Link(Link { node: s.node, output: s.slot }));
+            }
+            Resolved::Literal(v) => {
+                inputs.insert(name, Input::Value(v));
+            }
+            Resolved::Deleted => {
+                inputs.shift_remove(&name);
+            }
+            Resolved::Nothing => {}
+        }
+    }
+    let title = node.title.clone().or_else(|| schema.map(|s| s.display_name.clone())).unwrap_or_else(|| node.kind.clone());
+    Node { class_type: node.kind.clone(), inputs, title: Some(title), extra: Map::new() }
+}
+
+#[cfg(test)]
+mod tests;
