@@ -88,7 +88,11 @@ impl FaultSpec {
                         .filter(|s| s.is_finite() && *s > 0.0)
                         .ok_or_else(|| bad("expected a factor above 0"))?
                 }
-                _ => return Err(bad("unknown key (seed, latency, 5xx, reset, truncate, slow, fail, queue, speed, expire)")),
+                _ => {
+                    return Err(bad(
+                        "unknown key (seed, latency, 5xx, reset, truncate, slow, fail, queue, speed, expire)",
+                    ))
+                }
             }
         }
         Ok(spec)
@@ -117,11 +121,10 @@ mod tests {
 
     #[test]
     fn parses_every_key() {
-        let spec =
-            FaultSpec::parse(
-                "5xx=0.1, latency=50ms,seed=7,reset=0.2,truncate=1,slow=1000,fail=0.5,queue=3,speed=2.5,expire=2",
-            )
-                .unwrap();
+        let spec = FaultSpec::parse(
+            "5xx=0.1, latency=50ms,seed=7,reset=0.2,truncate=1,slow=1000,fail=0.5,queue=3,speed=2.5,expire=2",
+        )
+        .unwrap();
         assert_eq!(
             spec,
             FaultSpec {

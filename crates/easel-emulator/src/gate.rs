@@ -33,6 +33,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 
 /// The middleware on every `/v1` route.
 pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
+    shared.record_arrival(Instant::now());
     let header = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
     let (request, checked) = if header.as_deref().is_some_and(|h| h.starts_with(RSA_SCHEME)) {
         // The signature covers the exact body bytes: read them, check, then hand them on.

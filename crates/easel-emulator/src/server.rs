@@ -4,7 +4,7 @@
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -23,6 +23,7 @@ pub struct Emulator {
     addr: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    shared: Arc<Shared>,
 }
 
 impl Emulator {
@@ -34,7 +35,7 @@ impl Emulator {
             .map_err(|source| EmulatorError::Bind { port, source })?;
         let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port, source })?;
         let shared = Arc::new(Shared::new(config, format!("http://{addr}"))?);
-        let app = router(shared);
+        let app = router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -45,12 +46,32 @@ impl Emulator {
                 eprintln!("easel-emulator: server stopped: {e}");
             }
         });
-        Ok(Emulator { addr, stop: Some(stop), task: Some(task) })
+        Ok(Emulator { addr, stop: Some(stop), task: Some(task), shared })
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// When every `/v1` request arrived (authenticated or not), oldest first: what a rate
+    /// limit on the real service would count. Capped at about a million entries.
+    pub fn request_arrivals(&self) -> Vec<Instant> {
+        self.shared.arrivals()
+    }
+
+    /// When job `job_id`'s output images appear (its output nodes report SUCCESS with their
+    /// URLs) and when the job itself becomes SUCCESS, if the job exists and does not fail.
+    pub fn job_milestones(&self, job_id: &str) -> Option<(Instant, Instant)> {
+        let job = self.shared.job(job_id.parse().ok()?)?;
+        if job.schedule.fail_at.is_some() {
+            return None;
+        }
+        let clock = self.shared.clock;
+        Some((
+            job.created + clock.time_of(job.schedule.outputs_tick()),
+            job.created + clock.time_of(job.schedule.total_ticks()),
+        ))
     }
 
     /// The bound address.

@@ -42,7 +42,12 @@ pub struct Shared {
     uploads: Mutex<HashMap<String, Upload>>,
     /// Downloads seen per result file, for the `expire` fault.
     downloads: Mutex<HashMap<(u64, usize), u32>>,
+    /// Arrival time of every `/v1` request (capped), for rate measurements.
+    arrivals: Mutex<Vec<Instant>>,
 }
+
+/// Most arrivals kept; beyond it a long demo session stops recording instead of growing.
+const MAX_ARRIVALS: usize = 1 << 20;
 
 /// An upload slot handed out by `POST /v1/resource/image`.
 #[derive(Debug, Clone)]
@@ -88,6 +93,7 @@ impl Shared {
             jobs: Mutex::default(),
             uploads: Mutex::default(),
             downloads: Mutex::default(),
+            arrivals: Mutex::default(),
         })
     }
 
@@ -150,6 +156,19 @@ impl Shared {
     fn uploads(&self) -> MutexGuard<'_, HashMap<String, Upload>> {
         // As for `jobs`: single inserts and updates cannot be left half-done by a panic.
         self.uploads.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Records the arrival of one `/v1` request.
+    pub fn record_arrival(&self, at: Instant) {
+        let mut arrivals = self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if arrivals.len() < MAX_ARRIVALS {
+            arrivals.push(at);
+        }
+    }
+
+    /// Every recorded `/v1` arrival, oldest first.
+    pub fn arrivals(&self) -> Vec<Instant> {
+        self.arrivals.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     /// Counts one more download of result file `index` of `job`; returns how many came before.

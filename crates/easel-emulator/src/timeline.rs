@@ -22,6 +22,11 @@ pub struct Clock {
 }
 
 impl Clock {
+    /// Wall time until tick `tick` begins.
+    pub fn time_of(&self, tick: u64) -> Duration {
+        self.step.mul_f64(tick as f64 / self.speed)
+    }
+
     /// Ticks elapsed after `elapsed` of wall time; a zero step means "everything has happened".
     pub fn ticks(&self, elapsed: Duration) -> u64 {
         if self.step.is_zero() {
@@ -127,10 +132,15 @@ impl Schedule {
         }
     }
 
+    /// Ticks from creation to the settling window, when every node (the output nodes with
+    /// their image URLs included) reports SUCCESS while the job is still RUNNING.
+    pub fn outputs_tick(&self) -> u64 {
+        CREATED_TICKS + self.waiting_ticks() + self.slots.iter().map(Slot::ticks).sum::<u64>()
+    }
+
     /// Ticks from creation to SUCCESS (when nothing fails).
-    #[cfg(test)]
     pub fn total_ticks(&self) -> u64 {
-        CREATED_TICKS + self.waiting_ticks() + self.slots.iter().map(Slot::ticks).sum::<u64>() + SETTLE_TICKS
+        self.outputs_tick() + SETTLE_TICKS
     }
 }
 

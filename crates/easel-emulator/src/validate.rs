@@ -138,10 +138,14 @@ mod tests {
     fn schema_problems_are_located() {
         let mut body: Value = serde_json::from_str(easel_workflow::REFERENCE_WORKFLOW).unwrap();
         body["params"]["3"]["inputs"]["steps"] = json!(0);
-        assert_eq!(message(body["params"].clone()), "node id: 3\nclass type: KSampler\nsteps: 0 is below the minimum 1\n");
+        assert_eq!(
+            message(body["params"].clone()),
+            "node id: 3\nclass type: KSampler\nsteps: 0 is below the minimum 1\n"
+        );
         body["params"]["3"]["inputs"]["steps"] = json!(20);
         body["params"]["3"]["inputs"]["sampler_name"] = json!("warp");
-        assert!(message(body["params"].clone()).starts_with("node id: 3\nclass type: KSampler\nsampler_name: `warp` is not one of"));
+        assert!(message(body["params"].clone())
+            .starts_with("node id: 3\nclass type: KSampler\nsampler_name: `warp` is not one of"));
         body["params"]["3"]["inputs"]["sampler_name"] = json!("euler");
         body["params"]["3"]["inputs"]["model"] = json!(["4", 7]);
         assert!(message(body["params"].clone()).contains("model: reads output 7 of node 4"));
@@ -149,7 +153,10 @@ mod tests {
         assert!(message(body["params"].clone()).contains("model: expects a MODEL link, but holds a value (5)"));
         body["params"]["3"]["inputs"]["model"] = json!(["4", 0]);
         body["params"]["3"]["classType"] = json!("KSamplerX");
-        assert_eq!(message(body["params"].clone()), "node id: 3\nclass type: KSamplerX\nno schema for class `KSamplerX`; its values are not checked\n");
+        assert_eq!(
+            message(body["params"].clone()),
+            "node id: 3\nclass type: KSamplerX\nno schema for class `KSamplerX`; its values are not checked\n"
+        );
         body["params"]["3"]["classType"] = json!("KSampler");
         body["params"]["3"]["inputs"].as_object_mut().unwrap().remove("cfg");
         assert!(message(body["params"].clone()).contains("cfg: required FLOAT value is missing"));

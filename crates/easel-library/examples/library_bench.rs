@@ -72,6 +72,7 @@ const CHECKPOINTS: &[&str] = &[
     "600423083519508503",
     "animagine-xl-3.1.safetensors",
 ];
+const WORKFLOWS: &[&str] = &["portraits", "landscapes", "concept art", "product shots"];
 const LORAS: &[&str] = &[
     "film_grain.safetensors",
     "add_detail.safetensors",
@@ -237,14 +238,14 @@ fn write_small(root: &Path, i: usize) {
         graph["10"] = json!({"class_type": "LoraLoader", "inputs": {"lora_name": lora, "strength_model": 0.8,
             "model": ["4", 0], "clip": ["4", 1]}});
     }
-    if r % 5 == 0 {
+    if matches!(r % 5, 0) {
         graph["11"] = json!({"class_type": "LatentUpscale", "inputs": {"upscale_method": "nearest-exact",
             "width": w * 32, "height": h * 32, "crop": "disabled", "samples": ["3", 0]}});
     }
     let easel = json!({"runId": format!("run-{}", i / 4), "jobId": format!("job-{}", i / 4), "seeds": {"3": r % 1_000_000_007},
-        "createdAt": created, "workflow": ["portraits", "landscapes", "concept art", "product shots"][i % 4]});
+        "createdAt": created, "workflow": WORKFLOWS[i % 4]});
     let (cr, cg, cb) = ((r >> 8) as u8, (r >> 16) as u8, (r >> 24) as u8);
-    let pixels = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([cr ^ (x as u8 * 3), cg ^ (y as u8 * 2), cb]));
+    let pixels = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([cr ^ (x as u8).wrapping_mul(3), cg ^ (y as u8).wrapping_mul(2), cb]));
     let png = encode(&pixels, CompressionType::Fast);
     let bytes = easel_workflow::png_with_text(&png, &[("prompt", &graph.to_string()), ("easel", &easel.to_string())])
         .expect("text");

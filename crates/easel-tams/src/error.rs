@@ -159,4 +159,17 @@ mod tests {
         assert_eq!(missing.code(), "invalidWorkflow");
         assert!(!missing.is_retryable());
     }
+
+    #[test]
+    fn credit_shortfalls_are_recognised_by_their_wording() {
+        for body in [
+            r#"{"code":9,"message":"insufficient credits"}"#,
+            r#"{"code":3,"message":"Params Valid","details":[{"field":"account","message":"余额不足"}]}"#,
+            r#"{"code":7,"message":"Insufficient balance"}"#,
+        ] {
+            let err = TamsError::from_response(400, body);
+            assert_eq!((err.code(), err.is_retryable()), ("credits", false), "{body}");
+        }
+        assert_eq!(TamsError::InvalidKey("unreadable".into()).code(), "auth");
+    }
 }

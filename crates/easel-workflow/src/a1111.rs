@@ -32,7 +32,8 @@ pub fn parse_a1111(text: &str) -> Option<(Txt2Img, Vec<String>)> {
             }
             "Schedule type" => out.scheduler = Some(value.to_lowercase().replace(' ', "_")),
             "Size" => {
-                out.size = value.split_once('x').and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)))
+                out.size =
+                    value.split_once('x').and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)))
             }
             "Model" => out.model = Some(value),
             "Clip skip" => out.clip_skip = value.parse().ok(),

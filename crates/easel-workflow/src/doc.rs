@@ -99,7 +99,8 @@ impl WorkflowDoc {
                     InputDoc::Value { name, value } => (name.clone(), Input::Value(value.clone())),
                 })
                 .collect();
-            let node = Node { class_type: doc.class_type.clone(), inputs, title: doc.title.clone(), extra: doc.extra.clone() };
+            let node =
+                Node { class_type: doc.class_type.clone(), inputs, title: doc.title.clone(), extra: doc.extra.clone() };
             if workflow.nodes.insert(doc.id.clone(), node).is_some() {
                 return Err(WorkflowError::node(&doc.id, &doc.class_type, None, "this id is used by two nodes"));
             }

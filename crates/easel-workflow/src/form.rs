@@ -232,12 +232,21 @@ impl Workflow {
     /// Writes exposed field values into the graph; a missing node or a linked input is an error.
     pub fn apply_exposed(&mut self, fields: &[ExposedField]) -> Result<(), WorkflowError> {
         for f in fields {
-            let node = self
-                .nodes
-                .get(&f.node_id)
-                .ok_or_else(|| WorkflowError::node(&f.node_id, f.node_name.as_deref().unwrap_or("?"), Some(&f.field_name), "no such node"))?;
+            let node = self.nodes.get(&f.node_id).ok_or_else(|| {
+                WorkflowError::node(
+                    &f.node_id,
+                    f.node_name.as_deref().unwrap_or("?"),
+                    Some(&f.field_name),
+                    "no such node",
+                )
+            })?;
             if let Some(Input::Link(_)) = node.inputs.get(&f.field_name) {
-                return Err(WorkflowError::node(&f.node_id, &node.class_type, Some(&f.field_name), "is linked to another node, so it takes no value"));
+                return Err(WorkflowError::node(
+                    &f.node_id,
+                    &node.class_type,
+                    Some(&f.field_name),
+                    "is linked to another node, so it takes no value",
+                ));
             }
             self.set_value(&f.node_id, &f.field_name, f.field_value.clone())?;
         }
@@ -267,7 +276,13 @@ mod tests {
         assert!(exposed.iter().any(|e| e.field_name == "text"));
         exposed[0].field_value = serde_json::json!(7);
         w.apply_exposed(&exposed).unwrap();
-        let bad = ExposedField { node_id: "3".into(), field_name: "model".into(), field_value: Value::Null, node_name: None, label: None };
+        let bad = ExposedField {
+            node_id: "3".into(),
+            field_name: "model".into(),
+            field_value: Value::Null,
+            node_name: None,
+            label: None,
+        };
         assert!(w.apply_exposed(&[bad]).unwrap_err().to_string().contains("node 3 (KSampler), input `model`"));
     }
 }

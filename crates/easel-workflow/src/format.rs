@@ -134,11 +134,7 @@ pub(crate) fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> 
         None => IndexMap::new(),
         Some(_) => return Err(WorkflowError::node(id, &class_type, None, "inputs must be an object")),
     };
-    let title = obj
-        .get("_meta")
-        .and_then(|m| m.get("title"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let title = obj.get("_meta").and_then(|m| m.get("title")).and_then(Value::as_str).map(str::to_string);
     if let Some(Value::Object(meta)) = obj.get_mut("_meta") {
         meta.remove("title");
         if meta.is_empty() {

@@ -23,7 +23,10 @@ impl Schemas {
             return Err(WorkflowError::UnknownFormat("a JPEG image; only PNG metadata is read".into()));
         }
         let text = std::str::from_utf8(bytes).map_err(|e| {
-            WorkflowError::UnknownFormat(format!("neither a PNG nor UTF-8 text (invalid byte at offset {})", e.valid_up_to()))
+            WorkflowError::UnknownFormat(format!(
+                "neither a PNG nor UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
         })?;
         let trimmed = text.trim_start_matches('\u{feff}').trim_start();
         if !trimmed.starts_with(['{', '[']) {
@@ -53,14 +56,13 @@ impl Schemas {
         if depth > MAX_WRAPPING {
             return Err(WorkflowError::UnknownFormat("wrappers nested too deeply".into()));
         }
+        if is_editor_graph(&value) {
+            let (workflow, warnings) = editor_to_workflow(&value, self)?;
+            return Ok(Imported { workflow, format: Format::ComfyUi, warnings, editor: Some(value) });
+        }
         let Value::Object(mut top) = value else {
             return Err(WorkflowError::UnknownFormat("expected a JSON object at the top level".into()));
         };
-        let wrapped = Value::Object(top.clone());
-        if is_editor_graph(&wrapped) {
-            let (workflow, warnings) = editor_to_workflow(&wrapped, self)?;
-            return Ok(Imported { workflow, format: Format::ComfyUi, warnings, editor: Some(wrapped) });
-        }
         if let Some(params) = top.remove("params") {
             let Value::Object(params) = params else {
                 return Err(WorkflowError::UnknownFormat("`params` must be an object of nodes".into()));
@@ -77,18 +79,21 @@ impl Schemas {
                 "a TAMS template job (templateId {id}): the graph lives on the server; only field values are here"
             )));
         }
-        if let Some(prompt @ Value::Object(_)) = top.get("prompt").cloned() {
+        if top.get("prompt").is_some_and(Value::is_object) {
+            let prompt = top.remove("prompt").unwrap_or_default();
             let mut imported = self.detect(prompt, depth + 1)?;
             imported.format = if imported.format == Format::ComfyUi { Format::ComfyUi } else { Format::ComfyApi };
-            if let Some(editor) = top.get("workflow").filter(|w| is_editor_graph(w)) {
-                imported.editor = Some(editor.clone());
+            if let Some(editor) = top.remove("workflow").filter(is_editor_graph) {
+                imported.editor = Some(editor);
             }
             return Ok(imported);
         }
-        if let Some(inner @ Value::Object(_)) = top.get("input").and_then(|i| i.get("workflow")).cloned() {
-            return self.detect(inner, depth + 1);
+        if top.get("input").and_then(|i| i.get("workflow")).is_some_and(Value::is_object) {
+            let inner = top.remove("input").and_then(|mut i| i.get_mut("workflow").map(Value::take));
+            return self.detect(inner.unwrap_or_default(), depth + 1);
         }
-        if let Some(inner @ Value::Object(_)) = top.get("workflow").cloned() {
+        if top.get("workflow").is_some_and(Value::is_object) {
+            let inner = top.remove("workflow").unwrap_or_default();
             return self.detect(inner, depth + 1);
         }
         node_map(top)

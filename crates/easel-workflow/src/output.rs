@@ -41,10 +41,7 @@ impl Workflow {
             .filter(|(_, n)| OUTPUT_CLASSES.contains(&n.class_type.as_str()))
             .map(|(id, node)| {
                 let mut seen = HashSet::new();
-                let shape = node
-                    .link("images")
-                    .map(|l| self.shape_of(&l.node, &mut seen))
-                    .unwrap_or(DEFAULT_SHAPE);
+                let shape = node.link("images").map(|l| self.shape_of(&l.node, &mut seen)).unwrap_or(DEFAULT_SHAPE);
                 ImagePlan {
                     node_id: id.clone(),
                     width: clamp_px(shape.width),
@@ -150,10 +147,7 @@ mod tests {
         )
         .unwrap()
         .workflow;
-        assert_eq!(
-            w.image_plans(),
-            [ImagePlan { node_id: "9".into(), width: 1024, height: 1536, count: 2 }]
-        );
+        assert_eq!(w.image_plans(), [ImagePlan { node_id: "9".into(), width: 1024, height: 1536, count: 2 }]);
         assert_eq!(w.plan_at("3"), ImagePlan { node_id: "3".into(), width: 512, height: 768, count: 2 });
         assert_eq!(w.plan_at("17").width, 1024);
     }

@@ -29,12 +29,15 @@ pub(crate) fn import_png(bytes: &[u8], schemas: &Schemas) -> Result<Imported, Wo
                 imported.editor = editor;
                 return Ok(imported);
             }
-            Err(e) if editor.is_some() => warnings.push(format!("PNG chunk `prompt` could not be read ({e}); using `workflow`")),
+            Err(e) if editor.is_some() => {
+                warnings.push(format!("PNG chunk `prompt` could not be read ({e}); using `workflow`"))
+            }
             Err(e) => return Err(WorkflowError::Png(format!("chunk `prompt`: {e}"))),
         }
     }
     if let Some(editor) = editor {
-        let (workflow, more) = editor_to_workflow(&editor, schemas).map_err(|e| WorkflowError::Png(format!("chunk `workflow`: {e}")))?;
+        let (workflow, more) =
+            editor_to_workflow(&editor, schemas).map_err(|e| WorkflowError::Png(format!("chunk `workflow`: {e}")))?;
         warnings.extend(more);
         let mut imported = Imported::new(workflow, Format::PngWorkflow);
         imported.warnings = warnings;
@@ -45,9 +48,12 @@ pub(crate) fn import_png(bytes: &[u8], schemas: &Schemas) -> Result<Imported, Wo
     if let Some(params) = get("parameters") {
         let trimmed = params.trim_start();
         if trimmed.starts_with('{') {
-            let value = crate::lenient::parse(trimmed).map_err(|e| WorkflowError::Png(format!("chunk `parameters`: {e}")))?;
+            let value =
+                crate::lenient::parse(trimmed).map_err(|e| WorkflowError::Png(format!("chunk `parameters`: {e}")))?;
             let Some(settings) = crate::fooocus::parse_fooocus(&value) else {
-                return Err(WorkflowError::Png("chunk `parameters` holds JSON that is neither Fooocus nor a workflow".into()));
+                return Err(WorkflowError::Png(
+                    "chunk `parameters` holds JSON that is neither Fooocus nor a workflow".into(),
+                ));
             };
             let mut imported = Imported::new(settings.to_workflow(), Format::Fooocus);
             warnings.push("rebuilt from Fooocus settings as a text-to-image graph (styles, refiner and ADM guidance are not reproduced)".into());
@@ -62,11 +68,14 @@ pub(crate) fn import_png(bytes: &[u8], schemas: &Schemas) -> Result<Imported, Wo
             crate::tensorart::normalise(&mut imported);
             return Ok(imported);
         }
-        return Err(WorkflowError::Png("chunk `parameters` is not A1111 settings (no `Key: value` settings line)".into()));
+        return Err(WorkflowError::Png(
+            "chunk `parameters` is not A1111 settings (no `Key: value` settings line)".into(),
+        ));
     }
     let keys: Vec<&str> = chunks.iter().map(|(k, _)| k.as_str()).collect();
     Err(WorkflowError::Png(if keys.is_empty() {
-        "no text chunks at all, so no workflow (metadata hidden in pixels, e.g. A1111 stealth PNG info, is not read)".into()
+        "no text chunks at all, so no workflow (metadata hidden in pixels, e.g. A1111 stealth PNG info, is not read)"
+            .into()
     } else {
         format!("no `prompt`, `workflow` or `parameters` chunk (found: {})", keys.join(", "))
     }))

@@ -41,7 +41,14 @@ pub struct Problem {
 
 impl Problem {
     /// A problem located at `input` of node `id`.
-    pub fn at(severity: Severity, code: &str, id: &str, node: &Node, input: Option<&str>, message: impl Into<String>) -> Problem {
+    pub fn at(
+        severity: Severity,
+        code: &str,
+        id: &str,
+        node: &Node,
+        input: Option<&str>,
+        message: impl Into<String>,
+    ) -> Problem {
         Problem {
             severity,
             code: code.into(),
@@ -55,7 +62,15 @@ impl Problem {
 
     /// A problem about the whole graph.
     pub fn graph(severity: Severity, code: &str, message: impl Into<String>) -> Problem {
-        Problem { severity, code: code.into(), node_id: None, node_title: None, class_type: None, input: None, message: message.into() }
+        Problem {
+            severity,
+            code: code.into(),
+            node_id: None,
+            node_title: None,
+            class_type: None,
+            input: None,
+            message: message.into(),
+        }
     }
 
     /// True for errors.

@@ -26,7 +26,9 @@ pub(crate) fn normalise(imported: &mut Imported) {
         for (name, input) in node.inputs.iter_mut() {
             if let Input::Value(Value::String(s)) = input {
                 if let Some(model) = ems_model_id(s) {
-                    imported.warnings.push(format!("node {id}, input `{name}`: Tensor.Art file {s} read as model id {model}"));
+                    imported
+                        .warnings
+                        .push(format!("node {id}, input `{name}`: Tensor.Art file {s} read as model id {model}"));
                     *s = model.to_string();
                 }
             }
@@ -46,7 +48,10 @@ mod tests {
         let node = &imported.workflow.nodes["10001"];
         assert_eq!(node.class_type, "CheckpointLoaderSimple");
         assert_eq!(node.inputs["ckpt_name"].value().unwrap(), "1045417");
-        assert_eq!(imported.workflow.nodes["10002"].inputs["text"].value().unwrap(), "<lora:EMS-5-EMS.safetensors:0.6>");
+        assert_eq!(
+            imported.workflow.nodes["10002"].inputs["text"].value().unwrap(),
+            "<lora:EMS-5-EMS.safetensors:0.6>"
+        );
         assert_eq!(imported.warnings.len(), 2);
     }
 }

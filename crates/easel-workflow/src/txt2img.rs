@@ -53,7 +53,10 @@ impl Txt2Img {
     pub fn to_workflow(&self) -> Workflow {
         let mut w = Workflow::default();
         let ckpt = self.model.clone().unwrap_or_default();
-        w.nodes.insert("4".into(), node("CheckpointLoaderSimple", "Load Checkpoint", vec![("ckpt_name", val(json!(ckpt)))]));
+        w.nodes.insert(
+            "4".into(),
+            node("CheckpointLoaderSimple", "Load Checkpoint", vec![("ckpt_name", val(json!(ckpt)))]),
+        );
         let (mut model, mut clip) = (("4".to_string(), 0), ("4".to_string(), 1));
         for (i, (name, strength)) in self.loras.iter().enumerate() {
             let id = format!("{}", 20 + i);
@@ -77,17 +80,32 @@ impl Txt2Img {
         if let Some(skip) = self.clip_skip.filter(|s| *s > 1) {
             w.nodes.insert(
                 "10".into(),
-                node("CLIPSetLastLayer", "CLIP Set Last Layer", vec![("clip", link(&clip.0, clip.1)), ("stop_at_clip_layer", val(json!(-skip)))]),
+                node(
+                    "CLIPSetLastLayer",
+                    "CLIP Set Last Layer",
+                    vec![("clip", link(&clip.0, clip.1)), ("stop_at_clip_layer", val(json!(-skip)))],
+                ),
             );
             clip = ("10".into(), 0);
         }
         for (id, text) in [("6", &self.prompt), ("7", &self.negative)] {
-            w.nodes.insert(id.into(), node("CLIPTextEncode", "CLIP Text Encode (Prompt)", vec![("text", val(json!(text))), ("clip", link(&clip.0, clip.1))]));
+            w.nodes.insert(
+                id.into(),
+                node(
+                    "CLIPTextEncode",
+                    "CLIP Text Encode (Prompt)",
+                    vec![("text", val(json!(text))), ("clip", link(&clip.0, clip.1))],
+                ),
+            );
         }
         let (width, height) = self.size.unwrap_or((512, 512));
         w.nodes.insert(
             "5".into(),
-            node("EmptyLatentImage", "Empty Latent Image", vec![("width", val(json!(width))), ("height", val(json!(height))), ("batch_size", val(json!(1)))]),
+            node(
+                "EmptyLatentImage",
+                "Empty Latent Image",
+                vec![("width", val(json!(width))), ("height", val(json!(height))), ("batch_size", val(json!(1)))],
+            ),
         );
         w.nodes.insert(
             "3".into(),
@@ -108,8 +126,14 @@ impl Txt2Img {
                 ],
             ),
         );
-        w.nodes.insert("8".into(), node("VAEDecode", "VAE Decode", vec![("samples", link("3", 0)), ("vae", link("4", 2))]));
-        w.nodes.insert("9".into(), node("SaveImage", "Save Image", vec![("filename_prefix", val(json!("Easel"))), ("images", link("8", 0))]));
+        w.nodes.insert(
+            "8".into(),
+            node("VAEDecode", "VAE Decode", vec![("samples", link("3", 0)), ("vae", link("4", 2))]),
+        );
+        w.nodes.insert(
+            "9".into(),
+            node("SaveImage", "Save Image", vec![("filename_prefix", val(json!("Easel"))), ("images", link("8", 0))]),
+        );
         w
     }
 }

@@ -12,7 +12,11 @@ use crate::{Input, Node, Workflow, WorkflowError, OUTPUT_CLASSES};
 
 /// Link types that accept each other: `*` matches anything; comma lists match any member.
 pub fn types_match(want: &str, got: &str) -> bool {
-    want == "*" || got == "*" || want == got || want.split(',').any(|w| w.trim() == got) || got.split(',').any(|g| g.trim() == want)
+    want == "*"
+        || got == "*"
+        || want == got
+        || want.split(',').any(|w| w.trim() == got)
+        || got.split(',').any(|g| g.trim() == want)
 }
 
 impl Schemas {
@@ -58,7 +62,11 @@ impl Schemas {
             } else {
                 (Severity::Error, ", so a run would produce nothing")
             };
-            out.push(Problem::graph(severity, "noOutput", format!("no output node (such as SaveImage or PreviewImage){tail}")));
+            out.push(Problem::graph(
+                severity,
+                "noOutput",
+                format!("no output node (such as SaveImage or PreviewImage){tail}"),
+            ));
         }
         out
     }
@@ -109,10 +117,16 @@ impl Schemas {
 
     fn check_value(&self, id: &str, node: &Node, spec: &InputSpec, value: &Value, out: &mut Vec<Problem>) {
         let value = value.get("__value__").unwrap_or(value);
-        let mut problem = |severity, code: &str, message: String| out.push(Problem::at(severity, code, id, node, Some(&spec.name), message));
+        let mut problem = |severity, code: &str, message: String| {
+            out.push(Problem::at(severity, code, id, node, Some(&spec.name), message))
+        };
         let number = value.as_f64().or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()));
         match &spec.kind {
-            InputType::Link(t) => problem(Severity::Error, "typeMismatch", format!("expects a {t} link, but holds a value ({})", short(value))),
+            InputType::Link(t) => problem(
+                Severity::Error,
+                "typeMismatch",
+                format!("expects a {t} link, but holds a value ({})", short(value)),
+            ),
             InputType::Int | InputType::Float => {
                 let Some(n) = number else {
                     return problem(Severity::Error, "typeMismatch", format!("expects a number, got {}", short(value)));
@@ -140,7 +154,13 @@ impl Schemas {
                 let text = match value {
                     Value::String(s) => s.clone(),
                     Value::Number(_) | Value::Bool(_) => value.to_string(),
-                    _ => return problem(Severity::Error, "typeMismatch", format!("expects one of a list, got {}", short(value))),
+                    _ => {
+                        return problem(
+                            Severity::Error,
+                            "typeMismatch",
+                            format!("expects one of a list, got {}", short(value)),
+                        )
+                    }
                 };
                 if !spec.options.is_empty() && !spec.options.contains(&text) {
                     // Bundled lists may be older than the server's; only a server's list is final.
@@ -165,7 +185,14 @@ fn link_problem(
     out: &mut Vec<Problem>,
 ) -> Option<String> {
     let Some(source) = workflow.nodes.get(&link.node) else {
-        out.push(Problem::at(Severity::Error, "danglingLink", id, node, Some(input), format!("links to node {}, which does not exist", link.node)));
+        out.push(Problem::at(
+            Severity::Error,
+            "danglingLink",
+            id,
+            node,
+            Some(input),
+            format!("links to node {}, which does not exist", link.node),
+        ));
         return None;
     };
     let schema = schemas.get(&source.class_type)?;
@@ -178,7 +205,13 @@ fn link_problem(
                 id,
                 node,
                 Some(input),
-                format!("reads output {} of node {} ({}), which has only {} output(s)", link.output, link.node, source.class_type, schema.outputs.len()),
+                format!(
+                    "reads output {} of node {} ({}), which has only {} output(s)",
+                    link.output,
+                    link.node,
+                    source.class_type,
+                    schema.outputs.len()
+                ),
             ));
             None
         }
@@ -200,7 +233,13 @@ mod tests {
 
     fn codes(text: &str) -> Vec<String> {
         let w = Workflow::from_json_str(text).unwrap().workflow;
-        Schemas::bundled().validate(&w).iter().map(|p| format!("{}:{}:{}", p.code, p.node_id.clone().unwrap_or_default(), p.input.clone().unwrap_or_default())).collect()
+        Schemas::bundled()
+            .validate(&w)
+            .iter()
+            .map(|p| {
+                format!("{}:{}:{}", p.code, p.node_id.clone().unwrap_or_default(), p.input.clone().unwrap_or_default())
+            })
+            .collect()
     }
 
     #[test]
@@ -235,7 +274,9 @@ mod tests {
 
     #[test]
     fn cycles_are_reported() {
-        let found = codes(r#"{"1":{"class_type":"VAEDecode","inputs":{"samples":["2",0],"vae":["2",0]}},"2":{"class_type":"VAEEncode","inputs":{"pixels":["1",0],"vae":["1",0]}},"9":{"class_type":"SaveImage","inputs":{"images":["1",0],"filename_prefix":"x"}}}"#);
+        let found = codes(
+            r#"{"1":{"class_type":"VAEDecode","inputs":{"samples":["2",0],"vae":["2",0]}},"2":{"class_type":"VAEEncode","inputs":{"pixels":["1",0],"vae":["1",0]}},"9":{"class_type":"SaveImage","inputs":{"images":["1",0],"filename_prefix":"x"}}}"#,
+        );
         assert!(found.contains(&"cycle:1:".to_string()), "{found:?}");
     }
 }

@@ -3,13 +3,14 @@
 //! job (through a small recording proxy); 429 beyond the last attempt is `RateLimited`.
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use easel_emulator::FaultSpec;
-use easel_tams::{Auth, JobStatus, TamsError};
+use easel_tams::{Auth, Budget, Client, ClientConfig, JobStatus, TamsError};
 
 use crate::{bearer, client, emulator, finish, params, APP_ID, PRIVATE_PEM};
 
@@ -38,7 +39,11 @@ async fn connection_resets_are_retried_into_one_job() {
 async fn concurrent_429s_are_retried_and_one_request_id_is_one_job() {
     // The client's own budget is generous, so the emulator's 2/s limit answers 429s.
     let emu = emulator(false, |c| c.rate_limit = 2).await;
-    let shared = client(&emu, bearer(), 1000, 40);
+    // Backoff long enough that six callers sharing a 2/s bucket all get a token in 40 attempts.
+    let mut config = ClientConfig::new(emu.base_url(), bearer());
+    (config.max_attempts, config.base_backoff, config.max_backoff) =
+        (40, Duration::from_millis(50), Duration::from_millis(800));
+    let shared = Client::new(config, Arc::new(Budget::new(1000, Duration::from_secs(1)))).unwrap();
     let calls: Vec<_> = (0..6)
         .map(|_| {
             let client = shared.clone();
@@ -107,10 +112,9 @@ async fn a_lost_reply_is_retried_into_the_job_already_made() {
     let app = axum::Router::new().fallback(forward).with_state(proxy);
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let mut config = easel_tams::ClientConfig::new(base, Auth::rsa_from_pem(APP_ID, PRIVATE_PEM).unwrap());
-    config.base_backoff = std::time::Duration::from_millis(5);
-    let budget = Arc::new(easel_tams::Budget::tams_default());
-    let client = easel_tams::Client::new(config, budget).unwrap();
+    let mut config = ClientConfig::new(base, Auth::rsa_from_pem(APP_ID, PRIVATE_PEM).unwrap());
+    config.base_backoff = Duration::from_millis(5);
+    let client = Client::new(config, Arc::new(Budget::tams_default())).unwrap();
     let job = client.create_workflow_job("lost-1", &params()).await.unwrap();
     let id = job.id.unwrap();
 

@@ -46,7 +46,10 @@ pub(crate) fn expand(
                 Some(expand_subgraph(&node, def, redirects)?)
             } else {
                 if group_name.is_some() {
-                    warnings.push(format!("node {id} ({}): group node without a definition in extra.groupNodes; dropped", node.kind));
+                    warnings.push(format!(
+                        "node {id} ({}): group node without a definition in extra.groupNodes; dropped",
+                        node.kind
+                    ));
                     continue;
                 }
                 None
@@ -74,7 +77,12 @@ pub(crate) fn expand(
     Ok(current)
 }
 
-fn expand_group(instance: &FlatNode, def: &Value, schemas: &Schemas, redirects: &mut Redirects) -> IndexMap<String, FlatNode> {
+fn expand_group(
+    instance: &FlatNode,
+    def: &Value,
+    schemas: &Schemas,
+    redirects: &mut Redirects,
+) -> IndexMap<String, FlatNode> {
     let prefix = format!("{}:", instance.id);
     let defs: Vec<&Value> = def.get("nodes").and_then(Value::as_array).map(|a| a.iter().collect()).unwrap_or_default();
     // Inner nodes carry no ids; their index is their id.
@@ -177,7 +185,11 @@ fn spread_widgets(
         let mut own_pos = 0;
         let mut merged = Vec::new();
         for w in schema.widgets() {
-            let linked = node.inputs.iter().enumerate().any(|(j, s)| s.widget.as_deref() == Some(&w.name) && fed.contains(&(id.clone(), j)));
+            let linked = node
+                .inputs
+                .iter()
+                .enumerate()
+                .any(|(j, s)| s.widget.as_deref() == Some(&w.name) && fed.contains(&(id.clone(), j)));
             let take = |values: &[Value], at: &mut usize, out: &mut Vec<Value>| {
                 if let Some(v) = values.get(*at) {
                     out.push(v.clone());
@@ -206,7 +218,11 @@ fn spread_widgets(
     }
 }
 
-fn expand_subgraph(instance: &FlatNode, def: &Value, redirects: &mut Redirects) -> Result<IndexMap<String, FlatNode>, WorkflowError> {
+fn expand_subgraph(
+    instance: &FlatNode,
+    def: &Value,
+    redirects: &mut Redirects,
+) -> Result<IndexMap<String, FlatNode>, WorkflowError> {
     let prefix = format!("{}:", instance.id);
     let mut inner = read_nodes(def, &prefix)?;
     let input_node = format!("{prefix}-10");
@@ -224,8 +240,13 @@ fn expand_subgraph(instance: &FlatNode, def: &Value, redirects: &mut Redirects) 
             continue;
         }
         let slot = |k: &str| link.get(k).and_then(Value::as_u64).and_then(|s| u32::try_from(s).ok());
-        if let (Some(origin), Some(os), Some(ts)) = (link.get("origin_id").and_then(id_text), slot("origin_slot"), slot("target_slot")) {
-            redirects.insert(Src { node: instance.id.clone(), slot: ts }, Src { node: format!("{prefix}{origin}"), slot: os });
+        if let (Some(origin), Some(os), Some(ts)) =
+            (link.get("origin_id").and_then(id_text), slot("origin_slot"), slot("target_slot"))
+        {
+            redirects.insert(
+                Src { node: instance.id.clone(), slot: ts },
+                Src { node: format!("{prefix}{origin}"), slot: os },
+            );
         }
     }
     Ok(inner)

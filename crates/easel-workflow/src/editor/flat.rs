@@ -107,10 +107,11 @@ pub(crate) fn read_nodes(graph: &Value, prefix: &str) -> Result<IndexMap<String,
                 name: s.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
                 ty: type_text(s.get("type")),
                 widget: s.get("widget").and_then(|w| w.get("name")).and_then(Value::as_str).map(str::to_string),
-                source: s.get("link").and_then(id_text).and_then(|l| links.get(&l)).map(|src| Src {
-                    node: format!("{prefix}{}", src.node),
-                    slot: src.slot,
-                }),
+                source: s
+                    .get("link")
+                    .and_then(id_text)
+                    .and_then(|l| links.get(&l))
+                    .map(|src| Src { node: format!("{prefix}{}", src.node), slot: src.slot }),
             })
             .collect();
         let outputs = node

@@ -42,14 +42,19 @@ pub fn editor_to_workflow(graph: &Value, schemas: &Schemas) -> Result<(Workflow,
     for (id, node) in workflow.nodes.iter_mut() {
         node.inputs.retain(|name, input| match input {
             Input::Link(l) if !present.contains(&l.node) => {
-                warnings.push(format!("node {id} ({}), input `{name}`: linked node {} is not part of the prompt; input dropped", node.class_type, l.node));
+                warnings.push(format!(
+                    "node {id} ({}), input `{name}`: linked node {} is not part of the prompt; input dropped",
+                    node.class_type, l.node
+                ));
                 false
             }
             _ => true,
         });
     }
     if workflow.nodes.is_empty() {
-        return Err(WorkflowError::UnknownFormat("the editor graph has no node that would run (all are notes, primitives, muted or bypassed)".into()));
+        return Err(WorkflowError::UnknownFormat(
+            "the editor graph has no node that would run (all are notes, primitives, muted or bypassed)".into(),
+        ));
     }
     Ok((workflow, warnings))
 }
@@ -72,7 +77,8 @@ fn emit(
     let mut inputs: IndexMap<String, Input> = IndexMap::new();
     for (name, value) in values {
         // Array values are wrapped so a two-element list is never mistaken for a link.
-        let value = if value.is_array() { Value::Object(Map::from_iter([("__value__".to_string(), value)])) } else { value };
+        let value =
+            if value.is_array() { Value::Object(Map::from_iter([("__value__".to_string(), value)])) } else { value };
         inputs.insert(name, Input::Value(value));
     }
     for socket in &node.inputs {
@@ -91,7 +97,8 @@ fn emit(
             Resolved::Nothing => {}
         }
     }
-    let title = node.title.clone().or_else(|| schema.map(|s| s.display_name.clone())).unwrap_or_else(|| node.kind.clone());
+    let title =
+        node.title.clone().or_else(|| schema.map(|s| s.display_name.clone())).unwrap_or_else(|| node.kind.clone());
     Node { class_type: node.kind.clone(), inputs, title: Some(title), extra: Map::new() }
 }
 

@@ -38,7 +38,13 @@ pub(crate) enum Resolved {
 }
 
 fn compatible(a: &str, b: &str) -> bool {
-    a == "*" || b == "*" || a.is_empty() || b.is_empty() || a == b || a.split(',').any(|t| t == b) || b.split(',').any(|t| t == a)
+    a == "*"
+        || b == "*"
+        || a.is_empty()
+        || b.is_empty()
+        || a == b
+        || a.split(',').any(|t| t == b)
+        || b.split(',').any(|t| t == a)
 }
 
 /// Resolves the source `src` of an input that expects type `want`.
@@ -71,7 +77,9 @@ pub(crate) fn resolve(nodes: &IndexMap<String, FlatNode>, redirects: &Redirects,
             },
             "GetNode" => {
                 let name = node.widgets.as_array().and_then(|a| a.first()).cloned();
-                let setter = nodes.values().find(|n| n.kind == "SetNode" && n.widgets.as_array().and_then(|a| a.first()) == name.as_ref());
+                let setter = nodes
+                    .values()
+                    .find(|n| n.kind == "SetNode" && n.widgets.as_array().and_then(|a| a.first()) == name.as_ref());
                 match setter.and_then(|s| s.inputs.first()) {
                     Some(s) => s.source.clone(),
                     None => return Resolved::Deleted,

@@ -78,9 +78,21 @@ fn every_corpus_file_has_its_expected_outcome() {
         ("workflows/ui", "user_wan21_2pass_116_nodes_workflow_only_png.json", Ok(ComfyUi, 52, 0)),
         ("workflows/ui", "vid2vid_img2img_example_ui.json", Ok(ComfyUi, 8, 0)),
         ("workflows/tams", "tams_go_demo_txt2img_stages_job_printf_placeholder.json", Err("TAMS stages job")),
-        ("workflows/tams", "tams_go_demo_workflow_template_check_null_fieldvalue.json", Err("TAMS template job (templateId")),
-        ("workflows/tams", "tams_go_demo_workflow_template_job_printf_placeholder.json", Err("TAMS template job (templateId")),
-        ("workflows/tams", "tams_workflow_params_classType_python_excerpt.py.txt", Err("not valid JSON at line 1, column 1")),
+        (
+            "workflows/tams",
+            "tams_go_demo_workflow_template_check_null_fieldvalue.json",
+            Err("TAMS template job (templateId"),
+        ),
+        (
+            "workflows/tams",
+            "tams_go_demo_workflow_template_job_printf_placeholder.json",
+            Err("TAMS template job (templateId"),
+        ),
+        (
+            "workflows/tams",
+            "tams_workflow_params_classType_python_excerpt.py.txt",
+            Err("not valid JSON at line 1, column 1"),
+        ),
         ("png", "a1111_parameters_cropped.png", Ok(A1111, 7, 0)),
         ("png", "a1111_parameters_ztxt_after_idat.png", Ok(A1111, 7, 0)),
         ("png", "comfy_controlnet_example.png", Ok(PngPrompt, 11, 0)),
@@ -111,7 +123,12 @@ fn every_corpus_file_has_its_expected_outcome() {
             (Ok(format, nodes, errors), std::result::Result::Ok(imported)) => {
                 let problems = schemas.validate(&imported.workflow);
                 let found = problems.iter().filter(|p| p.is_error()).count();
-                println!("{dir}/{name}: {:?}, {} nodes, {} import warnings, {found} validation errors", imported.format, imported.workflow.nodes.len(), imported.warnings.len());
+                println!(
+                    "{dir}/{name}: {:?}, {} nodes, {} import warnings, {found} validation errors",
+                    imported.format,
+                    imported.workflow.nodes.len(),
+                    imported.warnings.len()
+                );
                 for p in problems.iter().filter(|p| p.is_error()) {
                     println!("    {p}");
                 }
@@ -126,7 +143,9 @@ fn every_corpus_file_has_its_expected_outcome() {
                 assert!(e.to_string().contains(text), "{name}: error `{e}` lacks `{text}`");
             }
             (Ok(..), std::result::Result::Err(e)) => panic!("{name}: expected to import, got {e}"),
-            (Err(text), std::result::Result::Ok(i)) => panic!("{name}: expected an error with `{text}`, imported {:?}", i.format),
+            (Err(text), std::result::Result::Ok(i)) => {
+                panic!("{name}: expected an error with `{text}`, imported {:?}", i.format)
+            }
         }
     }
     for dir in ["workflows/api", "workflows/ui", "workflows/tams", "png"] {

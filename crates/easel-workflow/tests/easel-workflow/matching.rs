@@ -43,7 +43,13 @@ fn compare(name: &str) -> (usize, usize, Vec<String>) {
                 (Some(a), Some(b)) if same(a, b) => {}
                 (a, b) => {
                     good = false;
-                    diffs.push(format!("{id} ({}).{}: want {:?}, got {:?}", want.class_type, spec.name, a.map(Input::to_json), b.map(Input::to_json)));
+                    diffs.push(format!(
+                        "{id} ({}).{}: want {:?}, got {:?}",
+                        want.class_type,
+                        spec.name,
+                        a.map(Input::to_json),
+                        b.map(Input::to_json)
+                    ));
                 }
             }
         }
@@ -73,7 +79,7 @@ fn converted_editor_graphs_match_embedded_prompts() {
     let mut failures = Vec::new();
     for (name, floor) in files {
         let (total, ok, diffs) = compare(name);
-        let rate = if total == 0 { 100 } else { (ok * 100 / total) as u32 };
+        let rate = (ok * 100).checked_div(total).unwrap_or(100) as u32;
         println!("{name}: {ok}/{total} schema-covered nodes match ({rate}%)");
         for d in &diffs {
             println!("    {d}");

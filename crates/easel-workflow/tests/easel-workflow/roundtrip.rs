@@ -24,8 +24,17 @@ impl Rng {
     }
 }
 
-const CLASSES: &[&str] = &["KSampler", "CLIPTextEncode", "SaveImage", "LoraLoader", "Custom Node // x", "EmptyLatentImage", "ShowText|pysssss"];
-const WORDS: &[&str] = &["a cat", "雪の日", "line\nbreak", "quote\"d", "", "NaN", "{\"json\": 1}", "🎨 emoji", "back\\slash"];
+const CLASSES: &[&str] = &[
+    "KSampler",
+    "CLIPTextEncode",
+    "SaveImage",
+    "LoraLoader",
+    "Custom Node // x",
+    "EmptyLatentImage",
+    "ShowText|pysssss",
+];
+const WORDS: &[&str] =
+    &["a cat", "雪の日", "line\nbreak", "quote\"d", "", "NaN", "{\"json\": 1}", "🎨 emoji", "back\\slash"];
 
 fn value(rng: &mut Rng, depth: u32) -> Value {
     match rng.below(if depth > 1 { 5 } else { 7 }) {
@@ -49,7 +58,11 @@ fn workflow(rng: &mut Rng) -> Workflow {
     let mut w = Workflow::default();
     let count = 1 + rng.below(12);
     for i in 0..count {
-        let id = if rng.below(4) == 0 { format!("{}:{}", 30 + i, rng.below(9)) } else { format!("{}", i * 3 + rng.below(3)) };
+        let id = if rng.below(4) == 0 {
+            format!("{}:{}", 30 + i, rng.below(9))
+        } else {
+            format!("{}", i * 3 + rng.below(3))
+        };
         let mut inputs = IndexMap::new();
         for j in 0..rng.below(6) {
             let name = format!("{}{j}", rng.pick(&["seed", "text", "model", "➕ Add Lora", "class"]));
@@ -79,7 +92,9 @@ fn generated_graphs_survive_every_round_trip() {
         let api = Workflow::from_json_str(&w.to_comfy_api().to_string()).unwrap_or_else(|e| panic!("case {case}: {e}"));
         assert_eq!(api.workflow, w, "case {case}: ComfyUI API round trip");
         let tams = Workflow::from_json(json!({"requestId": "x", "params": w.to_tams_params()})).unwrap();
-        let titled = |w: &Workflow| w.nodes.values().map(|n| (n.class_type.clone(), n.inputs.clone(), n.extra.clone())).collect::<Vec<_>>();
+        let titled = |w: &Workflow| {
+            w.nodes.values().map(|n| (n.class_type.clone(), n.inputs.clone(), n.extra.clone())).collect::<Vec<_>>()
+        };
         assert_eq!(titled(&tams.workflow), titled(&w), "case {case}: TAMS round trip (titles are not TAMS fields)");
         let doc = WorkflowDoc::from_workflow("g", &w);
         let doc: WorkflowDoc = serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
@@ -95,7 +110,8 @@ fn png_text_round_trips_any_text() {
     let base = png_with_text(&tiny_png(), &[]).unwrap();
     let mut rng = Rng(42);
     for case in 0..200 {
-        let text: String = (0..rng.below(300)).map(|_| *rng.pick(&['a', 'é', '雪', '\n', '"', '{', '🎨', 'ÿ', ' '])).collect();
+        let text: String =
+            (0..rng.below(300)).map(|_| *rng.pick(&['a', 'é', '雪', '\n', '"', '{', '🎨', 'ÿ', ' '])).collect();
         let png = png_with_text(&base, &[("prompt", &text), ("workflow", "x")]).unwrap();
         let chunks = png_text_chunks(&png).unwrap();
         assert!(chunks.contains(&("prompt".to_string(), text.clone())), "case {case}");
