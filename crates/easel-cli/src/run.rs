@@ -1,7 +1,9 @@
 //! `easel run` and `easel resume`: read a workflow file, apply `--set` edits, queue one run or a
 //! batch, show progress from the engine's events (a bar, or one JSON event per line with
-//! `--json`) and print the saved image paths. Exit codes: 0 every run succeeded, 2 the file or
-//! an edit is invalid (nothing was sent), 1 anything else (service, network, storage).
+//! `--json`) and print the saved image paths. Local LoadImage files are uploaded first and the
+//! batch's credits estimated; above `--confirm-above` it asks (or needs `--yes`). Exit codes:
+//! 0 every run succeeded, 2 the file or an edit is invalid (nothing was sent), 3 declined for
+//! its cost, 1 anything else (service, network, storage).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +46,12 @@ pub(crate) struct RunArgs {
     /// How seed inputs change across the batch (default: increment when --count > 1).
     #[arg(long, value_enum)]
     seed_mode: Option<SeedArg>,
+    /// Ask before running when the estimated credits of the whole batch exceed this.
+    #[arg(long, default_value_t = 100.0)]
+    confirm_above: f64,
+    /// Run without asking, whatever the estimate.
+    #[arg(long)]
+    yes: bool,
     #[command(flatten)]
     target: Target,
 }
@@ -88,24 +96,57 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         seed_inputs(&workflow).into_iter().map(|(node_id, input)| SeedControl { node_id, input, mode }).collect();
     let name = args.workflow.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let request = RunRequest { workflow: workflow.clone(), name, count: args.count, seeds, editor_workflow: None };
-    drive(&args.target, Some(&workflow), |engine| {
-        engine
-            .submit(&request)
-            .map_err(|e| (if e.code() == "invalidWorkflow" { 2 } else { 1 }, format!("{shown}: {e}")))
-    })
-    .await
+    let start = Start::Batch { request, shown, confirm_above: args.confirm_above, yes: args.yes };
+    drive(&args.target, Some(&workflow), start).await
 }
 
 pub(crate) async fn resume(args: ResumeArgs) -> ExitCode {
-    drive(&args.target, None, |engine| engine.resume().map_err(|e| (1, e.to_string()))).await
+    drive(&args.target, None, Start::Resume).await
 }
 
-/// Connects, opens the library, starts runs with `start`, shows their events and waits for all.
-async fn drive(
-    target: &Target,
-    workflow: Option<&Workflow>,
-    start: impl FnOnce(&Engine) -> Result<Vec<RunHandle>, (u8, String)>,
-) -> ExitCode {
+/// What `drive` starts once the engine is open.
+enum Start {
+    Batch { request: RunRequest, shown: String, confirm_above: f64, yes: bool },
+    Resume,
+}
+
+impl Start {
+    async fn begin(self, engine: &Engine) -> Result<Vec<RunHandle>, (u8, String)> {
+        let Start::Batch { mut request, shown, confirm_above, yes } = self else {
+            return engine.resume().map_err(|e| (1, e.to_string()));
+        };
+        let located = |e: easel_engine::EngineError| {
+            (if e.code() == "invalidWorkflow" { 2 } else { 1 }, format!("{shown}: {e}"))
+        };
+        let uploaded = engine.upload_local_images(&mut request.workflow).await.map_err(located)?;
+        if uploaded > 0 {
+            eprintln!("uploaded {uploaded} local image(s)");
+        }
+        let each = engine.estimate_credits(&request.workflow).await.map_err(located)?;
+        let total = each * f64::from(request.count.max(1));
+        eprintln!("estimated {each} credits per run, {total} in all");
+        if total > confirm_above && !yes && !confirm(total, confirm_above) {
+            return Err((3, format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run")));
+        }
+        engine.submit(&request).map_err(located)
+    }
+}
+
+/// Asks on the terminal; without one (scripts, CI) the answer is no.
+fn confirm(total: f64, threshold: f64) -> bool {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return false;
+    }
+    eprint!("This batch is estimated at {total} credits (above {threshold}). Run it? [y/N] ");
+    // If stderr cannot be flushed the question may show late; the answer is still read.
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer).is_ok() && matches!(answer.trim(), "y" | "Y" | "yes")
+}
+
+/// Connects, opens the library, starts runs, shows their events and waits for all.
+async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> ExitCode {
     let backend = match crate::backend::connect(target.endpoint.as_deref()).await {
         Ok(b) => b,
         Err(e) => return fail(1, &e),
@@ -121,7 +162,7 @@ async fn drive(
         Ok(e) => e,
         Err(e) => return fail(1, &e.to_string()),
     };
-    let handles = match start(&engine) {
+    let handles = match start.begin(&engine).await {
         Ok(h) => h,
         Err((code, message)) => return fail(code, &message),
     };

@@ -8,6 +8,7 @@ mod download;
 mod error;
 mod event;
 mod progress;
+mod prepare;
 mod queue;
 mod run;
 mod save;

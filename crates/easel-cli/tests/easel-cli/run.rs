@@ -72,3 +72,52 @@ fn emulator_command_announces_its_address() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("5xx=3"));
 }
+
+#[test]
+fn a_batch_above_the_credit_threshold_needs_yes() {
+    let library = tempfile::tempdir().unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(reference_file())
+        .arg("--library")
+        .arg(library.path())
+        .args(["--count", "3", "--confirm-above", "5"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(3), "{stderr}");
+    assert!(stderr.contains("estimated 2.4 credits per run"), "{stderr}");
+    assert!(files_under(library.path()).iter().all(|p| p.extension().is_none_or(|e| e != "png")), "nothing ran");
+}
+
+#[test]
+fn local_load_image_files_are_uploaded_before_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.png");
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/png/comfy_img2img.png"),
+        &input,
+    )
+    .unwrap();
+    let graph = serde_json::json!({
+        "1": {"classType": "LoadImage", "inputs": {"image": input.to_string_lossy(), "upload": "image"}},
+        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
+    });
+    let file = dir.path().join("img.json");
+    std::fs::write(&file, graph.to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(&file)
+        .arg("--library")
+        .arg(dir.path().join("lib"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("uploaded 1 local image(s)"), "{stderr}");
+    let saved = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    let text = easel_workflow::png_text_chunks(&std::fs::read(saved).unwrap()).unwrap();
+    let prompt = &text.iter().find(|(k, _)| k == "prompt").unwrap().1;
+    assert!(!prompt.contains("input.png"), "the local path was replaced by a resource id: {prompt}");
+}
