@@ -5,7 +5,13 @@ fn main() {
         .capabilities_path_pattern("./src-tauri/capabilities/**/*")
         .app_manifest(tauri_build::AppManifest::new().commands(&[
             "open_default_workflow",
+            "open_workflow_file",
+            "import_workflow_text",
+            "validate_workflow",
+            "workflow_form",
+            "estimate_credits",
             "run_workflow",
+            "cancel_run",
             "backend_info",
         ]));
     if let Err(e) = tauri_build::try_build(attributes) {

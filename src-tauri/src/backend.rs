@@ -39,6 +39,9 @@ impl AppState {
             Arc::new(Budget::tams_default()),
         )?;
         let engine = Engine::open(&easel_engine::default_library(), client, sink, RunLimits::default())?;
+        // Runs a previous session left unfinished on this backend carry on; their events reach
+        // the window like any other run's.
+        engine.resume()?;
         Ok(AppState { engine, info: BackendInfo { kind: "demo".into(), endpoint }, _emulator: Some(emulator) })
     }
 }

@@ -21,7 +21,13 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
         .invoke_handler(tauri::generate_handler![
             commands::open_default_workflow,
+            commands::open_workflow_file,
+            commands::import_workflow_text,
+            commands::validate_workflow,
+            commands::workflow_form,
+            commands::estimate_credits,
             commands::run_workflow,
+            commands::cancel_run,
             commands::backend_info,
         ])
         .setup(|app| {
