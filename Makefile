@@ -32,8 +32,11 @@ apt-test:
 
 ui-deps: ui/node_modules/.package-lock.json
 
+# `npm install` on the committed lock rather than `npm ci`: the Tauri CLI's lock entries for
+# other platforms' optional binaries cannot be resolved from this registry mirror, and `npm ci`
+# refuses any lock without them. With the lock present, install keeps its exact versions.
 ui/node_modules/.package-lock.json: ui/package-lock.json
-	cd ui && npm ci --no-audit --no-fund
+	cd ui && npm install --no-audit --no-fund
 	@touch $@
 
 ui-build: ui-deps
@@ -43,7 +46,7 @@ ui-build: ui-deps
 sdk-deps: crates/easel-emulator/tests/sdk/node_modules/.package-lock.json
 
 crates/easel-emulator/tests/sdk/node_modules/.package-lock.json: crates/easel-emulator/tests/sdk/package-lock.json
-	cd crates/easel-emulator/tests/sdk && npm ci --no-audit --no-fund
+	cd crates/easel-emulator/tests/sdk && npm install --no-audit --no-fund
 	@touch $@
 
 tools: $(TAURI_DRIVER)
