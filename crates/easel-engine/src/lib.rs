@@ -80,6 +80,7 @@ pub(crate) struct Inner {
     runtime: tokio::runtime::Handle,
     queue: Queue,
     controls: Mutex<HashMap<String, Arc<RunControl>>>,
+    gallery: Arc<easel_library::Library>,
 }
 
 /// A run that has started.
@@ -100,6 +101,8 @@ impl Engine {
         std::fs::create_dir_all(library).map_err(|e| EngineError::file(library, e))?;
         let library = library.canonicalize().map_err(|e| EngineError::file(library, e))?;
         let store = Store::open(&library.join(DATABASE_FILE))?;
+        let gallery = easel_library::Library::open(&library)
+            .map_err(|e| EngineError::Store(format!("gallery index in {}: {e}", library.display())))?;
         let inner = Inner {
             client,
             library,
@@ -109,6 +112,7 @@ impl Engine {
             runtime,
             queue: Queue::new(limits.concurrency),
             controls: Mutex::new(HashMap::new()),
+            gallery: Arc::new(gallery),
         };
         Ok(Engine { inner: Arc::new(inner) })
     }
@@ -116,6 +120,11 @@ impl Engine {
     /// The library folder.
     pub fn library(&self) -> &Path {
         &self.inner.library
+    }
+
+    /// The gallery index of the library folder; every saved image is added to it.
+    pub fn gallery(&self) -> Arc<easel_library::Library> {
+        self.inner.gallery.clone()
     }
 
     /// Validates the graph, then records and queues `request.count` runs, seeds applied per run.
@@ -133,6 +142,7 @@ impl Engine {
             let workflow = apply_seeds(&request.workflow, &request.seeds, index);
             let run_id = uuid::Uuid::new_v4().to_string();
             let plan = RunPlan {
+                name: request.name.clone(),
                 request_id: uuid::Uuid::new_v4().simple().to_string(),
                 job_id: None,
                 created_at: store::unix_now(),
@@ -169,6 +179,7 @@ impl Engine {
             let workflow = Workflow::from_json_str(&record.workflow)?.workflow;
             download::remove_stale_parts(&self.inner.library, &record.run_id, record.created_at);
             let plan = RunPlan {
+                name: record.name,
                 run_id: record.run_id,
                 request_id: record.request_id,
                 job_id: record.job_id,

@@ -67,6 +67,7 @@ impl Default for RunLimits {
 /// Everything a run task needs, fixed before it starts.
 pub(crate) struct RunPlan {
     pub run_id: String,
+    pub name: String,
     pub request_id: String,
     pub job_id: Option<String>,
     pub created_at: i64,

@@ -245,7 +245,9 @@ fn write_small(root: &Path, i: usize) {
     let easel = json!({"runId": format!("run-{}", i / 4), "jobId": format!("job-{}", i / 4), "seeds": {"3": r % 1_000_000_007},
         "createdAt": created, "workflow": WORKFLOWS[i % 4]});
     let (cr, cg, cb) = ((r >> 8) as u8, (r >> 16) as u8, (r >> 24) as u8);
-    let pixels = image::RgbImage::from_fn(w, h, |x, y| image::Rgb([cr ^ (x as u8).wrapping_mul(3), cg ^ (y as u8).wrapping_mul(2), cb]));
+    let pixels = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([cr ^ (x as u8).wrapping_mul(3), cg ^ (y as u8).wrapping_mul(2), cb])
+    });
     let png = encode(&pixels, CompressionType::Fast);
     let bytes = easel_workflow::png_with_text(&png, &[("prompt", &graph.to_string()), ("easel", &easel.to_string())])
         .expect("text");

@@ -6,6 +6,8 @@
 //! nothing of jobs, HTTP or windows: the engine calls `Library::add_saved`, the app serves
 //! `image_path` and `thumbnail` through its URI scheme.
 
+#![warn(missing_docs)]
+
 mod actions;
 mod counts;
 mod error;

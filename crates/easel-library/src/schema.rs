@@ -36,6 +36,7 @@ CREATE TABLE images (
 );
 CREATE INDEX images_by_time ON images(created_at DESC, id DESC) WHERE trashed_at IS NULL;
 CREATE INDEX images_favourites ON images(created_at DESC, id DESC) WHERE favourite = 1 AND trashed_at IS NULL;
+CREATE INDEX images_by_pixels ON images((width * height) DESC, id DESC) WHERE trashed_at IS NULL;
 CREATE INDEX images_by_hash ON images(hash);
 CREATE INDEX images_by_workflow ON images(workflow, created_at DESC);
 CREATE INDEX images_trashed ON images(trashed_at) WHERE trashed_at IS NOT NULL;

@@ -1,5 +1,5 @@
 //! One thumbnail: decode the PNG, shrink it to 512 px on the long side with fast_image_resize
-//! (SIMD convolution), encode a JPEG, and write it atomically into `<library>/.thumbs/`, keyed by
+//! (SIMD convolution), encode a JPEG (jpeg-encoder, SIMD), and write it atomically into `<library>/.thumbs/`, keyed by
 //! the file's content hash so duplicates share one and a rebuilt index finds them again. The
 //! worker pool that runs many of these lives in `pool`.
 
@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use fast_image_resize::images::Image as FirImage;
 use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-use image::codecs::jpeg::JpegEncoder;
-use image::{DynamicImage, ExtendedColorType};
+use image::DynamicImage;
+use jpeg_encoder::{ColorType, Encoder};
 
 use crate::LibraryError;
 
@@ -78,8 +78,13 @@ pub(crate) fn shrink_and_encode(w: u32, h: u32, rgb: Vec<u8>, source: &Path) -> 
         dst.into_vec()
     };
     let mut jpeg = Vec::with_capacity((tw * th / 4) as usize);
-    JpegEncoder::new_with_quality(&mut jpeg, QUALITY)
-        .encode(&pixels, tw, th, ExtendedColorType::Rgb8)
+    // thumbnail_size keeps both sides at most THUMBNAIL_SIZE, so they fit JPEG's u16 sides.
+    let (jw, jh) = (u16::try_from(tw), u16::try_from(th));
+    let (Ok(jw), Ok(jh)) = (jw, jh) else {
+        return Err(LibraryError::bad(source, format!("thumbnail {tw}x{th} is too large for JPEG")));
+    };
+    Encoder::new(&mut jpeg, QUALITY)
+        .encode(&pixels, jw, jh, ColorType::Rgb)
         .map_err(|e| LibraryError::bad(source, format!("thumbnail encode: {e}")))?;
     Ok(jpeg)
 }

@@ -76,6 +76,10 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     assert_eq!(record.status, "succeeded");
     assert_eq!(record.job_id, outcome.job_id);
     assert_eq!(engine.image_path(saved.id.parse().unwrap()).unwrap().unwrap().to_string_lossy(), saved.path);
+    // The gallery index knows it: found by words of the prompt, with the run's workflow name.
+    let found = engine.gallery().search("masterpiece layla", 10).unwrap();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(std::path::Path::new(&found[0].path), std::path::Path::new(&saved.path));
     // Nothing half-written is left behind.
     let leftovers: Vec<_> = std::fs::read_dir(std::path::Path::new(&saved.path).parent().unwrap())
         .unwrap()
