@@ -121,7 +121,8 @@ impl Session {
     }
 
     async fn post(&self, path: &str, body: Value) -> Value {
-        let response = self.http.post(format!("{}{path}", self.base)).json(&body).send().await.expect("webdriver request");
+        let response =
+            self.http.post(format!("{}{path}", self.base)).json(&body).send().await.expect("webdriver request");
         let status = response.status();
         let value: Value = response.json().await.expect("webdriver json");
         assert!(status.is_success(), "POST {path} -> {status}: {value}");
@@ -146,9 +147,7 @@ impl Session {
         let deadline = Instant::now() + limit;
         loop {
             let value = self.script(source, json!([])).await;
-            let truthy = !matches!(&value, Value::Null | Value::Bool(false))
-                && value != json!("")
-                && value != json!(0);
+            let truthy = !matches!(&value, Value::Null | Value::Bool(false)) && value != json!("") && value != json!(0);
             if truthy {
                 return value;
             }

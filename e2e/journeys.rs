@@ -15,7 +15,11 @@ async fn runs_the_reference_workflow_and_shows_its_image() {
     let run = session.find("[data-testid=run]", Duration::from_secs(30)).await;
     // The reference graph has 11 nodes; all must be drawn before we start.
     session
-        .wait_until("11 node cards", "return document.querySelectorAll('[data-testid^=node-]').length === 11", Duration::from_secs(20))
+        .wait_until(
+            "11 node cards",
+            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
+            Duration::from_secs(20),
+        )
         .await;
     session.click(&run).await;
 
@@ -45,9 +49,7 @@ async fn runs_the_reference_workflow_and_shows_its_image() {
         )
         .await;
     assert_eq!(status, json!("Done: 1 image · 2.4 credits used"));
-    let done = session
-        .script("return document.querySelectorAll('[data-state=done]').length", json!([]))
-        .await;
+    let done = session.script("return document.querySelectorAll('[data-state=done]').length", json!([])).await;
     assert_eq!(done, json!(11), "every node ends done");
 
     let shot = session.screenshot("run-reference").await;

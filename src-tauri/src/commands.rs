@@ -55,7 +55,8 @@ pub fn open_default_workflow() -> Result<WorkflowDoc, AppError> {
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.
 #[tauri::command]
 pub async fn open_workflow_file(path: String) -> Result<OpenedWorkflow, AppError> {
-    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError { code: "io".into(), message: format!("{path}: {e}") })?;
+    let bytes =
+        tokio::fs::read(&path).await.map_err(|e| AppError { code: "io".into(), message: format!("{path}: {e}") })?;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     Ok(opened(&name, imported))

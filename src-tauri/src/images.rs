@@ -43,5 +43,8 @@ fn image_file<R: Runtime>(app: &tauri::AppHandle<R>, path: &str) -> Result<std::
 }
 
 fn text(status: StatusCode, message: String) -> Result<Response<Vec<u8>>, tauri::http::Error> {
-    Response::builder().status(status).header(header::CONTENT_TYPE, "text/plain; charset=utf-8").body(message.into_bytes())
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .body(message.into_bytes())
 }

@@ -96,7 +96,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         seed_inputs(&workflow).into_iter().map(|(node_id, input)| SeedControl { node_id, input, mode }).collect();
     let name = args.workflow.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let request = RunRequest { workflow: workflow.clone(), name, count: args.count, seeds, editor_workflow: None };
-    let start = Start::Batch { request, shown, confirm_above: args.confirm_above, yes: args.yes };
+    let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
     drive(&args.target, Some(&workflow), start).await
 }
 
@@ -106,7 +106,7 @@ pub(crate) async fn resume(args: ResumeArgs) -> ExitCode {
 
 /// What `drive` starts once the engine is open.
 enum Start {
-    Batch { request: RunRequest, shown: String, confirm_above: f64, yes: bool },
+    Batch { request: Box<RunRequest>, shown: String, confirm_above: f64, yes: bool },
     Resume,
 }
 
@@ -115,9 +115,8 @@ impl Start {
         let Start::Batch { mut request, shown, confirm_above, yes } = self else {
             return engine.resume().map_err(|e| (1, e.to_string()));
         };
-        let located = |e: easel_engine::EngineError| {
-            (if e.code() == "invalidWorkflow" { 2 } else { 1 }, format!("{shown}: {e}"))
-        };
+        let located =
+            |e: easel_engine::EngineError| (if e.code() == "invalidWorkflow" { 2 } else { 1 }, format!("{shown}: {e}"));
         let uploaded = engine.upload_local_images(&mut request.workflow).await.map_err(located)?;
         if uploaded > 0 {
             eprintln!("uploaded {uploaded} local image(s)");
@@ -126,7 +125,10 @@ impl Start {
         let total = each * f64::from(request.count.max(1));
         eprintln!("estimated {each} credits per run, {total} in all");
         if total > confirm_above && !yes && !confirm(total, confirm_above) {
-            return Err((3, format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run")));
+            return Err((
+                3,
+                format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
+            ));
         }
         engine.submit(&request).map_err(located)
     }

@@ -87,7 +87,9 @@ async fn latency(workflow: &Workflow) {
     }
     let (o50, o95) = stats(from_outputs);
     let (s50, s95) = stats(from_success);
-    println!("(a) image on disk + event after the URL appears, engine: median {o50:.0} ms, p95 {o95:.0} ms ({JOBS_A} jobs)");
+    println!(
+        "(a) image on disk + event after the URL appears, engine: median {o50:.0} ms, p95 {o95:.0} ms ({JOBS_A} jobs)"
+    );
     println!("(a) after job SUCCESS, engine (0 = saved before SUCCESS): median {s50:.0} ms, p95 {s95:.0} ms");
     // The baselines poll with no shared budget (as the node pack does).
     let unbudgeted = Client::new(
@@ -113,7 +115,12 @@ async fn latency(workflow: &Workflow) {
     }
 }
 
-async fn baseline_poller(client: &Client, params: &serde_json::Value, interval: u64, path: &std::path::Path) -> (String, Instant) {
+async fn baseline_poller(
+    client: &Client,
+    params: &serde_json::Value,
+    interval: u64,
+    path: &std::path::Path,
+) -> (String, Instant) {
     let id = uuid::Uuid::new_v4().simple().to_string();
     let job = client.create_workflow_job(&id, params).await.expect("create");
     let job_id = job.id.expect("id");
@@ -134,8 +141,13 @@ async fn rate(workflow: &Workflow) {
     let library = tempfile::tempdir().expect("tempdir");
     let limits = RunLimits { concurrency: JOBS_B as usize, ..RunLimits::default() };
     let engine = Engine::open(library.path(), client, Arc::new(|_| {}), limits).expect("engine");
-    let request =
-        RunRequest { workflow: workflow.clone(), name: "bench".into(), count: JOBS_B, seeds: Vec::new(), editor_workflow: None };
+    let request = RunRequest {
+        workflow: workflow.clone(),
+        name: "bench".into(),
+        count: JOBS_B,
+        seeds: Vec::new(),
+        editor_workflow: None,
+    };
     let start = Instant::now();
     let mut failed = 0;
     for handle in engine.submit(&request).expect("submit") {

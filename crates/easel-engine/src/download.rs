@@ -56,9 +56,10 @@ async fn fetch_verify_write(
     let bytes = tokio::fs::read(temp).await.map_err(|e| EngineError::file(temp, e))?;
     let node_id = offer.node_id.clone();
     let expected = (offer.width, offer.height);
-    let (bytes, width, height) = tokio::task::spawn_blocking(move || verify_and_embed(&bytes, &node_id, expected, &text))
-        .await
-        .map_err(|e| EngineError::file(temp, e))??;
+    let (bytes, width, height) =
+        tokio::task::spawn_blocking(move || verify_and_embed(&bytes, &node_id, expected, &text))
+            .await
+            .map_err(|e| EngineError::file(temp, e))??;
     let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::file(temp, e))?;
     file.write_all(&bytes).await.map_err(|e| EngineError::file(temp, e))?;
     file.sync_all().await.map_err(|e| EngineError::file(temp, e))?;
@@ -145,7 +146,8 @@ mod tests {
         assert_eq!(civil_date(0), (1970, 1, 1));
         assert_eq!(civil_date(1_705_318_301), (2024, 1, 15));
         assert_eq!(civil_date(951_782_400), (2000, 2, 29));
-        let p = image_path(Path::new("/lib"), "0b3f9c1e-aaaa", 1_705_318_301, "9", "94e1cbc2-871e-44b6-b0ca-79a4f78b38b4");
+        let p =
+            image_path(Path::new("/lib"), "0b3f9c1e-aaaa", 1_705_318_301, "9", "94e1cbc2-871e-44b6-b0ca-79a4f78b38b4");
         assert_eq!(p, Path::new("/lib/2024-01-15/9c1eaaaa-9-79a4f78b38b4.png"));
     }
 }

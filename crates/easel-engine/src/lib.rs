@@ -7,8 +7,8 @@
 mod download;
 mod error;
 mod event;
-mod progress;
 mod prepare;
+mod progress;
 mod queue;
 mod run;
 mod save;

@@ -197,6 +197,9 @@ mod tests {
         let (c, _) = t.update(
             &job(r#"{"status":"RUNNING","runningInfo":{"workflowFinishItem":{"nodes":{"1":{"status":"RUNNING","process":40}}}}}"#),
         );
-        assert_eq!(c, [JobChange::Node { node_id: "1".into(), status: NodeState::Running, progress: 0.4, overall: 0.4 }]);
+        assert_eq!(
+            c,
+            [JobChange::Node { node_id: "1".into(), status: NodeState::Running, progress: 0.4, overall: 0.4 }]
+        );
     }
 }

@@ -118,8 +118,8 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
         Ok(FinalState::Canceled) => ("canceled", None, None),
         Err(e) => ("failed", None, Some((e.code(), e.to_string()))),
     };
-    let recorded =
-        inner.with_store(|s| s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (*c, m.as_str()))));
+    let recorded = inner
+        .with_store(|s| s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (*c, m.as_str()))));
     let change = match result {
         Ok(FinalState::Succeeded(credits)) => JobChange::Succeeded { credits, images: outcome.images.len() as u32 },
         Ok(FinalState::Canceled) => {

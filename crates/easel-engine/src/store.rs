@@ -10,7 +10,8 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::EngineError;
 
 /// Schema steps, applied in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE runs (
     run_id      TEXT PRIMARY KEY,
     request_id  TEXT NOT NULL,
@@ -38,11 +39,13 @@ CREATE TABLE images (
     UNIQUE (run_id, resource)
 );
 CREATE INDEX images_by_time ON images(created_at DESC);
-", "
+",
+    "
 ALTER TABLE runs ADD COLUMN seeds TEXT;
 ALTER TABLE runs ADD COLUMN editor TEXT;
 CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued', 'submitted');
-"];
+",
+];
 
 /// A stored run, as read back.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,24 +1,43 @@
-// The app's state: the open workflow (edited in place), the backend, the selection and the
-// current run. Talks to the backend only through the host door; run progress comes only from
-// job events, reduced by `reduceRun`.
+// The app's state: the open workflow (edited in place), its generated form, the backend, the
+// selection and the queue of runs. Talks to the backend only through the host door; run progress
+// comes only from job events, reduced per run by `reduceQueue`.
 
 import type { BackendInfo } from "./bindings/BackendInfo";
-import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import type { NodeDoc } from "./bindings/NodeDoc";
+import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
+import type { SavedImage } from "./bindings/SavedImage";
 import type { WorkflowDoc } from "./bindings/WorkflowDoc";
 import { toAppError, type AppError } from "./errors";
+import { FormState } from "./form/state.svelte";
 import * as host from "./host";
-import { IDLE, isActive, isFinished, reduceRun, type RunState } from "./run/reduce";
+import {
+  acceptBatch,
+  activeRunIds,
+  beginBatch,
+  currentBatch,
+  EMPTY_QUEUE,
+  focusedItem,
+  queueActive,
+  reduceQueue,
+  rejectBatch,
+  type Queue,
+} from "./run/queue";
+import { IDLE, type RunState } from "./run/reduce";
 import { sameValue, type ValueInput } from "./workflow/inputs";
 
 export type LoadState = "loading" | "ready" | "failed";
+
+/** The name a pasted workflow gets. */
+export const PASTED_NAME = "Pasted workflow";
 
 export type SessionOptions = {
   /** Milliseconds clock for elapsed time (tests pass a fake one). */
   clock?: () => number;
   /** How often the elapsed time refreshes while a run is under way. */
   tickMs?: number;
+  /** How long after the last edit the form, problems and estimate refresh. */
+  refreshMs?: number;
 };
 
 export class Session {
@@ -26,27 +45,39 @@ export class Session {
   doc = $state<WorkflowDoc | null>(null);
   backend = $state<BackendInfo | null>(null);
   selectedId = $state<string | null>(null);
-  run = $state.raw<RunState>(IDLE);
+  queue = $state.raw<Queue>(EMPTY_QUEUE);
   /** The error the banner shows, until dismissed or the next run. */
   error = $state.raw<AppError | null>(null);
+  /** What the last import changed or skipped. */
+  warnings = $state.raw<string[]>([]);
+  /** Files are being dragged over the window. */
+  dropping = $state(false);
   startedAt = $state<number | null>(null);
   endedAt = $state<number | null>(null);
   now = $state(0);
+  readonly form: FormState;
 
   readonly selected: NodeDoc | null = $derived(
     this.doc?.nodes.find((n) => n.id === this.selectedId) ?? null,
   );
-  readonly active: boolean = $derived(isActive(this.run));
+  /** The run the graph and status line follow. */
+  readonly run: RunState = $derived(focusedItem(this.queue)?.state ?? IDLE);
+  /** Images of the newest batch, in arrival order per run. */
+  readonly images: SavedImage[] = $derived(
+    currentBatch(this.queue).flatMap((i) => (i.state.phase === "idle" ? [] : i.state.images)),
+  );
+  readonly active: boolean = $derived(queueActive(this.queue));
   readonly canRun: boolean = $derived(this.doc !== null && !this.active);
   readonly elapsedMs: number = $derived(
     this.startedAt === null ? 0 : (this.endedAt ?? this.now) - this.startedAt,
   );
 
   #original: WorkflowDoc | null = null;
-  #runId: string | null = null;
-  /** Events that arrived while run_workflow had not yet told us the run id. */
+  /** Events that arrived while run_workflow had not yet told us the run ids. */
   #early: JobEvent[] | null = null;
-  #stopListening: (() => void) | null = null;
+  /** Cancel was pressed before the backend gave the run ids. */
+  #cancelOnAccept = false;
+  #stops: (() => void)[] = [];
   #ticker: ReturnType<typeof setInterval> | null = null;
   #clock: () => number;
   #tickMs: number;
@@ -54,13 +85,21 @@ export class Session {
   constructor(options: SessionOptions = {}) {
     this.#clock = options.clock ?? (() => Date.now());
     this.#tickMs = options.tickMs ?? 250;
+    this.form = new FormState(options.refreshMs ?? 300);
     this.now = this.#clock();
   }
 
-  /** Listens for job events, then opens the default workflow and asks which backend runs. */
+  /** Listens for job events and file drops, then opens the default workflow and asks which
+   * backend runs. */
   async start(): Promise<void> {
-    const stop = await host.onJobEvent((event) => this.receive(event));
-    this.#stopListening = stop;
+    this.#stops.push(await host.onJobEvent((event) => this.receive(event)));
+    const stopDrops = await host.onFileDrop({
+      hover: (over) => (this.dropping = over),
+      drop: (paths) => {
+        if (paths.length > 0) void this.openFile(paths[0]);
+      },
+    });
+    this.#stops.push(stopDrops);
     const [doc, backend] = await Promise.allSettled([
       host.openDefaultWorkflow(),
       host.backendInfo(),
@@ -74,18 +113,42 @@ export class Session {
     }
   }
 
-  /** Shows `doc`, remembering it as the baseline for "modified". */
-  open(doc: WorkflowDoc): void {
+  /** Shows `doc`, remembering it as the baseline for "modified"; refreshes its form. */
+  open(doc: WorkflowDoc, opened?: Pick<OpenedWorkflow, "warnings" | "problems">): void {
     this.#original = structuredClone(doc);
     this.doc = doc;
     this.load = "ready";
+    this.warnings = opened?.warnings ?? [];
     if (!doc.nodes.some((n) => n.id === this.selectedId)) this.selectedId = null;
+    this.form.reset(opened?.problems ?? []);
+    void this.form.refresh(doc);
+  }
+
+  /** Opens a dropped or picked file (JSON in any dialect, or a PNG with its workflow). */
+  async openFile(path: string): Promise<void> {
+    await this.#import(() => host.openWorkflowFile(path));
+  }
+
+  /** Opens a workflow pasted as JSON text. */
+  async pasteText(text: string): Promise<void> {
+    await this.#import(() => host.importWorkflowText(PASTED_NAME, text));
+  }
+
+  async #import(load: () => Promise<OpenedWorkflow>): Promise<void> {
+    try {
+      const opened = await load();
+      this.error = null;
+      this.open(opened.doc, opened);
+    } catch (error) {
+      this.error = toAppError(error);
+    }
   }
 
   dispose(): void {
-    this.#stopListening?.();
-    this.#stopListening = null;
+    for (const stop of this.#stops) stop();
+    this.#stops = [];
     this.#stopTicker();
+    this.form.cancelScheduled();
   }
 
   select(id: string | null): void {
@@ -96,10 +159,21 @@ export class Session {
     this.error = null;
   }
 
+  dismissWarnings(): void {
+    this.warnings = [];
+  }
+
   /** Sets a literal input of a node (what the forms call). */
   setValue(nodeId: string, name: string, value: unknown): void {
     const input = this.#valueInput(this.doc, nodeId, name);
-    if (input) input.value = value;
+    if (!input) return;
+    input.value = value;
+    this.form.schedule(() => this.doc);
+  }
+
+  /** The current literal of an input (undefined for links and unknown inputs). */
+  valueOf(nodeId: string, name: string): unknown {
+    return this.#valueInput(this.doc, nodeId, name)?.value;
   }
 
   /** Whether a literal differs from the opened workflow. */
@@ -115,50 +189,70 @@ export class Session {
     if (was) this.setValue(nodeId, name, structuredClone(was.value));
   }
 
-  /** Starts a run of the workflow as edited. Progress arrives through `receive`. */
+  /** Starts a batch of runs of the workflow as edited. Progress arrives through `receive`. */
   async runNow(): Promise<void> {
     if (!this.doc || this.active) return;
     const doc = $state.snapshot(this.doc) as WorkflowDoc;
+    const options = { count: this.form.count, seeds: this.form.controls() };
     this.error = null;
-    this.#runId = null;
     this.#early = [];
+    this.#cancelOnAccept = false;
     this.startedAt = this.#clock();
     this.now = this.startedAt;
     this.endedAt = null;
-    // Shown at once; the backend's own `queued` replaces it.
-    this.run = reduceRun(IDLE, { kind: "queued", nodes: doc.nodes.map((n) => n.id) });
+    // Shown at once; the backend's own `queued` events replace it.
+    this.queue = beginBatch(
+      this.queue,
+      doc.nodes.map((n) => n.id),
+    );
+    const batch = this.queue.batch;
     this.#startTicker();
     try {
-      const runId = await host.runWorkflow(doc);
+      const runIds = await host.runWorkflow(doc, options);
       const early = this.#early ?? [];
-      this.#runId = runId;
       this.#early = null;
+      this.queue = acceptBatch(this.queue, batch, runIds);
       for (const event of early) this.receive(event);
+      if (this.#cancelOnAccept) await this.cancel();
     } catch (error) {
       this.#early = null;
-      const { code, message } = toAppError(error);
-      this.#apply({ kind: "failed", code, message });
+      this.#update(rejectBatch(this.queue, batch, toAppError(error)));
     }
   }
 
-  /** One job event from the backend. Events of other runs are ignored. */
+  /** Cancels every run still under way (or one run). The verdict arrives as an event. */
+  async cancel(runId?: string): Promise<void> {
+    if (this.#early !== null && runId === undefined) {
+      this.#cancelOnAccept = true;
+      return;
+    }
+    const ids = runId === undefined ? activeRunIds(this.queue) : [runId];
+    const results = await Promise.allSettled(ids.map((id) => host.cancelRun(id)));
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed) this.error = toAppError(failed.reason);
+  }
+
+  /** One job event from the backend. Events of runs not in the queue are ignored. */
   receive(event: JobEvent): void {
     if (this.#early !== null) {
       this.#early.push(event);
       return;
     }
-    if (event.runId !== this.#runId) return;
-    this.#apply(event.change);
+    this.#update(reduceQueue(this.queue, event));
   }
 
-  #apply(change: JobChange): void {
-    const next = reduceRun(this.run, change);
-    const wasFinished = isFinished(this.run);
-    this.run = next;
-    if (!wasFinished && isFinished(next)) {
+  #update(next: Queue): void {
+    const before = this.queue;
+    if (next === before) return;
+    this.queue = next;
+    const was = new Map(before.items.map((i) => [i.runId, i.state]));
+    const failed = next.items.find(
+      (i) => i.state.phase === "failed" && was.get(i.runId)?.phase !== "failed",
+    );
+    if (failed && failed.state.phase === "failed") this.error = failed.state.error;
+    if (queueActive(before) && !queueActive(next)) {
       this.endedAt = this.#clock();
       this.#stopTicker();
-      if (next.phase === "failed") this.error = next.error;
     }
   }
 

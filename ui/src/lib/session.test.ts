@@ -7,15 +7,24 @@ import { referenceDoc } from "./testing/reference";
 
 vi.mock("./host", () => ({
   onJobEvent: vi.fn(),
+  onFileDrop: vi.fn(),
   openDefaultWorkflow: vi.fn(),
+  openWorkflowFile: vi.fn(),
+  importWorkflowText: vi.fn(),
+  validateWorkflow: vi.fn(),
+  workflowForm: vi.fn(),
+  estimateCredits: vi.fn(),
   backendInfo: vi.fn(),
   runWorkflow: vi.fn(),
+  cancelRun: vi.fn(),
   imageUrl: (id: string) => `easel://localhost/image/${id}`,
 }));
 
 const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;
 const unlisten = vi.fn();
+const stopDrops = vi.fn();
+let drop: Parameters<typeof host.onFileDrop>[0];
 
 beforeEach(() => {
   mocked.onJobEvent.mockImplementation(async (handler) => {
@@ -24,7 +33,15 @@ beforeEach(() => {
   });
   mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
   mocked.backendInfo.mockResolvedValue({ kind: "demo", endpoint: "http://127.0.0.1:4000" });
-  mocked.runWorkflow.mockResolvedValue("run-1");
+  mocked.onFileDrop.mockImplementation(async (handlers) => {
+    drop = handlers;
+    return stopDrops;
+  });
+  mocked.runWorkflow.mockResolvedValue(["run-1"]);
+  mocked.workflowForm.mockResolvedValue([]);
+  mocked.validateWorkflow.mockResolvedValue([]);
+  mocked.estimateCredits.mockResolvedValue(1.2);
+  mocked.cancelRun.mockResolvedValue(true);
 });
 
 afterEach(() => vi.useRealTimers());
@@ -47,6 +64,7 @@ describe("Session.start", () => {
     expect(s.canRun).toBe(true);
     s.dispose();
     expect(unlisten).toHaveBeenCalled();
+    expect(stopDrops).toHaveBeenCalled();
   });
 
   it("shows a load failure as an error", async () => {
@@ -119,7 +137,7 @@ describe("running", () => {
   });
 
   it("replays events that arrived before the run id", async () => {
-    let resolve!: (id: string) => void;
+    let resolve!: (ids: string[]) => void;
     mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
     const s = await started();
     const pending = s.runNow();
@@ -127,7 +145,7 @@ describe("running", () => {
     emit(ev({ kind: "submitted", jobId: "j" }));
     emit(ev({ kind: "failed", code: "x", message: "an older run" }, "run-0"));
     expect(s.run.phase).toBe("queued");
-    resolve("run-1");
+    resolve(["run-1"]);
     await pending;
     expect(s.run).toMatchObject({ phase: "submitted", jobId: "j", order: ["4", "9"] });
   });
@@ -148,7 +166,7 @@ describe("running", () => {
     await s.runNow();
     emit(ev({ kind: "failed", code: "credits", message: "balance 0" }));
     expect(s.error).toEqual({ code: "credits", message: "balance 0" });
-    mocked.runWorkflow.mockResolvedValue("run-2");
+    mocked.runWorkflow.mockResolvedValue(["run-2"]);
     await s.runNow();
     expect(s.error).toBeNull();
     expect(s.run.phase).toBe("queued");
@@ -181,5 +199,192 @@ describe("running", () => {
     expect(s.elapsedMs).toBe(2_500);
     expect(s.run.phase).toBe("succeeded");
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+const problem = (nodeId: string, input: string | null, message = "bad") => ({
+  severity: "error" as const,
+  code: "outOfRange",
+  nodeId,
+  nodeTitle: null,
+  classType: null,
+  input,
+  message,
+});
+
+const seedField = {
+  nodeId: "3",
+  nodeTitle: "KSampler",
+  classType: "KSampler",
+  input: "seed",
+  kind: "seed" as const,
+  value: 12345,
+  default: 0,
+  min: 0,
+  max: 2 ** 64 - 1,
+  step: 1,
+  options: [],
+  multiline: false,
+  modelType: null,
+  required: true,
+};
+
+describe("batches", () => {
+  it("sends the count and the seed modes, and follows every run of the batch", async () => {
+    mocked.workflowForm.mockResolvedValue([seedField]);
+    mocked.runWorkflow.mockResolvedValue(["a", "b"]);
+    const s = await started();
+    await Promise.resolve();
+    s.form.setCount(2);
+    s.form.setSeedMode("3", "seed", "increment");
+    await s.runNow();
+    expect(mocked.runWorkflow.mock.calls[0][1]).toEqual({
+      count: 2,
+      seeds: [{ nodeId: "3", input: "seed", mode: "increment" }],
+    });
+    expect(s.queue.items.map((i) => i.runId)).toEqual(["a", "b"]);
+    emit(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.1, overall: 0.1 }, "b"));
+    emit(ev({ kind: "succeeded", credits: 1, images: 1 }, "a"));
+    expect(s.run.phase).toBe("running");
+    expect(s.active).toBe(true);
+    emit(ev({ kind: "failed", code: "jobFailed", message: "b broke" }, "b"));
+    expect(s.active).toBe(false);
+    expect(s.error?.message).toBe("b broke");
+    expect(s.queue.items.map((i) => i.state.phase)).toEqual(["succeeded", "failed"]);
+  });
+
+  it("collects the images of the whole batch", async () => {
+    mocked.runWorkflow.mockResolvedValue(["a", "b"]);
+    const s = await started();
+    await s.runNow();
+    const image = (id: string) => ({ id, path: `/${id}`, nodeId: "9", width: 8, height: 8 });
+    emit(ev({ kind: "imageSaved", image: image("i1") }, "a"));
+    emit(ev({ kind: "imageSaved", image: image("i2") }, "b"));
+    expect(s.images.map((i) => i.id)).toEqual(["i1", "i2"]);
+  });
+
+  it("cancels every active run, or one", async () => {
+    mocked.runWorkflow.mockResolvedValue(["a", "b"]);
+    const s = await started();
+    await s.runNow();
+    emit(ev({ kind: "canceled" }, "a"));
+    await s.cancel();
+    expect(mocked.cancelRun.mock.calls).toEqual([["b"]]);
+    await s.cancel("b");
+    expect(mocked.cancelRun).toHaveBeenCalledTimes(2);
+    mocked.cancelRun.mockRejectedValue({ code: "server", message: "nope" });
+    await s.cancel();
+    expect(s.error).toEqual({ code: "server", message: "nope" });
+  });
+
+  it("cancels once the ids arrive when Cancel comes first", async () => {
+    let resolve!: (ids: string[]) => void;
+    mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
+    const s = await started();
+    const pending = s.runNow();
+    await s.cancel();
+    expect(mocked.cancelRun).not.toHaveBeenCalled();
+    resolve(["a"]);
+    await pending;
+    expect(mocked.cancelRun).toHaveBeenCalledWith("a");
+  });
+});
+
+describe("form", () => {
+  it("loads fields, problems and the estimate on open, and refreshes after edits", async () => {
+    vi.useFakeTimers();
+    mocked.workflowForm.mockResolvedValue([seedField]);
+    mocked.validateWorkflow.mockResolvedValue([problem("3", "steps")]);
+    const s = await started({ refreshMs: 200 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(s.form.fields).toHaveLength(1);
+    expect(s.form.field("3", "seed")?.kind).toBe("seed");
+    expect(s.form.problemsOf("3", "steps")).toHaveLength(1);
+    expect(s.form.perRun).toBe(1.2);
+    expect(mocked.validateWorkflow).toHaveBeenCalledTimes(1);
+
+    mocked.validateWorkflow.mockResolvedValue([]);
+    mocked.estimateCredits.mockRejectedValue({ code: "network", message: "x" });
+    s.setValue("3", "steps", 20);
+    s.setValue("3", "steps", 25);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(mocked.validateWorkflow).toHaveBeenCalledTimes(1);
+    await vi.advanceTimersByTimeAsync(150);
+    expect(mocked.validateWorkflow).toHaveBeenCalledTimes(2);
+    const sent = mocked.validateWorkflow.mock.calls[1][0];
+    expect(
+      sent.nodes.find((n) => n.id === "3")!.inputs.find((i) => i.name === "steps"),
+    ).toMatchObject({ value: 25 });
+    expect(s.form.problems).toEqual([]);
+    expect(s.form.perRun).toBeNull();
+    s.dispose();
+  });
+
+  it("drops answers that a newer refresh overtook", async () => {
+    let slow!: (p: never[]) => void;
+    mocked.validateWorkflow.mockReturnValueOnce(new Promise((r) => (slow = r)));
+    const s = await started();
+    mocked.validateWorkflow.mockResolvedValue([problem("3", "cfg", "new")]);
+    await s.form.refresh(s.doc!);
+    slow([]);
+    await Promise.resolve();
+    expect(s.form.problems.map((p) => p.message)).toEqual(["new"]);
+  });
+
+  it("clamps the batch count", async () => {
+    const s = await started();
+    s.form.setCount(0);
+    expect(s.form.count).toBe(1);
+    s.form.setCount(7.4);
+    expect(s.form.count).toBe(7);
+  });
+});
+
+describe("opening", () => {
+  const opened = (name: string) => ({
+    doc: { ...referenceDoc(), name },
+    format: "comfyApi" as never,
+    warnings: ["dropped 2 notes"],
+    problems: [problem("3", "seed", "from import")],
+  });
+
+  it("opens a dropped file with its warnings and problems", async () => {
+    mocked.openWorkflowFile.mockResolvedValue(opened("dropped"));
+    mocked.validateWorkflow.mockReturnValue(new Promise(() => {}));
+    const s = await started();
+    drop.hover?.(true);
+    expect(s.dropping).toBe(true);
+    drop.hover?.(false);
+    drop.drop(["/tmp/dropped.png", "/tmp/other.json"]);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/tmp/dropped.png");
+    expect(s.doc?.name).toBe("dropped");
+    expect(s.warnings).toEqual(["dropped 2 notes"]);
+    expect(s.form.problemsOf("3", "seed")[0].message).toBe("from import");
+    s.dismissWarnings();
+    expect(s.warnings).toEqual([]);
+  });
+
+  it("imports pasted text under a name", async () => {
+    mocked.importWorkflowText.mockResolvedValue(opened("Pasted workflow"));
+    const s = await started();
+    await s.pasteText('{"3": {}}');
+    expect(mocked.importWorkflowText).toHaveBeenCalledWith("Pasted workflow", '{"3": {}}');
+    expect(s.doc?.name).toBe("Pasted workflow");
+  });
+
+  it("shows a located import error in the banner and keeps the open workflow", async () => {
+    mocked.openWorkflowFile.mockRejectedValue({
+      code: "invalidWorkflow",
+      message: "bad.json: node 7: input seed: expected a number",
+    });
+    const s = await started();
+    await s.openFile("/tmp/bad.json");
+    expect(s.error).toEqual({
+      code: "invalidWorkflow",
+      message: "bad.json: node 7: input seed: expected a number",
+    });
+    expect(s.doc?.nodes).toHaveLength(11);
   });
 });

@@ -53,8 +53,10 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     }
     assert!(kinds.iter().any(|c| matches!(c, JobChange::Node { status: NodeState::Running, .. })));
     // Overall progress never goes backwards.
-    let overall: Vec<f64> =
-        kinds.iter().filter_map(|c| if let JobChange::Node { overall, .. } = c { Some(*overall) } else { None }).collect();
+    let overall: Vec<f64> = kinds
+        .iter()
+        .filter_map(|c| if let JobChange::Node { overall, .. } = c { Some(*overall) } else { None })
+        .collect();
     assert!(overall.windows(2).all(|w| w[1] >= w[0]), "{overall:?}");
 
     assert_eq!(outcome.images.len(), 1);
@@ -95,9 +97,10 @@ async fn invalid_workflow_is_refused_before_anything_is_recorded() {
     let library = tempfile::tempdir().unwrap();
     let (sink, events) = collecting_sink();
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
-    let no_output = Workflow::from_json_str(r#"{"4":{"classType":"CheckpointLoaderSimple","inputs":{"ckpt_name":"1"}}}"#)
-        .unwrap()
-        .workflow;
+    let no_output =
+        Workflow::from_json_str(r#"{"4":{"classType":"CheckpointLoaderSimple","inputs":{"ckpt_name":"1"}}}"#)
+            .unwrap()
+            .workflow;
     let request = easel_engine::RunRequest { workflow: no_output, ..reference(1) };
     let err = engine.submit(&request).unwrap_err();
     assert_eq!(err.code(), "invalidWorkflow");

@@ -2,12 +2,21 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 
 const core = vi.hoisted(() => ({ invoke: vi.fn(), isTauri: vi.fn(() => true) }));
 const event = vi.hoisted(() => ({ listen: vi.fn() }));
+const webview = vi.hoisted(() => ({ onDragDropEvent: vi.fn() }));
 vi.mock("@tauri-apps/api/core", () => core);
 vi.mock("@tauri-apps/api/event", () => event);
+vi.mock("@tauri-apps/api/webview", () => ({ getCurrentWebview: () => webview }));
 
 import {
   backendInfo,
+  cancelRun,
+  estimateCredits,
   imageUrl,
+  importWorkflowText,
+  onFileDrop,
+  openWorkflowFile,
+  validateWorkflow,
+  workflowForm,
   JOB_EVENT,
   NO_HOST,
   onJobEvent,
@@ -22,25 +31,45 @@ beforeEach(() => {
   core.invoke.mockReset();
   core.isTauri.mockReturnValue(true);
   event.listen.mockReset();
+  webview.onDragDropEvent.mockReset();
 });
 
 describe("commands", () => {
   it("invoke the snake_case commands with camelCase args", async () => {
-    core.invoke.mockResolvedValueOnce(doc).mockResolvedValueOnce("run-1");
+    core.invoke.mockResolvedValueOnce(doc).mockResolvedValueOnce(["run-1", "run-2"]);
     core.invoke.mockResolvedValueOnce({ kind: "demo", endpoint: "http://127.0.0.1:1" });
+    const options = { count: 2, seeds: [{ nodeId: "3", input: "seed", mode: "increment" }] };
     expect(await openDefaultWorkflow()).toBe(doc);
-    expect(await runWorkflow(doc)).toBe("run-1");
+    expect(await runWorkflow(doc, options as never)).toEqual(["run-1", "run-2"]);
     expect(await backendInfo()).toEqual({ kind: "demo", endpoint: "http://127.0.0.1:1" });
     expect(core.invoke.mock.calls).toEqual([
       ["open_default_workflow", undefined],
-      ["run_workflow", { doc }],
+      ["run_workflow", { doc, options }],
       ["backend_info", undefined],
+    ]);
+  });
+
+  it("open, import, validate, form, estimate and cancel", async () => {
+    core.invoke.mockResolvedValue("ok");
+    await openWorkflowFile("/tmp/a.png");
+    await importWorkflowText("Pasted", "{}");
+    await validateWorkflow(doc);
+    await workflowForm(doc);
+    await estimateCredits(doc);
+    await cancelRun("run-1");
+    expect(core.invoke.mock.calls).toEqual([
+      ["open_workflow_file", { path: "/tmp/a.png" }],
+      ["import_workflow_text", { name: "Pasted", text: "{}" }],
+      ["validate_workflow", { doc }],
+      ["workflow_form", { doc }],
+      ["estimate_credits", { doc }],
+      ["cancel_run", { runId: "run-1" }],
     ]);
   });
 
   it("reject with the backend's AppError", async () => {
     core.invoke.mockRejectedValueOnce({ code: "invalidWorkflow", message: "node 3: bad" });
-    await expect(runWorkflow(doc)).rejects.toEqual({
+    await expect(runWorkflow(doc, { count: 1, seeds: [] })).rejects.toEqual({
       code: "invalidWorkflow",
       message: "node 3: bad",
     });
@@ -72,6 +101,30 @@ describe("onJobEvent", () => {
     const stop = await onJobEvent(vi.fn());
     expect(event.listen).not.toHaveBeenCalled();
     expect(() => stop()).not.toThrow();
+  });
+});
+
+describe("onFileDrop", () => {
+  it("reports hovering and dropped paths", async () => {
+    const unlisten = vi.fn();
+    webview.onDragDropEvent.mockResolvedValue(unlisten);
+    const drop = vi.fn();
+    const hover = vi.fn();
+    const stop = await onFileDrop({ drop, hover });
+    const send = webview.onDragDropEvent.mock.calls[0][0];
+    send({ payload: { type: "enter", paths: ["/a.json"], position: { x: 0, y: 0 } } });
+    send({ payload: { type: "leave" } });
+    send({ payload: { type: "drop", paths: ["/a.json"], position: { x: 0, y: 0 } } });
+    expect(hover.mock.calls).toEqual([[true], [false], [false]]);
+    expect(drop).toHaveBeenCalledWith(["/a.json"]);
+    stop();
+    expect(unlisten).toHaveBeenCalled();
+  });
+
+  it("is a no-op outside the app", async () => {
+    core.isTauri.mockReturnValue(false);
+    await onFileDrop({ drop: vi.fn() });
+    expect(webview.onDragDropEvent).not.toHaveBeenCalled();
   });
 });
 

@@ -3,8 +3,13 @@
 
 import { invoke, isTauri } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { BackendInfo } from "../bindings/BackendInfo";
+import type { FormField } from "../bindings/FormField";
 import type { JobEvent } from "../bindings/JobEvent";
+import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
+import type { Problem } from "../bindings/Problem";
+import type { RunOptions } from "../bindings/RunOptions";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { NO_HOST, toAppError, type AppError } from "../errors";
 
@@ -32,9 +37,40 @@ export function openDefaultWorkflow(): Promise<WorkflowDoc> {
   return call<WorkflowDoc>("open_default_workflow");
 }
 
-/** Starts a run of `doc`; resolves with its run id. Progress arrives only as `JobEvent`s. */
-export function runWorkflow(doc: WorkflowDoc): Promise<string> {
-  return call<string>("run_workflow", { doc });
+/** Opens a workflow file (JSON in any dialect, or a PNG with metadata) by absolute path. */
+export function openWorkflowFile(path: string): Promise<OpenedWorkflow> {
+  return call<OpenedWorkflow>("open_workflow_file", { path });
+}
+
+/** Opens a workflow pasted as text. */
+export function importWorkflowText(name: string, text: string): Promise<OpenedWorkflow> {
+  return call<OpenedWorkflow>("import_workflow_text", { name, text });
+}
+
+/** Every problem of the edited graph, located by node and input. */
+export function validateWorkflow(doc: WorkflowDoc): Promise<Problem[]> {
+  return call<Problem[]>("validate_workflow", { doc });
+}
+
+/** The editable fields of the graph, typed from the node schemas. */
+export function workflowForm(doc: WorkflowDoc): Promise<FormField[]> {
+  return call<FormField[]>("workflow_form", { doc });
+}
+
+/** Credits one run of `doc` is expected to cost. */
+export function estimateCredits(doc: WorkflowDoc): Promise<number> {
+  return call<number>("estimate_credits", { doc });
+}
+
+/** Starts a batch of runs of `doc`; resolves with one run id per run. Progress arrives only as
+ * `JobEvent`s. */
+export function runWorkflow(doc: WorkflowDoc, options: RunOptions): Promise<string[]> {
+  return call<string[]>("run_workflow", { doc, options });
+}
+
+/** Asks the backend to cancel a run; `false` when it was no longer active. */
+export function cancelRun(runId: string): Promise<boolean> {
+  return call<boolean>("cancel_run", { runId });
 }
 
 /** Which backend runs the jobs (offline demo or Tensor.Art). */
@@ -46,6 +82,27 @@ export function backendInfo(): Promise<BackendInfo> {
 export async function onJobEvent(handler: (event: JobEvent) => void): Promise<() => void> {
   if (!isTauri()) return () => {};
   return listen<JobEvent>(JOB_EVENT, (event) => handler(event.payload));
+}
+
+export type FileDropHandlers = {
+  /** Files are being dragged over the window (true) or left it (false). */
+  hover?: (over: boolean) => void;
+  /** Files were dropped: their absolute paths. */
+  drop: (paths: string[]) => void;
+};
+
+/** Follows OS file drops on the window; resolves with a function that stops listening. */
+export async function onFileDrop(handlers: FileDropHandlers): Promise<() => void> {
+  if (!isTauri()) return () => {};
+  return getCurrentWebview().onDragDropEvent((event) => {
+    const payload = event.payload;
+    if (payload.type === "enter" || payload.type === "over") handlers.hover?.(true);
+    else if (payload.type === "leave") handlers.hover?.(false);
+    else if (payload.type === "drop") {
+      handlers.hover?.(false);
+      handlers.drop(payload.paths);
+    }
+  });
 }
 
 /** Whether a user agent string belongs to Windows (WebView2 serves custom schemes over http). */
