@@ -7,6 +7,7 @@
 mod download;
 mod error;
 mod event;
+mod models;
 mod prepare;
 mod progress;
 mod queue;
@@ -81,6 +82,7 @@ pub(crate) struct Inner {
     queue: Queue,
     controls: Mutex<HashMap<String, Arc<RunControl>>>,
     gallery: Arc<easel_library::Library>,
+    model_names: models::ModelNames,
 }
 
 /// A run that has started.
@@ -113,6 +115,7 @@ impl Engine {
             queue: Queue::new(limits.concurrency),
             controls: Mutex::new(HashMap::new()),
             gallery: Arc::new(gallery),
+            model_names: models::ModelNames::default(),
         };
         Ok(Engine { inner: Arc::new(inner) })
     }

@@ -26,10 +26,11 @@ pub(crate) async fn save_offer(
         return Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width, height });
     }
     let dest = image_path(&inner.library, &plan.run_id, plan.created_at, &offer.node_id, &offer.resource);
+    let model_names = inner.model_names.resolve(&inner.client, &plan.params).await;
     let easel_chunk = json!({
         "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
         "backend": inner.client.base_url(), "seeds": plan.seeds, "createdAt": plan.created_at,
-        "workflow": plan.name,
+        "workflow": plan.name, "modelNames": model_names,
         "savedAt": crate::store::unix_now(),
     })
     .to_string();
@@ -68,20 +69,27 @@ pub(crate) async fn save_offer(
             height: saved.height,
         })
     })?;
-    index_in_gallery(&inner, &plan, &job_id, &offer.node_id, saved.path.clone()).await;
+    index_in_gallery(&inner, &plan, &job_id, &offer.node_id, saved.path.clone(), model_names).await;
     Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width: saved.width, height: saved.height })
 }
 
 /// Adds the saved file to the gallery index. The index is derived from the files (a rescan
 /// rebuilds it), so a failure here is reported but does not fail the run: the image is safe.
-async fn index_in_gallery(inner: &Inner, plan: &RunPlan, job_id: &str, node_id: &str, path: std::path::PathBuf) {
+async fn index_in_gallery(
+    inner: &Inner,
+    plan: &RunPlan,
+    job_id: &str,
+    node_id: &str,
+    path: std::path::PathBuf,
+    model_names: std::collections::BTreeMap<String, String>,
+) {
     let facts = easel_library::ImageFacts {
         run_id: plan.run_id.clone(),
         job_id: job_id.to_string(),
         node_id: Some(node_id.to_string()).filter(|n| !n.is_empty()),
         workflow: Some(plan.name.clone()),
         created_at: Some(plan.created_at),
-        model_names: Default::default(),
+        model_names,
     };
     let gallery = inner.gallery.clone();
     let shown = path.display().to_string();
