@@ -176,7 +176,7 @@ async fn follow(
             inner.emit(&plan.run_id, change);
         }
         for offer in offers {
-            downloads.spawn(save_offer(inner.clone(), plan.clone(), job_id.clone(), offer));
+            downloads.spawn(save_offer(inner.clone(), plan.clone(), job_id.clone(), job.credits, offer));
         }
         collect_ready(inner, plan, &mut downloads, outcome, &mut first_error);
         match job.status {

@@ -18,6 +18,7 @@ pub(crate) async fn save_offer(
     inner: Arc<Inner>,
     plan: Arc<RunPlan>,
     job_id: String,
+    credits: Option<f64>,
     mut offer: ImageOffer,
 ) -> Result<SavedImage, EngineError> {
     if let Some(id) = inner.with_store(|s| s.image_id(&plan.run_id, &offer.resource))? {
@@ -30,7 +31,7 @@ pub(crate) async fn save_offer(
     let easel_chunk = json!({
         "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
         "backend": inner.client.base_url(), "seeds": plan.seeds, "createdAt": plan.created_at,
-        "workflow": plan.name, "modelNames": model_names,
+        "workflow": plan.name, "modelNames": model_names, "credits": credits,
         "savedAt": crate::store::unix_now(),
     })
     .to_string();

@@ -74,6 +74,7 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     assert_eq!(easel["jobId"].as_str(), outcome.job_id.as_deref());
     assert_eq!(easel["seeds"]["3"]["seed"], 12345);
     assert_eq!(easel["workflow"], "reference");
+    assert_eq!(easel["credits"], 2.4, "the job's credits as reported when the image was saved");
     assert_eq!(easel["modelNames"]["664602165660323756"], "Demo anime checkpoint (reference example)");
 
     let record = engine.run_record(&run_id).unwrap().unwrap();
