@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use easel_engine::{seed_inputs, Engine, EventSink, JobEvent, RunHandle, RunLimits, RunRequest, SeedControl, SeedMode};
+use easel_engine::{
+    seed_inputs, Engine, EventSink, JobEvent, RunHandle, RunLimits, RunRequest, SeedControl, SeedMode, TemplateRequest,
+};
 use easel_workflow::Workflow;
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -35,8 +37,13 @@ pub(crate) struct Target {
 
 #[derive(clap::Args)]
 pub(crate) struct RunArgs {
-    /// The workflow file.
-    workflow: PathBuf,
+    /// The workflow file (or use --template).
+    #[arg(required_unless_present = "template")]
+    workflow: Option<PathBuf>,
+    /// Run a TAMS workflow template ("AI tool") by id instead of a file; --set NODE.FIELD=VALUE
+    /// changes its fields (a local image path is uploaded).
+    #[arg(long, conflicts_with = "workflow")]
+    template: Option<String>,
     /// Change an input before running: NODE.INPUT=VALUE (VALUE is JSON, or else a string).
     #[arg(long = "set", value_name = "NODE.INPUT=VALUE")]
     sets: Vec<String>,
@@ -71,8 +78,19 @@ pub(crate) enum SeedArg {
 }
 
 pub(crate) async fn run(args: RunArgs) -> ExitCode {
-    let shown = args.workflow.display().to_string();
-    let mut workflow = match std::fs::read_to_string(&args.workflow)
+    let (Some(file), None) = (&args.workflow, &args.template) else {
+        let template_id = args.template.clone().unwrap_or_default();
+        let start = Start::Template {
+            template_id,
+            sets: args.sets.clone(),
+            count: args.count,
+            confirm_above: args.confirm_above,
+            yes: args.yes,
+        };
+        return drive(&args.target, None, start).await;
+    };
+    let shown = file.display().to_string();
+    let mut workflow = match std::fs::read_to_string(file)
         .map_err(|e| e.to_string())
         .and_then(|text| Workflow::from_json_str(&text).map_err(|e| e.to_string()))
     {
@@ -94,7 +112,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     };
     let seeds =
         seed_inputs(&workflow).into_iter().map(|(node_id, input)| SeedControl { node_id, input, mode }).collect();
-    let name = args.workflow.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
+    let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let request = RunRequest { workflow: workflow.clone(), name, count: args.count, seeds, editor_workflow: None };
     let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
     drive(&args.target, Some(&workflow), start).await
@@ -107,13 +125,18 @@ pub(crate) async fn resume(args: ResumeArgs) -> ExitCode {
 /// What `drive` starts once the engine is open.
 enum Start {
     Batch { request: Box<RunRequest>, shown: String, confirm_above: f64, yes: bool },
+    Template { template_id: String, sets: Vec<String>, count: u32, confirm_above: f64, yes: bool },
     Resume,
 }
 
 impl Start {
     async fn begin(self, engine: &Engine) -> Result<Vec<RunHandle>, (u8, String)> {
-        let Start::Batch { mut request, shown, confirm_above, yes } = self else {
-            return engine.resume().map_err(|e| (1, e.to_string()));
+        let (mut request, shown, confirm_above, yes) = match self {
+            Start::Batch { request, shown, confirm_above, yes } => (request, shown, confirm_above, yes),
+            Start::Template { template_id, sets, count, confirm_above, yes } => {
+                return start_template(engine, &template_id, &sets, count, confirm_above, yes).await;
+            }
+            Start::Resume => return engine.resume().map_err(|e| (1, e.to_string())),
         };
         let located =
             |e: easel_engine::EngineError| (if e.code() == "invalidWorkflow" { 2 } else { 1 }, format!("{shown}: {e}"));
@@ -132,6 +155,53 @@ impl Start {
         }
         engine.submit(&request).map_err(located)
     }
+}
+
+/// Fetches the template's fields, applies `--set`, uploads local images, checks and estimates,
+/// asks above the threshold, then queues the runs.
+async fn start_template(
+    engine: &Engine,
+    template_id: &str,
+    sets: &[String],
+    count: u32,
+    confirm_above: f64,
+    yes: bool,
+) -> Result<Vec<RunHandle>, (u8, String)> {
+    let shown = format!("template {template_id}");
+    let located = |e: easel_engine::EngineError| {
+        let code = if matches!(e.code(), "invalidWorkflow" | "notFound") { 2 } else { 1 };
+        (code, format!("{shown}: {e}"))
+    };
+    let mut fields = engine.template_fields(template_id).await.map_err(located)?;
+    for set in sets {
+        let (target, raw) = set.split_once('=').ok_or((2, format!("--set {set}: expected NODE.FIELD=VALUE")))?;
+        let (node, name) = target.rsplit_once('.').ok_or((2, format!("--set {set}: expected NODE.FIELD")))?;
+        let known: Vec<String> = fields.iter().map(|f| format!("{}.{}", f.node_id, f.field_name)).collect();
+        let field = fields.iter_mut().find(|f| f.node_id == node && f.field_name == name).ok_or_else(|| {
+            (2, format!("--set {set}: {shown} has no field {node}.{name} (it has {})", known.join(", ")))
+        })?;
+        field.field_value = serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    }
+    let uploaded = engine.upload_local_fields(&mut fields).await.map_err(located)?;
+    if uploaded > 0 {
+        eprintln!("uploaded {uploaded} local image(s)");
+    }
+    let each = engine.estimate_template(template_id, &fields).await.map_err(located)?;
+    let total = each * f64::from(count.max(1));
+    eprintln!("estimated {each} credits per run, {total} in all");
+    if total > confirm_above && !yes && !confirm(total, confirm_above) {
+        return Err((
+            3,
+            format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
+        ));
+    }
+    let request = TemplateRequest {
+        template_id: template_id.to_string(),
+        fields,
+        name: format!("template {template_id}"),
+        count,
+    };
+    engine.submit_template(&request).map_err(located)
 }
 
 /// Asks on the terminal; without one (scripts, CI) the answer is no.

@@ -15,6 +15,7 @@ mod run;
 mod save;
 mod seeds;
 mod store;
+mod template;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use event::{JobChange, JobEvent, NodeState, SavedImage};
 pub use run::{RunLimits, RunOutcome};
 pub use seeds::{apply_seeds, seed_inputs, seeds_used, SeedControl, SeedMode, SEED_INPUTS};
 pub use store::{RunRecord, Store};
+pub use template::TemplateRequest;
 
 use queue::Queue;
 use run::{RunControl, RunPlan};
@@ -151,6 +153,7 @@ impl Engine {
                 created_at: store::unix_now(),
                 order: order.clone(),
                 params: workflow.to_tams_params(),
+                template: None,
                 prompt_chunk: workflow.to_comfy_api().to_string(),
                 editor_chunk: editor.clone(),
                 seeds: seeds_used(&workflow),
@@ -179,19 +182,37 @@ impl Engine {
         let records = self.inner.with_store(|s| s.unfinished_runs(self.inner.client.base_url()))?;
         let mut handles = Vec::new();
         for record in records {
-            let workflow = Workflow::from_json_str(&record.workflow)?.workflow;
             download::remove_stale_parts(&self.inner.library, &record.run_id, record.created_at);
-            let plan = RunPlan {
-                name: record.name,
-                run_id: record.run_id,
-                request_id: record.request_id,
-                job_id: record.job_id,
-                created_at: record.created_at,
-                order: workflow.execution_order()?,
-                params: workflow.to_tams_params(),
-                prompt_chunk: workflow.to_comfy_api().to_string(),
-                editor_chunk: record.editor,
-                seeds: seeds_used(&workflow),
+            let plan = match template::from_stored(&record.workflow) {
+                Some((template_id, fields)) => RunPlan {
+                    name: record.name,
+                    run_id: record.run_id,
+                    request_id: record.request_id,
+                    job_id: record.job_id,
+                    created_at: record.created_at,
+                    order: Vec::new(),
+                    params: Value::Null,
+                    template: Some((template_id, fields)),
+                    prompt_chunk: String::new(),
+                    editor_chunk: None,
+                    seeds: Value::Object(Default::default()),
+                },
+                None => {
+                    let workflow = Workflow::from_json_str(&record.workflow)?.workflow;
+                    RunPlan {
+                        name: record.name,
+                        run_id: record.run_id,
+                        request_id: record.request_id,
+                        job_id: record.job_id,
+                        created_at: record.created_at,
+                        order: workflow.execution_order()?,
+                        params: workflow.to_tams_params(),
+                        template: None,
+                        prompt_chunk: workflow.to_comfy_api().to_string(),
+                        editor_chunk: record.editor,
+                        seeds: seeds_used(&workflow),
+                    }
+                }
             };
             handles.push(self.spawn(plan));
         }
@@ -235,7 +256,7 @@ impl Engine {
         self.inner.with_store(|s| s.run(run_id))
     }
 
-    fn spawn(&self, plan: RunPlan) -> RunHandle {
+    pub(crate) fn spawn(&self, plan: RunPlan) -> RunHandle {
         let run_id = plan.run_id.clone();
         let control = Arc::new(RunControl::default());
         self.inner.controls_insert(&run_id, control.clone());

@@ -55,6 +55,13 @@ impl Tracker {
             }
         }
         let item = finish_item(job);
+        // Nodes the plan did not list (template runs know no graph) are learnt from the reports.
+        for id in item.iter().flat_map(|i| i.nodes.keys()) {
+            if !self.nodes.contains_key(id) {
+                self.nodes.insert(id.clone(), (NodeState::Waiting, 0.0));
+                self.order.push(id.clone());
+            }
+        }
         let mut updates: Vec<(String, NodeState, f64)> = Vec::new();
         for id in &self.order {
             let reported = item.and_then(|i| i.nodes.get(id));

@@ -73,6 +73,8 @@ pub(crate) struct RunPlan {
     pub created_at: i64,
     pub order: Vec<String>,
     pub params: Value,
+    /// Set for template runs: (template id, every field with its value).
+    pub template: Option<(String, Vec<easel_tams::FieldAttr>)>,
     pub prompt_chunk: String,
     pub editor_chunk: Option<String>,
     pub seeds: Value,
@@ -155,7 +157,12 @@ async fn follow(
     let (job_id, mut job) = match &plan.job_id {
         Some(id) => (id.clone(), inner.client.get_job(id).await?),
         None => {
-            let created = inner.client.create_workflow_job(&plan.request_id, &plan.params).await?;
+            let created = match &plan.template {
+                Some((template_id, fields)) => {
+                    inner.client.create_template_job(&plan.request_id, template_id, fields).await?
+                }
+                None => inner.client.create_workflow_job(&plan.request_id, &plan.params).await?,
+            };
             let id = created.id.clone().ok_or_else(|| TamsError::Decode("create answered without a job id".into()))?;
             inner.with_store(|s| s.set_job_id(&plan.run_id, &id))?;
             (id, created)

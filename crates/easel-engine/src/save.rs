@@ -35,7 +35,10 @@ pub(crate) async fn save_offer(
         "savedAt": crate::store::unix_now(),
     })
     .to_string();
-    let mut text = vec![("prompt".to_string(), plan.prompt_chunk.clone())];
+    let mut text = Vec::new();
+    if !plan.prompt_chunk.is_empty() {
+        text.push(("prompt".to_string(), plan.prompt_chunk.clone()));
+    }
     if let Some(editor) = &plan.editor_chunk {
         text.push(("workflow".to_string(), editor.clone()));
     }

@@ -121,3 +121,33 @@ fn local_load_image_files_are_uploaded_before_the_run() {
     let prompt = &text.iter().find(|(k, _)| k == "prompt").unwrap().1;
     assert!(!prompt.contains("input.png"), "the local path was replaced by a resource id: {prompt}");
 }
+
+#[test]
+fn a_template_runs_by_id_with_its_fields_set_and_a_local_image_uploaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/png/comfy_img2img.png");
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .args(["run", "--template", "676018193025756628"])
+        .arg("--set")
+        .arg(format!("25.image={}", input.canonicalize().unwrap().display()))
+        .args(["--set", "27.text=1 girl, amber eyes"])
+        .arg("--library")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("uploaded 1 local image(s)"), "{stderr}");
+    let saved = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    assert!(image::load_from_memory(&std::fs::read(&saved).unwrap()).is_ok(), "{saved}");
+
+    // A field the template does not have is refused before anything is sent.
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .args(["run", "--template", "676018193025756628", "--set", "99.seed=1"])
+        .arg("--library")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("has no field 99.seed (it has 25.image, 27.text)"));
+}
