@@ -1,82 +1,83 @@
-//! Minimal readers for other tools' `parameters` text: AUTOMATIC1111's three-part string and
-//! Fooocus's JSON. Only what the index needs (prompts, seed, model, the key/value parameters for
-//! comparison). REPLACE with easel-workflow's PNG import once it reads these formats.
+//! Other tools' `parameters` chunk (AUTOMATIC1111 text, Fooocus JSON) in the index's terms. The
+//! parsing is easel-workflow's (`parse_a1111`, `parse_fooocus`, the same readers its PNG import
+//! uses); this module only maps the settings they return onto `Extracted`: source, prompts,
+//! seed, models and the values two images are compared by.
 
-use serde_json::Value;
+use std::collections::BTreeMap;
+
+use easel_workflow::{parse_a1111, parse_fooocus, parse_json_lenient, Txt2Img};
+use serde_json::{json, Map, Value};
 
 use crate::metadata::{display_name, Extracted, MetadataSource, ModelRef};
 
-/// Fills `out` from a `parameters` chunk, deciding between Fooocus JSON and A1111 text.
+/// Fills `out` from a `parameters` chunk: Fooocus when it is Fooocus JSON, A1111 otherwise.
+/// JSON that is not Fooocus's is left alone; text without a settings line still counts as an
+/// A1111 prompt, so it stays searchable.
 pub(crate) fn read_parameters(text: &str, out: &mut Extracted) {
-    match serde_json::from_str::<Value>(text) {
-        Ok(Value::Object(json)) => read_fooocus(&json, out),
-        _ => read_a1111(text, out),
-    }
-}
-
-fn read_fooocus(json: &serde_json::Map<String, Value>, out: &mut Extracted) {
-    out.source = Some(MetadataSource::Fooocus);
-    let text = |k: &str| json.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-    out.prompt = text("prompt");
-    out.negative = text("negative_prompt");
-    out.seed = json.get("seed").and_then(|s| s.as_i64().or_else(|| s.as_str()?.parse().ok()));
-    for key in ["base_model", "refiner_model"] {
-        let model = text(key);
-        if !model.is_empty() && model != "None" {
-            out.models.push(ModelRef { kind: "checkpoint".into(), name: display_name(&model), ident: model });
+    if text.trim_start().starts_with('{') {
+        if let Ok(value @ Value::Object(_)) = parse_json_lenient(text) {
+            if let (Some(settings), Some(json)) = (parse_fooocus(&value), value.as_object()) {
+                read_fooocus(&settings, json, out);
+            }
         }
+        return;
     }
-    if let Some(Value::Array(loras)) = json.get("loras") {
-        for lora in loras.iter().filter_map(|l| l.get(0).and_then(Value::as_str)) {
-            out.models.push(ModelRef { kind: "lora".into(), ident: lora.to_string(), name: display_name(lora) });
-        }
-    }
-    out.params.insert("fooocus".into(), json.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
-}
-
-/// `prompt\nNegative prompt: neg\nSteps: 20, Sampler: Euler a, Seed: 1, Model: name, ...`
-fn read_a1111(text: &str, out: &mut Extracted) {
     out.source = Some(MetadataSource::A1111);
-    let (body, settings) = match text.rfind("\nSteps: ") {
-        Some(at) => (&text[..at], &text[at + 1..]),
-        None => (text, ""),
-    };
-    match body.split_once("\nNegative prompt:") {
-        Some((positive, negative)) => {
-            out.prompt = positive.trim().to_string();
-            out.negative = negative.trim().to_string();
-        }
-        None => out.prompt = body.trim().to_string(),
+    match parse_a1111(text) {
+        Some((settings, _warnings)) => read_a1111(&settings, out),
+        None => out.prompt = text.trim().to_string(),
     }
-    let mut params = std::collections::BTreeMap::new();
-    // Values may be quoted and contain commas (`Lora hashes: "a: 1, b: 2"`); split outside quotes.
-    for pair in split_outside_quotes(settings) {
-        let Some((key, value)) = pair.split_once(':') else { continue };
-        let (key, value) = (key.trim(), value.trim().trim_matches('"'));
-        match key {
-            "Seed" => out.seed = value.parse().ok(),
-            "Model" => out.models.push(ModelRef { kind: "checkpoint".into(), ident: value.into(), name: value.into() }),
-            _ => {}
+}
+
+fn read_a1111(settings: &Txt2Img, out: &mut Extracted) {
+    out.prompt.clone_from(&settings.prompt);
+    out.negative.clone_from(&settings.negative);
+    out.seed = settings.seed.and_then(|s| i64::try_from(s).ok());
+    if let Some(model) = &settings.model {
+        // A1111 writes the checkpoint's name without an extension: shown as written.
+        out.models.push(ModelRef { kind: "checkpoint".into(), ident: model.clone(), name: model.clone() });
+    }
+    push_loras(settings, out);
+    let mut params = BTreeMap::new();
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            params.insert(key.to_string(), value);
         }
-        params.insert(key.to_string(), Value::String(value.to_string()));
+    };
+    put("Steps", settings.steps.map(Value::from));
+    put("Sampler", settings.sampler.clone().map(Value::from));
+    put("Schedule type", settings.scheduler.clone().map(Value::from));
+    put("CFG scale", settings.cfg.map(Value::from));
+    put("Seed", settings.seed.map(Value::from));
+    put("Size", settings.size.map(|(w, h)| json!(format!("{w}x{h}"))));
+    put("Model", settings.model.clone().map(Value::from));
+    put("Clip skip", settings.clip_skip.map(Value::from));
+    for (name, weight) in &settings.loras {
+        put(&format!("Lora {name}"), Some(Value::from(*weight)));
     }
     out.params.insert("parameters".into(), params);
 }
 
-fn split_outside_quotes(text: &str) -> Vec<&str> {
-    let (mut parts, mut start, mut quoted) = (Vec::new(), 0, false);
-    for (i, c) in text.char_indices() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => {
-                parts.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
+/// Fooocus bakes its styles into `full_prompt`; the index keeps what the person typed
+/// (`prompt`, `negative_prompt`) and the refiner, which `Txt2Img` has no place for.
+fn read_fooocus(settings: &Txt2Img, json: &Map<String, Value>, out: &mut Extracted) {
+    out.source = Some(MetadataSource::Fooocus);
+    let text = |k: &str| json.get(k).and_then(Value::as_str).map(str::to_string);
+    out.prompt = text("prompt").unwrap_or_else(|| settings.prompt.clone());
+    out.negative = text("negative_prompt").unwrap_or_else(|| settings.negative.clone());
+    out.seed = settings.seed.and_then(|s| i64::try_from(s).ok());
+    let refiner = text("refiner_model");
+    for model in settings.model.iter().chain(&refiner).filter(|m| !m.is_empty() && *m != "None") {
+        out.models.push(ModelRef { kind: "checkpoint".into(), ident: model.clone(), name: display_name(model) });
     }
-    parts.push(&text[start..]);
-    parts
+    push_loras(settings, out);
+    out.params.insert("fooocus".into(), json.iter().map(|(k, v)| (k.clone(), v.clone())).collect());
+}
+
+fn push_loras(settings: &Txt2Img, out: &mut Extracted) {
+    for (lora, _) in settings.loras.iter().filter(|(name, _)| !name.is_empty() && name != "None") {
+        out.models.push(ModelRef { kind: "lora".into(), ident: lora.clone(), name: display_name(lora) });
+    }
 }
 
 #[cfg(test)]
@@ -86,25 +87,45 @@ mod tests {
     #[test]
     fn reads_a1111_text() {
         let mut out = Extracted::default();
-        let text = "photo of a duck\nNegative prompt: monochrome\nSteps: 15, Sampler: UniPC, Seed: 235284042, \
-                    Lora hashes: \"a: 1, b: 2\", Model: realistic_v20";
+        let text =
+            "photo of a duck <lora:ducky.safetensors:0.6>\nNegative prompt: monochrome\nSteps: 15, Sampler: UniPC, \
+                    Seed: 235284042, Lora hashes: \"a: 1, b: 2\", Model: realistic_v2.0";
         read_parameters(text, &mut out);
         assert_eq!(out.source, Some(MetadataSource::A1111));
         assert_eq!((out.prompt.as_str(), out.negative.as_str()), ("photo of a duck", "monochrome"));
         assert_eq!(out.seed, Some(235_284_042));
-        assert_eq!(out.models[0].ident, "realistic_v20");
-        assert_eq!(out.params["parameters"]["Lora hashes"], "a: 1, b: 2");
+        assert_eq!((out.models[0].ident.as_str(), out.models[0].name.as_str()), ("realistic_v2.0", "realistic_v2.0"));
+        assert_eq!((out.models[1].kind.as_str(), out.models[1].name.as_str()), ("lora", "ducky"));
+        assert_eq!(out.params["parameters"]["Seed"], 235_284_042);
+        assert_eq!(out.params["parameters"]["Sampler"], "uni_pc");
+    }
+
+    #[test]
+    fn text_without_settings_is_still_a_prompt() {
+        let mut out = Extracted::default();
+        read_parameters("just a prompt", &mut out);
+        assert_eq!((out.source, out.prompt.as_str(), out.seed), (Some(MetadataSource::A1111), "just a prompt", None));
     }
 
     #[test]
     fn reads_fooocus_json() {
         let mut out = Extracted::default();
         read_parameters(
-            r#"{"prompt": "a cat", "negative_prompt": "", "seed": "12", "base_model": "juggernaut"}"#,
+            r#"{"prompt": "a cat", "negative_prompt": "", "seed": "12", "base_model": "juggernaut.safetensors",
+                "refiner_model": "None", "full_prompt": ["a cat, cinematic"], "loras": [["pets.safetensors", 0.5]]}"#,
             &mut out,
         );
         assert_eq!(out.source, Some(MetadataSource::Fooocus));
         assert_eq!((out.prompt.as_str(), out.seed), ("a cat", Some(12)));
-        assert_eq!(out.models[0].name, "juggernaut");
+        let names: Vec<_> = out.models.iter().map(|m| (m.kind.as_str(), m.name.as_str())).collect();
+        assert_eq!(names, [("checkpoint", "juggernaut"), ("lora", "pets")]);
+        assert_eq!(out.params["fooocus"]["seed"], "12");
+    }
+
+    #[test]
+    fn other_json_is_not_fooocus() {
+        let mut out = Extracted::default();
+        read_parameters(r#"{"prompt": "a cat"}"#, &mut out);
+        assert_eq!(out, Extracted::default());
     }
 }

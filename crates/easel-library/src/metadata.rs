@@ -1,8 +1,9 @@
 //! What an image's embedded metadata says, boiled down to what the index stores: where it came
 //! from, the prompts, the seed, the models, the node classes, and Easel's own run facts. ComfyUI
-//! graphs (the `prompt` chunk, Easel's included) are read through easel-workflow; A1111 and
-//! Fooocus text lives in `foreign`. Nothing here fails: metadata that cannot be read simply
-//! leaves the fields empty, because an image without metadata is still an image.
+//! graphs (the `prompt` chunk, Easel's included) are read through easel-workflow; so are A1111
+//! and Fooocus `parameters`, which `foreign` maps onto the index's fields. Nothing here fails:
+//! metadata that cannot be read simply leaves the fields empty, because an image without
+//! metadata is still an image.
 
 use std::collections::BTreeMap;
 

@@ -1,16 +1,13 @@
 //! PNG files at the byte level, as far as the library needs them: the size from IHDR, the text
-//! entries (through `easel_workflow::png_text_chunks`, plus compressed zTXt/iTXt read here until
-//! easel-workflow's full PNG import lands), and a copy without any metadata for export. Pixels
-//! are never decoded here; a file that is not a PNG is an error, never a panic.
+//! entries (through `easel_workflow::png_text_chunks`, which inflates zTXt and compressed iTXt
+//! with a size cap), and a copy without any metadata for export. Pixels are never decoded here;
+//! a file that is not a PNG is an error, never a panic.
 
 use std::path::Path;
 
 use crate::LibraryError;
 
 const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
-/// Text larger than this after inflation is ignored: no real prompt is that big, and a
-/// decompression bomb must not take the importer's memory.
-const MAX_TEXT: usize = 8 << 20;
 
 /// What the library reads from a PNG without decoding pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,24 +33,16 @@ pub(crate) fn read_png(bytes: &[u8], path: &Path) -> Result<PngInfo, LibraryErro
         return Err(LibraryError::bad(path, "not a PNG file (bad signature)"));
     }
     let mut width_height = None;
-    let mut compressed = Vec::new();
     for chunk in Chunks::new(bytes) {
         let (kind, data) = chunk.map_err(|at| LibraryError::bad(path, format!("chunk at byte {at} is truncated")))?;
-        match &kind {
-            b"IHDR" if data.len() >= 8 => {
-                let w = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
-                let h = u32::from_be_bytes([data[4], data[5], data[6], data[7]]);
-                width_height = Some((w, h));
-            }
-            // REPLACE when easel-workflow reads zTXt and compressed iTXt itself.
-            b"zTXt" => compressed.extend(read_ztxt(data)),
-            b"iTXt" => compressed.extend(read_compressed_itxt(data)),
-            _ => {}
+        if &kind == b"IHDR" && data.len() >= 8 {
+            let w = u32::from_be_bytes([data[0], data[1], data[2], data[3]]);
+            let h = u32::from_be_bytes([data[4], data[5], data[6], data[7]]);
+            width_height = Some((w, h));
         }
     }
     let (width, height) = width_height.ok_or_else(|| LibraryError::bad(path, "PNG without an IHDR header"))?;
-    let mut text = easel_workflow::png_text_chunks(bytes).map_err(|e| LibraryError::bad(path, e.to_string()))?;
-    text.extend(compressed);
+    let text = easel_workflow::png_text_chunks(bytes).map_err(|e| LibraryError::bad(path, e.to_string()))?;
     Ok(PngInfo { width, height, text })
 }
 
@@ -118,30 +107,6 @@ impl<'a> Iterator for Chunks<'a> {
             }
         }
     }
-}
-
-fn inflate(data: &[u8]) -> Option<String> {
-    let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_TEXT).ok()?;
-    Some(String::from_utf8(raw).unwrap_or_else(|e| e.into_bytes().iter().map(|b| *b as char).collect()))
-}
-
-fn read_ztxt(data: &[u8]) -> Option<(String, String)> {
-    let nul = data.iter().position(|b| *b == 0)?;
-    let key = data[..nul].iter().map(|b| *b as char).collect();
-    Some((key, inflate(data.get(nul + 2..)?)?))
-}
-
-fn read_compressed_itxt(data: &[u8]) -> Option<(String, String)> {
-    let nul = data.iter().position(|b| *b == 0)?;
-    if *data.get(nul + 1)? != 1 {
-        return None; // uncompressed iTXt is read by easel-workflow
-    }
-    let rest = data.get(nul + 3..)?;
-    let lang_end = rest.iter().position(|b| *b == 0)?;
-    let rest = &rest[lang_end + 1..];
-    let tkey_end = rest.iter().position(|b| *b == 0)?;
-    let key = data[..nul].iter().map(|b| *b as char).collect();
-    Some((key, inflate(&rest[tkey_end + 1..])?))
 }
 
 #[cfg(test)]
