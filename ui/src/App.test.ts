@@ -8,9 +8,16 @@ import { referenceDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", () => ({
   onJobEvent: vi.fn(),
+  onFileDrop: vi.fn(),
   openDefaultWorkflow: vi.fn(),
+  openWorkflowFile: vi.fn(),
+  importWorkflowText: vi.fn(),
+  validateWorkflow: vi.fn(),
+  workflowForm: vi.fn(),
+  estimateCredits: vi.fn(),
   backendInfo: vi.fn(),
   runWorkflow: vi.fn(),
+  cancelRun: vi.fn(),
   imageUrl: (id: string) => `easel://localhost/image/${id}`,
 }));
 
@@ -25,7 +32,12 @@ beforeEach(() => {
   });
   mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
   mocked.backendInfo.mockResolvedValue({ kind: "demo", endpoint: "http://127.0.0.1:4000" });
-  mocked.runWorkflow.mockResolvedValue("run-1");
+  mocked.onFileDrop.mockResolvedValue(() => {});
+  mocked.runWorkflow.mockResolvedValue(["run-1"]);
+  mocked.workflowForm.mockResolvedValue([]);
+  mocked.validateWorkflow.mockResolvedValue([]);
+  mocked.estimateCredits.mockResolvedValue(1.2);
+  mocked.cancelRun.mockResolvedValue(true);
 });
 
 afterEach(() => {
