@@ -9,6 +9,10 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::{json, Value};
 
+/// One app window at a time: journeys run in parallel test threads, but several WebKit
+/// instances on one small display would only make each other slow and flaky.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 /// A live WebDriver session on a fresh app instance with its own library and data folders.
@@ -18,6 +22,7 @@ pub struct Session {
     id: String,
     driver: Child,
     pub library: tempfile_dir::Dir,
+    _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
 /// A temporary folder removed on drop (kept small: the e2e suite needs nothing more).
@@ -79,6 +84,12 @@ pub fn screenshot_dir() -> PathBuf {
 impl Session {
     /// Starts tauri-driver and a session on the app binary.
     pub async fn start(tag: &str) -> Session {
+        Session::start_with(tag, &[]).await
+    }
+
+    /// Like `start`, with extra environment variables for the app.
+    pub async fn start_with(tag: &str, env: &[(&str, &str)]) -> Session {
+        let turn = ONE_AT_A_TIME.lock().await;
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end suite through `make test` (xvfb-run)"
@@ -91,13 +102,14 @@ impl Session {
             .env("XDG_DATA_HOME", library.path().join("data"))
             .env("XDG_CONFIG_HOME", library.path().join("config"))
             .env("XDG_CACHE_HOME", library.path().join("cache"))
+            .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start tauri-driver (make test installs it under target/tools)");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client");
         let base = format!("http://127.0.0.1:{port}");
-        let mut session = Session { http, base, id: String::new(), driver, library };
+        let mut session = Session { http, base, id: String::new(), driver, library, _turn: turn };
         session.wait_for_driver().await;
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
             "application": env!("CARGO_BIN_EXE_easel-app")
@@ -186,6 +198,14 @@ impl Session {
 
     /// Saves a PNG screenshot of the window to target/e2e/<name>.png and returns its bytes.
     pub async fn screenshot(&self, name: &str) -> Vec<u8> {
+        // Let the page paint what the DOM already says: two animation frames.
+        self.post(
+            &format!("/session/{}/execute/async", self.id),
+            json!({"script": "const done = arguments[arguments.length - 1];
+                               requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                   "args": []}),
+        )
+        .await;
         let encoded = self.get(&format!("/session/{}/screenshot", self.id)).await;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(encoded.as_str().expect("screenshot base64"))
@@ -208,5 +228,17 @@ impl Session {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let _ = self.driver.kill();
+    }
+}
+
+impl Drop for Session {
+    /// A journey that panicked never reached `close`: stop tauri-driver (and with it the app) so
+    /// the next journey starts clean.
+    fn drop(&mut self) {
+        if matches!(self.driver.try_wait(), Ok(None)) {
+            // Best effort while unwinding; SIGTERM lets tauri-driver stop WebKitWebDriver too.
+            let _ = Command::new("kill").args(["-TERM", &self.driver.id().to_string()]).status();
+            let _ = self.driver.wait();
+        }
     }
 }

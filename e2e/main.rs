@@ -5,3 +5,4 @@
 
 mod driver;
 mod journeys;
+mod open_and_cancel;

@@ -32,7 +32,12 @@ impl AppState {
     /// Starts the offline demo backend and opens the library.
     pub async fn start(sink: EventSink) -> Result<AppState, Box<dyn std::error::Error>> {
         let key = uuid::Uuid::new_v4().simple().to_string();
-        let emulator = Emulator::start(EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() }).await?;
+        let mut config = EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() };
+        // The demo's pace (ms per sampler step); slower demos make long-running states visible.
+        if let Some(ms) = std::env::var("EASEL_DEMO_STEP_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+            config.step_delay = std::time::Duration::from_millis(ms);
+        }
+        let emulator = Emulator::start(config).await?;
         let endpoint = emulator.base_url();
         let client = Client::new(
             ClientConfig::new(endpoint.clone(), Auth::Bearer(Sensitive::new(key))),

@@ -35,7 +35,10 @@ export function describeError(error: AppError): ErrorView {
     case "rateLimited":
       return { title: "Too many requests", hint: "The service is busy; try again in a moment." };
     case "invalidWorkflow":
-      return { title: "The workflow cannot run", hint: "Check the parameters, then run again." };
+      return {
+        title: "The workflow is not valid",
+        hint: "The message says where. Fix that node or input (or the file), then try again.",
+      };
     case "network":
       return { title: "Cannot reach the server", hint: "Check the connection, then run again." };
     case "server":

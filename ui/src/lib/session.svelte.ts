@@ -245,9 +245,10 @@ export class Session {
     const before = this.queue;
     if (next === before) return;
     this.queue = next;
-    const was = new Map(before.items.map((i) => [i.runId, i.state]));
     const failed = next.items.find(
-      (i) => i.state.phase === "failed" && was.get(i.runId)?.phase !== "failed",
+      (i) =>
+        i.state.phase === "failed" &&
+        before.items.find((b) => b.runId === i.runId)?.state.phase !== "failed",
     );
     if (failed && failed.state.phase === "failed") this.error = failed.state.error;
     if (queueActive(before) && !queueActive(next)) {

@@ -21,8 +21,8 @@ export class FormState {
   seedModes = $state<Record<string, SeedMode>>({});
 
   readonly index: ProblemIndex = $derived(indexProblems(this.problems));
-  readonly fieldMap: Map<string, FormField> = $derived(
-    new Map(this.fields.map((f) => [inputKey(f.nodeId, f.input), f])),
+  readonly fieldMap: Record<string, FormField> = $derived(
+    Object.fromEntries(this.fields.map((f) => [inputKey(f.nodeId, f.input), f])),
   );
 
   #generation = 0;
@@ -35,7 +35,7 @@ export class FormState {
 
   /** The field of one input, when the schemas know it. */
   field(nodeId: string, input: string): FormField | null {
-    return this.fieldMap.get(inputKey(nodeId, input)) ?? null;
+    return this.fieldMap[inputKey(nodeId, input)] ?? null;
   }
 
   /** Problems of one input. */
