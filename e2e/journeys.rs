@@ -12,7 +12,7 @@ use crate::driver::Session;
 #[tokio::test]
 async fn runs_the_reference_workflow_and_shows_its_image() {
     let session = Session::start("reference").await;
-    let run = session.find("[data-testid=run]", Duration::from_secs(30)).await;
+    let run = session.find("[data-testid=run]", Duration::from_secs(90)).await;
     // The reference graph has 11 nodes; all must be drawn before we start.
     session
         .wait_until(
@@ -28,7 +28,7 @@ async fn runs_the_reference_workflow_and_shows_its_image() {
         .wait_until(
             "a running or finished node",
             "return !!document.querySelector('[data-state=running],[data-state=done]')",
-            Duration::from_secs(30),
+            Duration::from_secs(90),
         )
         .await;
     let natural = session
@@ -45,7 +45,7 @@ async fn runs_the_reference_workflow_and_shows_its_image() {
             "the run to report success",
             "const s = document.querySelector('[data-testid=run-status]');
              return s && s.textContent.startsWith('Done') ? s.textContent : null;",
-            Duration::from_secs(30),
+            Duration::from_secs(90),
         )
         .await;
     assert_eq!(status, json!("Done: 1 image · 2.4 credits used"));

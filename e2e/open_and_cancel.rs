@@ -12,7 +12,7 @@ use crate::driver::Session;
 #[tokio::test]
 async fn opening_an_invalid_workflow_shows_the_located_error() {
     let session = Session::start("invalid").await;
-    session.find("[data-testid=run]", Duration::from_secs(30)).await;
+    session.find("[data-testid=run]", Duration::from_secs(90)).await;
     session
         .wait_until(
             "11 node cards",
@@ -54,7 +54,7 @@ async fn opening_an_invalid_workflow_shows_the_located_error() {
 #[tokio::test]
 async fn canceling_a_running_job() {
     let session = Session::start_with("cancel", &[("EASEL_DEMO_STEP_MS", "150")]).await;
-    let run = session.find("[data-testid=run]", Duration::from_secs(30)).await;
+    let run = session.find("[data-testid=run]", Duration::from_secs(90)).await;
     session
         .wait_until(
             "11 node cards",
@@ -67,7 +67,7 @@ async fn canceling_a_running_job() {
         .wait_until(
             "a running node",
             "return !!document.querySelector('[data-state=running]')",
-            Duration::from_secs(30),
+            Duration::from_secs(90),
         )
         .await;
     let cancel = session.find("[data-testid=cancel]", Duration::from_secs(5)).await;
@@ -77,7 +77,7 @@ async fn canceling_a_running_job() {
             "the run to end canceled",
             "const s = document.querySelector('[data-testid=run-status]');
              return s && s.textContent.startsWith('Canceled') ? s.textContent : null;",
-            Duration::from_secs(30),
+            Duration::from_secs(90),
         )
         .await;
     assert!(status.as_str().is_some_and(|s| s.starts_with("Canceled")));

@@ -59,7 +59,12 @@ mod tests {
 
     fn args(rel: &str) -> CheckArgs {
         CheckArgs {
-            file: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(rel),
+            file: std::env::var_os("EASEL_SHARED")
+                .map(std::path::PathBuf::from)
+                .filter(|p| p.is_dir())
+                .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+                .join("corpus")
+                .join(rel),
             schemas: None,
         }
     }

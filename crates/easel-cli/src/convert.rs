@@ -96,7 +96,12 @@ mod tests {
     use super::*;
 
     fn corpus(rel: &str) -> PathBuf {
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus").join(rel)
+        std::env::var_os("EASEL_SHARED")
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.is_dir())
+            .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+            .join("corpus")
+            .join(rel)
     }
 
     #[test]

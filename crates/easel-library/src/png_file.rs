@@ -115,7 +115,14 @@ mod tests {
 
     #[test]
     fn truncations_are_errors_not_panics() {
-        let png = std::fs::read("/work/shared/corpus/png/a1111_parameters_ztxt_after_idat.png").unwrap();
+        let png = std::fs::read(
+            std::env::var_os("EASEL_SHARED")
+                .map(std::path::PathBuf::from)
+                .filter(|p| p.is_dir())
+                .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+                .join("corpus/png/a1111_parameters_ztxt_after_idat.png"),
+        )
+        .unwrap();
         let full = read_png(&png, Path::new("x.png")).unwrap();
         assert!(full.text("parameters").is_some_and(|t| t.contains("Steps")));
         for cut in 0..png.len() {
@@ -126,7 +133,14 @@ mod tests {
 
     #[test]
     fn strip_removes_every_text_chunk() {
-        let png = std::fs::read("/work/shared/corpus/png/sdparsers_comfy_img2img_cropped.png").unwrap();
+        let png = std::fs::read(
+            std::env::var_os("EASEL_SHARED")
+                .map(std::path::PathBuf::from)
+                .filter(|p| p.is_dir())
+                .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+                .join("corpus/png/sdparsers_comfy_img2img_cropped.png"),
+        )
+        .unwrap();
         let stripped = strip_metadata(&png, Path::new("x.png")).unwrap();
         let info = read_png(&stripped, Path::new("x.png")).unwrap();
         assert!(info.text.is_empty());

@@ -29,11 +29,12 @@ fn time<F: FnMut()>(runs: usize, mut f: F) -> Duration {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let default = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/corpus/workflows/ui/user_wan21_2pass_116_nodes_workflow_only_png.json"
-    );
-    let path = std::env::args().nth(1).unwrap_or_else(|| default.to_string());
+    let shared = std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"));
+    let default = shared.join("corpus/workflows/ui/user_wan21_2pass_116_nodes_workflow_only_png.json");
+    let path = std::env::args().nth(1).unwrap_or_else(|| default.to_string_lossy().to_string());
     let text = std::fs::read_to_string(&path)?;
     let schemas = Schemas::bundled();
     let runs = 500;

@@ -96,7 +96,11 @@ fn local_load_image_files_are_uploaded_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.png");
     std::fs::copy(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/png/comfy_img2img.png"),
+        std::env::var_os("EASEL_SHARED")
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.is_dir())
+            .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+            .join("corpus/png/comfy_img2img.png"),
         &input,
     )
     .unwrap();
@@ -125,7 +129,11 @@ fn local_load_image_files_are_uploaded_before_the_run() {
 #[test]
 fn a_template_runs_by_id_with_its_fields_set_and_a_local_image_uploaded() {
     let dir = tempfile::tempdir().unwrap();
-    let input = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/png/comfy_img2img.png");
+    let input = std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+        .join("corpus/png/comfy_img2img.png");
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .args(["run", "--template", "676018193025756628"])
         .arg("--set")

@@ -70,7 +70,7 @@ fn rewritten_file_updates_the_row() {
 #[test]
 fn bad_files_are_located_errors() {
     let fx = Fixture::new();
-    let jpeg = std::path::Path::new(crate::fixtures::CORPUS).join("neg_jpeg_with_png_extension.png");
+    let jpeg = crate::fixtures::corpus().join("neg_jpeg_with_png_extension.png");
     match fx.library.add_file(&jpeg) {
         Err(LibraryError::BadImage { path, .. }) => assert_eq!(path, jpeg),
         other => panic!("expected BadImage, got {other:?}"),
@@ -78,7 +78,7 @@ fn bad_files_are_located_errors() {
     let missing = fx.root().join("missing.png");
     assert!(matches!(fx.library.add_file(&missing), Err(LibraryError::Io { .. })));
     let truncated = fx.root().join("truncated.png");
-    let bytes = std::fs::read(std::path::Path::new(crate::fixtures::CORPUS).join("comfy_lora_multiple.png")).unwrap();
+    let bytes = std::fs::read(crate::fixtures::corpus().join("comfy_lora_multiple.png")).unwrap();
     std::fs::write(&truncated, &bytes[..5000]).unwrap();
     assert!(matches!(fx.library.add_file(&truncated), Err(LibraryError::BadImage { .. })));
 }

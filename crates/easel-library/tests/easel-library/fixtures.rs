@@ -6,7 +6,17 @@ use std::path::{Path, PathBuf};
 use easel_library::{ImageFacts, ImageId, Library};
 use serde_json::json;
 
-pub const CORPUS: &str = "/work/shared/corpus/png";
+/// The corpus PNGs: `$EASEL_SHARED/corpus/png` (set by .cargo/config.toml or .ci/test-suite),
+/// else /work/shared/corpus/png.
+pub fn corpus() -> std::path::PathBuf {
+    std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+        .join("corpus/png")
+        .canonicalize()
+        .expect("the corpus folder exists")
+}
 
 pub struct Fixture {
     pub dir: tempfile::TempDir,

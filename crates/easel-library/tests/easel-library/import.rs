@@ -4,14 +4,14 @@ use std::path::Path;
 
 use easel_library::{ImageFilter, MetadataSource};
 
-use crate::fixtures::{Fixture, CORPUS};
+use crate::fixtures::{corpus, Fixture};
 
 #[test]
 fn corpus_imports_with_bad_files_reported_not_fatal() {
     let fx = Fixture::new();
     let mut reports = Vec::new();
-    let report = fx.library.import_folder(Path::new(CORPUS), &mut |p| reports.push(p.clone())).unwrap();
-    let pngs = std::fs::read_dir(CORPUS)
+    let report = fx.library.import_folder(&corpus(), &mut |p| reports.push(p.clone())).unwrap();
+    let pngs = std::fs::read_dir(corpus())
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "png"))
         .count();

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use easel_library::{ImageQuery, LibraryError, THUMBNAIL_SIZE};
 
-use crate::fixtures::{Fixture, CORPUS};
+use crate::fixtures::{corpus, Fixture};
 
 #[test]
 fn saved_images_get_a_thumbnail_on_arrival() {
@@ -21,7 +21,7 @@ fn saved_images_get_a_thumbnail_on_arrival() {
 #[test]
 fn imported_images_get_thumbnails_lazily_and_on_request() {
     let fx = Fixture::new();
-    let report = fx.library.import_folder(std::path::Path::new(CORPUS), &mut |_| {}).unwrap();
+    let report = fx.library.import_folder(&crate::fixtures::corpus(), &mut |_| {}).unwrap();
     assert!(report.added > 10);
     assert!(!fx.root().join(".thumbs").exists(), "import makes no thumbnails by itself");
     let page = fx.library.query(&ImageQuery { limit: 3, ..ImageQuery::default() }).unwrap();

@@ -8,7 +8,11 @@ use std::path::PathBuf;
 use easel_workflow::{Format, Schemas};
 
 fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus")
+    std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+        .join("corpus")
 }
 
 /// What importing one file must give.

@@ -9,7 +9,12 @@ use easel_workflow::{editor_to_workflow, png_text_chunks, Input, Schemas, Workfl
 use serde_json::Value;
 
 fn png(name: &str) -> Vec<(String, String)> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/png").join(name);
+    let path = std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+        .join("corpus/png")
+        .join(name);
     png_text_chunks(&std::fs::read(path).unwrap()).unwrap()
 }
 
