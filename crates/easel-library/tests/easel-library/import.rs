@@ -1,7 +1,5 @@
 //! Importing folders: the shared corpus (ComfyUI, A1111, Fooocus, negatives), progress, rescans.
 
-use std::path::Path;
-
 use easel_library::{ImageFilter, MetadataSource};
 
 use crate::fixtures::{corpus, Fixture};

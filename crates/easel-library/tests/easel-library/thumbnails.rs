@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use easel_library::{ImageQuery, LibraryError, THUMBNAIL_SIZE};
 
-use crate::fixtures::{corpus, Fixture};
+use crate::fixtures::Fixture;
 
 #[test]
 fn saved_images_get_a_thumbnail_on_arrival() {

@@ -3,8 +3,6 @@
 //! `prompt` for every node the bundled schemas cover (same id, class, and inputs the schema
 //! declares; numbers compared by value). The match rate per file is printed and held to a floor.
 
-use std::path::PathBuf;
-
 use easel_workflow::{editor_to_workflow, png_text_chunks, Input, Schemas, Workflow};
 use serde_json::Value;
 
