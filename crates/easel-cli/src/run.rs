@@ -90,13 +90,19 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         return drive(&args.target, None, start).await;
     };
     let shown = file.display().to_string();
-    let mut workflow = match std::fs::read_to_string(file)
+    // Any format, detected by content: JSON dialects, ComfyUI editor files, PNGs with metadata.
+    let imported = match std::fs::read(file)
         .map_err(|e| e.to_string())
-        .and_then(|text| Workflow::from_json_str(&text).map_err(|e| e.to_string()))
+        .and_then(|bytes| easel_workflow::Schemas::bundled().import_bytes(&bytes).map_err(|e| e.to_string()))
     {
-        Ok(imported) => imported.workflow,
+        Ok(imported) => imported,
         Err(e) => return fail(2, &format!("{shown}: {e}")),
     };
+    for warning in &imported.warnings {
+        eprintln!("{shown}: {warning}");
+    }
+    let editor_workflow = imported.editor;
+    let mut workflow = imported.workflow;
     for set in &args.sets {
         if let Err(e) = apply_set(&mut workflow, set) {
             return fail(2, &format!("--set {set}: {e}"));
@@ -113,7 +119,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     let seeds =
         seed_inputs(&workflow).into_iter().map(|(node_id, input)| SeedControl { node_id, input, mode }).collect();
     let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
-    let request = RunRequest { workflow: workflow.clone(), name, count: args.count, seeds, editor_workflow: None };
+    let request = RunRequest { workflow: workflow.clone(), name, count: args.count, seeds, editor_workflow };
     let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
     drive(&args.target, Some(&workflow), start).await
 }

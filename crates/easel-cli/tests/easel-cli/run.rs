@@ -159,3 +159,25 @@ fn a_template_runs_by_id_with_its_fields_set_and_a_local_image_uploaded() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("has no field 99.seed (it has 25.image, 27.text)"));
 }
+
+#[test]
+fn a_comfyui_png_runs_and_its_editor_workflow_is_embedded_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"));
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(shared.join("corpus/png/comfy_lora_multiple.png"))
+        .arg("--library")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let saved = String::from_utf8_lossy(&output.stdout).lines().next().unwrap_or_default().to_string();
+    let text = easel_workflow::png_text_chunks(&std::fs::read(&saved).unwrap()).unwrap();
+    let keys: Vec<&str> = text.iter().map(|(k, _)| k.as_str()).collect();
+    assert!(keys.contains(&"prompt") && keys.contains(&"workflow") && keys.contains(&"easel"), "{keys:?}");
+}
