@@ -82,12 +82,7 @@ pub fn screenshot_dir() -> PathBuf {
 }
 
 impl Session {
-    /// Starts tauri-driver and a session on the app binary.
-    pub async fn start(tag: &str) -> Session {
-        Session::start_with(tag, &[]).await
-    }
-
-    /// Like `start`, with extra environment variables for the app.
+    /// Starts tauri-driver and a session on the app binary, with extra environment variables.
     pub async fn start_with(tag: &str, env: &[(&str, &str)]) -> Session {
         let turn = ONE_AT_A_TIME.lock().await;
         assert!(
@@ -117,6 +112,20 @@ impl Session {
         let created = session.post("/session", caps).await;
         session.id = created["sessionId"].as_str().expect("session id").to_string();
         session
+    }
+
+    /// A fresh app with the reference workflow drawn (all 11 node cards); returns the Run button.
+    pub async fn open_reference(tag: &str, env: &[(&str, &str)]) -> (Session, String) {
+        let session = Session::start_with(tag, env).await;
+        let run = session.find("[data-testid=run]", Duration::from_secs(90)).await;
+        session
+            .wait_until(
+                "11 node cards",
+                "return document.querySelectorAll('[data-testid^=node-]').length === 11",
+                Duration::from_secs(20),
+            )
+            .await;
+        (session, run)
     }
 
     async fn wait_for_driver(&self) {

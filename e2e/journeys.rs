@@ -11,16 +11,7 @@ use crate::driver::Session;
 /// finish, and see the 1024x1536 image in the window.
 #[tokio::test]
 async fn runs_the_reference_workflow_and_shows_its_image() {
-    let session = Session::start("reference").await;
-    let run = session.find("[data-testid=run]", Duration::from_secs(90)).await;
-    // The reference graph has 11 nodes; all must be drawn before we start.
-    session
-        .wait_until(
-            "11 node cards",
-            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
-            Duration::from_secs(20),
-        )
-        .await;
+    let (session, run) = Session::open_reference("reference", &[]).await;
     session.click(&run).await;
 
     // Live progress: some node is seen running (pushed by events) before the end.

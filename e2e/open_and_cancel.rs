@@ -11,15 +11,7 @@ use crate::driver::Session;
 /// leaves the open workflow untouched.
 #[tokio::test]
 async fn opening_an_invalid_workflow_shows_the_located_error() {
-    let session = Session::start("invalid").await;
-    session.find("[data-testid=run]", Duration::from_secs(90)).await;
-    session
-        .wait_until(
-            "11 node cards",
-            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
-            Duration::from_secs(20),
-        )
-        .await;
+    let (session, _run) = Session::open_reference("invalid", &[]).await;
     let broken = r#"{"1": {"class_type": "VAEDecode", "inputs": {"samples": ["7", 0], "vae": ["4", 2]}}}"#;
     session
         .script(
@@ -53,15 +45,7 @@ async fn opening_an_invalid_workflow_shows_the_located_error() {
 /// no image is saved.
 #[tokio::test]
 async fn canceling_a_running_job() {
-    let session = Session::start_with("cancel", &[("EASEL_DEMO_STEP_MS", "150")]).await;
-    let run = session.find("[data-testid=run]", Duration::from_secs(90)).await;
-    session
-        .wait_until(
-            "11 node cards",
-            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
-            Duration::from_secs(20),
-        )
-        .await;
+    let (session, run) = Session::open_reference("cancel", &[("EASEL_DEMO_STEP_MS", "150")]).await;
     session.click(&run).await;
     session
         .wait_until(
