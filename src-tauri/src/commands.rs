@@ -38,7 +38,7 @@ pub struct RunOptions {
 fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
     let problems = Schemas::bundled().validate(&imported.workflow);
     OpenedWorkflow {
-        doc: WorkflowDoc::from_workflow(name, &imported.workflow),
+        doc: WorkflowDoc::from_imported(name, &imported),
         format: imported.format,
         warnings: imported.warnings,
         problems,

@@ -35,6 +35,11 @@ pub struct NodeDoc {
     /// Fields the UI does not edit, carried back unchanged.
     #[ts(type = "Record<string, unknown>")]
     pub extra: Map<String, Value>,
+    /// Where the editor file placed the node (`pos`), when it came from one; the graph view lays
+    /// out the others itself. Never sent to the service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub position: Option<[f64; 2]>,
 }
 
 /// One input: a link to another node's output, or a literal value.
@@ -80,9 +85,22 @@ impl WorkflowDoc {
                     })
                     .collect(),
                 extra: node.extra.clone(),
+                position: None,
             })
             .collect();
         WorkflowDoc { name: name.into(), nodes }
+    }
+
+    /// The UI form of an import, with the editor's node positions when the source had them.
+    pub fn from_imported(name: impl Into<String>, imported: &crate::Imported) -> WorkflowDoc {
+        let mut doc = WorkflowDoc::from_workflow(name, &imported.workflow);
+        if let Some(editor) = &imported.editor {
+            let positions = editor_positions(editor);
+            for node in &mut doc.nodes {
+                node.position = positions.get(&node.id).copied();
+            }
+        }
+        doc
     }
 
     /// Back to the model, checking ids are unique and links resolve.
@@ -110,6 +128,26 @@ impl WorkflowDoc {
     }
 }
 
+/// Node id → `pos` of the editor graph's top-level nodes. `pos` is `[x, y]` in current files and
+/// `{"0": x, "1": y}` in some older ones; anything else is skipped (the view lays it out).
+fn editor_positions(editor: &Value) -> std::collections::HashMap<String, [f64; 2]> {
+    let nodes = editor.get("nodes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    nodes
+        .iter()
+        .filter_map(|n| {
+            let id = match n.get("id")? {
+                Value::Number(x) => x.to_string(),
+                Value::String(s) => s.clone(),
+                _ => return None,
+            };
+            let pos = n.get("pos")?;
+            let x = pos.get(0).or_else(|| pos.get("0"))?.as_f64()?;
+            let y = pos.get(1).or_else(|| pos.get("1"))?.as_f64()?;
+            (x.is_finite() && y.is_finite()).then_some((id, [x, y]))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,5 +160,25 @@ mod tests {
         let json = serde_json::to_string(&doc).unwrap();
         let back: WorkflowDoc = serde_json::from_str(&json).unwrap();
         assert_eq!(back.to_workflow().unwrap(), w);
+    }
+
+    #[test]
+    fn editor_positions_reach_the_doc_in_both_shapes() {
+        let editor = serde_json::json!({"nodes": [
+            {"id": 3, "pos": [10.5, -20]},
+            {"id": 4, "pos": {"0": 7, "1": 8}},
+            {"id": 5, "pos": "nowhere"},
+        ]});
+        let found = editor_positions(&editor);
+        assert_eq!(found.get("3"), Some(&[10.5, -20.0]));
+        assert_eq!(found.get("4"), Some(&[7.0, 8.0]));
+        assert!(!found.contains_key("5"));
+    }
+
+    #[test]
+    fn docs_without_positions_still_parse() {
+        let json = r#"{"name":"x","nodes":[{"id":"1","classType":"A","title":null,"inputs":[],"extra":{}}]}"#;
+        let doc: WorkflowDoc = serde_json::from_str(json).unwrap();
+        assert_eq!(doc.nodes[0].position, None);
     }
 }

@@ -24,4 +24,9 @@ inputs: Array<InputDoc>,
 /**
  * Fields the UI does not edit, carried back unchanged.
  */
-extra: Record<string, unknown>, };
+extra: Record<string, unknown>, 
+/**
+ * Where the editor file placed the node (`pos`), when it came from one; the graph view lays
+ * out the others itself. Never sent to the service.
+ */
+position?: [number, number], };

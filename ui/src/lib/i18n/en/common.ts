@@ -1,0 +1,10 @@
+export const common: Record<string, string> = {
+  "common.cancel": "Cancel",
+  "common.close": "Close",
+  "common.dismiss": "Dismiss",
+  "common.save": "Save",
+  "common.delete": "Delete",
+  "common.undo": "Undo",
+  "common.retry": "Retry",
+  "common.search": "Search",
+};
