@@ -1,7 +1,7 @@
 // The one door to the backend. Nothing else in the UI imports @tauri-apps/*: components and
 // stores call these functions, and unit tests replace this module with vi.mock.
 
-import { invoke, isTauri } from "@tauri-apps/api/core";
+import { isTauri } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { BackendInfo } from "../bindings/BackendInfo";
@@ -11,26 +11,13 @@ import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Problem } from "../bindings/Problem";
 import type { RunOptions } from "../bindings/RunOptions";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
-import { NO_HOST, toAppError, type AppError } from "../errors";
+import { NO_HOST, toAppError } from "../errors";
+import { call } from "./call";
 
 export { NO_HOST, toAppError };
 
 /** The Tauri event that carries every `JobEvent`. */
 export const JOB_EVENT = "job://event";
-
-async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
-  if (!isTauri()) {
-    throw {
-      code: NO_HOST,
-      message: "The Easel backend is not available: this page is not running inside the app.",
-    } satisfies AppError;
-  }
-  try {
-    return await invoke<T>(command, args);
-  } catch (error) {
-    throw toAppError(error);
-  }
-}
 
 /** The reference workflow the app opens with. */
 export function openDefaultWorkflow(): Promise<WorkflowDoc> {

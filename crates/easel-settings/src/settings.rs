@@ -1,0 +1,246 @@
+//! The app's settings: which backend, how to authenticate (but never the key itself), where the
+//! library is, how many runs at once, when to confirm credits, theme and language. `validate`
+//! names the field at fault; `endpoint` turns the backend choice into a base URL.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::SettingsError;
+
+/// Which service runs the jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum BackendKind {
+    /// The emulator in process: no account, no network.
+    #[default]
+    Demo,
+    /// Tensor.Art's TAMS service in one of its regions.
+    Tams,
+    /// Any TAMS-compatible URL (a proxy, a self-hosted emulator).
+    Custom,
+}
+
+/// TAMS regions with a published endpoint (reference §1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Region {
+    /// `https://ap-east-1.tensorart.cloud`, the documented default.
+    #[default]
+    International,
+    /// Mainland China, `https://cn.tensorart.net`.
+    China,
+}
+
+impl Region {
+    /// The region's base URL.
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Region::International => "https://ap-east-1.tensorart.cloud",
+            Region::China => "https://cn.tensorart.net",
+        }
+    }
+}
+
+/// How requests are signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum AuthMode {
+    /// `Authorization: Bearer <key>`.
+    #[default]
+    Bearer,
+    /// TAMS-SHA256-RSA with the app id and a private key file.
+    Rsa,
+}
+
+/// Colour scheme.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum Theme {
+    /// Follow the desktop's preference.
+    #[default]
+    System,
+    /// Dark.
+    Dark,
+    /// Light.
+    Light,
+}
+
+/// UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Language {
+    /// Follow the system language.
+    #[default]
+    #[serde(rename = "system")]
+    System,
+    /// English.
+    #[serde(rename = "en")]
+    En,
+    /// Simplified Chinese.
+    #[serde(rename = "zh-CN")]
+    ZhCn,
+}
+
+/// Everything the Settings view edits. Missing fields take their defaults, so older files load.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export)]
+pub struct Settings {
+    /// Which service runs the jobs.
+    pub backend: BackendKind,
+    /// Region, when `backend` is `tams`.
+    pub region: Region,
+    /// Base URL, when `backend` is `custom`.
+    pub custom_url: String,
+    /// How requests are signed (`tams` and `custom`).
+    pub auth_mode: AuthMode,
+    /// App id for RSA signing.
+    pub app_id: String,
+    /// Path of the PEM private key for RSA signing (the file stays where the person keeps it).
+    pub private_key_path: String,
+    /// Library folder; empty means the default (`~/Pictures/Easel`).
+    pub library_folder: String,
+    /// Runs on the service at once (1–8).
+    pub concurrency: u32,
+    /// Ask before a run expected to cost more credits than this.
+    pub confirm_above: f64,
+    /// Colour scheme.
+    pub theme: Theme,
+    /// UI language.
+    pub language: Language,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            backend: BackendKind::Demo,
+            region: Region::International,
+            custom_url: String::new(),
+            auth_mode: AuthMode::Bearer,
+            app_id: String::new(),
+            private_key_path: String::new(),
+            library_folder: String::new(),
+            concurrency: 2,
+            confirm_above: 10.0,
+            theme: Theme::System,
+            language: Language::System,
+        }
+    }
+}
+
+/// Whether a key is stored, and its last four characters (all the UI ever sees of it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyStatus {
+    /// A key is in the keychain for the chosen backend.
+    pub present: bool,
+    /// `…abcd`, when present.
+    pub hint: Option<String>,
+    /// The keychain account the key is stored under (`tams:<url>`), for people who look.
+    pub account: Option<String>,
+}
+
+impl Settings {
+    /// The first field that cannot work, named.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        if !(1..=8).contains(&self.concurrency) {
+            return Err(invalid("concurrency", format!("{} runs at once is outside 1–8", self.concurrency)));
+        }
+        if !self.confirm_above.is_finite() || self.confirm_above < 0.0 {
+            return Err(invalid("confirmAbove", "the credit threshold must be a number of 0 or more".into()));
+        }
+        if self.backend == BackendKind::Custom {
+            check_url(self.custom_url.trim())?;
+        }
+        if self.backend != BackendKind::Demo && self.auth_mode == AuthMode::Rsa {
+            if self.app_id.trim().is_empty() {
+                return Err(invalid("appId", "RSA signing needs the app id shown on the TAMS app page".into()));
+            }
+            if self.private_key_path.trim().is_empty() {
+                return Err(invalid("privateKeyPath", "RSA signing needs the private key file (PEM)".into()));
+            }
+        }
+        Ok(())
+    }
+
+    /// The base URL of the chosen service; `None` for the offline demo.
+    pub fn endpoint(&self) -> Option<String> {
+        match self.backend {
+            BackendKind::Demo => None,
+            BackendKind::Tams => Some(self.region.base_url().to_string()),
+            BackendKind::Custom => Some(self.custom_url.trim().trim_end_matches('/').to_string()),
+        }
+    }
+
+    /// The keychain account of the chosen service's key; `None` for the demo (it needs none).
+    pub fn key_account(&self) -> Option<String> {
+        self.endpoint().map(|url| format!("tams:{url}"))
+    }
+}
+
+fn check_url(url: &str) -> Result<(), SettingsError> {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    match rest {
+        None => Err(invalid("customUrl", format!("\"{url}\" must start with https:// or http://"))),
+        Some(host) if host.trim_matches('/').is_empty() || host.contains(char::is_whitespace) => {
+            Err(invalid("customUrl", format!("\"{url}\" has no usable host name")))
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+fn invalid(field: &'static str, reason: String) -> SettingsError {
+    SettingsError::Invalid { field, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_offline() {
+        let s = Settings::default();
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(s.endpoint(), None);
+        assert_eq!(s.key_account(), None);
+    }
+
+    #[test]
+    fn older_files_with_missing_fields_load() {
+        let s: Settings = serde_json::from_str(r#"{"backend":"tams","region":"china"}"#).unwrap();
+        assert_eq!(s.endpoint().as_deref(), Some("https://cn.tensorart.net"));
+        assert_eq!(s.concurrency, 2);
+        assert_eq!(s.key_account().as_deref(), Some("tams:https://cn.tensorart.net"));
+    }
+
+    #[test]
+    fn each_bad_field_is_named() {
+        let field = |s: Settings| match s.validate() {
+            Err(SettingsError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(field(Settings { concurrency: 0, ..Settings::default() }), "concurrency");
+        assert_eq!(field(Settings { confirm_above: f64::NAN, ..Settings::default() }), "confirmAbove");
+        let custom = Settings { backend: BackendKind::Custom, custom_url: "ftp://x".into(), ..Settings::default() };
+        assert_eq!(field(custom), "customUrl");
+        let rsa = Settings { backend: BackendKind::Tams, auth_mode: AuthMode::Rsa, ..Settings::default() };
+        assert_eq!(field(rsa.clone()), "appId");
+        assert_eq!(field(Settings { app_id: "a".into(), ..rsa }), "privateKeyPath");
+    }
+
+    #[test]
+    fn custom_urls_lose_trailing_slashes() {
+        let s = Settings {
+            backend: BackendKind::Custom,
+            custom_url: " http://127.0.0.1:9000/ ".into(),
+            ..Settings::default()
+        };
+        assert_eq!(s.validate(), Ok(()));
+        assert_eq!(s.endpoint().as_deref(), Some("http://127.0.0.1:9000"));
+    }
+}

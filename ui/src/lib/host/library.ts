@@ -1,0 +1,147 @@
+// The gallery's door to the backend: the library index (query, facets, detail), the actions on
+// images, and the `easel://` URLs the webview loads images and thumbnails from.
+
+import { isTauri } from "@tauri-apps/api/core";
+import { listen } from "@tauri-apps/api/event";
+import type { EmptiedTrash } from "../bindings/EmptiedTrash";
+import type { ImageDetail } from "../bindings/ImageDetail";
+import type { ImageId } from "../bindings/ImageId";
+import type { ImageQuery } from "../bindings/ImageQuery";
+import type { ImportProgress } from "../bindings/ImportProgress";
+import type { LibraryCounts } from "../bindings/LibraryCounts";
+import type { LibraryFacets } from "../bindings/LibraryFacets";
+import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
+import type { Page } from "../bindings/Page";
+import type { ParamDiff } from "../bindings/ParamDiff";
+import { call } from "./call";
+import { isWindows } from "./index";
+
+/** Event sent when images are added, changed or removed (payload: the ids concerned). */
+export const LIBRARY_CHANGED = "library://changed";
+/** Event carrying folder-import progress. */
+export const LIBRARY_IMPORT = "library://import";
+
+/** One page of images matching `query` (keyset paging: pass `nextCursor` back for the next). */
+export function queryImages(query: ImageQuery): Promise<Page> {
+  return call<Page>("library_query", { query });
+}
+
+/** How many images match `query.filter` (for "12,345 images"). */
+export function countImages(query: ImageQuery): Promise<number> {
+  return call<number>("library_count", { filter: query.filter });
+}
+
+/** Totals: all images, favourites, trashed. */
+export function libraryCounts(): Promise<LibraryCounts> {
+  return call<LibraryCounts>("library_counts");
+}
+
+/** Models, tags and workflow names with their image counts, for the filter menus. */
+export function libraryFacets(): Promise<LibraryFacets> {
+  return call<LibraryFacets>("library_facets");
+}
+
+/** Everything known about one image (prompt, models, tags, run...). */
+export function imageDetail(id: ImageId): Promise<ImageDetail> {
+  return call<ImageDetail>("library_image", { id });
+}
+
+/** Marks or unmarks images as favourites. */
+export function setFavourite(ids: ImageId[], favourite: boolean): Promise<void> {
+  return call<void>("library_set_favourite", { ids, favourite });
+}
+
+/** Adds a tag to images. */
+export function addTag(ids: ImageId[], tag: string): Promise<void> {
+  return call<void>("library_add_tag", { ids, tag });
+}
+
+/** Removes a tag from images. */
+export function removeTag(ids: ImageId[], tag: string): Promise<void> {
+  return call<void>("library_remove_tag", { ids, tag });
+}
+
+/** Moves images to the library trash; resolves with the ids actually trashed (for undo). */
+export function trashImages(ids: ImageId[]): Promise<ImageId[]> {
+  return call<ImageId[]>("library_trash", { ids });
+}
+
+/** Undoes `trashImages`. */
+export function restoreImages(ids: ImageId[]): Promise<void> {
+  return call<void>("library_restore", { ids });
+}
+
+/** Sends every trashed image to the desktop's trash. */
+export function emptyTrash(): Promise<EmptiedTrash> {
+  return call<EmptiedTrash>("library_empty_trash");
+}
+
+/** Shows the image's file selected in the file manager. */
+export function revealImage(id: ImageId): Promise<void> {
+  return call<void>("library_reveal", { id });
+}
+
+/** Puts the image (pixels, and the file for file managers) on the clipboard. */
+export function copyImage(id: ImageId): Promise<void> {
+  return call<void>("library_copy", { id });
+}
+
+/** Asks for a folder and copies the images there; `null` when the person cancelled. */
+export function exportImages(ids: ImageId[], keepMetadata: boolean): Promise<string[] | null> {
+  return call<string[] | null>("library_export", { ids, keepMetadata });
+}
+
+/** The workflow embedded in an image, ready for the editor. */
+export function imageWorkflow(id: ImageId): Promise<OpenedWorkflow> {
+  return call<OpenedWorkflow>("library_workflow", { id });
+}
+
+/** The parameters that differ between two images. */
+export function compareImages(left: ImageId, right: ImageId): Promise<ParamDiff> {
+  return call<ParamDiff>("library_compare", { left, right });
+}
+
+/** Runs the image's workflow again with the same values (seed included); resolves with run ids. */
+export function runAgain(id: ImageId): Promise<string[]> {
+  return call<string[]>("library_run_again", { id });
+}
+
+/** Asks for a folder and indexes its PNGs in place; `null` when cancelled. Progress arrives
+ * through `onImportProgress`. */
+export function importFolder(): Promise<ImportProgress | null> {
+  return call<ImportProgress | null>("library_import");
+}
+
+/** Calls `handler` when images are added, changed or removed. */
+export async function onLibraryChanged(handler: (ids: ImageId[]) => void): Promise<() => void> {
+  if (!isTauri()) return () => {};
+  return listen<ImageId[]>(LIBRARY_CHANGED, (event) => handler(event.payload));
+}
+
+/** Calls `handler` with folder-import progress. */
+export async function onImportProgress(
+  handler: (progress: ImportProgress) => void,
+): Promise<() => void> {
+  if (!isTauri()) return () => {};
+  return listen<ImportProgress>(LIBRARY_IMPORT, (event) => handler(event.payload));
+}
+
+function schemeUrl(path: string, userAgent: string): string {
+  return isWindows(userAgent) ? `http://easel.localhost/${path}` : `easel://localhost/${path}`;
+}
+
+/** URL of a library image's full-size file. */
+export function libraryImageUrl(
+  id: ImageId,
+  userAgent: string = globalThis.navigator?.userAgent ?? "",
+): string {
+  return schemeUrl(`image/${id}`, userAgent);
+}
+
+/** URL of a library image's thumbnail (about 512 px on the long side, cached for good). */
+export function thumbUrl(
+  id: ImageId,
+  userAgent: string = globalThis.navigator?.userAgent ?? "",
+): string {
+  return schemeUrl(`thumb/${id}`, userAgent);
+}
