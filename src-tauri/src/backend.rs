@@ -1,52 +1,155 @@
-//! The app's backend state: the engine and which service it talks to. With no API key the app
-//! runs on the offline demo, the emulator started in process on 127.0.0.1 with a throwaway key.
-//! Choosing the real service from Settings (key in the keychain) comes with the Settings view.
+//! The service the app talks to and the engine that runs jobs on it, built from the settings.
+//! With no backend chosen (or no key for it) the app runs on the offline demo: the emulator in
+//! process on 127.0.0.1 with a throwaway key. Settings can swap the backend while no run is active.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
 use easel_emulator::{Emulator, EmulatorConfig};
 use easel_engine::{Engine, EventSink, RunLimits};
+use easel_keychain::KeychainEntry;
+use easel_settings::{AuthMode, Settings};
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::prefs::Prefs;
+use crate::AppError;
+
 /// Which service the app talks to, for the UI's badge.
 #[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BackendInfo {
-    /// `demo` (in-process emulator) or `tams`.
+    /// `demo` (in-process emulator) or `tams` (any TAMS URL).
     #[ts(type = "\"demo\" | \"tams\"")]
     pub kind: String,
     /// Base URL.
     pub endpoint: String,
+    /// Library folder.
+    pub library: String,
+    /// Why the app is on the demo although the settings chose a service (no key stored...).
+    pub notice: Option<String>,
 }
 
-/// Everything commands need, managed by Tauri.
-pub struct AppState {
+/// One engine on one service.
+pub struct Backend {
     pub engine: Engine,
     pub info: BackendInfo,
     _emulator: Option<Emulator>,
 }
 
+/// Everything commands need, managed by Tauri.
+pub struct AppState {
+    backend: RwLock<Arc<Backend>>,
+    sink: EventSink,
+    pub prefs: Prefs,
+}
+
 impl AppState {
-    /// Starts the offline demo backend and opens the library.
-    pub async fn start(sink: EventSink) -> Result<AppState, Box<dyn std::error::Error>> {
-        let key = uuid::Uuid::new_v4().simple().to_string();
-        let mut config = EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() };
-        // The demo's pace (ms per sampler step); slower demos make long-running states visible.
-        if let Some(ms) = std::env::var("EASEL_DEMO_STEP_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
-            config.step_delay = std::time::Duration::from_millis(ms);
-        }
-        let emulator = Emulator::start(config).await?;
-        let endpoint = emulator.base_url();
-        let client = Client::new(
-            ClientConfig::new(endpoint.clone(), Auth::Bearer(Sensitive::new(key))),
-            Arc::new(Budget::tams_default()),
-        )?;
-        let engine = Engine::open(&easel_engine::default_library(), client, sink, RunLimits::default())?;
+    /// Starts the backend the settings choose, falling back to the demo (with a notice) when that
+    /// service cannot be used yet, so the app always opens.
+    pub async fn start(prefs: Prefs, sink: EventSink) -> Result<AppState, AppError> {
+        let settings = prefs.settings();
+        let backend = match Backend::start(&settings, sink.clone()).await {
+            Ok(backend) => backend,
+            Err(e) if settings.endpoint().is_some() => {
+                let demo = Settings { backend: easel_settings::BackendKind::Demo, ..settings };
+                let mut backend = Backend::start(&demo, sink.clone()).await?;
+                backend.info.notice = Some(e.message);
+                backend
+            }
+            Err(e) => return Err(e),
+        };
         // Runs a previous session left unfinished on this backend carry on; their events reach
         // the window like any other run's.
-        engine.resume()?;
-        Ok(AppState { engine, info: BackendInfo { kind: "demo".into(), endpoint }, _emulator: Some(emulator) })
+        backend.engine.resume()?;
+        Ok(AppState { backend: RwLock::new(Arc::new(backend)), sink, prefs })
+    }
+
+    /// The current backend (cheap: an `Arc`).
+    pub fn backend(&self) -> Arc<Backend> {
+        // A poisoned lock still holds a complete `Arc`.
+        self.backend.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Builds the backend `settings` describe and switches to it, refusing while runs are active
+    /// (their events and files belong to the current engine).
+    pub async fn switch(&self, settings: &Settings) -> Result<BackendInfo, AppError> {
+        let active = self.backend().engine.active();
+        if active > 0 {
+            return Err(AppError::new(
+                "busy",
+                format!("{active} run(s) are still active; wait for them or cancel them, then save again"),
+            ));
+        }
+        let next = Backend::start(settings, self.sink.clone()).await?;
+        next.engine.resume()?;
+        let info = next.info.clone();
+        *self.backend.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
+        Ok(info)
+    }
+}
+
+impl Backend {
+    async fn start(settings: &Settings, sink: EventSink) -> Result<Backend, AppError> {
+        let library = library_folder(settings);
+        let limits = RunLimits { concurrency: settings.concurrency.max(1) as usize, ..RunLimits::default() };
+        let (endpoint, auth, emulator) = match settings.endpoint() {
+            None => {
+                let (emulator, key) = start_demo().await?;
+                (emulator.base_url(), Auth::Bearer(Sensitive::new(key)), Some(emulator))
+            }
+            Some(endpoint) => (endpoint.clone(), service_auth(settings, &endpoint)?, None),
+        };
+        let client = Client::new(ClientConfig::new(endpoint.clone(), auth), Arc::new(Budget::tams_default()))
+            .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+        let engine = Engine::open(&library, client, sink, limits)?;
+        let kind = if emulator.is_some() { "demo" } else { "tams" };
+        let info =
+            BackendInfo { kind: kind.into(), endpoint, library: engine.library().display().to_string(), notice: None };
+        Ok(Backend { engine, info, _emulator: emulator })
+    }
+}
+
+/// The library folder the settings choose, else `$EASEL_LIBRARY`, else `~/Pictures/Easel`.
+pub fn library_folder(settings: &Settings) -> PathBuf {
+    match settings.library_folder.trim() {
+        "" => easel_engine::default_library(),
+        chosen => PathBuf::from(chosen),
+    }
+}
+
+async fn start_demo() -> Result<(Emulator, String), AppError> {
+    let key = uuid::Uuid::new_v4().simple().to_string();
+    let mut config = EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() };
+    // The demo's pace (ms per sampler step); slower demos make long-running states visible.
+    if let Some(ms) = std::env::var("EASEL_DEMO_STEP_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        config.step_delay = std::time::Duration::from_millis(ms);
+    }
+    let emulator = Emulator::start(config)
+        .await
+        .map_err(|e| AppError::new("server", format!("the offline demo could not start: {e}")))?;
+    Ok((emulator, key))
+}
+
+/// Credentials for a real service: the key from the keychain, or RSA from the key file.
+fn service_auth(settings: &Settings, endpoint: &str) -> Result<Auth, AppError> {
+    match settings.auth_mode {
+        AuthMode::Rsa => {
+            let path = settings.private_key_path.trim();
+            let pem = std::fs::read_to_string(path)
+                .map_err(|e| AppError::new("invalidSettings", format!("privateKeyPath: {path} cannot be read: {e}")))?;
+            Auth::rsa_from_pem(settings.app_id.trim(), &pem)
+                .map_err(|e| AppError::new("invalidSettings", format!("privateKeyPath: {e}")))
+        }
+        AuthMode::Bearer => {
+            let account = settings.key_account().unwrap_or_else(|| format!("tams:{endpoint}"));
+            let key = KeychainEntry::new(&account).and_then(|entry| entry.load())?;
+            let key = key.ok_or_else(|| {
+                AppError::new("noKey", format!("no API key is stored for {endpoint}; add one in Settings"))
+            })?;
+            Ok(Auth::Bearer(key))
+        }
     }
 }

@@ -1,7 +1,11 @@
-//! The `easel://` URI scheme: `easel://localhost/image/<id>` streams a library image to the
-//! webview (never base64 over IPC). Files are immutable once saved, so responses are cached
-//! for a year. Thumbnails (`/thumb/<id>`) arrive with the gallery.
+//! The `easel://` URI scheme: `easel://localhost/image/<id>` streams a library image and
+//! `easel://localhost/thumb/<id>` its thumbnail (made on first request) to the webview, never
+//! base64 over IPC. Ids are the gallery's. Files are immutable once saved (thumbnails are
+//! content-addressed), so responses carry a year-long `immutable` cache header.
 
+use std::path::PathBuf;
+
+use easel_library::{ImageId, LibraryError};
 use tauri::http::{header, Request, Response, StatusCode};
 use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
 
@@ -11,11 +15,11 @@ pub fn serve<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>
     let app = ctx.app_handle().clone();
     let path = request.uri().path().to_string();
     tauri::async_runtime::spawn(async move {
-        let response = match image_file(&app, &path) {
-            Ok(file) => match tokio::fs::read(&file).await {
+        let response = match resolve(&app, &path).await {
+            Ok((file, mime)) => match tokio::fs::read(&file).await {
                 Ok(bytes) => Response::builder()
                     .status(StatusCode::OK)
-                    .header(header::CONTENT_TYPE, "image/png")
+                    .header(header::CONTENT_TYPE, mime)
                     .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
                     .body(bytes),
                 Err(e) => text(StatusCode::NOT_FOUND, format!("{}: {e}", file.display())),
@@ -29,17 +33,32 @@ pub fn serve<R: Runtime>(ctx: UriSchemeContext<'_, R>, request: Request<Vec<u8>>
     });
 }
 
-fn image_file<R: Runtime>(app: &tauri::AppHandle<R>, path: &str) -> Result<std::path::PathBuf, (StatusCode, String)> {
-    let id = path
-        .strip_prefix("/image/")
-        .and_then(|id| id.parse::<i64>().ok())
-        .ok_or((StatusCode::NOT_FOUND, format!("no such resource: {path}")))?;
-    let state = app.state::<AppState>();
-    match state.engine.image_path(id) {
-        Ok(Some(file)) => Ok(file),
-        Ok(None) => Err((StatusCode::NOT_FOUND, format!("no image {id} in the library"))),
-        Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
-    }
+async fn resolve<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+    path: &str,
+) -> Result<(PathBuf, &'static str), (StatusCode, String)> {
+    let not_found = || (StatusCode::NOT_FOUND, format!("no such resource: {path}"));
+    let (kind, id) = path.trim_start_matches('/').split_once('/').ok_or_else(not_found)?;
+    let id = ImageId(id.parse::<i64>().map_err(|_| not_found())?);
+    let gallery = app.state::<AppState>().backend().engine.gallery();
+    let thumb = match kind {
+        "image" => false,
+        "thumb" => true,
+        _ => return Err(not_found()),
+    };
+    let found = tauri::async_runtime::spawn_blocking(move || {
+        if thumb {
+            gallery.thumbnail(id).map(|p| (p, "image/jpeg"))
+        } else {
+            gallery.image_path(id).map(|p| (p, "image/png"))
+        }
+    })
+    .await
+    .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    found.map_err(|e| match e {
+        LibraryError::NotFound(_) => (StatusCode::NOT_FOUND, e.to_string()),
+        other => (StatusCode::INTERNAL_SERVER_ERROR, other.to_string()),
+    })
 }
 
 fn text(status: StatusCode, message: String) -> Result<Response<Vec<u8>>, tauri::http::Error> {

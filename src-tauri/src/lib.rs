@@ -1,11 +1,14 @@
-//! The desktop app: Tauri glue only. It starts the backend (the offline emulator when no key is
-//! configured), wires the engine's events to the window as `job://event`, serves library images
-//! through the `easel://` scheme, and exposes a few thin commands. Logic lives in crates/.
+//! The desktop app: Tauri glue only. It starts the backend the settings choose (the offline
+//! emulator when none or no key), wires the engine's events to the window as `job://event`,
+//! serves library images and thumbnails through the `easel://` scheme, keeps preferences and
+//! favourites in tauri-plugin-store files, and exposes thin commands. Logic lives in crates/.
 
 mod backend;
 mod commands;
+mod desktop;
 mod error;
 mod images;
+mod prefs;
 
 use tauri::{Emitter, Manager};
 
@@ -14,30 +17,82 @@ pub use error::AppError;
 
 /// Event name carrying every `JobEvent` to the window.
 pub const JOB_EVENT: &str = "job://event";
+/// Event name telling the window which gallery images changed (empty: reload everything).
+pub const LIBRARY_CHANGED: &str = "library://changed";
+/// Event name carrying folder-import progress.
+pub const LIBRARY_IMPORT: &str = "library://import";
 
 /// Builds and runs the app; returns when the last window closes.
 pub fn run() {
+    use commands::{favourites, files, library, settings, workflow};
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
         .invoke_handler(tauri::generate_handler![
-            commands::open_default_workflow,
-            commands::open_workflow_file,
-            commands::import_workflow_text,
-            commands::validate_workflow,
-            commands::workflow_form,
-            commands::estimate_credits,
-            commands::run_workflow,
-            commands::cancel_run,
-            commands::backend_info,
+            workflow::open_default_workflow,
+            workflow::open_workflow_file,
+            workflow::import_workflow_text,
+            workflow::validate_workflow,
+            workflow::workflow_form,
+            workflow::estimate_credits,
+            workflow::run_workflow,
+            workflow::cancel_run,
+            workflow::retry_run,
+            workflow::reorder_runs,
+            workflow::backend_info,
+            files::pick_workflow_file,
+            files::recent_files,
+            files::notify,
+            library::library_query,
+            library::library_count,
+            library::library_counts,
+            library::library_facets,
+            library::library_image,
+            library::library_set_favourite,
+            library::library_add_tag,
+            library::library_remove_tag,
+            library::library_trash,
+            library::library_restore,
+            library::library_empty_trash,
+            library::library_reveal,
+            library::library_copy,
+            library::library_export,
+            library::library_workflow,
+            library::library_compare,
+            library::library_run_again,
+            library::library_import,
+            settings::settings_get,
+            settings::settings_save,
+            settings::key_status,
+            settings::key_set,
+            settings::key_remove,
+            settings::pick_private_key,
+            settings::pick_library_folder,
+            favourites::favourites_list,
+            favourites::favourite_save,
+            favourites::favourite_rename,
+            favourites::favourite_duplicate,
+            favourites::favourite_delete,
+            favourites::favourite_restore,
+            favourites::favourites_export,
+            favourites::favourites_import,
+            favourites::favourite_run,
         ])
         .setup(|app| {
             let handle = app.handle().clone();
             let sink: easel_engine::EventSink = std::sync::Arc::new(move |event| {
+                if let easel_engine::JobChange::ImageSaved { image, .. } = &event.change {
+                    if let Some(id) = image.id {
+                        library::announce(&handle, &[id]);
+                    }
+                }
                 if let Err(e) = handle.emit(JOB_EVENT, &event) {
                     eprintln!("easel-app: could not deliver an event to the window: {e}");
                 }
             });
-            let state = tauri::async_runtime::block_on(backend::AppState::start(sink))?;
+            let prefs = prefs::Prefs::open(app.handle())?;
+            let state = tauri::async_runtime::block_on(backend::AppState::start(prefs, sink))?;
             app.manage(state);
             Ok(())
         })

@@ -21,7 +21,8 @@ vi.mock("./lib/host", () => ({
   backendInfo: vi.fn(),
   runWorkflow: vi.fn(),
   cancelRun: vi.fn(),
-  imageUrl: (id: string) => `easel://localhost/image/${id}`,
+  imageUrl: (id: number | string) => `easel://localhost/image/${id}`,
+  thumbUrl: (id: number | string) => `easel://localhost/thumb/${id}`,
 }));
 
 const mocked = vi.mocked(host);
@@ -87,7 +88,12 @@ beforeEach(() => {
     return () => {};
   });
   mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
-  mocked.backendInfo.mockResolvedValue({ kind: "demo", endpoint: "http://127.0.0.1:4000" });
+  mocked.backendInfo.mockResolvedValue({
+    kind: "demo",
+    endpoint: "http://127.0.0.1:4000",
+    library: "/lib",
+    notice: null,
+  });
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
   mocked.workflowForm.mockResolvedValue(FIELDS);
   mocked.validateWorkflow.mockResolvedValue([]);

@@ -18,7 +18,8 @@ vi.mock("./lib/host", () => ({
   backendInfo: vi.fn(),
   runWorkflow: vi.fn(),
   cancelRun: vi.fn(),
-  imageUrl: (id: string) => `easel://localhost/image/${id}`,
+  imageUrl: (id: number | string) => `easel://localhost/image/${id}`,
+  thumbUrl: (id: number | string) => `easel://localhost/thumb/${id}`,
 }));
 
 const mocked = vi.mocked(host);
@@ -31,7 +32,12 @@ beforeEach(() => {
     return () => {};
   });
   mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
-  mocked.backendInfo.mockResolvedValue({ kind: "demo", endpoint: "http://127.0.0.1:4000" });
+  mocked.backendInfo.mockResolvedValue({
+    kind: "demo",
+    endpoint: "http://127.0.0.1:4000",
+    library: "/lib",
+    notice: null,
+  });
   mocked.onFileDrop.mockResolvedValue(() => {});
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
   mocked.workflowForm.mockResolvedValue([]);
@@ -135,10 +141,10 @@ describe("App", () => {
 
     send({
       kind: "imageSaved",
-      image: { id: "img-1", path: "/lib/img-1.png", nodeId: "9", width: 1024, height: 1536 },
+      image: { id: 1, path: "/lib/img-1.png", nodeId: "9", width: 1024, height: 1536 },
     });
     const img = byTestId("result-image") as HTMLImageElement;
-    expect(img.getAttribute("src")).toBe("easel://localhost/image/img-1");
+    expect(img.getAttribute("src")).toBe("easel://localhost/image/1");
     expect(byTestId("result-size")?.textContent).toBe("1024 × 1536");
 
     send({ kind: "succeeded", credits: null, images: 1 });

@@ -36,6 +36,9 @@ pub enum EngineError {
     /// The service reported the job as failed.
     #[error("the job failed on the service: {0}")]
     JobFailed(String),
+    /// No run with this id was recorded in this library.
+    #[error("no run {0} is recorded in this library")]
+    UnknownRun(String),
 }
 
 impl EngineError {
@@ -47,6 +50,7 @@ impl EngineError {
             EngineError::Store(_) | EngineError::File { .. } => "storage",
             EngineError::BadImage { .. } => "badImage",
             EngineError::JobFailed(_) => "jobFailed",
+            EngineError::UnknownRun(_) => "notFound",
         }
     }
 

@@ -92,8 +92,9 @@ pub enum NodeState {
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct SavedImage {
-    /// Library id (SQLite row id), used in `easel://image/<id>` URLs.
-    pub id: String,
+    /// Gallery id, used in `easel://localhost/image/<id>` URLs; `None` when the file is saved but
+    /// the gallery index could not take it (a rescan will).
+    pub id: Option<easel_library::ImageId>,
     /// Absolute path of the PNG file.
     pub path: String,
     /// The output node that produced it.

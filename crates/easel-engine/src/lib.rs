@@ -241,14 +241,26 @@ impl Engine {
         self.inner.queue.reorder(first);
     }
 
+    /// How many runs of this engine have not finished (queued, on the service, or saving).
+    pub fn active(&self) -> usize {
+        self.inner.controls.lock().unwrap_or_else(|p| p.into_inner()).len()
+    }
+
     /// Pending run ids, next first.
     pub fn pending(&self) -> Vec<String> {
         self.inner.queue.pending()
     }
 
-    /// The file of a saved image, by library id.
-    pub fn image_path(&self, id: i64) -> Result<Option<PathBuf>, EngineError> {
-        Ok(self.inner.with_store(|s| s.image_path(id))?.map(PathBuf::from))
+    /// Runs a recorded run's graph again as a new run (same values, seeds included).
+    pub fn retry(&self, run_id: &str) -> Result<RunHandle, EngineError> {
+        let record = self.run_record(run_id)?.ok_or_else(|| EngineError::UnknownRun(run_id.to_string()))?;
+        let params: serde_json::Value = serde_json::from_str(&record.workflow)
+            .map_err(|e| EngineError::Store(format!("run {run_id}: stored graph unreadable: {e}")))?;
+        let workflow = easel_workflow::Workflow::from_json(params)?.workflow;
+        let editor_workflow = record.editor.as_deref().and_then(|e| serde_json::from_str(e).ok());
+        let request = RunRequest { workflow, name: record.name, count: 1, seeds: Vec::new(), editor_workflow };
+        let mut handles = self.submit(&request)?;
+        handles.pop().ok_or_else(|| EngineError::Store("the retried run was not recorded".into()))
     }
 
     /// A stored run, by id.

@@ -24,7 +24,11 @@ pub(crate) async fn save_offer(
     if let Some(id) = inner.with_store(|s| s.image_id(&plan.run_id, &offer.resource))? {
         let path = inner.with_store(|s| s.image_path(id))?.unwrap_or_default();
         let (width, height) = (offer.width.unwrap_or(0), offer.height.unwrap_or(0));
-        return Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width, height });
+        // Indexing is idempotent (same path and content → same id), so this only looks it up.
+        let gallery = inner.gallery.clone();
+        let file = std::path::PathBuf::from(&path);
+        let id = tokio::task::spawn_blocking(move || gallery.add_file(&file).ok()).await.ok().flatten();
+        return Ok(SavedImage { id, path, node_id: offer.node_id, width, height });
     }
     let dest = image_path(&inner.library, &plan.run_id, plan.created_at, &offer.node_id, &offer.resource);
     let model_names = inner.model_names.resolve(&inner.client, &plan.params).await;
@@ -62,7 +66,7 @@ pub(crate) async fn save_offer(
         }
     };
     let path = saved.path.to_string_lossy().to_string();
-    let id = inner.with_store(|s| {
+    inner.with_store(|s| {
         s.insert_image(&NewImage {
             run_id: &plan.run_id,
             job_id: &job_id,
@@ -73,12 +77,13 @@ pub(crate) async fn save_offer(
             height: saved.height,
         })
     })?;
-    index_in_gallery(&inner, &plan, &job_id, &offer.node_id, saved.path.clone(), model_names).await;
-    Ok(SavedImage { id: id.to_string(), path, node_id: offer.node_id, width: saved.width, height: saved.height })
+    let id = index_in_gallery(&inner, &plan, &job_id, &offer.node_id, saved.path.clone(), model_names).await;
+    Ok(SavedImage { id, path, node_id: offer.node_id, width: saved.width, height: saved.height })
 }
 
 /// Adds the saved file to the gallery index. The index is derived from the files (a rescan
-/// rebuilds it), so a failure here is reported but does not fail the run: the image is safe.
+/// rebuilds it), so a failure here is reported but does not fail the run: the image is safe, and
+/// the event says where it is without a gallery id.
 async fn index_in_gallery(
     inner: &Inner,
     plan: &RunPlan,
@@ -86,7 +91,7 @@ async fn index_in_gallery(
     node_id: &str,
     path: std::path::PathBuf,
     model_names: std::collections::BTreeMap<String, String>,
-) {
+) -> Option<easel_library::ImageId> {
     let facts = easel_library::ImageFacts {
         run_id: plan.run_id.clone(),
         job_id: job_id.to_string(),
@@ -98,9 +103,15 @@ async fn index_in_gallery(
     let gallery = inner.gallery.clone();
     let shown = path.display().to_string();
     match tokio::task::spawn_blocking(move || gallery.add_saved(&path, &facts)).await {
-        Ok(Ok(_)) => {}
-        Ok(Err(e)) => eprintln!("easel: {shown} is saved but not yet in the gallery index: {e}"),
-        Err(e) => eprintln!("easel: {shown} is saved but indexing stopped: {e}"),
+        Ok(Ok(id)) => Some(id),
+        Ok(Err(e)) => {
+            eprintln!("easel: {shown} is saved but not yet in the gallery index: {e}");
+            None
+        }
+        Err(e) => {
+            eprintln!("easel: {shown} is saved but indexing stopped: {e}");
+            None
+        }
     }
 }
 

@@ -143,7 +143,10 @@ impl Favourites {
     pub fn rename(&mut self, id: &str, name: &str, now: i64) -> Result<Favourite, SettingsError> {
         let name = name.trim().to_string();
         if name.is_empty() {
-            return Err(SettingsError::Favourite { place: place_of(name.as_str()), reason: "the name is empty".into() });
+            return Err(SettingsError::Favourite {
+                place: place_of(name.as_str()),
+                reason: "the name is empty".into(),
+            });
         }
         let entry = self.get_mut(id)?;
         entry.name = name.clone();
@@ -197,7 +200,10 @@ impl Favourites {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| at(file_name.into(), format!("not JSON: {e}")))?;
         if value.get("kind").and_then(|k| k.as_str()) != Some(FILE_KIND) {
-            return Err(at(file_name.into(), "not an Easel favourites file (no \"kind\": \"easel-favourites\")".into()));
+            return Err(at(
+                file_name.into(),
+                "not an Easel favourites file (no \"kind\": \"easel-favourites\")".into(),
+            ));
         }
         let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
         if version == 0 || version > u64::from(FILE_VERSION) {
@@ -208,9 +214,12 @@ impl Favourites {
         for (n, entry) in entries.into_iter().enumerate() {
             let label = entry.get("name").and_then(|v| v.as_str()).unwrap_or("unnamed").to_string();
             let place = format!("{file_name}, entry {} (\"{label}\")", n + 1);
-            let mut favourite: Favourite = serde_json::from_value(entry).map_err(|e| at(place.clone(), e.to_string()))?;
+            let mut favourite: Favourite =
+                serde_json::from_value(entry).map_err(|e| at(place.clone(), e.to_string()))?;
             check(&favourite.name, &favourite.doc, &place)?;
-            if favourite.id.trim().is_empty() || self.items.iter().chain(&added).any(|f: &Favourite| f.id == favourite.id) {
+            if favourite.id.trim().is_empty()
+                || self.items.iter().chain(&added).any(|f: &Favourite| f.id == favourite.id)
+            {
                 favourite.id = new_id();
             }
             favourite.tags = normalise_tags(&favourite.tags);

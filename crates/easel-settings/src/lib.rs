@@ -4,8 +4,10 @@
 
 mod error;
 mod favourites;
+mod file;
 mod settings;
 
 pub use error::SettingsError;
 pub use favourites::{Favourite, FavouriteDraft, FavouriteFile, Favourites};
+pub use file::{repair_json_file, save_json_file};
 pub use settings::{AuthMode, BackendKind, KeyStatus, Language, Region, Settings, Theme};

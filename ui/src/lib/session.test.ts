@@ -17,7 +17,8 @@ vi.mock("./host", () => ({
   backendInfo: vi.fn(),
   runWorkflow: vi.fn(),
   cancelRun: vi.fn(),
-  imageUrl: (id: string) => `easel://localhost/image/${id}`,
+  imageUrl: (id: number | string) => `easel://localhost/image/${id}`,
+  thumbUrl: (id: number | string) => `easel://localhost/thumb/${id}`,
 }));
 
 const mocked = vi.mocked(host);
@@ -32,7 +33,12 @@ beforeEach(() => {
     return unlisten;
   });
   mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
-  mocked.backendInfo.mockResolvedValue({ kind: "demo", endpoint: "http://127.0.0.1:4000" });
+  mocked.backendInfo.mockResolvedValue({
+    kind: "demo",
+    endpoint: "http://127.0.0.1:4000",
+    library: "/lib",
+    notice: null,
+  });
   mocked.onFileDrop.mockImplementation(async (handlers) => {
     drop = handlers;
     return stopDrops;
@@ -60,7 +66,12 @@ describe("Session.start", () => {
     expect(mocked.onJobEvent).toHaveBeenCalledBefore(mocked.openDefaultWorkflow);
     expect(s.load).toBe("ready");
     expect(s.doc?.nodes).toHaveLength(11);
-    expect(s.backend).toEqual({ kind: "demo", endpoint: "http://127.0.0.1:4000" });
+    expect(s.backend).toEqual({
+      kind: "demo",
+      endpoint: "http://127.0.0.1:4000",
+      library: "/lib",
+      notice: null,
+    });
     expect(s.canRun).toBe(true);
     s.dispose();
     expect(unlisten).toHaveBeenCalled();
@@ -190,7 +201,7 @@ describe("running", () => {
     emit(
       ev({
         kind: "imageSaved",
-        image: { id: "i1", path: "/p", nodeId: "9", width: 1024, height: 1536 },
+        image: { id: 1, path: "/p", nodeId: "9", width: 1024, height: 1536 },
       }),
     );
     emit(ev({ kind: "succeeded", credits: null, images: 1 }));
@@ -257,10 +268,10 @@ describe("batches", () => {
     mocked.runWorkflow.mockResolvedValue(["a", "b"]);
     const s = await started();
     await s.runNow();
-    const image = (id: string) => ({ id, path: `/${id}`, nodeId: "9", width: 8, height: 8 });
-    emit(ev({ kind: "imageSaved", image: image("i1") }, "a"));
-    emit(ev({ kind: "imageSaved", image: image("i2") }, "b"));
-    expect(s.images.map((i) => i.id)).toEqual(["i1", "i2"]);
+    const image = (id: number) => ({ id, path: `/${id}`, nodeId: "9", width: 8, height: 8 });
+    emit(ev({ kind: "imageSaved", image: image(1) }, "a"));
+    emit(ev({ kind: "imageSaved", image: image(2) }, "b"));
+    expect(s.images.map((i) => i.id)).toEqual([1, 2]);
   });
 
   it("cancels every active run, or one", async () => {

@@ -80,7 +80,7 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     let record = engine.run_record(&run_id).unwrap().unwrap();
     assert_eq!(record.status, "succeeded");
     assert_eq!(record.job_id, outcome.job_id);
-    assert_eq!(engine.image_path(saved.id.parse().unwrap()).unwrap().unwrap().to_string_lossy(), saved.path);
+    assert_eq!(engine.gallery().image_path(saved.id.unwrap()).unwrap().to_string_lossy(), saved.path);
     // The gallery index knows it: found by words of the prompt, with the run's workflow name.
     let found = engine.gallery().search("masterpiece layla", 10).unwrap();
     assert_eq!(found.len(), 1, "{found:?}");

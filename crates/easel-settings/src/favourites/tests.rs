@@ -40,7 +40,10 @@ fn bad_drafts_are_refused_and_change_nothing() {
     let err = book.save(broken, 1).unwrap_err().to_string();
     assert!(err.contains("favourite \"Broken\""), "{err}");
     assert!(book.list().is_empty());
-    assert!(matches!(book.save(FavouriteDraft { id: Some("nope".into()), ..draft("x") }, 1), Err(SettingsError::NotFound(_))));
+    assert!(matches!(
+        book.save(FavouriteDraft { id: Some("nope".into()), ..draft("x") }, 1),
+        Err(SettingsError::NotFound(_))
+    ));
 }
 
 #[test]

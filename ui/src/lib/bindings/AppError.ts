@@ -5,7 +5,8 @@
  */
 export type AppError = { 
 /**
- * Stable code: `invalidWorkflow`, `auth`, `credits`, `network`, `server`, `storage`...
+ * Stable code: `invalidWorkflow`, `auth`, `credits`, `network`, `server`, `storage`,
+ * `invalidSettings`, `noKey`, `keychain`, `busy`, `notFound`, `io`...
  */
 code: string, 
 /**

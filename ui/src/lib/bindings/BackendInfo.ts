@@ -5,10 +5,18 @@
  */
 export type BackendInfo = { 
 /**
- * `demo` (in-process emulator) or `tams`.
+ * `demo` (in-process emulator) or `tams` (any TAMS URL).
  */
 kind: "demo" | "tams", 
 /**
  * Base URL.
  */
-endpoint: string, };
+endpoint: string, 
+/**
+ * Library folder.
+ */
+library: string, 
+/**
+ * Why the app is on the demo although the settings chose a service (no key stored...).
+ */
+notice: string | null, };

@@ -97,11 +97,22 @@ export function isWindows(userAgent: string): boolean {
   return /windows/i.test(userAgent);
 }
 
-/** The URL the webview loads a saved image from (the app's `easel` URI scheme). */
+function schemeUrl(path: string, userAgent: string): string {
+  return isWindows(userAgent) ? `http://easel.localhost/${path}` : `easel://localhost/${path}`;
+}
+
+/** The URL the webview loads a library image from (the app's `easel` URI scheme). */
 export function imageUrl(
-  id: string,
+  id: number | string,
   userAgent: string = globalThis.navigator?.userAgent ?? "",
 ): string {
-  const path = `image/${encodeURIComponent(id)}`;
-  return isWindows(userAgent) ? `http://easel.localhost/${path}` : `easel://localhost/${path}`;
+  return schemeUrl(`image/${encodeURIComponent(String(id))}`, userAgent);
+}
+
+/** URL of a library image's thumbnail (about 512 px on the long side, cached for good). */
+export function thumbUrl(
+  id: number | string,
+  userAgent: string = globalThis.navigator?.userAgent ?? "",
+): string {
+  return schemeUrl(`thumb/${encodeURIComponent(String(id))}`, userAgent);
 }

@@ -14,7 +14,6 @@ import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Page } from "../bindings/Page";
 import type { ParamDiff } from "../bindings/ParamDiff";
 import { call } from "./call";
-import { isWindows } from "./index";
 
 /** Event sent when images are added, changed or removed (payload: the ids concerned). */
 export const LIBRARY_CHANGED = "library://changed";
@@ -126,22 +125,4 @@ export async function onImportProgress(
   return listen<ImportProgress>(LIBRARY_IMPORT, (event) => handler(event.payload));
 }
 
-function schemeUrl(path: string, userAgent: string): string {
-  return isWindows(userAgent) ? `http://easel.localhost/${path}` : `easel://localhost/${path}`;
-}
-
-/** URL of a library image's full-size file. */
-export function libraryImageUrl(
-  id: ImageId,
-  userAgent: string = globalThis.navigator?.userAgent ?? "",
-): string {
-  return schemeUrl(`image/${id}`, userAgent);
-}
-
-/** URL of a library image's thumbnail (about 512 px on the long side, cached for good). */
-export function thumbUrl(
-  id: ImageId,
-  userAgent: string = globalThis.navigator?.userAgent ?? "",
-): string {
-  return schemeUrl(`thumb/${id}`, userAgent);
-}
+export { imageUrl as libraryImageUrl, thumbUrl } from "./index";

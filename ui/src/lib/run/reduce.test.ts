@@ -12,9 +12,9 @@ import {
   type StartedRun,
 } from "./reduce";
 
-const image = (id: string, nodeId = "9"): SavedImage => ({
-  id,
-  path: `/lib/${id}.png`,
+const image = (name: string, nodeId = "9"): SavedImage => ({
+  id: name.length,
+  path: `/lib/${name}.png`,
   nodeId,
   width: 512,
   height: 768,
@@ -154,7 +154,7 @@ describe("reduceRun: images", () => {
       { kind: "imageSaved", image: image("b") },
       { kind: "imageSaved", image: image("a") },
     );
-    expect(started(s).images.map((i) => i.id)).toEqual(["a", "b"]);
+    expect(started(s).images.map((i) => i.path)).toEqual(["/lib/a.png", "/lib/b.png"]);
     expect(s.phase).toBe("queued");
   });
 

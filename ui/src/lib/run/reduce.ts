@@ -65,7 +65,8 @@ function mapNodes(
 }
 
 function addImage(data: RunData, image: SavedImage): RunData {
-  if (data.images.some((i) => i.id === image.id)) return data;
+  // By path: an image saved but not yet indexed has no gallery id.
+  if (data.images.some((i) => i.path === image.path)) return data;
   return { ...data, images: [...data.images, image] };
 }
 

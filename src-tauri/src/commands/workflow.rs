@@ -1,4 +1,4 @@
-//! Commands the UI invokes. Each is a few lines: convert, call a crate, map the error.
+//! Workflow and run commands: open, validate, form, estimate, run, cancel, retry, reorder.
 
 use easel_engine::{RunRequest, SeedControl};
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
@@ -7,6 +7,7 @@ use tauri::State;
 use ts_rs::TS;
 
 use crate::backend::{AppState, BackendInfo};
+use crate::commands::files::remember;
 use crate::AppError;
 
 /// A workflow just opened: the graph, where it came from, and what is wrong with it.
@@ -35,7 +36,7 @@ pub struct RunOptions {
     pub seeds: Vec<SeedControl>,
 }
 
-fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
+pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
     let problems = Schemas::bundled().validate(&imported.workflow);
     OpenedWorkflow {
         doc: WorkflowDoc::from_imported(name, &imported),
@@ -54,11 +55,12 @@ pub fn open_default_workflow() -> Result<WorkflowDoc, AppError> {
 
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.
 #[tauri::command]
-pub async fn open_workflow_file(path: String) -> Result<OpenedWorkflow, AppError> {
+pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Result<OpenedWorkflow, AppError> {
     let bytes =
         tokio::fs::read(&path).await.map_err(|e| AppError { code: "io".into(), message: format!("{path}: {e}") })?;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
+    remember(&state, &path);
     Ok(opened(&name, imported))
 }
 
@@ -83,7 +85,7 @@ pub fn workflow_form(doc: WorkflowDoc) -> Result<Vec<FormField>, AppError> {
 /// Credits the service expects one run to cost.
 #[tauri::command]
 pub async fn estimate_credits(state: State<'_, AppState>, doc: WorkflowDoc) -> Result<f64, AppError> {
-    Ok(state.engine.estimate_credits(&doc.to_workflow()?).await?)
+    Ok(state.backend().engine.estimate_credits(&doc.to_workflow()?).await?)
 }
 
 /// Starts a run (or a batch) of the edited workflow; progress arrives as `job://event` events.
@@ -101,17 +103,29 @@ pub fn run_workflow(
         seeds: options.seeds,
         editor_workflow: None,
     };
-    Ok(state.engine.submit(&request)?.into_iter().map(|h| h.run_id).collect())
+    Ok(state.backend().engine.submit(&request)?.into_iter().map(|h| h.run_id).collect())
 }
 
 /// Cancels a pending or running run; `false` when it is no longer active.
 #[tauri::command]
 pub fn cancel_run(state: State<'_, AppState>, run_id: String) -> bool {
-    state.engine.cancel(&run_id)
+    state.backend().engine.cancel(&run_id)
+}
+
+/// Starts a finished (or failed) run's graph again as a new run; returns its id.
+#[tauri::command]
+pub fn retry_run(state: State<'_, AppState>, run_id: String) -> Result<String, AppError> {
+    Ok(state.backend().engine.retry(&run_id)?.run_id)
+}
+
+/// Moves pending runs to the front of the queue, in this order.
+#[tauri::command]
+pub fn reorder_runs(state: State<'_, AppState>, first: Vec<String>) {
+    state.backend().engine.reorder(&first);
 }
 
 /// Which backend the app is on.
 #[tauri::command]
 pub fn backend_info(state: State<'_, AppState>) -> BackendInfo {
-    state.info.clone()
+    state.backend().info.clone()
 }

@@ -1,0 +1,139 @@
+//! What a desktop app does with the rest of the desktop: put an image on the clipboard, show a
+//! file in the file manager, send a notification. On Linux this goes through GTK and GIO (already
+//! linked by the webview) and the freedesktop D-Bus interfaces; other systems get a clear
+//! "not supported" error until they are built and tested there.
+
+use std::path::Path;
+
+use crate::AppError;
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::collections::HashMap;
+    use std::path::{Path, PathBuf};
+
+    use gtk::gio;
+    use gtk::gio::prelude::FileExt;
+    use gtk::glib::{ToVariant, Variant};
+
+    use crate::AppError;
+
+    const CALL_TIMEOUT_MS: i32 = 3000;
+
+    fn session_bus() -> Result<gio::DBusConnection, AppError> {
+        gio::bus_get_sync(gio::BusType::Session, None::<&gio::Cancellable>)
+            .map_err(|e| AppError::new("desktop", format!("no desktop session bus: {e}")))
+    }
+
+    /// `org.freedesktop.FileManager1.ShowItems`, else the folder opened by its default app.
+    pub fn reveal(path: &Path) -> Result<(), AppError> {
+        let uri = gio::File::for_path(path).uri().to_string();
+        let shown = session_bus().and_then(|bus| {
+            bus.call_sync(
+                Some("org.freedesktop.FileManager1"),
+                "/org/freedesktop/FileManager1",
+                "org.freedesktop.FileManager1",
+                "ShowItems",
+                Some(&(vec![uri], "").to_variant()),
+                None,
+                gio::DBusCallFlags::NONE,
+                CALL_TIMEOUT_MS,
+                None::<&gio::Cancellable>,
+            )
+            .map(|_| ())
+            .map_err(|e| AppError::new("desktop", e.to_string()))
+        });
+        if shown.is_ok() {
+            return shown;
+        }
+        let folder = path.parent().unwrap_or(path);
+        let folder_uri = gio::File::for_path(folder).uri();
+        gio::AppInfo::launch_default_for_uri(&folder_uri, None::<&gio::AppLaunchContext>)
+            .map_err(|e| AppError::new("desktop", format!("no file manager could show {}: {e}", path.display())))
+    }
+
+    /// `org.freedesktop.Notifications.Notify`.
+    pub fn notify(title: &str, body: &str) -> Result<(), AppError> {
+        let hints: HashMap<String, Variant> = HashMap::new();
+        let args = ("Easel", 0u32, "easel-app", title, body, Vec::<String>::new(), hints, -1i32).to_variant();
+        session_bus()?
+            .call_sync(
+                Some("org.freedesktop.Notifications"),
+                "/org/freedesktop/Notifications",
+                "org.freedesktop.Notifications",
+                "Notify",
+                Some(&args),
+                None,
+                gio::DBusCallFlags::NONE,
+                CALL_TIMEOUT_MS,
+                None::<&gio::Cancellable>,
+            )
+            .map(|_| ())
+            .map_err(|e| AppError::new("desktop", format!("no notification service answered: {e}")))
+    }
+
+    /// Puts the image's pixels on the clipboard. GTK must be used on its main thread.
+    pub fn copy_image(app: &tauri::AppHandle, path: PathBuf) -> Result<(), AppError> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        app.run_on_main_thread(move || {
+            let result = gtk::gdk_pixbuf::Pixbuf::from_file(&path)
+                .map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))
+                .map(|pixbuf| {
+                    let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
+                    clipboard.set_image(&pixbuf);
+                    // Hands the pixels to a clipboard manager, when one runs, so they outlive the app.
+                    clipboard.store();
+                });
+            // The receiver waits below; if it gave up, nobody needs the answer.
+            let _ = tx.send(result);
+        })
+        .map_err(|e| AppError::new("desktop", e.to_string()))?;
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .map_err(|_| AppError::new("desktop", "the clipboard did not answer"))?
+    }
+}
+
+/// Shows `path` selected in the file manager.
+pub async fn reveal(path: &Path) -> Result<(), AppError> {
+    #[cfg(target_os = "linux")]
+    {
+        let path = path.to_path_buf();
+        blocking(move || linux::reveal(&path)).await
+    }
+    #[cfg(not(target_os = "linux"))]
+    unsupported(path)
+}
+
+/// Sends a desktop notification.
+pub async fn notify(title: String, body: String) -> Result<(), AppError> {
+    #[cfg(target_os = "linux")]
+    {
+        blocking(move || linux::notify(&title, &body)).await
+    }
+    #[cfg(not(target_os = "linux"))]
+    unsupported(Path::new(&title))
+}
+
+/// Copies the image at `path` to the clipboard.
+pub async fn copy_image(app: tauri::AppHandle, path: &Path) -> Result<(), AppError> {
+    #[cfg(target_os = "linux")]
+    {
+        let path = path.to_path_buf();
+        blocking(move || linux::copy_image(&app, path)).await
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = app;
+        unsupported(path)
+    }
+}
+
+#[cfg(target_os = "linux")]
+async fn blocking(work: impl FnOnce() -> Result<(), AppError> + Send + 'static) -> Result<(), AppError> {
+    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| AppError::new("desktop", e.to_string()))?
+}
+
+#[cfg(not(target_os = "linux"))]
+fn unsupported(_: &Path) -> Result<(), AppError> {
+    Err(AppError::new("unsupported", "this desktop action is only built for Linux so far"))
+}
