@@ -44,6 +44,8 @@ pub struct AppState {
     backend: RwLock<Arc<Backend>>,
     sink: EventSink,
     pub prefs: Prefs,
+    /// Pictures given to image inputs, served as previews.
+    pub inputs: crate::commands::inputs::InputFiles,
 }
 
 impl AppState {
@@ -64,7 +66,7 @@ impl AppState {
         // Runs a previous session left unfinished on this backend carry on; their events reach
         // the window like any other run's.
         backend.engine.resume()?;
-        Ok(AppState { backend: RwLock::new(Arc::new(backend)), sink, prefs })
+        Ok(AppState { backend: RwLock::new(Arc::new(backend)), sink, prefs, inputs: Default::default() })
     }
 
     /// The current backend (cheap: an `Arc`).

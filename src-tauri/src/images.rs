@@ -1,7 +1,9 @@
 //! The `easel://` URI scheme: `easel://localhost/image/<id>` streams a library image and
 //! `easel://localhost/thumb/<id>` its thumbnail (made on first request) to the webview, never
 //! base64 over IPC. Ids are the gallery's. Files are immutable once saved (thumbnails are
-//! content-addressed), so responses carry a year-long `immutable` cache header.
+//! content-addressed), so responses carry a year-long `immutable` cache header. Pictures given to
+//! image inputs are served as `/input/<token>` (registered files only), model previews as
+//! `/model/<id>`.
 
 use std::path::PathBuf;
 
@@ -39,6 +41,18 @@ async fn resolve<R: Runtime>(
 ) -> Result<(PathBuf, &'static str), (StatusCode, String)> {
     let not_found = || (StatusCode::NOT_FOUND, format!("no such resource: {path}"));
     let (kind, id) = path.trim_start_matches('/').split_once('/').ok_or_else(not_found)?;
+    if kind == "model" {
+        let engine = &app.state::<AppState>().backend().engine;
+        return match engine.model_preview(id).await {
+            Ok(Some(file)) => Ok((file, "application/octet-stream")),
+            Ok(None) => Err(not_found()),
+            Err(e) => Err((StatusCode::BAD_GATEWAY, e.to_string())),
+        };
+    }
+    if kind == "input" {
+        let file = app.state::<AppState>().inputs.get(id).ok_or_else(not_found)?;
+        return Ok((file, "application/octet-stream"));
+    }
     let id = ImageId(id.parse::<i64>().map_err(|_| not_found())?);
     let gallery = app.state::<AppState>().backend().engine.gallery();
     let thumb = match kind {

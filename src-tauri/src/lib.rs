@@ -24,7 +24,7 @@ pub const LIBRARY_IMPORT: &str = "library://import";
 
 /// Builds and runs the app; returns when the last window closes.
 pub fn run() {
-    use commands::{favourites, files, library, settings, workflow};
+    use commands::{favourites, files, inputs, library, models, settings, workflow};
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
@@ -44,6 +44,10 @@ pub fn run() {
             files::pick_workflow_file,
             files::recent_files,
             files::notify,
+            models::model_info,
+            inputs::pick_input_image,
+            inputs::use_input_image,
+            inputs::paste_input_image,
             library::library_query,
             library::library_count,
             library::library_counts,

@@ -1,6 +1,8 @@
 //! A small catalogue of model metadata for `GET /v1/models/{id}`: the checkpoint and the two
 //! LoRAs of the reference example plus a few more, described honestly as demo entries. The
-//! names are placeholders; only the ids and kinds matter to Easel.
+//! names are placeholders; only the ids and kinds matter to Easel. Each has one showcase picture,
+//! a 256×256 placeholder served by the emulator itself at `/showcase/{id}.png` (no auth, like
+//! the CDN URLs the service hands out).
 
 use serde_json::{json, Value};
 
@@ -14,8 +16,8 @@ const CATALOGUE: &[(u64, &str, &str, &str)] = &[
     (619_225_630_271_212_879, "Demo VAE", "SD 1.5", "OTHER"),
 ];
 
-/// The `{"model": ...}` body for `id`, if the catalogue has it.
-pub fn model_json(id: u64) -> Option<Value> {
+/// The `{"model": ...}` body for `id`, if the catalogue has it; `base_url` is the emulator's own.
+pub fn model_json(id: u64, base_url: &str) -> Option<Value> {
     let (id, name, base, kind) = CATALOGUE.iter().find(|(m, ..)| *m == id)?;
     Some(json!({"model": {
         "id": id.to_string(),
@@ -24,7 +26,21 @@ pub fn model_json(id: u64) -> Option<Value> {
         "baseModel": base,
         "modelType": kind,
         "projectName": name,
+        "showcaseImageUrls": [format!("{base_url}/showcase/{id}.png")],
     }}))
+}
+
+/// The showcase picture of a catalogue model: its name on a gradient keyed by the id.
+pub fn showcase_png(id: u64) -> Option<Result<Vec<u8>, String>> {
+    let (id, name, base, kind) = CATALOGUE.iter().find(|(m, ..)| *m == id)?;
+    let picture = crate::render::Picture {
+        width: 256,
+        height: 256,
+        key: *id,
+        caption: vec![kind.to_string(), base.to_string(), name.chars().take(28).collect()],
+        prompt_json: "{}".into(),
+    };
+    Some(crate::render::render_png(&picture))
 }
 
 #[cfg(test)]
@@ -33,10 +49,13 @@ mod tests {
 
     #[test]
     fn reference_ids_are_known_and_ids_are_strings() {
-        let ckpt = model_json(664_602_165_660_323_756).unwrap();
+        let ckpt = model_json(664_602_165_660_323_756, "http://x").unwrap();
+        assert_eq!(ckpt["model"]["showcaseImageUrls"][0], "http://x/showcase/664602165660323756.png");
+        assert!(showcase_png(664_602_165_660_323_756).unwrap().unwrap().starts_with(b"\x89PNG"));
+        assert!(showcase_png(1).is_none());
         assert_eq!(ckpt["model"]["id"], "664602165660323756");
         assert_eq!(ckpt["model"]["modelType"], "CHECKPOINT");
-        assert_eq!(model_json(631_627_137_633_337_321).unwrap()["model"]["modelType"], "LORA");
-        assert!(model_json(1).is_none());
+        assert_eq!(model_json(631_627_137_633_337_321, "").unwrap()["model"]["modelType"], "LORA");
+        assert!(model_json(1, "").is_none());
     }
 }

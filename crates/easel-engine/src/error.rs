@@ -36,6 +36,9 @@ pub enum EngineError {
     /// The service reported the job as failed.
     #[error("the job failed on the service: {0}")]
     JobFailed(String),
+    /// A model id that is not a uint64 number.
+    #[error("\"{0}\" is not a model id (a long number)")]
+    BadModelId(String),
     /// No run with this id was recorded in this library.
     #[error("no run {0} is recorded in this library")]
     UnknownRun(String),
@@ -51,6 +54,7 @@ impl EngineError {
             EngineError::BadImage { .. } => "badImage",
             EngineError::JobFailed(_) => "jobFailed",
             EngineError::UnknownRun(_) => "notFound",
+            EngineError::BadModelId(_) => "invalidInput",
         }
     }
 

@@ -7,6 +7,8 @@
 mod download;
 mod error;
 mod event;
+mod input_image;
+mod model_info;
 mod models;
 mod prepare;
 mod progress;
@@ -28,6 +30,8 @@ use serde_json::Value;
 
 pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
+pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES};
+pub use model_info::ModelInfo;
 pub use run::{RunLimits, RunOutcome};
 pub use seeds::{apply_seeds, seed_inputs, seeds_used, SeedControl, SeedMode, SEED_INPUTS};
 pub use store::{RunRecord, Store};
@@ -85,6 +89,7 @@ pub(crate) struct Inner {
     controls: Mutex<HashMap<String, Arc<RunControl>>>,
     gallery: Arc<easel_library::Library>,
     model_names: models::ModelNames,
+    models: model_info::ModelCatalogue,
 }
 
 /// A run that has started.
@@ -118,6 +123,7 @@ impl Engine {
             controls: Mutex::new(HashMap::new()),
             gallery: Arc::new(gallery),
             model_names: models::ModelNames::default(),
+            models: model_info::ModelCatalogue::default(),
         };
         Ok(Engine { inner: Arc::new(inner) })
     }

@@ -3,7 +3,9 @@
 
 pub mod favourites;
 pub mod files;
+pub mod inputs;
 pub mod library;
+pub mod models;
 pub mod settings;
 pub mod workflow;
 

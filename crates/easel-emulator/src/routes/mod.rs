@@ -40,6 +40,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .merge(api)
         .route("/files/{job}/{file}", get(files::get_file))
+        .route("/showcase/{file}", get(models::get_showcase))
         .route("/upload/{resource}", put(resources::put_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
         .fallback(|| async { Status::not_found("Not Found") })
         .with_state(shared)

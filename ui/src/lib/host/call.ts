@@ -1,11 +1,12 @@
 // The single place that invokes a backend command: outside the app it fails with `noHost`, and
 // every rejection becomes an `AppError` the UI can branch on.
 
-import { invoke, isTauri } from "@tauri-apps/api/core";
+import { invoke, isTauri, type InvokeArgs } from "@tauri-apps/api/core";
 import { NO_HOST, toAppError, type AppError } from "../errors";
 
 /** Invokes `command`; rejects with an `AppError`. */
-export async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+/** `args` is named arguments, or raw bytes sent as the request body (no JSON encoding). */
+export async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
   if (!isTauri()) {
     throw {
       code: NO_HOST,

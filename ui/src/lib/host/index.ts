@@ -6,6 +6,8 @@ import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { BackendInfo } from "../bindings/BackendInfo";
 import type { FormField } from "../bindings/FormField";
+import type { InputPicture } from "../bindings/InputPicture";
+import type { ModelInfo } from "../bindings/ModelInfo";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Problem } from "../bindings/Problem";
@@ -60,6 +62,51 @@ export function cancelRun(runId: string): Promise<boolean> {
   return call<boolean>("cancel_run", { runId });
 }
 
+/** Starts a recorded run's graph again as a new run; resolves with the new run id. */
+export function retryRun(runId: string): Promise<string> {
+  return call<string>("retry_run", { runId });
+}
+
+/** Moves pending runs to the front of the queue, in this order. */
+export function reorderRuns(first: string[]): Promise<void> {
+  return call<void>("reorder_runs", { first });
+}
+
+/** Asks for a workflow file (JSON or PNG) in the OS dialog; `null` when cancelled. */
+export function pickWorkflowFile(): Promise<string | null> {
+  return call<string | null>("pick_workflow_file");
+}
+
+/** Recently opened workflow files, newest first. */
+export function recentFiles(): Promise<string[]> {
+  return call<string[]>("recent_files");
+}
+
+/** Sends a desktop notification. */
+export function notify(title: string, body: string): Promise<void> {
+  return call<void>("notify", { title, body });
+}
+
+/** Name and kind of a model id (from the service's model catalogue). */
+export function modelInfo(id: string): Promise<ModelInfo> {
+  return call<ModelInfo>("model_info", { id });
+}
+
+/** Asks for a picture for an image input; `null` when cancelled. */
+export function pickInputImage(): Promise<InputPicture | null> {
+  return call<InputPicture | null>("pick_input_image");
+}
+
+/** Uses a dropped file as an image input (checked to be a PNG, JPEG or WebP). */
+export function useInputImage(path: string): Promise<InputPicture> {
+  return call<InputPicture>("use_input_image", { path });
+}
+
+/** Keeps pasted picture bytes as a file for an image input. */
+export function pasteInputImage(bytes: Uint8Array): Promise<InputPicture> {
+  return call<InputPicture>("paste_input_image", bytes);
+}
+
 /** Which backend runs the jobs (offline demo or Tensor.Art). */
 export function backendInfo(): Promise<BackendInfo> {
   return call<BackendInfo>("backend_info");
@@ -107,6 +154,22 @@ export function imageUrl(
   userAgent: string = globalThis.navigator?.userAgent ?? "",
 ): string {
   return schemeUrl(`image/${encodeURIComponent(String(id))}`, userAgent);
+}
+
+/** URL of an image input's preview (a file the person picked, dropped or pasted). */
+export function inputUrl(
+  token: string,
+  userAgent: string = globalThis.navigator?.userAgent ?? "",
+): string {
+  return schemeUrl(`input/${encodeURIComponent(token)}`, userAgent);
+}
+
+/** URL of a model's showcase picture. */
+export function modelPreviewUrl(
+  id: string,
+  userAgent: string = globalThis.navigator?.userAgent ?? "",
+): string {
+  return schemeUrl(`model/${encodeURIComponent(id)}`, userAgent);
 }
 
 /** URL of a library image's thumbnail (about 512 px on the long side, cached for good). */
