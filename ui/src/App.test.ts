@@ -6,21 +6,8 @@ import type { JobEvent } from "./lib/bindings/JobEvent";
 import * as host from "./lib/host";
 import { referenceDoc } from "./lib/testing/reference";
 
-vi.mock("./lib/host", () => ({
-  onJobEvent: vi.fn(),
-  onFileDrop: vi.fn(),
-  openDefaultWorkflow: vi.fn(),
-  openWorkflowFile: vi.fn(),
-  importWorkflowText: vi.fn(),
-  validateWorkflow: vi.fn(),
-  workflowForm: vi.fn(),
-  estimateCredits: vi.fn(),
-  backendInfo: vi.fn(),
-  runWorkflow: vi.fn(),
-  cancelRun: vi.fn(),
-  imageUrl: (id: number | string) => `easel://localhost/image/${id}`,
-  thumbUrl: (id: number | string) => `easel://localhost/thumb/${id}`,
-}));
+vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
+vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
 
 const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;

@@ -7,10 +7,13 @@ import type { JobEvent } from "./bindings/JobEvent";
 import type { NodeDoc } from "./bindings/NodeDoc";
 import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
 import type { SavedImage } from "./bindings/SavedImage";
+import type { Settings } from "./bindings/Settings";
 import type { WorkflowDoc } from "./bindings/WorkflowDoc";
 import { toAppError, type AppError } from "./errors";
 import { FormState } from "./form/state.svelte";
 import * as host from "./host";
+import { loadSettings } from "./host/settings";
+import { t } from "./i18n/index.svelte";
 import {
   acceptBatch,
   activeRunIds,
@@ -18,12 +21,14 @@ import {
   currentBatch,
   EMPTY_QUEUE,
   focusedItem,
+  movePending,
   queueActive,
   reduceQueue,
   rejectBatch,
+  trackBatch,
   type Queue,
 } from "./run/queue";
-import { IDLE, type RunState } from "./run/reduce";
+import { IDLE, isFinished, type RunState } from "./run/reduce";
 import { sameValue, type ValueInput } from "./workflow/inputs";
 
 export type LoadState = "loading" | "ready" | "failed";
@@ -38,7 +43,15 @@ export type SessionOptions = {
   tickMs?: number;
   /** How long after the last edit the form, problems and estimate refresh. */
   refreshMs?: number;
+  /** Whether the window has the focus (no notification then). */
+  focused?: () => boolean;
 };
+
+/** Credits above which a run asks first, until Settings say otherwise. */
+export const DEFAULT_CONFIRM_ABOVE = 10;
+
+/** A batch waiting for the person to accept its expected cost. */
+export type CostQuestion = { credits: number; threshold: number };
 
 export class Session {
   load = $state<LoadState>("loading");
@@ -55,6 +68,12 @@ export class Session {
   startedAt = $state<number | null>(null);
   endedAt = $state<number | null>(null);
   now = $state(0);
+  /** The saved settings (null until loaded, or when they could not be read). */
+  settings = $state.raw<Settings | null>(null);
+  /** Recently opened workflow files, newest first. */
+  recent = $state.raw<string[]>([]);
+  /** Set while a batch above the credit threshold waits for confirmation. */
+  confirming = $state.raw<CostQuestion | null>(null);
   readonly form: FormState;
 
   readonly selected: NodeDoc | null = $derived(
@@ -67,23 +86,28 @@ export class Session {
     currentBatch(this.queue).flatMap((i) => (i.state.phase === "idle" ? [] : i.state.images)),
   );
   readonly active: boolean = $derived(queueActive(this.queue));
-  readonly canRun: boolean = $derived(this.doc !== null && !this.active);
+  /** More batches can be queued while others run. */
+  readonly canRun: boolean = $derived(this.doc !== null);
   readonly elapsedMs: number = $derived(
     this.startedAt === null ? 0 : (this.endedAt ?? this.now) - this.startedAt,
   );
 
   #original: WorkflowDoc | null = null;
   /** Events that arrived while run_workflow had not yet told us the run ids. */
-  #early: JobEvent[] | null = null;
+  #early: JobEvent[] = [];
+  /** Batches sent whose run ids have not come back yet. */
+  #awaiting = 0;
   /** Cancel was pressed before the backend gave the run ids. */
   #cancelOnAccept = false;
   #stops: (() => void)[] = [];
   #ticker: ReturnType<typeof setInterval> | null = null;
   #clock: () => number;
   #tickMs: number;
+  #focused: () => boolean;
 
   constructor(options: SessionOptions = {}) {
     this.#clock = options.clock ?? (() => Date.now());
+    this.#focused = options.focused ?? (() => globalThis.document?.hasFocus() ?? true);
     this.#tickMs = options.tickMs ?? 250;
     this.form = new FormState(options.refreshMs ?? 300);
     this.now = this.#clock();
@@ -100,11 +124,15 @@ export class Session {
       },
     });
     this.#stops.push(stopDrops);
-    const [doc, backend] = await Promise.allSettled([
+    const [doc, backend, settings, recent] = await Promise.allSettled([
       host.openDefaultWorkflow(),
       host.backendInfo(),
+      loadSettings(),
+      host.recentFiles(),
     ]);
     if (backend.status === "fulfilled") this.backend = backend.value;
+    if (settings.status === "fulfilled") this.settings = settings.value;
+    if (recent.status === "fulfilled") this.recent = recent.value;
     if (doc.status === "fulfilled") {
       this.open(doc.value);
     } else {
@@ -127,6 +155,27 @@ export class Session {
   /** Opens a dropped or picked file (JSON in any dialect, or a PNG with its workflow). */
   async openFile(path: string): Promise<void> {
     await this.#import(() => host.openWorkflowFile(path));
+    try {
+      this.recent = await host.recentFiles();
+    } catch {
+      // The list is a convenience; the workflow itself is open (or its error is shown).
+    }
+  }
+
+  /** Asks for a workflow file in the OS dialog and opens it. */
+  async openDialog(): Promise<void> {
+    try {
+      const path = await host.pickWorkflowFile();
+      if (path !== null) await this.openFile(path);
+    } catch (error) {
+      this.error = toAppError(error);
+    }
+  }
+
+  /** Opens a workflow that came with its problems already known (gallery, favourites). */
+  openOpened(opened: OpenedWorkflow): void {
+    this.error = null;
+    this.open(opened.doc, opened);
   }
 
   /** Opens a workflow pasted as JSON text. */
@@ -189,13 +238,27 @@ export class Session {
     if (was) this.setValue(nodeId, name, structuredClone(was.value));
   }
 
-  /** Starts a batch of runs of the workflow as edited. Progress arrives through `receive`. */
-  async runNow(): Promise<void> {
-    if (!this.doc || this.active) return;
+  /** The credits a batch is expected to cost, when the estimate is known. */
+  expectedCredits(): number | null {
+    const per = this.form.perRun;
+    return per === null ? null : per * this.form.count;
+  }
+
+  /** Starts a batch of runs of the workflow as edited, first asking when it is expected to cost
+   * more than the Settings threshold. Progress arrives through `receive`. */
+  async runNow(confirmed = false): Promise<void> {
+    if (!this.doc) return;
+    const threshold = this.settings?.confirmAbove ?? DEFAULT_CONFIRM_ABOVE;
+    const credits = this.expectedCredits();
+    if (!confirmed && credits !== null && credits > threshold) {
+      this.confirming = { credits, threshold };
+      return;
+    }
+    this.confirming = null;
     const doc = $state.snapshot(this.doc) as WorkflowDoc;
     const options = { count: this.form.count, seeds: this.form.controls() };
     this.error = null;
-    this.#early = [];
+    this.#awaiting++;
     this.#cancelOnAccept = false;
     this.startedAt = this.#clock();
     this.now = this.startedAt;
@@ -209,20 +272,61 @@ export class Session {
     this.#startTicker();
     try {
       const runIds = await host.runWorkflow(doc, options);
-      const early = this.#early ?? [];
-      this.#early = null;
       this.queue = acceptBatch(this.queue, batch, runIds);
-      for (const event of early) this.receive(event);
+      this.#replayEarly(runIds);
       if (this.#cancelOnAccept) await this.cancel();
     } catch (error) {
-      this.#early = null;
+      this.#replayEarly([]);
       this.#update(rejectBatch(this.queue, batch, toAppError(error)));
+    }
+  }
+
+  /** The person accepted the expected cost. */
+  async confirmRun(): Promise<void> {
+    if (this.confirming) await this.runNow(true);
+  }
+
+  /** The person declined the expected cost. */
+  declineRun(): void {
+    this.confirming = null;
+  }
+
+  /** Follows runs started elsewhere (a favourite, "run again" from the gallery). */
+  track(runIds: string[]): void {
+    if (runIds.length === 0) return;
+    this.queue = trackBatch(this.queue, runIds);
+    if (this.startedAt === null || this.endedAt !== null) {
+      this.startedAt = this.#clock();
+      this.endedAt = null;
+      this.now = this.startedAt;
+    }
+    this.#startTicker();
+  }
+
+  /** Runs a finished run's graph again as a new run. */
+  async retry(runId: string): Promise<void> {
+    try {
+      this.track([await host.retryRun(runId)]);
+    } catch (error) {
+      this.error = toAppError(error);
+    }
+  }
+
+  /** Moves a pending run earlier (-1) or later (+1) in Easel's queue. */
+  async move(runId: string, delta: -1 | 1): Promise<void> {
+    const moved = movePending(this.queue, runId, delta);
+    if (!moved) return;
+    this.queue = moved.queue;
+    try {
+      await host.reorderRuns(moved.order);
+    } catch (error) {
+      this.error = toAppError(error);
     }
   }
 
   /** Cancels every run still under way (or one run). The verdict arrives as an event. */
   async cancel(runId?: string): Promise<void> {
-    if (this.#early !== null && runId === undefined) {
+    if (this.#awaiting > 0 && runId === undefined) {
       this.#cancelOnAccept = true;
       return;
     }
@@ -234,11 +338,23 @@ export class Session {
 
   /** One job event from the backend. Events of runs not in the queue are ignored. */
   receive(event: JobEvent): void {
-    if (this.#early !== null) {
+    const known = this.queue.items.some((i) => i.runId === event.runId);
+    if (!known && this.#awaiting > 0) {
+      // Possibly a run of a batch whose ids are still on their way: keep it until they arrive.
       this.#early.push(event);
       return;
     }
     this.#update(reduceQueue(this.queue, event));
+  }
+
+  /** A batch got its ids (or failed): its buffered events are applied; other batches' wait. */
+  #replayEarly(runIds: string[]): void {
+    this.#awaiting = Math.max(0, this.#awaiting - 1);
+    const mine = new Set(runIds);
+    const early = this.#early;
+    this.#early = this.#awaiting > 0 ? early.filter((e) => !mine.has(e.runId)) : [];
+    for (const event of early)
+      if (mine.has(event.runId)) this.#update(reduceQueue(this.queue, event));
   }
 
   #update(next: Queue): void {
@@ -254,7 +370,30 @@ export class Session {
     if (queueActive(before) && !queueActive(next)) {
       this.endedAt = this.#clock();
       this.#stopTicker();
+      if (!this.#focused()) this.#notifyEnd(before, next);
     }
+  }
+
+  /** Tells the desktop how the runs that just ended went (the window is in the background). */
+  #notifyEnd(before: Queue, next: Queue): void {
+    const ended = next.items.filter(
+      (i) =>
+        isFinished(i.state) &&
+        !isFinished(before.items.find((b) => b.runId === i.runId)?.state ?? IDLE),
+    );
+    const failed = ended.filter((i) => i.state.phase === "failed").length;
+    const images = ended.reduce(
+      (n, i) => n + (i.state.phase === "idle" ? 0 : i.state.images.length),
+      0,
+    );
+    const title = failed > 0 ? t("notify.failedTitle") : t("notify.doneTitle");
+    const body =
+      failed > 0
+        ? t("notify.failedBody", { failed, runs: ended.length })
+        : t("notify.doneBody", { runs: ended.length, images });
+    host.notify(title, body).catch(() => {
+      // No notification service (a bare session): the window still shows the result.
+    });
   }
 
   #valueInput(doc: WorkflowDoc | null, nodeId: string, name: string): ValueInput | null {

@@ -5,21 +5,8 @@ import * as host from "./host";
 import { Session } from "./session.svelte";
 import { referenceDoc } from "./testing/reference";
 
-vi.mock("./host", () => ({
-  onJobEvent: vi.fn(),
-  onFileDrop: vi.fn(),
-  openDefaultWorkflow: vi.fn(),
-  openWorkflowFile: vi.fn(),
-  importWorkflowText: vi.fn(),
-  validateWorkflow: vi.fn(),
-  workflowForm: vi.fn(),
-  estimateCredits: vi.fn(),
-  backendInfo: vi.fn(),
-  runWorkflow: vi.fn(),
-  cancelRun: vi.fn(),
-  imageUrl: (id: number | string) => `easel://localhost/image/${id}`,
-  thumbUrl: (id: number | string) => `easel://localhost/thumb/${id}`,
-}));
+vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
+vi.mock("./host/settings", async () => (await import("./testing/hostMock")).settingsMock());
 
 const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;
@@ -139,7 +126,7 @@ describe("running", () => {
     const pending = s.runNow();
     expect(s.run.phase).toBe("queued");
     expect(s.active).toBe(true);
-    expect(s.canRun).toBe(false);
+    expect(s.canRun).toBe(true);
     await pending;
     emit(ev({ kind: "submitted", jobId: "job-9" }));
     emit(ev({ kind: "canceled" }, "someone-else"));
@@ -183,11 +170,24 @@ describe("running", () => {
     expect(s.run.phase).toBe("queued");
   });
 
-  it("does not start twice", async () => {
+  it("queues a second batch while the first runs, each following its own events", async () => {
+    const answers: ((ids: string[]) => void)[] = [];
+    mocked.runWorkflow.mockImplementation(() => new Promise((r) => answers.push(r)));
     const s = await started();
-    await s.runNow();
-    await s.runNow();
-    expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
+    const first = s.runNow();
+    const second = s.runNow();
+    emit(ev({ kind: "submitted", jobId: "j2" }, "run-2"));
+    emit(ev({ kind: "submitted", jobId: "j1" }, "run-1"));
+    answers[0](["run-1"]);
+    await first;
+    expect(s.queue.items.find((i) => i.runId === "run-1")?.state.phase).toBe("submitted");
+    answers[1](["run-2"]);
+    await second;
+    expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);
+    expect(s.queue.items.find((i) => i.runId === "run-2")?.state).toMatchObject({
+      phase: "submitted",
+      jobId: "j2",
+    });
   });
 
   it("times the run with a ticking clock that stops at the verdict", async () => {
@@ -397,5 +397,77 @@ describe("opening", () => {
       message: "bad.json: node 7: input seed: expected a number",
     });
     expect(s.doc?.nodes).toHaveLength(11);
+  });
+});
+
+describe("cost, retry, order, outside runs and notifications", () => {
+  it("asks before a batch above the threshold and runs only once accepted", async () => {
+    mocked.estimateCredits.mockResolvedValue(4);
+    const s = await started();
+    await vi.waitFor(() => expect(s.form.perRun).toBe(4));
+    s.form.setCount(3);
+    await s.runNow();
+    expect(s.confirming).toEqual({ credits: 12, threshold: 10 });
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+    s.declineRun();
+    expect(s.confirming).toBeNull();
+    await s.runNow();
+    await s.confirmRun();
+    expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
+    expect(s.confirming).toBeNull();
+  });
+
+  it("retries a run as a new batch and reorders pending runs", async () => {
+    mocked.runWorkflow.mockResolvedValue(["a", "b", "c"]);
+    mocked.retryRun.mockResolvedValue("a2");
+    const s = await started();
+    await s.runNow();
+    emit(ev({ kind: "queued", nodes: ["4"] }, "a"));
+    emit(ev({ kind: "queued", nodes: ["4"] }, "b"));
+    emit(ev({ kind: "queued", nodes: ["4"] }, "c"));
+    await s.move("c", -1);
+    expect(mocked.reorderRuns).toHaveBeenCalledWith(["a", "c", "b"]);
+    expect(s.queue.items.map((i) => i.runId)).toEqual(["a", "c", "b"]);
+    await s.retry("b");
+    expect(s.queue.items.at(-1)?.runId).toBe("a2");
+    mocked.retryRun.mockRejectedValue({ code: "notFound", message: "no run b" });
+    await s.retry("b");
+    expect(s.error?.code).toBe("notFound");
+  });
+
+  it("follows runs started elsewhere", async () => {
+    const s = await started();
+    s.track(["fav-1"]);
+    emit(ev({ kind: "queued", nodes: ["4", "9"] }, "fav-1"));
+    expect(s.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
+  });
+
+  it("notifies when runs end while the window is in the background", async () => {
+    let focused = true;
+    const s = await started({ focused: () => focused });
+    await s.runNow();
+    emit(ev({ kind: "succeeded", credits: 1, images: 1 }));
+    expect(mocked.notify).not.toHaveBeenCalled();
+    focused = false;
+    mocked.runWorkflow.mockResolvedValue(["run-2"]);
+    await s.runNow();
+    emit(ev({ kind: "failed", code: "credits", message: "Balance is 0" }, "run-2"));
+    expect(mocked.notify).toHaveBeenCalledTimes(1);
+    expect(mocked.notify.mock.calls[0][0]).toMatch(/failed/i);
+  });
+
+  it("opens from the dialog and refreshes the recent files", async () => {
+    mocked.pickWorkflowFile.mockResolvedValue("/w/a.json");
+    mocked.openWorkflowFile.mockResolvedValue({
+      doc: referenceDoc(),
+      format: "comfyApi",
+      warnings: [],
+      problems: [],
+    });
+    mocked.recentFiles.mockResolvedValue(["/w/a.json"]);
+    const s = await started();
+    await s.openDialog();
+    expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/w/a.json");
+    expect(s.recent).toEqual(["/w/a.json"]);
   });
 });

@@ -8,10 +8,12 @@ import {
   EMPTY_QUEUE,
   focusedItem,
   KEEP_FINISHED,
+  movePending,
   pendingId,
   queueActive,
   reduceQueue,
   rejectBatch,
+  trackBatch,
   type Queue,
 } from "./queue";
 
@@ -89,5 +91,24 @@ describe("queue", () => {
     expect(q.items).toHaveLength(KEEP_FINISHED + 1);
     expect(q.items[0].runId).toBe("r5");
     expect(q.items.at(-1)?.runId).toBe(pendingId(q.batch));
+  });
+});
+
+describe("reordering and outside runs", () => {
+  it("tracks runs started elsewhere as their own batch", () => {
+    const q = trackBatch(batchOf(["a"]), ["f1", "f2"]);
+    expect(currentBatch(q).map((i) => i.runId)).toEqual(["f1", "f2"]);
+    expect(trackBatch(q, [])).toBe(q);
+  });
+
+  it("moves pending runs among themselves and says the new order", () => {
+    let q = batchOf(["a", "b", "c"]);
+    q = reduceQueue(q, ev("a", { kind: "submitted", jobId: "j" }));
+    const moved = movePending(q, "c", -1);
+    expect(moved?.order).toEqual(["c", "b"]);
+    expect(moved?.queue.items.map((i) => i.runId)).toEqual(["a", "c", "b"]);
+    expect(movePending(q, "b", -1)).toBeNull();
+    expect(movePending(q, "a", 1)).toBeNull();
+    expect(movePending(q, "c", 1)).toBeNull();
   });
 });

@@ -99,3 +99,36 @@ export function activeRunIds(queue: Queue): string[] {
 export function queueActive(queue: Queue): boolean {
   return queue.items.some((i) => isActive(i.state));
 }
+
+/** Runs started elsewhere (a favourite, "run again" in the gallery) join the queue as a batch of
+ * their own; their nodes arrive with their `queued` events. */
+export function trackBatch(queue: Queue, runIds: string[]): Queue {
+  if (runIds.length === 0) return queue;
+  const started = beginBatch(queue, []);
+  return acceptBatch(started, started.batch, runIds);
+}
+
+/** Whether the run waits in Easel's own queue (not yet sent), so it can still be reordered. */
+export function isPending(item: QueueItem): boolean {
+  return item.state.phase === "queued" && !item.runId.startsWith("pending:");
+}
+
+/** Moves a pending run one place earlier (`delta` -1) or later (+1) among the pending runs.
+ * Returns the new queue and the pending ids in their new order (what the backend is told), or
+ * null when the run cannot move. */
+export function movePending(
+  queue: Queue,
+  runId: string,
+  delta: -1 | 1,
+): { queue: Queue; order: string[] } | null {
+  const pending = queue.items.filter(isPending);
+  const at = pending.findIndex((i) => i.runId === runId);
+  const to = at + delta;
+  if (at < 0 || to < 0 || to >= pending.length) return null;
+  const reordered = [...pending];
+  [reordered[at], reordered[to]] = [reordered[to], reordered[at]];
+  // Pending runs keep the slots they occupied; only their order among themselves changes.
+  let next = 0;
+  const items = queue.items.map((i) => (isPending(i) ? reordered[next++] : i));
+  return { queue: { ...queue, items }, order: reordered.map((i) => i.runId) };
+}

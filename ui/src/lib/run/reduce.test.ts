@@ -168,7 +168,7 @@ describe("reduceRun: images", () => {
       },
     );
     expect(s.phase).toBe("succeeded");
-    expect(started(s).images.map((i) => i.id)).toEqual(["late"]);
+    expect(started(s).images.map((i) => i.path)).toEqual(["/lib/late.png"]);
   });
 });
 

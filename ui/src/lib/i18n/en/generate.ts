@@ -6,4 +6,8 @@ export const generate: Record<string, string> = {
   "result.alt": "Result from node {node}",
   "result.node": "node",
   "result.strip": "Images of this run",
+  "notify.doneTitle": "Easel: runs finished",
+  "notify.doneBody": "{runs} run(s) done, {images} image(s) saved.",
+  "notify.failedTitle": "Easel: a run failed",
+  "notify.failedBody": "{failed} of {runs} run(s) failed. Open Easel to see why.",
 };

@@ -6,4 +6,8 @@ export const generate: Record<string, string> = {
   "result.alt": "节点 {node} 的结果",
   "result.node": "节点",
   "result.strip": "本次运行的图片",
+  "notify.doneTitle": "Easel：运行完成",
+  "notify.doneBody": "{runs} 次运行完成，已保存 {images} 张图片。",
+  "notify.failedTitle": "Easel：运行失败",
+  "notify.failedBody": "{runs} 次运行中有 {failed} 次失败。打开 Easel 查看原因。",
 };

@@ -1,0 +1,63 @@
+// One factory for the host door's test double, so every test file mocks the same surface:
+// `vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock())`.
+// Commands are bare `vi.fn()`s (each test sets what it needs); URL builders stay real.
+
+import { vi } from "vitest";
+
+export function hostMock() {
+  const url = (kind: string) => (id: number | string) => `easel://localhost/${kind}/${id}`;
+  return {
+    NO_HOST: "noHost",
+    JOB_EVENT: "job://event",
+    onJobEvent: vi.fn(async () => () => {}),
+    onFileDrop: vi.fn(async () => () => {}),
+    openDefaultWorkflow: vi.fn(),
+    openWorkflowFile: vi.fn(),
+    importWorkflowText: vi.fn(),
+    validateWorkflow: vi.fn(async () => []),
+    workflowForm: vi.fn(async () => []),
+    estimateCredits: vi.fn(async () => 1),
+    backendInfo: vi.fn(),
+    runWorkflow: vi.fn(),
+    cancelRun: vi.fn(async () => true),
+    retryRun: vi.fn(),
+    reorderRuns: vi.fn(async () => {}),
+    pickWorkflowFile: vi.fn(async () => null),
+    recentFiles: vi.fn(async () => []),
+    notify: vi.fn(async () => {}),
+    modelInfo: vi.fn(),
+    pickInputImage: vi.fn(async () => null),
+    useInputImage: vi.fn(),
+    pasteInputImage: vi.fn(),
+    isWindows: () => false,
+    imageUrl: url("image"),
+    thumbUrl: url("thumb"),
+    inputUrl: url("input"),
+    modelPreviewUrl: url("model"),
+  };
+}
+
+/** The settings module's double: defaults as the backend would send them. */
+export function settingsMock() {
+  return {
+    loadSettings: vi.fn(async () => ({
+      backend: "demo",
+      region: "international",
+      customUrl: "",
+      authMode: "bearer",
+      appId: "",
+      privateKeyPath: "",
+      libraryFolder: "",
+      concurrency: 2,
+      confirmAbove: 10,
+      theme: "system",
+      language: "system",
+    })),
+    saveSettings: vi.fn(),
+    keyStatus: vi.fn(async () => ({ present: false, hint: null, account: null })),
+    setKey: vi.fn(),
+    removeKey: vi.fn(),
+    pickPrivateKey: vi.fn(async () => null),
+    pickLibraryFolder: vi.fn(async () => null),
+  };
+}
