@@ -9,79 +9,10 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use easel_library::sample::{write_sample_image, xorshift, CHECKPOINTS, MOODS, STYLES, SUBJECTS};
 use easel_library::{decode_rgb, make_thumbnail, thumbnail_size, ImageFilter, ImageQuery, Library, Sort};
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
 use image::ImageEncoder;
-use serde_json::json;
-
-const SUBJECTS: &[&str] = &[
-    "fox",
-    "owl",
-    "castle",
-    "robot",
-    "portrait",
-    "forest",
-    "city",
-    "dragon",
-    "ship",
-    "garden",
-    "astronaut",
-    "cat",
-    "mountain",
-    "library",
-    "market",
-    "waterfall",
-    "knight",
-    "lighthouse",
-    "desert",
-    "samurai",
-];
-const STYLES: &[&str] = &[
-    "oil painting",
-    "watercolor",
-    "cinematic photo",
-    "anime",
-    "pixel art",
-    "charcoal sketch",
-    "isometric render",
-    "ukiyo-e",
-    "art nouveau",
-    "film noir",
-    "vaporwave",
-    "studio ghibli style",
-];
-const MOODS: &[&str] = &[
-    "misty",
-    "golden hour",
-    "neon",
-    "snowy",
-    "stormy",
-    "serene",
-    "dramatic",
-    "whimsical",
-    "melancholic",
-    "vibrant",
-    "moonlit",
-    "dusty",
-];
-const CHECKPOINTS: &[&str] = &[
-    "sdxl/juggernautXL_v9.safetensors",
-    "sd15/dreamshaper_8.safetensors",
-    "flux1-dev-fp8.safetensors",
-    "realvisxl_v4.safetensors",
-    "600423083519508503",
-    "animagine-xl-3.1.safetensors",
-];
-const WORKFLOWS: &[&str] = &["portraits", "landscapes", "concept art", "product shots"];
-const LORAS: &[&str] = &[
-    "film_grain.safetensors",
-    "add_detail.safetensors",
-    "pixel_style.safetensors",
-    "watercolor_v2.safetensors",
-    "detail_tweaker_xl.safetensors",
-    "ghibli_lora.safetensors",
-    "none",
-];
 
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100_000);
@@ -94,7 +25,9 @@ fn main() {
     println!("library benchmark: {n} images, {threads} threads, folder {}", base.display());
 
     let t = Instant::now();
-    parallel(n, threads, |i| write_small(&root, i));
+    parallel(n, threads, |i| {
+        write_sample_image(&root, i).expect("write sample png");
+    });
     println!("generate {n} PNGs: {:.1} s ({} MiB on disk)", secs(t), dir_size(&root) >> 20);
 
     let t = Instant::now();
@@ -216,46 +149,6 @@ fn image_crate_thumbnail(src: &Path, dest: &Path) {
     std::fs::write(dest, jpeg).expect("write");
 }
 
-fn write_small(root: &Path, i: usize) {
-    let r = xorshift(i as u64 + 1);
-    let pick = |list: &[&'static str], salt: u64| list[(xorshift(r ^ salt) % list.len() as u64) as usize];
-    let (w, h) = [(64, 64), (96, 64), (64, 96), (80, 80)][(r % 4) as usize];
-    let created = 1_700_000_000 + (i as i64) * 300 + (r % 300) as i64; // ~1 year over 100k images
-    let prompt = format!("{} {}, {}, {}", pick(MOODS, 1), pick(SUBJECTS, 2), pick(STYLES, 3), pick(MOODS, 4));
-    let lora = pick(LORAS, 5);
-    let mut graph = json!({
-        "4": {"class_type": "CheckpointLoaderSimple", "inputs": {"ckpt_name": pick(CHECKPOINTS, 6)}},
-        "6": {"class_type": "CLIPTextEncode", "inputs": {"text": prompt, "clip": ["4", 1]}},
-        "7": {"class_type": "CLIPTextEncode", "inputs": {"text": "blurry, lowres, watermark", "clip": ["4", 1]}},
-        "5": {"class_type": "EmptyLatentImage", "inputs": {"width": w * 16, "height": h * 16, "batch_size": 1}},
-        "3": {"class_type": "KSampler", "inputs": {"seed": r % 1_000_000_007, "steps": 20 + r % 20, "cfg": 7,
-              "sampler_name": "euler", "scheduler": "normal", "denoise": 1, "model": ["4", 0],
-              "positive": ["6", 0], "negative": ["7", 0], "latent_image": ["5", 0]}},
-        "8": {"class_type": "VAEDecode", "inputs": {"samples": ["3", 0], "vae": ["4", 2]}},
-        "9": {"class_type": "SaveImage", "inputs": {"filename_prefix": "easel", "images": ["8", 0]}}
-    });
-    if lora != "none" {
-        graph["10"] = json!({"class_type": "LoraLoader", "inputs": {"lora_name": lora, "strength_model": 0.8,
-            "model": ["4", 0], "clip": ["4", 1]}});
-    }
-    if matches!(r % 5, 0) {
-        graph["11"] = json!({"class_type": "LatentUpscale", "inputs": {"upscale_method": "nearest-exact",
-            "width": w * 32, "height": h * 32, "crop": "disabled", "samples": ["3", 0]}});
-    }
-    let easel = json!({"runId": format!("run-{}", i / 4), "jobId": format!("job-{}", i / 4), "seeds": {"3": r % 1_000_000_007},
-        "createdAt": created, "workflow": WORKFLOWS[i % 4]});
-    let (cr, cg, cb) = ((r >> 8) as u8, (r >> 16) as u8, (r >> 24) as u8);
-    let pixels = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([cr ^ (x as u8).wrapping_mul(3), cg ^ (y as u8).wrapping_mul(2), cb])
-    });
-    let png = encode(&pixels, CompressionType::Fast);
-    let bytes = easel_workflow::png_with_text(&png, &[("prompt", &graph.to_string()), ("easel", &easel.to_string())])
-        .expect("text");
-    let day = root.join(format!("day-{:03}", i / 300));
-    std::fs::create_dir_all(&day).expect("day folder");
-    std::fs::write(day.join(format!("img-{i:06}.png")), bytes).expect("write png");
-}
-
 /// A 1024×1024 image with gradients, shapes and mild noise: compresses like a generated one.
 fn write_large(dir: &Path, i: usize) {
     let mut state = xorshift(i as u64 + 99);
@@ -291,13 +184,6 @@ fn parallel(n: usize, threads: usize, work: impl Fn(usize) + Sync) {
             });
         }
     });
-}
-
-fn xorshift(mut x: u64) -> u64 {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    x.wrapping_mul(0x2545_f491_4f6c_dd1d)
 }
 
 fn memory() -> String {

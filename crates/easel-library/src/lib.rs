@@ -24,6 +24,7 @@ mod parameters;
 mod png_file;
 mod pool;
 mod query;
+pub mod sample;
 mod schema;
 mod search;
 mod thumbnail;

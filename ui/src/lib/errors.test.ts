@@ -2,14 +2,22 @@ import { describe, expect, it } from "vitest";
 import { describeError, toAppError } from "./errors";
 
 describe("describeError", () => {
-  it.each(["auth", "credits", "rateLimited", "invalidWorkflow", "network", "server", "noHost"])(
-    "has words of its own for %s",
-    (code) => {
-      const view = describeError({ code, message: "m" });
-      expect(view.title).not.toBe("Something went wrong");
-      expect(view.hint).toBeTruthy();
-    },
-  );
+  it.each([
+    "auth",
+    "credits",
+    "rateLimited",
+    "invalidWorkflow",
+    "network",
+    "server",
+    "noHost",
+    "noKey",
+    "busy",
+    "keychain",
+  ])("has words of its own for %s", (code) => {
+    const view = describeError({ code, message: "m" });
+    expect(view.title).not.toBe("Something went wrong");
+    expect(view.hint).toBeTruthy();
+  });
 
   it("falls back for unknown codes", () => {
     expect(describeError({ code: "whatever", message: "m" })).toEqual({
@@ -31,5 +39,14 @@ describe("toAppError", () => {
     expect(toAppError(new Error("kaput"))).toEqual({ code: "unknown", message: "kaput" });
     expect(toAppError(undefined).code).toBe("unknown");
     expect(toAppError(42).message).toMatch(/wrong/);
+  });
+});
+
+describe("in Chinese", () => {
+  it("describes errors in the UI language", async () => {
+    const { setLocale } = await import("./i18n/index.svelte");
+    setLocale("zh-CN");
+    expect(describeError({ code: "credits", message: "m" }).title).toBe("算力不足");
+    setLocale("en");
   });
 });

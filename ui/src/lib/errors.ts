@@ -1,6 +1,7 @@
 // What the UI says about a backend error; it branches on the stable `code` only.
 
 import type { AppError } from "./bindings/AppError";
+import { t } from "./i18n/index.svelte";
 
 export type { AppError };
 
@@ -15,42 +16,36 @@ export function toAppError(error: unknown): AppError {
     if (typeof message === "string") return { code: "unknown", message };
   }
   if (typeof error === "string" && error.length > 0) return { code: "unknown", message: error };
-  return { code: "unknown", message: "Something went wrong." };
+  return { code: "unknown", message: t("error.fallback") };
 }
 
 export type ErrorView = { title: string; hint: string | null };
 
+/** Codes with their own title (and usually a hint) in the catalogue; others get the fallback. */
+const DESCRIBED = new Set([
+  "auth",
+  "credits",
+  "rateLimited",
+  "invalidWorkflow",
+  "network",
+  "server",
+  "jobFailed",
+  "noKey",
+  "busy",
+  "keychain",
+  "invalidSettings",
+  "notFound",
+  "io",
+  "storage",
+  "desktop",
+  "noHost",
+  "unknown",
+]);
+
+/** What to say about an error, in the UI's language. */
 export function describeError(error: AppError): ErrorView {
-  switch (error.code) {
-    case "auth":
-      return {
-        title: "Tensor.Art refused the credentials",
-        hint: "Check the API key in Settings.",
-      };
-    case "credits":
-      return {
-        title: "Not enough credits",
-        hint: "Top up the account or lower the steps and size.",
-      };
-    case "rateLimited":
-      return { title: "Too many requests", hint: "The service is busy; try again in a moment." };
-    case "invalidWorkflow":
-      return {
-        title: "The workflow is not valid",
-        hint: "The message says where. Fix that node or input (or the file), then try again.",
-      };
-    case "network":
-      return { title: "Cannot reach the server", hint: "Check the connection, then run again." };
-    case "server":
-      return { title: "The server had a problem", hint: "Try again; it is usually temporary." };
-    case "jobFailed":
-      return { title: "The job failed", hint: null };
-    case NO_HOST:
-      return {
-        title: "Not running inside Easel",
-        hint: "Start the desktop app to use the backend.",
-      };
-    default:
-      return { title: "Something went wrong", hint: null };
-  }
+  const code = DESCRIBED.has(error.code) ? error.code : "unknown";
+  const hint = `error.${code}.hint`;
+  const text = t(hint);
+  return { title: t(`error.${code}.title`), hint: text === hint ? null : text };
 }

@@ -5,6 +5,11 @@ function trim(n: number): string {
   return String(rounded);
 }
 
+/** A credit amount for people: at most two decimals, no trailing zeros. */
+export function formatCredits(n: number): string {
+  return trim(n);
+}
+
 /** "≈ 2.4 credits" for `count` runs at `perRun` each; "≈ 1 credit". */
 export function formatEstimate(perRun: number, count: number): string {
   const total = trim(perRun * Math.max(1, count));

@@ -1,5 +1,6 @@
 // Words and numbers for a run: the status line, elapsed time, percentages.
 
+import { t } from "../i18n/index.svelte";
 import type { RunState } from "./reduce";
 
 /** `0:07`, `12:34`, `1:02:03`. */
@@ -18,40 +19,42 @@ export function formatPercent(fraction: number): string {
   return `${pct}%`;
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+// Singular and plural are separate keys: English needs both, Chinese uses the same text.
+function counted(n: number, key: string): string {
+  return t(n === 1 ? `${key}.one` : `${key}.many`, { n });
 }
 
 /** One line saying where the run is. `titleOf` names a node for people. */
 export function statusText(state: RunState, titleOf: (id: string) => string): string {
   switch (state.phase) {
     case "idle":
-      return "Ready";
+      return t("status.ready");
     case "queued":
-      return "Preparing…";
+      return t("status.preparing");
     case "submitted":
-      return "Submitted, waiting for the server…";
+      return t("status.submitted");
     case "waiting": {
       const { queueRank: rank, queueLen: len } = state;
-      if (rank !== null && len !== null) return `In queue: position ${rank} of ${len}`;
-      if (rank !== null) return `In queue: position ${rank}`;
-      return "In queue…";
+      if (rank !== null && len !== null) return t("status.queuedOf", { rank, len });
+      if (rank !== null) return t("status.queuedAt", { rank });
+      return t("status.queued");
     }
     case "running": {
       const pct = formatPercent(state.overall);
-      if (state.current === null) return `Running… ${pct}`;
+      if (state.current === null) return t("status.running", { pct });
       const node = state.nodes[state.current];
       const nodePct = node ? ` ${formatPercent(node.progress)}` : "";
-      return `Running ${titleOf(state.current)}${nodePct} · ${pct} overall`;
+      return t("status.runningNode", { node: `${titleOf(state.current)}${nodePct}`, pct });
     }
     case "succeeded": {
-      const parts = [`Done: ${plural(state.imageCount, "image")}`];
-      if (state.credits !== null) parts.push(`${plural(state.credits, "credit")} used`);
+      const parts = [t("status.done", { images: counted(state.imageCount, "status.images") })];
+      if (state.credits !== null)
+        parts.push(t("status.creditsUsed", { credits: counted(state.credits, "status.credits") }));
       return parts.join(" · ");
     }
     case "failed":
-      return `Failed: ${state.error.message}`;
+      return t("status.failed", { message: state.error.message });
     case "canceled":
-      return "Canceled";
+      return t("status.canceled");
   }
 }
