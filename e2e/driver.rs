@@ -84,12 +84,21 @@ pub fn screenshot_dir() -> PathBuf {
 impl Session {
     /// Starts tauri-driver and a session on the app binary, with extra environment variables.
     pub async fn start_with(tag: &str, env: &[(&str, &str)]) -> Session {
+        Session::start_prepared(tag, env, |_| {}).await
+    }
+
+    /// Like `start_with`, after `prepare` has filled the session's folder (the library is
+    /// `<root>/library`, settings are under `<root>/config/dev.easel.studio`). The app's stderr
+    /// goes to `<root>/app.log`.
+    pub async fn start_prepared(tag: &str, env: &[(&str, &str)], prepare: impl FnOnce(&Path)) -> Session {
         let turn = ONE_AT_A_TIME.lock().await;
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end suite through `make test` (xvfb-run)"
         );
         let library = tempfile_dir::Dir::new(tag);
+        prepare(library.path());
+        let log = std::fs::File::create(library.path().join("app.log")).expect("create app.log");
         let (port, native_port) = free_ports();
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
@@ -99,7 +108,7 @@ impl Session {
             .env("XDG_CACHE_HOME", library.path().join("cache"))
             .envs(env.iter().copied())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::from(log))
             .spawn()
             .expect("start tauri-driver (make test installs it under target/tools)");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client");
@@ -198,6 +207,57 @@ impl Session {
             assert!(Instant::now() < deadline, "no element matches {css} after {limit:?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+
+    /// Types `text` into an input element (after clearing it), as a person would.
+    pub async fn type_into(&self, element: &str, text: &str) {
+        self.post(&format!("/session/{}/element/{element}/clear", self.id), json!({})).await;
+        self.post(&format!("/session/{}/element/{element}/value", self.id), json!({"text": text})).await;
+    }
+
+    /// Moves the mouse over an element (hover styles and controls appear as for a person).
+    pub async fn hover(&self, element: &str) {
+        let origin = json!({ELEMENT_KEY: element});
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": [{"type": "pointerMove", "duration": 0, "origin": origin, "x": 0, "y": 0}]}]});
+        self.post(&format!("/session/{}/actions", self.id), actions).await;
+    }
+
+    /// Double-clicks an element.
+    pub async fn double_click(&self, element: &str) {
+        let origin = json!({ELEMENT_KEY: element});
+        let click = [json!({"type": "pointerDown", "button": 0}), json!({"type": "pointerUp", "button": 0})];
+        let mut steps = vec![json!({"type": "pointerMove", "duration": 0, "origin": origin, "x": 0, "y": 0})];
+        steps.extend(click.iter().cloned());
+        steps.extend(click.iter().cloned());
+        let actions = json!({"actions": [{"type": "pointer", "id": "mouse", "parameters": {"pointerType": "mouse"},
+            "actions": steps}]});
+        self.post(&format!("/session/{}/actions", self.id), actions).await;
+    }
+
+    /// Clicks the first element matching `css`, waiting for it.
+    pub async fn click_on(&self, css: &str) {
+        let element = self.find(css, Duration::from_secs(20)).await;
+        self.click(&element).await;
+    }
+
+    /// Delivers an OS file drop of `paths` at window point (x, y), through the same Tauri event
+    /// a real drag-and-drop produces (Xvfb has no drag source to do it for real).
+    pub async fn drop_files(&self, paths: &[&Path], x: f64, y: f64) {
+        let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        self.script(
+            "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {
+                 event: 'tauri://drag-drop',
+                 payload: { paths: arguments[0], position: { x: arguments[1], y: arguments[2] } },
+             });",
+            json!([paths, x, y]),
+        )
+        .await;
+    }
+
+    /// What the app wrote to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.library.path().join("app.log")).unwrap_or_default()
     }
 
     /// Clicks an element.

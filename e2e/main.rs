@@ -3,6 +3,11 @@
 //! emulator. Each journey saves a screenshot under target/e2e/. `make test` provides the display
 //! (xvfb-run), the session bus and tauri-driver; run the suite through it.
 
+mod chinese;
 mod driver;
+mod favourites;
+mod gallery;
+mod generate;
 mod journeys;
 mod open_and_cancel;
+mod settings_key;

@@ -22,6 +22,8 @@ export default defineConfig(({ mode }) => ({
   test: {
     environment: "jsdom",
     include: ["src/**/*.test.ts"],
+    // jsdom lacks matchMedia, ResizeObserver and elementFromPoint, which the UI calls.
+    setupFiles: ["src/lib/testing/jsdom-setup.ts"],
     clearMocks: true,
     restoreMocks: true,
   },

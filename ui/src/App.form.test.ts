@@ -299,7 +299,7 @@ describe("opening", () => {
     drops.hover?.(true);
     flushSync();
     expect(byTestId("drop-overlay")).not.toBeNull();
-    drops.drop(["/home/me/dropped.png"]);
+    drops.drop(["/home/me/dropped.png"], { x: 1, y: 1 });
     drops.hover?.(false);
     await settle();
     expect(byTestId("drop-overlay")).toBeNull();
@@ -317,7 +317,7 @@ describe("opening", () => {
       message: "/tmp/bad.json: node 7 (KSampler): input steps: expected a number",
     });
     await open();
-    drops.drop(["/tmp/bad.json"]);
+    drops.drop(["/tmp/bad.json"], { x: 1, y: 1 });
     await settle();
     expect(byTestId("error-banner")?.dataset.code).toBe("invalidWorkflow");
     expect(byTestId("error-banner")?.textContent).toContain("The workflow is not valid");

@@ -112,7 +112,9 @@ describe("App", () => {
     window.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true }));
     await settle();
     expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
-    expect((byTestId("run") as HTMLButtonElement).disabled).toBe(true);
+    // More batches can be queued while this one runs.
+    expect((byTestId("run") as HTMLButtonElement).disabled).toBe(false);
+    expect(byTestId("run")?.getAttribute("aria-busy")).toBe("true");
 
     send({ kind: "queued", nodes: referenceDoc().nodes.map((n) => n.id) });
     send({ kind: "submitted", jobId: "job-1" });

@@ -10,6 +10,7 @@ import type { SavedImage } from "./bindings/SavedImage";
 import type { Settings } from "./bindings/Settings";
 import type { WorkflowDoc } from "./bindings/WorkflowDoc";
 import { toAppError, type AppError } from "./errors";
+import { imageDropTarget } from "./form/imageDrop";
 import { FormState } from "./form/state.svelte";
 import * as host from "./host";
 import { loadSettings } from "./host/settings";
@@ -119,8 +120,12 @@ export class Session {
     this.#stops.push(await host.onJobEvent((event) => this.receive(event)));
     const stopDrops = await host.onFileDrop({
       hover: (over) => (this.dropping = over),
-      drop: (paths) => {
-        if (paths.length > 0) void this.openFile(paths[0]);
+      drop: (paths, at) => {
+        if (paths.length === 0) return;
+        // A picture dropped on an image field is that field's new value, not a workflow.
+        const field = imageDropTarget(at.x, at.y);
+        if (field) void field(paths[0]);
+        else void this.openFile(paths[0]);
       },
     });
     this.#stops.push(stopDrops);
@@ -350,11 +355,10 @@ export class Session {
   /** A batch got its ids (or failed): its buffered events are applied; other batches' wait. */
   #replayEarly(runIds: string[]): void {
     this.#awaiting = Math.max(0, this.#awaiting - 1);
-    const mine = new Set(runIds);
+    const mine = (e: JobEvent) => runIds.includes(e.runId);
     const early = this.#early;
-    this.#early = this.#awaiting > 0 ? early.filter((e) => !mine.has(e.runId)) : [];
-    for (const event of early)
-      if (mine.has(event.runId)) this.#update(reduceQueue(this.queue, event));
+    this.#early = this.#awaiting > 0 ? early.filter((e) => !mine(e)) : [];
+    for (const event of early.filter(mine)) this.#update(reduceQueue(this.queue, event));
   }
 
   #update(next: Queue): void {

@@ -366,7 +366,7 @@ describe("opening", () => {
     drop.hover?.(true);
     expect(s.dropping).toBe(true);
     drop.hover?.(false);
-    drop.drop(["/tmp/dropped.png", "/tmp/other.json"]);
+    drop.drop(["/tmp/dropped.png", "/tmp/other.json"], { x: 10, y: 10 });
     await Promise.resolve();
     await Promise.resolve();
     expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/tmp/dropped.png");

@@ -1,4 +1,5 @@
-// Seeds: the dice, the modes a batch applies, and what Run sends. Pure.
+// Seeds: the dice, the modes a batch applies, and what Run sends. Pure; the modes' words are in
+// the i18n catalogue (`form.seed.<mode>`).
 
 import type { FormField } from "../bindings/FormField";
 import type { SeedControl } from "../bindings/SeedControl";
@@ -30,18 +31,4 @@ export function seedControls(
     if (mode !== "fixed") controls.push({ nodeId: f.nodeId, input: f.input, mode });
   }
   return controls;
-}
-
-/** Words for a mode, for the selector. */
-export function seedModeLabel(mode: SeedMode): string {
-  switch (mode) {
-    case "fixed":
-      return "Fixed";
-    case "increment":
-      return "Increment";
-    case "decrement":
-      return "Decrement";
-    case "randomize":
-      return "Randomize";
-  }
 }

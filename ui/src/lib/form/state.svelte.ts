@@ -1,5 +1,5 @@
 // The generated form's state: fields typed by the node schemas, validation problems, the
-// credit estimate, the batch count and the seed modes. Refreshed from the backend (through the
+// credit estimate, the batch count, the seed modes and the fields pinned for the simple view. Refreshed from the backend (through the
 // host door) whenever the workflow changes, debounced; stale answers are dropped.
 
 import type { FormField } from "../bindings/FormField";
@@ -9,6 +9,7 @@ import type { SeedMode } from "../bindings/SeedMode";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import * as host from "../host";
 import { clampCount } from "./credits";
+import { Exposed } from "./exposed.svelte";
 import { indexProblems, inputKey, type ProblemIndex } from "./problems";
 import { seedControls, seedKey } from "./seed";
 
@@ -19,6 +20,8 @@ export class FormState {
   perRun = $state<number | null>(null);
   count = $state(1);
   seedModes = $state<Record<string, SeedMode>>({});
+  /** Pinned fields; favourites save and restore them (`exposed.list`, `exposed.setAll`). */
+  readonly exposed = new Exposed();
 
   readonly index: ProblemIndex = $derived(indexProblems(this.problems));
   readonly fieldMap: Record<string, FormField> = $derived(
@@ -43,7 +46,8 @@ export class FormState {
     return this.index.byInput.get(inputKey(nodeId, input)) ?? [];
   }
 
-  /** A new workflow: forget the old one's modes and findings. */
+  /** A new workflow: forget the old one's modes, pins and findings (a favourite's pins are
+   * restored after this with `exposed.setAll`). */
   reset(problems: Problem[] = []): void {
     this.cancelScheduled();
     this.#generation++;
@@ -51,6 +55,7 @@ export class FormState {
     this.problems = problems;
     this.perRun = null;
     this.seedModes = {};
+    this.exposed.setAll([]);
   }
 
   /** Asks the backend for the fields, problems and estimate of `doc`. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NodeDoc } from "../bindings/NodeDoc";
 import { referenceDoc } from "../testing/reference";
-import { computeLayers, DEFAULT_GEOMETRY, layoutGraph, type Geometry } from "./layout";
+import { editorPositions, layoutGraph, linksOf, type PlacedNode } from "./layout";
 
 function node(id: string, ...sources: (string | [string, number])[]): NodeDoc {
   return {
@@ -19,123 +19,118 @@ function node(id: string, ...sources: (string | [string, number])[]): NodeDoc {
   };
 }
 
-const G: Geometry = { cardWidth: 100, cardHeight: 40, gapX: 50, gapY: 10, margin: 5 };
+const at = (n: NodeDoc, x: number, y: number): NodeDoc => ({ ...n, position: [x, y] });
 
-describe("computeLayers", () => {
-  it("puts sourceless nodes at 0 and others one past their deepest source", () => {
-    const layers = computeLayers([node("a"), node("b", "a"), node("c", "a", "b"), node("d")]);
-    expect(Object.fromEntries(layers)).toEqual({ a: 0, b: 1, c: 2, d: 0 });
+function overlapping(nodes: readonly PlacedNode[]): string[] {
+  const found: string[] = [];
+  for (const a of nodes) {
+    for (const b of nodes) {
+      if (a === b) continue;
+      const apart =
+        a.x + a.shape.width <= b.x ||
+        b.x + b.shape.width <= a.x ||
+        a.y + a.shape.height <= b.y ||
+        b.y + b.shape.height <= a.y;
+      if (!apart) found.push(`${a.node.id}/${b.node.id}`);
+    }
+  }
+  return found;
+}
+
+const byId = (nodes: readonly PlacedNode[]) => new Map(nodes.map((p) => [p.node.id, p]));
+
+describe("linksOf", () => {
+  it("lists links with stable ids and reports those to missing nodes", () => {
+    const { links, dangling } = linksOf([node("a"), node("b", ["a", 2], "ghost")]);
+    expect(links).toEqual([
+      { id: "a:2->b.in0", source: "a", output: 2, target: "b", input: "in0" },
+    ]);
+    expect(dangling).toEqual([{ source: "ghost", target: "b", input: "in1" }]);
   });
+});
 
-  it("does not depend on file order", () => {
-    const layers = computeLayers([node("c", "b"), node("b", "a"), node("a")]);
-    expect(Object.fromEntries(layers)).toEqual({ a: 0, b: 1, c: 2 });
-  });
-
-  it("survives cycles and self links", () => {
-    const layers = computeLayers([node("a", "c"), node("b", "a"), node("c", "b"), node("s", "s")]);
-    expect(layers.size).toBe(4);
-    expect(layers.get("s")).toBe(0);
-    for (const d of layers.values()) expect(Number.isFinite(d)).toBe(true);
-  });
-
-  it("ignores links to missing nodes", () => {
-    expect(computeLayers([node("a", "ghost")]).get("a")).toBe(0);
-  });
-
-  it("lays the reference workflow out in 9 columns", () => {
-    const layers = Object.fromEntries(computeLayers(referenceDoc().nodes));
-    expect(layers).toEqual({
-      "4": 0,
-      "5": 0,
-      "10": 1,
-      "14": 2,
-      "6": 3,
-      "7": 3,
-      "3": 4,
-      "16": 5,
-      "17": 6,
-      "18": 7,
-      "9": 8,
-    });
+describe("editorPositions", () => {
+  it("is null unless every node has a position", () => {
+    expect(editorPositions([at(node("a"), 1, 2), node("b")])).toBeNull();
+    expect(editorPositions([])).toBeNull();
+    expect(editorPositions([{ ...node("a"), position: [Number.NaN, 0] }])).toBeNull();
+    expect(editorPositions([at(node("a"), 1, 2)])?.get("a")).toEqual([1, 2]);
   });
 });
 
 describe("layoutGraph", () => {
-  it("returns an empty picture for an empty graph", () => {
-    expect(layoutGraph([])).toEqual({
-      nodes: [],
-      edges: [],
-      dangling: [],
-      width: 0,
-      height: 0,
-      layers: 0,
-    });
+  it("returns nothing for an empty graph", () => {
+    expect(layoutGraph([])).toEqual({ nodes: [], links: [], dangling: [], source: "auto" });
   });
 
-  it("places columns by layer and rows inside a column", () => {
-    const l = layoutGraph([node("a"), node("b"), node("c", "a", "b")], G);
-    const at = Object.fromEntries(l.nodes.map((n) => [n.id, n]));
-    expect(at.a).toMatchObject({ layer: 0, row: 0, x: 5, y: 5 });
-    expect(at.b).toMatchObject({ layer: 0, row: 1, x: 5, y: 55 });
-    // The lone node in column 1 is centred against the two in column 0.
-    expect(at.c).toMatchObject({ layer: 1, row: 0, x: 155, y: 30 });
-    expect(l.width).toBe(5 + 100 + 50 + 100 + 5);
-    expect(l.height).toBe(5 + 40 + 10 + 40 + 5);
-    expect(l.layers).toBe(2);
+  it("uses the editor's positions when every node has one", () => {
+    const l = layoutGraph([at(node("a"), 10, 20), at(node("b", "a"), -300, 40.5)]);
+    expect(l.source).toBe("editor");
+    expect(l.nodes.map((p) => [p.node.id, p.x, p.y])).toEqual([
+      ["a", 10, 20],
+      ["b", -300, 40.5],
+    ]);
   });
 
-  it("keeps nodes in file order in the result", () => {
-    const l = layoutGraph([node("z", "y"), node("y")], G);
-    expect(l.nodes.map((n) => n.id)).toEqual(["z", "y"]);
+  it("lays out with dagre, left to right, when a position is missing", () => {
+    const l = layoutGraph([at(node("a"), 5000, 5000), node("b", "a"), node("c", "b")]);
+    expect(l.source).toBe("auto");
+    const p = byId(l.nodes);
+    expect(p.get("a")!.x).not.toBe(5000);
+    // Each rank is to the right of the one it feeds from.
+    expect(p.get("b")!.x).toBeGreaterThan(p.get("a")!.x + p.get("a")!.shape.width);
+    expect(p.get("c")!.x).toBeGreaterThan(p.get("b")!.x + p.get("b")!.shape.width);
+    expect(overlapping(l.nodes)).toEqual([]);
   });
 
-  it("orders a column by the rows of its sources", () => {
-    // Column 1 in file order is [fromB, fromA]; sorting by source row gives [fromA, fromB].
-    const l = layoutGraph([node("a"), node("b"), node("fromB", "b"), node("fromA", "a")], G);
-    const rows = Object.fromEntries(l.nodes.map((n) => [n.id, n.row]));
-    expect(rows).toMatchObject({ fromA: 0, fromB: 1 });
+  it("keeps the nodes in file order", () => {
+    const l = layoutGraph([node("z", "y"), node("y")]);
+    expect(l.nodes.map((p) => p.node.id)).toEqual(["z", "y"]);
   });
 
-  it("routes every link from the source's right side to the target's left side", () => {
-    const l = layoutGraph([node("a"), node("b", ["a", 0], ["a", 2])], G);
-    expect(l.edges).toHaveLength(2);
-    const [e0, e1] = l.edges;
-    expect(e0).toMatchObject({ key: "a:0->b.in0", source: "a", output: 0, target: "b" });
-    expect(e0.x1).toBe(5 + 100);
-    expect(e0.x2).toBe(155);
-    // Two outputs spread down the source, two inputs down the target.
-    expect(e0.y1).toBeCloseTo(5 + 40 / 3);
-    expect(e1.y1).toBeCloseTo(5 + (2 * 40) / 3);
-    expect(e0.y2).toBeCloseTo(5 + 40 / 3);
-    expect(e1.y2).toBeCloseTo(5 + (2 * 40) / 3);
-    expect(e0.path).toMatch(/^M 105 \S+ C /);
-    expect(e0.path.endsWith(`155 ${e0.y2}`)).toBe(true);
+  it("gives the same picture for the same graph", () => {
+    const doc = referenceDoc();
+    const strip = (l: ReturnType<typeof layoutGraph>) =>
+      l.nodes.map((p) => [p.node.id, p.x, p.y, p.shape.height]);
+    expect(strip(layoutGraph(doc.nodes))).toEqual(strip(layoutGraph(referenceDoc().nodes)));
   });
 
-  it("reports links to missing nodes instead of drawing them", () => {
-    const l = layoutGraph([node("a", "ghost")], G);
-    expect(l.edges).toEqual([]);
-    expect(l.dangling).toEqual([{ target: "a", input: "in0", source: "ghost" }]);
+  it("tolerates cycles, self links and links to missing nodes", () => {
+    const nodes = [node("a", "c"), node("b", "a"), node("c", "b"), node("s", "s"), node("x", "?")];
+    const l = layoutGraph(nodes);
+    expect(l.nodes).toHaveLength(5);
+    for (const p of l.nodes) expect([p.x, p.y].every(Number.isFinite)).toBe(true);
+    expect(l.links).toHaveLength(4);
+    expect(l.dangling).toEqual([{ source: "?", target: "x", input: "in0" }]);
+    expect(overlapping(l.nodes)).toEqual([]);
   });
 
-  it("lays out the reference workflow without overlaps", () => {
+  it("does not trip over ids that are names of built-ins", () => {
+    const l = layoutGraph([node("constructor"), node("__proto__", "constructor")]);
+    const p = byId(l.nodes);
+    expect(p.get("__proto__")!.x).toBeGreaterThan(p.get("constructor")!.x);
+  });
+
+  it("lays out the reference workflow without overlaps, links pointing right", () => {
     const doc = referenceDoc();
     const l = layoutGraph(doc.nodes);
     expect(l.nodes).toHaveLength(11);
-    const linkCount = doc.nodes.flatMap((n) => n.inputs).filter((i) => i.kind === "link").length;
-    expect(l.edges).toHaveLength(linkCount);
-    const { cardWidth: w, cardHeight: h } = DEFAULT_GEOMETRY;
-    for (const a of l.nodes) {
-      expect(a.x + w).toBeLessThanOrEqual(l.width);
-      expect(a.y + h).toBeLessThanOrEqual(l.height);
-      for (const b of l.nodes) {
-        if (a === b) continue;
-        const overlap = a.x < b.x + w && b.x < a.x + w && a.y < b.y + h && b.y < a.y + h;
-        expect(overlap, `${a.id} overlaps ${b.id}`).toBe(false);
-      }
+    expect(l.links).toHaveLength(18);
+    expect(overlapping(l.nodes)).toEqual([]);
+    const p = byId(l.nodes);
+    for (const link of l.links) {
+      const from = p.get(link.source)!;
+      expect(p.get(link.target)!.x, link.id).toBeGreaterThan(from.x + from.shape.width);
     }
-    // Every link goes left to right.
-    for (const e of l.edges) expect(e.x2).toBeGreaterThan(e.x1);
+  });
+
+  it("lays out a 120-node graph", () => {
+    // Eight columns of fifteen, each node fed by two of the column before.
+    const feeds = (i: number) => (i < 15 ? [] : [String(i - 15), String(i - 15 - (i % 15 && 1))]);
+    const nodes = Array.from({ length: 120 }, (_, i) => node(String(i), ...feeds(i)));
+    const l = layoutGraph(nodes);
+    expect(l.nodes).toHaveLength(120);
+    expect(l.links).toHaveLength(210);
+    expect(overlapping(l.nodes)).toEqual([]);
   });
 });

@@ -1,218 +1,126 @@
-// Places a workflow's nodes in columns by dependency depth and routes links between them.
-// Pure: same doc in, same picture out; the graph panel only draws what this returns.
+// Where every card of a workflow goes: the editor's own positions when the file has one for every
+// node, otherwise a left-to-right dagre layout of fixed-size cards. Pure: same nodes in, same
+// picture out. Leaves out drawing, live state and anything the DOM would have to measure.
 
+import { graphlib, layout as dagreLayout } from "@dagrejs/dagre";
 import type { NodeDoc } from "../bindings/NodeDoc";
+import { cardShape, type CardShape } from "./card";
 
-export type Geometry = {
-  /** Card width and height (cards have a fixed size so links can be routed without measuring). */
-  cardWidth: number;
-  cardHeight: number;
-  /** Space between columns and between cards in a column. */
-  gapX: number;
-  gapY: number;
-  /** Margin around the whole picture. */
-  margin: number;
-};
-
-export const DEFAULT_GEOMETRY: Geometry = {
-  cardWidth: 196,
-  cardHeight: 92,
-  gapX: 64,
-  gapY: 22,
-  margin: 24,
-};
-
-export type PlacedNode = {
+/** One link between two nodes of the workflow. */
+export type Link = {
+  /** Stable id: `<source>:<output>-><target>.<input>`. */
   id: string;
-  /** Column: 0 for nodes fed by nothing, otherwise 1 + the deepest source. */
-  layer: number;
-  /** Position inside the column, top to bottom. */
-  row: number;
-  x: number;
-  y: number;
-};
-
-export type PlacedEdge = {
-  /** Stable key: `<source>:<output>-><target>.<input>`. */
-  key: string;
   source: string;
   output: number;
   target: string;
   input: string;
-  x1: number;
-  y1: number;
-  x2: number;
-  y2: number;
-  /** SVG path data for a smooth curve from the source's right side to the target's left side. */
-  path: string;
 };
 
-export type Layout = {
+/** A link whose source node is not in the workflow: not drawn, only counted. */
+export type Dangling = { source: string; target: string; input: string };
+
+export type PlacedNode = {
+  node: NodeDoc;
+  shape: CardShape;
+  /** Top-left corner of the card. */
+  x: number;
+  y: number;
+};
+
+export type GraphLayout = {
+  /** In file order. */
   nodes: PlacedNode[];
-  edges: PlacedEdge[];
-  /** Links whose source node is not in the workflow; they are not drawn. */
-  dangling: { target: string; input: string; source: string }[];
-  width: number;
-  height: number;
-  layers: number;
+  links: Link[];
+  dangling: Dangling[];
+  /** Where the positions came from. */
+  source: "editor" | "auto";
 };
 
-type Link = { source: string; output: number; target: string; input: string };
+/** Space between cards in a column and between columns. */
+const NODE_GAP = 28;
+const RANK_GAP = 80;
 
-function linksOf(nodes: readonly NodeDoc[]): { links: Link[]; dangling: Layout["dangling"] } {
+export function linksOf(nodes: readonly NodeDoc[]): { links: Link[]; dangling: Dangling[] } {
   const ids = new Set(nodes.map((n) => n.id));
   const links: Link[] = [];
-  const dangling: Layout["dangling"] = [];
+  const dangling: Dangling[] = [];
   for (const node of nodes) {
     for (const input of node.inputs) {
       if (input.kind !== "link") continue;
-      if (ids.has(input.node)) {
-        links.push({
-          source: input.node,
-          output: input.output,
-          target: node.id,
-          input: input.name,
-        });
-      } else {
-        dangling.push({ target: node.id, input: input.name, source: input.node });
+      if (!ids.has(input.node)) {
+        dangling.push({ source: input.node, target: node.id, input: input.name });
+        continue;
       }
+      links.push({
+        id: `${input.node}:${input.output}->${node.id}.${input.name}`,
+        source: input.node,
+        output: input.output,
+        target: node.id,
+        input: input.name,
+      });
     }
   }
   return { links, dangling };
 }
 
+/** The editor positions of all nodes, or null when any node lacks one (or there are no nodes). */
+export function editorPositions(nodes: readonly NodeDoc[]): Map<string, [number, number]> | null {
+  if (nodes.length === 0) return null;
+  const positions = new Map<string, [number, number]>();
+  for (const node of nodes) {
+    const at = node.position ?? null;
+    if (!at || !at.every(Number.isFinite)) return null;
+    positions.set(node.id, at);
+  }
+  return positions;
+}
+
 /**
- * Depth of every node: 0 without sources, else 1 + the deepest source. A link that closes a
- * cycle is ignored for depth, so a malformed graph still lays out.
+ * Top-left corners from dagre. Nodes go to dagre as their file index, not their id: graphlib keeps
+ * nodes in plain objects, where an id such as "constructor" would collide with built-ins.
  */
-export function computeLayers(nodes: readonly NodeDoc[]): Map<string, number> {
-  const { links } = linksOf(nodes);
-  const sources = new Map<string, string[]>();
-  for (const n of nodes) sources.set(n.id, []);
-  for (const l of links) sources.get(l.target)!.push(l.source);
-
-  const depth = new Map<string, number>();
-  const visiting = new Set<string>();
-  const visit = (id: string): number => {
-    const known = depth.get(id);
-    if (known !== undefined) return known;
-    visiting.add(id);
-    let d = 0;
-    for (const src of sources.get(id) ?? []) {
-      if (visiting.has(src)) continue; // back edge of a cycle
-      d = Math.max(d, visit(src) + 1);
-    }
-    visiting.delete(id);
-    depth.set(id, d);
-    return d;
-  };
-  for (const n of nodes) visit(n.id);
-  return depth;
-}
-
-function curve(x1: number, y1: number, x2: number, y2: number): string {
-  const dx = Math.max(36, Math.abs(x2 - x1) / 2);
-  return `M ${x1} ${y1} C ${x1 + dx} ${y1}, ${x2 - dx} ${y2}, ${x2} ${y2}`;
-}
-
-/** Evenly spaced port positions along a card edge. */
-function portY(top: number, height: number, index: number, count: number): number {
-  return top + (height * (index + 1)) / (count + 1);
-}
-
-export function layoutGraph(
+function autoPositions(
   nodes: readonly NodeDoc[],
-  geometry: Geometry = DEFAULT_GEOMETRY,
-): Layout {
-  const { cardWidth, cardHeight, gapX, gapY, margin } = geometry;
-  const { links, dangling } = linksOf(nodes);
-  const layerOf = computeLayers(nodes);
-  const layerCount = nodes.length === 0 ? 0 : Math.max(...layerOf.values()) + 1;
-
-  // Columns keep file order, then each column (after the first) is sorted by the mean row of its
-  // sources, which untangles most links in one pass.
-  const columns: string[][] = Array.from({ length: layerCount }, () => []);
-  for (const n of nodes) columns[layerOf.get(n.id)!].push(n.id);
-  const fileOrder = new Map(nodes.map((n, i) => [n.id, i]));
-  const rowOf = new Map<string, number>();
-  columns[0]?.forEach((id, row) => rowOf.set(id, row));
-  for (let layer = 1; layer < layerCount; layer++) {
-    const weight = (id: string): number => {
-      const rows = links
-        .filter((l) => l.target === id && rowOf.has(l.source))
-        .map((l) => rowOf.get(l.source)!);
-      return rows.length === 0 ? Infinity : rows.reduce((a, b) => a + b, 0) / rows.length;
-    };
-    const weights = new Map(columns[layer].map((id) => [id, weight(id)]));
-    columns[layer].sort(
-      (a, b) => weights.get(a)! - weights.get(b)! || fileOrder.get(a)! - fileOrder.get(b)!,
-    );
-    columns[layer].forEach((id, row) => rowOf.set(id, row));
-  }
-
-  const placed = new Map<string, PlacedNode>();
-  const tallest = Math.max(0, ...columns.map((c) => c.length));
-  const columnHeight = (count: number) => count * cardHeight + Math.max(0, count - 1) * gapY;
-  const fullHeight = columnHeight(tallest);
-  columns.forEach((column, layer) => {
-    // Shorter columns are centred vertically against the tallest one.
-    const offset = (fullHeight - columnHeight(column.length)) / 2;
-    column.forEach((id, row) => {
-      placed.set(id, {
-        id,
-        layer,
-        row,
-        x: margin + layer * (cardWidth + gapX),
-        y: margin + offset + row * (cardHeight + gapY),
-      });
-    });
+  shapes: readonly CardShape[],
+  links: readonly Link[],
+): [number, number][] {
+  const index = new Map(nodes.map((n, i) => [n.id, String(i)]));
+  const g = new graphlib.Graph();
+  g.setGraph({ rankdir: "LR", nodesep: NODE_GAP, ranksep: RANK_GAP, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  shapes.forEach((s, i) => g.setNode(String(i), { width: s.width, height: s.height }));
+  for (const l of links) g.setEdge(index.get(l.source)!, index.get(l.target)!);
+  dagreLayout(g);
+  return shapes.map((s, i) => {
+    const { x, y } = g.node(String(i));
+    return [x - s.width / 2, y - s.height / 2];
   });
+}
 
-  // Ports: a target's link inputs are spread down its left side in file order; a source's used
-  // outputs are spread down its right side by output index.
-  const inputsOf = new Map<string, string[]>();
+/** Output indexes of each node that some link uses, ascending. */
+function usedOutputs(links: readonly Link[]): Map<string, number[]> {
+  const outputs = new Map<string, number[]>();
   for (const l of links) {
-    const list = inputsOf.get(l.target) ?? [];
-    if (!list.includes(l.input)) list.push(l.input);
-    inputsOf.set(l.target, list);
-  }
-  const outputsOf = new Map<string, number[]>();
-  for (const l of links) {
-    const list = outputsOf.get(l.source) ?? [];
+    const list = outputs.get(l.source) ?? [];
     if (!list.includes(l.output)) list.push(l.output);
-    outputsOf.set(l.source, list);
+    outputs.set(l.source, list);
   }
-  for (const list of outputsOf.values()) list.sort((a, b) => a - b);
+  for (const list of outputs.values()) list.sort((a, b) => a - b);
+  return outputs;
+}
 
-  const edges: PlacedEdge[] = links.map((l) => {
-    const s = placed.get(l.source)!;
-    const t = placed.get(l.target)!;
-    const outs = outputsOf.get(l.source)!;
-    const ins = inputsOf.get(l.target)!;
-    const x1 = s.x + cardWidth;
-    const y1 = portY(s.y, cardHeight, outs.indexOf(l.output), outs.length);
-    const x2 = t.x;
-    const y2 = portY(t.y, cardHeight, ins.indexOf(l.input), ins.length);
-    return {
-      key: `${l.source}:${l.output}->${l.target}.${l.input}`,
-      ...l,
-      x1,
-      y1,
-      x2,
-      y2,
-      path: curve(x1, y1, x2, y2),
-    };
-  });
-
-  const width =
-    layerCount === 0 ? 0 : 2 * margin + layerCount * cardWidth + (layerCount - 1) * gapX;
-  const height = tallest === 0 ? 0 : 2 * margin + fullHeight;
+export function layoutGraph(nodes: readonly NodeDoc[]): GraphLayout {
+  const { links, dangling } = linksOf(nodes);
+  const outputs = usedOutputs(links);
+  const shapes = nodes.map((n) => cardShape(n, outputs.get(n.id) ?? []));
+  const editor = editorPositions(nodes);
+  const corners = editor
+    ? nodes.map((n) => editor.get(n.id)!)
+    : autoPositions(nodes, shapes, links);
   return {
-    nodes: nodes.map((n) => placed.get(n.id)!),
-    edges,
+    nodes: nodes.map((node, i) => ({ node, shape: shapes[i], x: corners[i][0], y: corners[i][1] })),
+    links,
     dangling,
-    width,
-    height,
-    layers: layerCount,
+    source: editor ? "editor" : "auto",
   };
 }

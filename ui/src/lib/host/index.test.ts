@@ -114,9 +114,10 @@ describe("onFileDrop", () => {
     const send = webview.onDragDropEvent.mock.calls[0][0];
     send({ payload: { type: "enter", paths: ["/a.json"], position: { x: 0, y: 0 } } });
     send({ payload: { type: "leave" } });
-    send({ payload: { type: "drop", paths: ["/a.json"], position: { x: 0, y: 0 } } });
+    globalThis.devicePixelRatio = 2;
+    send({ payload: { type: "drop", paths: ["/a.json"], position: { x: 40, y: 20 } } });
     expect(hover.mock.calls).toEqual([[true], [false], [false]]);
-    expect(drop).toHaveBeenCalledWith(["/a.json"]);
+    expect(drop).toHaveBeenCalledWith(["/a.json"], { x: 20, y: 10 });
     stop();
     expect(unlisten).toHaveBeenCalled();
   });

@@ -121,8 +121,8 @@ export async function onJobEvent(handler: (event: JobEvent) => void): Promise<()
 export type FileDropHandlers = {
   /** Files are being dragged over the window (true) or left it (false). */
   hover?: (over: boolean) => void;
-  /** Files were dropped: their absolute paths. */
-  drop: (paths: string[]) => void;
+  /** Files were dropped: their absolute paths and where (CSS pixels in the window). */
+  drop: (paths: string[], at: { x: number; y: number }) => void;
 };
 
 /** Follows OS file drops on the window; resolves with a function that stops listening. */
@@ -134,7 +134,12 @@ export async function onFileDrop(handlers: FileDropHandlers): Promise<() => void
     else if (payload.type === "leave") handlers.hover?.(false);
     else if (payload.type === "drop") {
       handlers.hover?.(false);
-      handlers.drop(payload.paths);
+      // Tauri reports physical pixels; the page thinks in CSS pixels.
+      const scale = globalThis.devicePixelRatio || 1;
+      handlers.drop(payload.paths, {
+        x: payload.position.x / scale,
+        y: payload.position.y / scale,
+      });
     }
   });
 }

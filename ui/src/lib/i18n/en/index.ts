@@ -1,4 +1,20 @@
 // English messages, one file per area of the UI (merged here; keys are prefixed by area).
 import { common } from "./common";
+import { generate } from "./generate";
+import { graph } from "./graph";
+import { settings } from "./settings";
+import { favourites } from "./favourites";
+import { shortcuts } from "./shortcuts";
+import { gallery } from "./gallery";
+import { form } from "./form";
 
-export const en: Record<string, string> = { ...common };
+export const en: Record<string, string> = {
+  ...common,
+  ...generate,
+  ...graph,
+  ...settings,
+  ...favourites,
+  ...shortcuts,
+  ...gallery,
+  ...form,
+};

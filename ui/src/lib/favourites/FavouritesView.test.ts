@@ -1,0 +1,230 @@
+import { flushSync, mount, tick, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
+import type { Favourite } from "../bindings/Favourite";
+import * as host from "../host/favourites";
+import { setLocale } from "../i18n/index.svelte";
+import FavouritesView from "./FavouritesView.svelte";
+import { TOAST_MS } from "./state.svelte";
+import { favourite, reactiveProps } from "./testing.svelte";
+
+vi.mock("../host/favourites", () => ({
+  listFavourites: vi.fn(),
+  saveFavourite: vi.fn(),
+  renameFavourite: vi.fn(),
+  duplicateFavourite: vi.fn(),
+  deleteFavourite: vi.fn(),
+  restoreFavourite: vi.fn(),
+  exportFavourites: vi.fn(),
+  importFavourites: vi.fn(),
+  runFavourite: vi.fn(),
+}));
+vi.mock("../host/library", () => ({
+  thumbUrl: (id: number) => `easel://localhost/thumb/${id}`,
+}));
+
+const mocked = vi.mocked(host);
+const portrait = favourite({
+  id: "a",
+  name: "Portrait",
+  tags: ["people", "sdxl"],
+  cover: 42,
+  updatedAt: 3000,
+});
+const landscape = favourite({ id: "b", name: "Landscape", tags: ["nature"], updatedAt: 2000 });
+
+let view: ReturnType<typeof mount> | null = null;
+let props: {
+  active: boolean;
+  onopen: Mock<(favourite: Favourite) => void>;
+  onruns: Mock<(runIds: string[]) => void>;
+};
+
+beforeEach(() => {
+  mocked.listFavourites.mockResolvedValue([portrait, landscape]);
+});
+
+afterEach(() => {
+  if (view) unmount(view);
+  view = null;
+  vi.useRealTimers();
+  setLocale("en");
+  document.body.innerHTML = "";
+});
+
+async function settle() {
+  for (let i = 0; i < 5; i++) await tick();
+  flushSync();
+}
+
+async function open() {
+  props = reactiveProps({
+    active: true,
+    onopen: vi.fn<(favourite: Favourite) => void>(),
+    onruns: vi.fn<(runIds: string[]) => void>(),
+  });
+  view = mount(FavouritesView, { target: document.body, props });
+  await settle();
+}
+
+const $ = <T extends HTMLElement = HTMLElement>(selector: string, root: ParentNode = document) =>
+  root.querySelector<T>(selector);
+const byTestId = <T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document) =>
+  $<T>(`[data-testid="${id}"]`, root);
+const cards = () => [...document.querySelectorAll<HTMLElement>('[data-testid="favourite-card"]')];
+const card = (id: string) => $(`[data-testid="favourite-card"][data-id="${id}"]`)!;
+const click = async (el: HTMLElement | null) => {
+  el!.click();
+  await settle();
+};
+
+describe("FavouritesView", () => {
+  it("lists favourites as cards with cover, name, tags, nodes and date", async () => {
+    await open();
+    expect(mocked.listFavourites).toHaveBeenCalledOnce();
+    expect(cards().map((c) => c.dataset.name)).toEqual(["Portrait", "Landscape"]);
+    const first = card("a");
+    expect($<HTMLImageElement>("img", first)?.src).toBe("easel://localhost/thumb/42");
+    expect(first.textContent).toContain("people");
+    expect(first.textContent).toContain("sdxl");
+    expect(first.textContent).toContain("2 nodes");
+    expect(first.textContent).toContain("Updated");
+    expect($("img", card("b"))).toBeNull();
+    expect($('[role="img"]', card("b"))?.getAttribute("aria-label")).toBe("No cover image");
+  });
+
+  it("says when there are none, and is translated", async () => {
+    mocked.listFavourites.mockResolvedValue([]);
+    setLocale("zh-CN");
+    await open();
+    expect(byTestId("favourites")?.textContent).toContain("还没有收藏");
+  });
+
+  it("filters by name and tag as one types", async () => {
+    await open();
+    const search = byTestId<HTMLInputElement>("favourites-search")!;
+    search.value = "nature";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    expect(cards().map((c) => c.dataset.id)).toEqual(["b"]);
+    search.value = "nothing";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    expect(cards()).toHaveLength(0);
+    expect(byTestId("favourites")?.textContent).toContain("No favourite matches “nothing”");
+  });
+
+  it("runs once in one click and hands over the run ids", async () => {
+    mocked.runFavourite.mockResolvedValue(["run-7"]);
+    await open();
+    await click(byTestId("favourite-run", card("b")));
+    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1);
+    expect(props.onruns).toHaveBeenCalledWith(["run-7"]);
+    expect(byTestId("toast")?.textContent).toContain("Started “Landscape”");
+  });
+
+  it("shows a failed run as an error", async () => {
+    mocked.runFavourite.mockRejectedValue({ code: "auth", message: "The key was refused." });
+    await open();
+    await click(byTestId("favourite-run", card("a")));
+    expect(props.onruns).not.toHaveBeenCalled();
+    expect(byTestId("favourites-error")?.textContent).toContain("The key was refused.");
+  });
+
+  it("opens a favourite in the editor", async () => {
+    await open();
+    await click(byTestId("favourite-open", card("a")));
+    expect(props.onopen).toHaveBeenCalledWith(expect.objectContaining({ id: "a" }));
+  });
+
+  it("renames inline on Enter, and Esc cancels", async () => {
+    mocked.renameFavourite.mockResolvedValue({ ...landscape, name: "Hills", updatedAt: 9000 });
+    await open();
+    await click(byTestId("favourite-rename", card("b")));
+    let input = byTestId<HTMLInputElement>("favourite-rename-input")!;
+    expect(document.activeElement).toBe(input);
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+    flushSync();
+    expect(byTestId("favourite-rename-input")).toBeNull();
+
+    await click(byTestId("favourite-rename", card("b")));
+    input = byTestId<HTMLInputElement>("favourite-rename-input")!;
+    input.value = "  Hills ";
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await settle();
+    expect(mocked.renameFavourite).toHaveBeenCalledOnce();
+    expect(mocked.renameFavourite).toHaveBeenCalledWith("b", "Hills");
+    expect(cards().map((c) => c.dataset.name)).toEqual(["Hills", "Portrait"]);
+  });
+
+  it("duplicates with the translated suffix", async () => {
+    const copy = favourite({ id: "c", name: "Portrait (copy)", updatedAt: 5000 });
+    mocked.duplicateFavourite.mockResolvedValue(copy);
+    await open();
+    await click(byTestId("favourite-duplicate", card("a")));
+    expect(mocked.duplicateFavourite).toHaveBeenCalledWith("a", "(copy)");
+    expect(cards().map((c) => c.dataset.id)).toEqual(["c", "a", "b"]);
+  });
+
+  it("deletes with Undo in a toast", async () => {
+    mocked.deleteFavourite.mockResolvedValue(portrait);
+    mocked.restoreFavourite.mockResolvedValue(portrait);
+    await open();
+    await click(byTestId("favourite-delete", card("a")));
+    expect(mocked.deleteFavourite).toHaveBeenCalledWith("a");
+    expect(cards().map((c) => c.dataset.id)).toEqual(["b"]);
+    expect(byTestId("toast")?.textContent).toContain("Deleted “Portrait”");
+    await click(byTestId("toast-undo"));
+    expect(mocked.restoreFavourite).toHaveBeenCalledWith(portrait);
+    expect(cards().map((c) => c.dataset.id)).toEqual(["a", "b"]);
+    expect(byTestId("toast")).toBeNull();
+  });
+
+  it("undoes the delete with Ctrl+Z too", async () => {
+    mocked.deleteFavourite.mockResolvedValue(landscape);
+    mocked.restoreFavourite.mockResolvedValue(landscape);
+    await open();
+    await click(byTestId("favourite-delete", card("b")));
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "z", ctrlKey: true }));
+    await settle();
+    expect(mocked.restoreFavourite).toHaveBeenCalledWith(landscape);
+  });
+
+  it("lets the toast go after a while", async () => {
+    mocked.deleteFavourite.mockResolvedValue(portrait);
+    await open();
+    vi.useFakeTimers();
+    await click(byTestId("favourite-delete", card("a")));
+    expect(byTestId("toast-undo")).not.toBeNull();
+    vi.advanceTimersByTime(TOAST_MS);
+    flushSync();
+    expect(byTestId("toast")).toBeNull();
+  });
+
+  it("exports one or all, and imports", async () => {
+    mocked.exportFavourites.mockResolvedValueOnce("/tmp/one.json").mockResolvedValueOnce(null);
+    const imported = favourite({ id: "n", name: "Imported", updatedAt: 7000 });
+    mocked.importFavourites.mockResolvedValue([imported]);
+    await open();
+    await click(byTestId("favourite-export", card("a")));
+    expect(mocked.exportFavourites).toHaveBeenCalledWith(["a"]);
+    expect(byTestId("toast")?.textContent).toContain("/tmp/one.json");
+    await click(byTestId("favourites-export-all"));
+    expect(mocked.exportFavourites).toHaveBeenLastCalledWith([]);
+    await click(byTestId("favourites-import"));
+    expect(cards().map((c) => c.dataset.id)).toEqual(["n", "a", "b"]);
+    expect(byTestId("toast")?.textContent).toContain("Imported 1 favourite.");
+  });
+
+  it("fetches the list again each time it becomes active", async () => {
+    await open();
+    props.active = false;
+    await settle();
+    expect(mocked.listFavourites).toHaveBeenCalledOnce();
+    mocked.listFavourites.mockResolvedValue([landscape]);
+    props.active = true;
+    await settle();
+    expect(mocked.listFavourites).toHaveBeenCalledTimes(2);
+    expect(cards().map((c) => c.dataset.id)).toEqual(["b"]);
+  });
+});

@@ -1,0 +1,220 @@
+import { flushSync } from "svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import * as host from "../host/library";
+import { PAGE_SIZE } from "./pages";
+import { answer } from "./fixtures";
+import { allByTestId, byTestId, click, key, layOut, mountView, settle } from "./testing.svelte";
+
+vi.mock("../host/library", async () => (await import("./fixtures")).hostModule());
+
+const mocked = vi.mocked(host);
+let close: () => void = () => {};
+
+beforeEach(() => layOut(1200, 800));
+afterEach(() => {
+  close();
+  close = () => {};
+  document.body.innerHTML = "";
+});
+
+async function open(count: number, active = true) {
+  const handlers = answer(host, count);
+  const view = await mountView(active);
+  close = view.close;
+  return { ...view, handlers };
+}
+
+const cells = () => allByTestId("gallery-cell");
+const cell = (id: number) =>
+  document.querySelector<HTMLElement>(`[data-testid="gallery-cell"][data-id="${id}"]`)!;
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("GalleryView grid", () => {
+  it("shows the count and only a window of cells for 100,000 images", async () => {
+    await open(100_000);
+    expect(byTestId("gallery-count")?.textContent).toContain("100,000 images");
+    expect(cells().length).toBeGreaterThan(0);
+    expect(cells().length).toBeLessThan(200);
+    expect(cells()[0].dataset).toMatchObject({ id: "1", favourite: "false" });
+    expect(cells()[0].querySelector("img")?.getAttribute("src")).toBe("easel://localhost/thumb/1");
+    expect(cells()[0].querySelector("img")?.getAttribute("loading")).toBe("lazy");
+    expect(mocked.queryImages).toHaveBeenCalledTimes(1);
+    const list = document.querySelector<HTMLElement>(".list")!;
+    // 6 columns of 191 px + 6 px gaps fit 1200 - 24 px of padding: 16,667 rows of 197 px.
+    expect(list.style.height).toBe(`${16_667 * 197 - 6}px`);
+  });
+
+  it("jumps far down with placeholders first, then walks the pages in order", async () => {
+    await open(100_000);
+    const scroller = document.querySelector<HTMLElement>('[role="listbox"]')!;
+    scroller.scrollTop = 2_000_000;
+    scroller.dispatchEvent(new Event("scroll"));
+    flushSync();
+    expect(cells()).toHaveLength(0);
+    expect(allByTestId("gallery-placeholder").length).toBeGreaterThan(0);
+    expect(allByTestId("gallery-placeholder").length).toBeLessThan(200);
+    // Row 10,152 is at the top; two rows of overscan above it: the first cell is index 60,900.
+    await vi.waitFor(() => expect(cell(60_901)).toBeTruthy(), { timeout: 5000 });
+    const cursors = mocked.queryImages.mock.calls.map(([q]) => q.cursor);
+    expect(cursors.slice(0, 3)).toEqual([null, "k200", "k400"]);
+    expect(new Set(cursors).size).toBe(cursors.length);
+    expect(cells().length).toBeLessThan(200);
+    expect(mocked.queryImages.mock.calls[0][0].limit).toBe(PAGE_SIZE);
+  });
+
+  it("searches after a pause, by relevance, and goes back to the previous order", async () => {
+    await open(500);
+    const search = byTestId("gallery-search") as HTMLInputElement;
+    search.value = "cat";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    await wait(50);
+    expect(mocked.queryImages).toHaveBeenCalledTimes(1);
+    await wait(250);
+    await settle();
+    const last = () => mocked.queryImages.mock.lastCall![0];
+    expect(last().filter.text).toBe("cat");
+    expect(last().sort).toBe("relevance");
+    expect((byTestId("gallery-sort") as HTMLSelectElement).value).toBe("relevance");
+    search.value = "";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    await wait(250);
+    await settle();
+    expect(last().filter.text).toBeNull();
+    expect(last().sort).toBe("newest");
+  });
+
+  it("filters by favourites and shows the trash", async () => {
+    await open(500);
+    click(byTestId("gallery-filter-favourites")!);
+    await settle();
+    expect(mocked.queryImages.mock.lastCall![0].filter.favouritesOnly).toBe(true);
+    expect(mocked.countImages.mock.lastCall![0].filter.favouritesOnly).toBe(true);
+    expect(byTestId("gallery-trash")?.textContent).toContain("2");
+    click(byTestId("gallery-trash")!);
+    await settle();
+    expect(mocked.queryImages.mock.lastCall![0].filter.trashed).toBe(true);
+  });
+
+  it("refreshes when becoming visible and when the library changes, not while hidden", async () => {
+    const { props, handlers } = await open(500, false);
+    expect(mocked.queryImages).not.toHaveBeenCalled();
+    props.active = true;
+    await settle();
+    expect(mocked.queryImages).toHaveBeenCalledTimes(1);
+    mocked.countImages.mockResolvedValue(501);
+    handlers.changed([501]);
+    handlers.changed([502]);
+    await wait(350);
+    await settle();
+    expect(mocked.queryImages).toHaveBeenCalledTimes(2);
+    expect(byTestId("gallery-count")?.textContent).toContain("501 images");
+  });
+
+  it("says in plain words when the library cannot be read, without throwing", async () => {
+    answer(host, 10);
+    mocked.queryImages.mockRejectedValue({ code: "db", message: "database is locked" });
+    const view = await mountView();
+    close = view.close;
+    expect(byTestId("gallery-error")?.dataset.code).toBe("db");
+    expect(byTestId("gallery-error")?.textContent).toContain("The library index had a problem.");
+    expect(byTestId("gallery-error")?.textContent).toContain("database is locked");
+    mocked.queryImages.mockResolvedValue({ items: [], nextCursor: null });
+    click([...byTestId("gallery-error")!.querySelectorAll("button")][0]);
+    await settle();
+    expect(byTestId("gallery-error")).toBeNull();
+    expect(byTestId("gallery-empty")?.textContent).toContain("No images yet");
+  });
+});
+
+describe("GalleryView selection", () => {
+  it("selects by click, Ctrl+click, Shift+click, Ctrl+A, and clears with Esc", async () => {
+    await open(500);
+    click(cell(3));
+    expect(cell(3).getAttribute("aria-selected")).toBe("true");
+    click(cell(5), { ctrlKey: true });
+    expect(byTestId("gallery-actions")?.textContent).toContain("2 selected");
+    click(cell(8), { shiftKey: true });
+    // The anchor is the last Ctrl+click (index 4): 5..8.
+    expect(byTestId("gallery-actions")?.textContent).toContain("4 selected");
+    // Everything loaded: the first page of 200 (the rest has not been scrolled to).
+    key("a", { ctrlKey: true });
+    expect(byTestId("gallery-actions")?.textContent).toContain("200 selected");
+    key("Escape");
+    expect(byTestId("gallery-actions")).toBeNull();
+  });
+
+  it("moves with the arrow keys, extends with Shift, and opens with Enter", async () => {
+    await open(500);
+    key("ArrowRight");
+    expect(cell(1).getAttribute("aria-selected")).toBe("true");
+    key("ArrowDown");
+    // Six columns: one row down from index 0 is index 6 (id 7).
+    expect(cell(7).getAttribute("aria-selected")).toBe("true");
+    key("ArrowRight", { shiftKey: true });
+    expect(byTestId("gallery-actions")?.textContent).toContain("2 selected");
+    key("Enter");
+    await settle();
+    expect(byTestId("viewer-image")?.getAttribute("src")).toBe("easel://localhost/image/8");
+  });
+
+  it("stars a cell at once and tells the backend", async () => {
+    await open(500);
+    click(cell(2).querySelector('[data-testid="gallery-favourite-toggle"]')!);
+    expect(cell(2).dataset.favourite).toBe("true");
+    expect(mocked.setFavourite).toHaveBeenCalledWith([2], true);
+    // The star does not change the selection.
+    expect(byTestId("gallery-actions")).toBeNull();
+  });
+
+  it("deletes to the trash with a toast whose Undo restores", async () => {
+    await open(500);
+    click(cell(1));
+    click(cell(2), { ctrlKey: true });
+    key("Delete");
+    await settle();
+    expect(mocked.trashImages).toHaveBeenCalledWith([1, 2]);
+    expect(byTestId("toast")?.textContent).toContain("Moved 2 images to the trash.");
+    expect(byTestId("gallery-actions")).toBeNull();
+    click(byTestId("toast-undo")!);
+    await settle();
+    expect(mocked.restoreImages).toHaveBeenCalledWith([1, 2]);
+    expect(byTestId("toast")?.textContent).toContain("Restored 2 images.");
+  });
+
+  it("compares exactly two images", async () => {
+    await open(500);
+    mocked.compareImages.mockResolvedValue({
+      changes: [{ node: "3 KSampler", input: "seed", left: 1, right: 2 }],
+      unchanged: 40,
+    });
+    click(cell(1));
+    expect(byTestId("gallery-compare")).toBeNull();
+    click(cell(2), { ctrlKey: true });
+    click(byTestId("gallery-compare")!);
+    await settle();
+    expect(mocked.compareImages).toHaveBeenCalledWith(1, 2);
+    expect(allByTestId("compare-row")).toHaveLength(1);
+    expect(byTestId("compare")?.textContent).toContain("40 other parameters are the same.");
+    key("Escape");
+    expect(byTestId("compare")).toBeNull();
+  });
+
+  it("exports with or without metadata and says nothing when cancelled", async () => {
+    await open(500);
+    click(cell(4));
+    const [withMeta, without] = [...byTestId("gallery-actions")!.querySelectorAll("button")].filter(
+      (b) => b.textContent?.startsWith("Export"),
+    );
+    click(without);
+    await settle();
+    expect(mocked.exportImages).toHaveBeenCalledWith([4], false);
+    expect(byTestId("toast")?.textContent).toContain("Exported 1 image.");
+    mocked.exportImages.mockResolvedValue(null);
+    byTestId("toast")!.querySelector<HTMLButtonElement>("button")!.click();
+    flushSync();
+    click(withMeta);
+    await settle();
+    expect(mocked.exportImages).toHaveBeenLastCalledWith([4], true);
+    expect(byTestId("toast")).toBeNull();
+  });
+});

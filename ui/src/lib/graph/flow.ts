@@ -1,0 +1,86 @@
+// The layout as Svelte Flow nodes and edges, plus how a link looks for a run and a selection.
+// Nodes and edges only change with the layout: live state (run, selection, problems) reaches the
+// cards and links through one shared `GraphLive`, so a progress event re-renders what changed
+// instead of handing the library a whole new graph. Leaves out rendering (components/).
+
+import { Position, type Edge, type Node } from "@xyflow/svelte";
+import { nodeState, type RunState } from "../run/reduce";
+import { inputHandle, outputHandle, type CardShape } from "./card";
+import type { GraphLayout, Link } from "./layout";
+import type { NodeDoc } from "../bindings/NodeDoc";
+
+/** What cards and links read to show the live state; getters, so reads stay reactive. */
+export type GraphLive = {
+  readonly run: RunState;
+  readonly selectedId: string | null;
+  errorsOf(id: string): number;
+  select(id: string | null): void;
+};
+
+export type CardData = { node: NodeDoc; shape: CardShape; live: GraphLive };
+export type CardNode = Node<CardData, "card">;
+export type LinkData = { live: GraphLive };
+export type LinkEdge = Edge<LinkData, "link">;
+
+export type LinkLook = {
+  /** Touches the selected node. */
+  hot: boolean;
+  /** Data is flowing: the source is done and the target is running. */
+  flowing: boolean;
+  /** Both ends have run. */
+  done: boolean;
+};
+
+export function linkLook(
+  link: Pick<Link, "source" | "target">,
+  run: RunState,
+  selectedId: string | null,
+): LinkLook {
+  const from = nodeState(run, link.source).state;
+  const to = nodeState(run, link.target).state;
+  return {
+    hot: selectedId !== null && (link.source === selectedId || link.target === selectedId),
+    flowing: from === "done" && to === "running",
+    done: from === "done" && to === "done",
+  };
+}
+
+export function toFlow(
+  layout: GraphLayout,
+  live: GraphLive,
+  linkLabel: (link: Link) => string,
+): { nodes: CardNode[]; edges: LinkEdge[] } {
+  const nodes = layout.nodes.map(({ node, shape, x, y }): CardNode => {
+    const size = { width: shape.width, height: shape.height };
+    return {
+      id: node.id,
+      type: "card",
+      position: { x, y },
+      data: { node, shape, live },
+      // Known sizes and connection points: the graph draws at once and fits the view without
+      // waiting for the DOM to be measured.
+      ...size,
+      measured: size,
+      handles: shape.handles.map((h) => ({
+        id: h.id,
+        type: h.type,
+        position: h.side === "left" ? Position.Left : Position.Right,
+        x: h.x,
+        y: h.y,
+        width: h.size,
+        height: h.size,
+      })),
+    };
+  });
+  const edges = layout.links.map((link): LinkEdge => ({
+    id: link.id,
+    type: "link",
+    source: link.source,
+    sourceHandle: outputHandle(link.output),
+    target: link.target,
+    targetHandle: inputHandle(link.input),
+    data: { live },
+    ariaLabel: linkLabel(link),
+  }));
+  return { nodes, edges };
+}

@@ -1,0 +1,27 @@
+// English messages for the node graph (components/GraphPanel.svelte and its parts).
+// Leaves out the library's attribution link, which names the library and stays as it is.
+export const graph: Record<string, string> = {
+  "graph.label": "Node graph",
+  "graph.state.waiting": "Waiting",
+  "graph.state.running": "Running",
+  "graph.state.done": "Done",
+  "graph.state.failed": "Failed",
+  "graph.card": "{title}, node {id}: {state}",
+  "graph.errors.one": "1 problem: select the node to see it",
+  "graph.errors.other": "{count} problems: select the node to see them",
+  "graph.output": "output {index}",
+  "graph.yes": "yes",
+  "graph.no": "no",
+  "graph.link": "Node {source} output {output} to node {target} {input}",
+  "graph.dangling.one": "1 link points to a missing node",
+  "graph.dangling.other": "{count} links point to missing nodes",
+  "graph.controls": "View controls",
+  "graph.zoomIn": "Zoom in",
+  "graph.zoomOut": "Zoom out",
+  "graph.fitView": "Fit the whole graph",
+  "graph.interactive": "Toggle interactivity",
+  "graph.minimap": "Overview map",
+  "graph.handle": "Connection point",
+  "graph.nodeHelp": "Click a node to edit its parameters.",
+  "graph.linkHelp": "A link from one node's output to another node's input.",
+};

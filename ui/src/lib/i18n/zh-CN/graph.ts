@@ -1,0 +1,27 @@
+// 节点图的简体中文文案：与 en/graph.ts 的键一一对应。
+// Leaves out the library's attribution link, which names the library and stays as it is.
+export const graph: Record<string, string> = {
+  "graph.label": "节点图",
+  "graph.state.waiting": "等待中",
+  "graph.state.running": "运行中",
+  "graph.state.done": "已完成",
+  "graph.state.failed": "失败",
+  "graph.card": "{title}，节点 {id}：{state}",
+  "graph.errors.one": "1 个问题：选中该节点即可查看",
+  "graph.errors.other": "{count} 个问题：选中该节点即可查看",
+  "graph.output": "输出 {index}",
+  "graph.yes": "是",
+  "graph.no": "否",
+  "graph.link": "节点 {source} 的输出 {output} 连到节点 {target} 的 {input}",
+  "graph.dangling.one": "1 条连接指向不存在的节点",
+  "graph.dangling.other": "{count} 条连接指向不存在的节点",
+  "graph.controls": "视图控制",
+  "graph.zoomIn": "放大",
+  "graph.zoomOut": "缩小",
+  "graph.fitView": "显示整个节点图",
+  "graph.interactive": "切换交互",
+  "graph.minimap": "全局缩略图",
+  "graph.handle": "连接点",
+  "graph.nodeHelp": "点击节点即可编辑其参数。",
+  "graph.linkHelp": "从一个节点的输出连到另一个节点输入的连线。",
+};
