@@ -33,8 +33,8 @@ async fn switches_to_chinese_from_settings() {
     assert_eq!(lang, json!("zh-CN"));
     session.screenshot("chinese").await;
     let settings = session.library.path().join("config/dev.easel.studio/settings.json");
-    session.close().await;
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(settings).expect("settings.json")).expect("json");
+    session.close().await;
     assert_eq!(saved["settings"]["language"], json!("zh-CN"));
 }

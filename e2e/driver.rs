@@ -172,6 +172,11 @@ impl Session {
         self.post(&format!("/session/{}/execute/sync", self.id), json!({"script": source, "args": args})).await
     }
 
+    /// Runs an asynchronous script (its last argument is the callback) and returns what it passes.
+    pub async fn script_async(&self, source: &str, args: Value) -> Value {
+        self.post(&format!("/session/{}/execute/async", self.id), json!({"script": source, "args": args})).await
+    }
+
     /// Waits until `source` (a script returning a value) returns something truthy; returns it.
     pub async fn wait_until(&self, what: &str, source: &str, limit: Duration) -> Value {
         let deadline = Instant::now() + limit;
@@ -181,7 +186,10 @@ impl Session {
             if truthy {
                 return value;
             }
-            assert!(Instant::now() < deadline, "timed out after {limit:?} waiting for {what}");
+            if Instant::now() >= deadline {
+                let page = self.page_text().await;
+                panic!("timed out after {limit:?} waiting for {what}; the page shows:\n{page}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -204,7 +212,10 @@ impl Session {
                 }
                 assert!(value["value"].is_null(), "unexpected answer to find {css}: {value}");
             }
-            assert!(Instant::now() < deadline, "no element matches {css} after {limit:?}");
+            if Instant::now() >= deadline {
+                let page = self.page_text().await;
+                panic!("no element matches {css} after {limit:?}; the page shows:\n{page}");
+            }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -212,7 +223,9 @@ impl Session {
     /// Types `text` into an input element (after clearing it), as a person would.
     pub async fn type_into(&self, element: &str, text: &str) {
         self.post(&format!("/session/{}/element/{element}/clear", self.id), json!({})).await;
-        self.post(&format!("/session/{}/element/{element}/value", self.id), json!({"text": text})).await;
+        if !text.is_empty() {
+            self.post(&format!("/session/{}/element/{element}/value", self.id), json!({"text": text})).await;
+        }
     }
 
     /// Moves the mouse over an element (hover styles and controls appear as for a person).
@@ -258,6 +271,24 @@ impl Session {
     /// What the app wrote to stderr so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.library.path().join("app.log")).unwrap_or_default()
+    }
+
+    /// The page's visible text (and the app's log tail), for failure messages.
+    async fn page_text(&self) -> String {
+        let text = self
+            .http
+            .post(format!("{}/session/{}/execute/sync", self.base, self.id))
+            .json(&json!({"script": "return document.body ? document.body.innerText.slice(0, 1500) : '(no body)'", "args": []}))
+            .send()
+            .await;
+        let text = match text {
+            Ok(r) => r.json::<Value>().await.map(|v| v["value"].to_string()).unwrap_or_default(),
+            Err(e) => format!("(no answer: {e})"),
+        };
+        let log = self.log();
+        let tail: String =
+            log.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
+        format!("{text}\n--- app log tail ---\n{tail}")
     }
 
     /// Clicks an element.

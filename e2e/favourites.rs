@@ -43,11 +43,12 @@ async fn saves_a_favourite_and_runs_it_again_in_one_click() {
     session.screenshot("favourite-run").await;
     let library = session.library.path().join("library");
     let favourites = session.library.path().join("config/dev.easel.studio/favourites.json");
-    session.close().await;
     let pngs =
         crate::journeys::walk(&library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
-    assert_eq!(pngs, 1, "the favourite's run saved its image");
     let stored = std::fs::read_to_string(&favourites).expect("favourites.json written");
+    let backup = favourites.with_file_name("favourites.json.bak").exists();
+    session.close().await;
+    assert_eq!(pngs, 1, "the favourite's run saved its image");
     assert!(stored.contains("Two-pass anime portrait"));
-    assert!(favourites.with_file_name("favourites.json.bak").exists(), "the backup twin is kept");
+    assert!(backup, "the backup twin is kept");
 }

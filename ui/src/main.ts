@@ -5,4 +5,20 @@ import "./app.css";
 const target = document.getElementById("app");
 if (!target) throw new Error("Easel: #app is missing from index.html");
 
-export default mount(App, { target });
+// A failure while starting would otherwise leave a blank window: say what broke instead.
+function showStartupError(error: unknown) {
+  const box = document.createElement("pre");
+  box.className = "startup-error";
+  box.dataset.testid = "startup-error";
+  box.textContent = `Easel could not start.\n\n${error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error)}`;
+  target?.replaceChildren(box);
+}
+
+let app: ReturnType<typeof mount> | undefined;
+try {
+  app = mount(App, { target });
+} catch (error) {
+  showStartupError(error);
+}
+
+export default app;
