@@ -74,6 +74,16 @@ fn tauri_driver() -> PathBuf {
     PathBuf::from("tauri-driver")
 }
 
+/// A file of the shared corpus (CI exports EASEL_SHARED; a checkout next to ../shared works too).
+pub fn corpus(path: &str) -> PathBuf {
+    std::env::var_os("EASEL_SHARED")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
+        .join("corpus")
+        .join(path)
+}
+
 /// Where screenshots go: target/e2e/.
 pub fn screenshot_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/e2e");
@@ -299,11 +309,10 @@ impl Session {
     /// Saves a PNG screenshot of the window to target/e2e/<name>.png and returns its bytes.
     pub async fn screenshot(&self, name: &str) -> Vec<u8> {
         // Let the page paint what the DOM already says: two animation frames.
-        self.post(
-            &format!("/session/{}/execute/async", self.id),
-            json!({"script": "const done = arguments[arguments.length - 1];
-                               requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
-                   "args": []}),
+        self.script_async(
+            "const done = arguments[arguments.length - 1];
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            json!([]),
         )
         .await;
         let encoded = self.get(&format!("/session/{}/screenshot", self.id)).await;

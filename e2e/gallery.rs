@@ -12,6 +12,22 @@ use crate::driver::Session;
 
 const IMAGES: usize = 1_000;
 
+/// The clipboard's image as PNG bytes, polled until an owner offers `image/png`.
+async fn clipboard_png(limit: Duration) -> Vec<u8> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let out = std::process::Command::new("xclip")
+            .args(["-selection", "clipboard", "-t", "image/png", "-o"])
+            .output()
+            .expect("xclip runs (make test installs it)");
+        if out.status.success() && out.stdout.starts_with(b"\x89PNG") {
+            return out.stdout;
+        }
+        assert!(std::time::Instant::now() < deadline, "no image on the clipboard after {limit:?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 #[tokio::test]
 async fn favourite_and_search_in_a_gallery_of_1000_images() {
     let session = Session::start_prepared("gallery", &[], |root| {
@@ -109,6 +125,18 @@ async fn favourite_and_search_in_a_gallery_of_1000_images() {
         .await;
     assert!(prompt.as_str().is_some_and(|p| p.contains("lighthouse")), "{prompt}");
     session.screenshot("gallery-viewer").await;
+
+    // Copy puts the picture itself on the X clipboard (read back by another client, xclip).
+    session.click_on("[data-testid=metadata-copy]").await;
+    let size = session
+        .script(
+            "const i = document.querySelector('[data-testid=viewer-image]'); return [i.naturalWidth, i.naturalHeight]",
+            json!([]),
+        )
+        .await;
+    let pasted = clipboard_png(Duration::from_secs(20)).await;
+    let decoded = png::Decoder::new(std::io::Cursor::new(pasted)).read_info().expect("the clipboard holds a PNG");
+    assert_eq!(json!([decoded.info().width, decoded.info().height]), size, "the clipboard holds this image");
 
     let library = session.library.path().join("library");
     let favourites = Library::open(&library).expect("reopen library").counts().expect("counts").favourites;

@@ -2,22 +2,12 @@
 //! menu, edited (prompt and seed) and run; a ComfyUI PNG dropped on the window gives its
 //! workflow back.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::driver::Session;
-
-/// The shared corpus (CI exports EASEL_SHARED; a checkout next to ../shared works too).
-pub fn corpus(path: &str) -> PathBuf {
-    std::env::var_os("EASEL_SHARED")
-        .map(PathBuf::from)
-        .filter(|p| p.is_dir())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("corpus")
-        .join(path)
-}
+use crate::driver::{corpus, Session};
 
 /// Writes the app's settings file before it starts (as a previous session would have).
 pub fn seed_settings(root: &Path, settings: Value) {

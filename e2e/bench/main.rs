@@ -18,7 +18,7 @@ mod driver;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use driver::Session;
+use driver::{corpus, Session};
 use easel_library::sample::write_sample_image;
 use easel_library::Library;
 use serde_json::json;
@@ -30,15 +30,6 @@ async fn main() {
     let big: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
     generate().await;
     gallery(big).await;
-}
-
-fn corpus(path: &str) -> PathBuf {
-    std::env::var_os("EASEL_SHARED")
-        .map(PathBuf::from)
-        .filter(|p| p.is_dir())
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"))
-        .join("corpus")
-        .join(path)
 }
 
 /// Milliseconds from the drop to the graph of `expected` cards painted (two frames later).

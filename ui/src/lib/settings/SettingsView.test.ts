@@ -5,6 +5,7 @@ import type { Settings } from "../bindings/Settings";
 import * as host from "../host/settings";
 import { setLocale } from "../i18n/index.svelte";
 import SettingsView from "./SettingsView.svelte";
+import { DEFAULT_SETTINGS } from "../testing/hostMock";
 
 vi.mock("../host/settings", () => ({
   loadSettings: vi.fn(),
@@ -17,19 +18,7 @@ vi.mock("../host/settings", () => ({
 }));
 
 const mocked = vi.mocked(host);
-const defaults: Settings = {
-  backend: "demo",
-  region: "international",
-  customUrl: "",
-  authMode: "bearer",
-  appId: "",
-  privateKeyPath: "",
-  libraryFolder: "",
-  concurrency: 2,
-  confirmAbove: 10,
-  theme: "system",
-  language: "system",
-};
+const defaults: Settings = { ...DEFAULT_SETTINGS };
 const info: BackendInfo = {
   kind: "tams",
   endpoint: "https://ap-east-1.tensorart.cloud",

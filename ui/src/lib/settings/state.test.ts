@@ -1,20 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Settings } from "../bindings/Settings";
 import { hasKeyAccount, parseFieldError, visibleFields } from "./state.svelte";
+import { DEFAULT_SETTINGS } from "../testing/hostMock";
 
-const base: Settings = {
-  backend: "demo",
-  region: "international",
-  customUrl: "",
-  authMode: "bearer",
-  appId: "",
-  privateKeyPath: "",
-  libraryFolder: "",
-  concurrency: 2,
-  confirmAbove: 10,
-  theme: "system",
-  language: "system",
-};
+const base: Settings = { ...DEFAULT_SETTINGS };
 
 describe("parseFieldError", () => {
   it("splits the field from the reason", () => {

@@ -3,6 +3,22 @@
 // Commands are bare `vi.fn()`s (each test sets what it needs); URL builders stay real.
 
 import { vi } from "vitest";
+import type { Settings } from "../bindings/Settings";
+
+/** Settings as the backend sends them when none were saved. */
+export const DEFAULT_SETTINGS: Settings = {
+  backend: "demo",
+  region: "international",
+  customUrl: "",
+  authMode: "bearer",
+  appId: "",
+  privateKeyPath: "",
+  libraryFolder: "",
+  concurrency: 2,
+  confirmAbove: 10,
+  theme: "system",
+  language: "system",
+};
 
 export function hostMock() {
   const url = (kind: string) => (id: number | string) => `easel://localhost/${kind}/${id}`;
@@ -46,19 +62,7 @@ export function hostMock() {
 /** The settings module's double: defaults as the backend would send them. */
 export function settingsMock() {
   return {
-    loadSettings: vi.fn(async () => ({
-      backend: "demo",
-      region: "international",
-      customUrl: "",
-      authMode: "bearer",
-      appId: "",
-      privateKeyPath: "",
-      libraryFolder: "",
-      concurrency: 2,
-      confirmAbove: 10,
-      theme: "system",
-      language: "system",
-    })),
+    loadSettings: vi.fn(async () => ({ ...DEFAULT_SETTINGS })),
     saveSettings: vi.fn(),
     keyStatus: vi.fn(async () => ({ present: false, hint: null, account: null })),
     setKey: vi.fn(),
