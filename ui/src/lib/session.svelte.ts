@@ -34,9 +34,6 @@ import { sameValue, type ValueInput } from "./workflow/inputs";
 
 export type LoadState = "loading" | "ready" | "failed";
 
-/** The name a pasted workflow gets. */
-export const PASTED_NAME = "Pasted workflow";
-
 export type SessionOptions = {
   /** Milliseconds clock for elapsed time (tests pass a fake one). */
   clock?: () => number;
@@ -185,7 +182,7 @@ export class Session {
 
   /** Opens a workflow pasted as JSON text. */
   async pasteText(text: string): Promise<void> {
-    await this.#import(() => host.importWorkflowText(PASTED_NAME, text));
+    await this.#import(() => host.importWorkflowText(t("generate.pastedName"), text));
   }
 
   async #import(load: () => Promise<OpenedWorkflow>): Promise<void> {

@@ -120,4 +120,5 @@ export const generate: Record<string, string> = {
   "queue.retryTitle": "Run again with the same values",
   "queue.cancel": "Cancel {name}",
   "queue.cancelTitle": "Cancel this run",
+  "generate.pastedName": "Pasted workflow",
 };

@@ -117,4 +117,5 @@ export const generate: Record<string, string> = {
   "queue.retryTitle": "用相同的参数再次运行",
   "queue.cancel": "取消 {name}",
   "queue.cancelTitle": "取消此运行",
+  "generate.pastedName": "粘贴的工作流",
 };
