@@ -8,7 +8,8 @@
 //!   helpers) beside the same app on the 1,000-image library.
 //!
 //! Figures, not assertions. Run inside the desktop session:
-//! `e2e/desktop-session.sh cargo bench --bench ui [-- N]` (N images, default 100000). The
+//! `e2e/desktop-session.sh cargo bench --features custom-protocol --bench ui [-- N] [generate|gallery]`
+//! (N images, default 100000; name a part to run only it). The
 //! generated libraries are cached under target/ui-bench/.
 
 #[path = "../driver.rs"]
@@ -27,9 +28,15 @@ const SAMPLES: usize = 5;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
-    let big: usize = std::env::args().skip(1).find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    generate().await;
-    gallery(big).await;
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
+    let big: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
+    let only = |part: &str| !args.iter().any(|a| a == "generate" || a == "gallery") || args.iter().any(|a| a == part);
+    if only("generate") {
+        generate().await;
+    }
+    if only("gallery") {
+        gallery(big).await;
+    }
 }
 
 /// Milliseconds from the drop to the graph of `expected` cards painted (two frames later).

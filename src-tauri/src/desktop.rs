@@ -137,3 +137,91 @@ async fn blocking(work: impl FnOnce() -> Result<(), AppError> + Send + 'static) 
 fn unsupported(_: &Path) -> Result<(), AppError> {
     Err(AppError::new("unsupported", "this desktop action is only built for Linux so far"))
 }
+
+/// A stand-in notification daemon on the real session bus (the test session has none): it
+/// owns `org.freedesktop.Notifications` on a private connection, answers `Notify`, and reports
+/// what it was sent. Proves the app's call has the signature and arguments the spec requires.
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::sync::mpsc;
+
+    use gtk::gio;
+    use gtk::glib;
+    use gtk::glib::ToVariant;
+
+    const INTERFACE: &str = r#"<node><interface name="org.freedesktop.Notifications">
+        <method name="Notify">
+          <arg type="s" direction="in"/><arg type="u" direction="in"/><arg type="s" direction="in"/>
+          <arg type="s" direction="in"/><arg type="s" direction="in"/><arg type="as" direction="in"/>
+          <arg type="a{sv}" direction="in"/><arg type="i" direction="in"/><arg type="u" direction="out"/>
+        </method></interface></node>"#;
+
+    fn daemon(sent: mpsc::Sender<(String, String, String)>, ready: mpsc::Sender<()>) {
+        let context = glib::MainContext::new();
+        let guard = context.acquire().expect("own the daemon's main context");
+        context
+            .with_thread_default(|| {
+                let address = std::env::var("DBUS_SESSION_BUS_ADDRESS")
+                    .expect("a session bus (run the tests through make test / e2e/desktop-session.sh)");
+                let flags =
+                    gio::DBusConnectionFlags::AUTHENTICATION_CLIENT | gio::DBusConnectionFlags::MESSAGE_BUS_CONNECTION;
+                let bus = gio::DBusConnection::for_address_sync(&address, flags, None, None::<&gio::Cancellable>)
+                    .expect("private bus connection");
+                let info = gio::DBusNodeInfo::for_xml(INTERFACE).expect("interface xml");
+                let interface = info.lookup_interface("org.freedesktop.Notifications").expect("interface");
+                bus.register_object(
+                    "/org/freedesktop/Notifications",
+                    &interface,
+                    move |_, _, _, _, method, params, invocation| {
+                        if method == "Notify" {
+                            let app = params.child_value(0).str().unwrap_or_default().to_string();
+                            let summary = params.child_value(3).str().unwrap_or_default().to_string();
+                            let body = params.child_value(4).str().unwrap_or_default().to_string();
+                            // The test may have stopped listening; the reply still goes out.
+                            let _ = sent.send((app, summary, body));
+                            invocation.return_value(Some(&(7u32,).to_variant()));
+                        }
+                    },
+                    |_, _, _, _, _| ().to_variant(),
+                    |_, _, _, _, _, _| false,
+                )
+                .expect("register the daemon object");
+                bus.call_sync(
+                    Some("org.freedesktop.DBus"),
+                    "/org/freedesktop/DBus",
+                    "org.freedesktop.DBus",
+                    "RequestName",
+                    Some(&("org.freedesktop.Notifications", 4u32).to_variant()),
+                    None,
+                    gio::DBusCallFlags::NONE,
+                    3000,
+                    None::<&gio::Cancellable>,
+                )
+                .expect("own org.freedesktop.Notifications");
+                // The receiver waits for this before calling.
+                let _ = ready.send(());
+                let main = glib::MainLoop::new(Some(&context), false);
+                let quit = main.clone();
+                context.spawn_local(async move {
+                    glib::timeout_future(std::time::Duration::from_secs(10)).await;
+                    quit.quit();
+                });
+                main.run();
+            })
+            .expect("thread-default context");
+        drop(guard);
+    }
+
+    #[test]
+    fn notifications_reach_the_desktop_notification_service() {
+        let (sent_tx, sent) = mpsc::channel();
+        let (ready_tx, ready) = mpsc::channel();
+        std::thread::spawn(move || daemon(sent_tx, ready_tx));
+        ready.recv_timeout(std::time::Duration::from_secs(10)).expect("the stand-in daemon started");
+        super::linux::notify("Easel: runs finished", "1 run(s) done, 1 image(s) saved.").expect("notify");
+        let (app, summary, body) = sent.recv_timeout(std::time::Duration::from_secs(10)).expect("a Notify call");
+        assert_eq!(app, "Easel");
+        assert_eq!(summary, "Easel: runs finished");
+        assert_eq!(body, "1 run(s) done, 1 image(s) saved.");
+    }
+}
