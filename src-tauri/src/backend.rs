@@ -21,8 +21,8 @@ use crate::AppError;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BackendInfo {
-    /// `demo` (in-process emulator) or `tams` (any TAMS URL).
-    #[ts(type = "\"demo\" | \"tams\"")]
+    /// `demo` (in-process emulator), `tams` (a Tensor.Art region) or `custom` (another TAMS URL).
+    #[ts(type = "\"demo\" | \"tams\" | \"custom\"")]
     pub kind: String,
     /// Base URL.
     pub endpoint: String,
@@ -107,7 +107,11 @@ impl Backend {
         let client = Client::new(ClientConfig::new(endpoint.clone(), auth), Arc::new(Budget::tams_default()))
             .map_err(|e| AppError::new(e.code(), e.to_string()))?;
         let engine = Engine::open(&library, client, sink, limits)?;
-        let kind = if emulator.is_some() { "demo" } else { "tams" };
+        let kind = match settings.backend {
+            _ if emulator.is_some() => "demo",
+            easel_settings::BackendKind::Custom => "custom",
+            _ => "tams",
+        };
         let info =
             BackendInfo { kind: kind.into(), endpoint, library: engine.library().display().to_string(), notice: None };
         Ok(Backend { engine, info, _emulator: emulator })

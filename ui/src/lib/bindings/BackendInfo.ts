@@ -5,9 +5,9 @@
  */
 export type BackendInfo = { 
 /**
- * `demo` (in-process emulator) or `tams` (any TAMS URL).
+ * `demo` (in-process emulator), `tams` (a Tensor.Art region) or `custom` (another TAMS URL).
  */
-kind: "demo" | "tams", 
+kind: "demo" | "tams" | "custom", 
 /**
  * Base URL.
  */

@@ -121,4 +121,5 @@ export const generate: Record<string, string> = {
   "queue.cancel": "Cancel {name}",
   "queue.cancelTitle": "Cancel this run",
   "generate.pastedName": "Pasted workflow",
+  "top.custom": "Custom service",
 };

@@ -118,4 +118,5 @@ export const generate: Record<string, string> = {
   "queue.cancel": "取消 {name}",
   "queue.cancelTitle": "取消此运行",
   "generate.pastedName": "粘贴的工作流",
+  "top.custom": "自定义服务",
 };
