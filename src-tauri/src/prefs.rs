@@ -71,9 +71,7 @@ impl Prefs {
     /// Saves settings (already validated by the caller).
     pub fn set_settings(&self, settings: Settings) -> Result<(), AppError> {
         let mut data = self.lock();
-        let value = to_value(&settings)?;
-        self.settings_file.0.set("settings", value);
-        persist(&self.settings_file)?;
+        save(&self.settings_file, "settings", to_value(&settings)?)?;
         data.settings = settings;
         Ok(())
     }
@@ -90,8 +88,7 @@ impl Prefs {
         recent.retain(|p| p != path);
         recent.insert(0, path.to_string());
         recent.truncate(RECENT_MAX);
-        self.settings_file.0.set("recentFiles", to_value(&recent)?);
-        persist(&self.settings_file)?;
+        save(&self.settings_file, "recentFiles", to_value(&recent)?)?;
         data.recent = recent.clone();
         Ok(recent)
     }
@@ -109,8 +106,7 @@ impl Prefs {
         let mut data = self.lock();
         let mut next = data.favourites.clone();
         let out = change(&mut next)?;
-        self.favourites_file.0.set("favourites", to_value(next.items())?);
-        persist(&self.favourites_file)?;
+        save(&self.favourites_file, "favourites", to_value(next.items())?)?;
         data.favourites = next;
         Ok(out)
     }
@@ -135,10 +131,16 @@ fn open_store(app: &AppHandle, path: PathBuf) -> Result<(Arc<Store<Wry>>, PathBu
     Ok((store, path))
 }
 
-fn persist((store, path): &(Arc<Store<Wry>>, PathBuf)) -> Result<(), AppError> {
-    let map: serde_json::Map<String, Value> = store.entries().into_iter().collect();
+/// Writes the store's file with `key` set to `value`, then updates the store: when the write
+/// fails, neither the file nor the store (which the plugin saves again on exit) has changed.
+fn save((store, path): &(Arc<Store<Wry>>, PathBuf), key: &str, value: Value) -> Result<(), AppError> {
+    let mut map: serde_json::Map<String, Value> = store.entries().into_iter().collect();
+    map.insert(key.to_string(), value.clone());
     let bytes = serde_json::to_vec_pretty(&map).map_err(|e| AppError::new("io", e.to_string()))?;
-    easel_settings::save_json_file(path, &bytes).map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))
+    easel_settings::save_json_file(path, &bytes)
+        .map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))?;
+    store.set(key, value);
+    Ok(())
 }
 
 fn to_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, AppError> {

@@ -34,11 +34,13 @@ pub struct LibraryFacets {
 /// One page of images (keyset paging).
 #[tauri::command]
 pub async fn library_query(state: State<'_, AppState>, query: ImageQuery) -> Result<Page, AppError> {
-    let page = on_library(state.backend().engine.gallery(), move |l| l.query(&query)).await?;
-    // Thumbnails of what is about to be shown start now, not when the first <img> asks.
-    let ids: Vec<ImageId> = page.items.iter().map(|i| i.id).collect();
-    on_library(state.backend().engine.gallery(), move |l| l.queue_thumbnails(&ids)).await?;
-    Ok(page)
+    on_library(state.backend().engine.gallery(), move |l| {
+        let page = l.query(&query)?;
+        // Thumbnails of what is about to be shown start now, not when the first <img> asks.
+        l.queue_thumbnails(&page.items.iter().map(|i| i.id).collect::<Vec<ImageId>>())?;
+        Ok(page)
+    })
+    .await
 }
 
 /// How many images match a filter.
