@@ -135,6 +135,8 @@ export class Session {
     if (backend.status === "fulfilled") this.backend = backend.value;
     if (settings.status === "fulfilled") this.settings = settings.value;
     if (recent.status === "fulfilled") this.recent = recent.value;
+    // A file dropped or pasted while the app was starting wins over the default workflow.
+    if (this.doc !== null) return;
     if (doc.status === "fulfilled") {
       this.open(doc.value);
     } else {

@@ -471,3 +471,23 @@ describe("cost, retry, order, outside runs and notifications", () => {
     expect(s.recent).toEqual(["/w/a.json"]);
   });
 });
+
+describe("start-up", () => {
+  it("keeps a workflow dropped while the default one was still loading", async () => {
+    let resolveDefault!: (doc: ReturnType<typeof referenceDoc>) => void;
+    mocked.openDefaultWorkflow.mockReturnValue(new Promise((r) => (resolveDefault = r)));
+    mocked.openWorkflowFile.mockResolvedValue({
+      doc: { ...referenceDoc(), name: "dropped" },
+      format: "comfyApi",
+      warnings: [],
+      problems: [],
+    });
+    const s = new Session();
+    const starting = s.start();
+    await vi.waitFor(() => expect(drop).toBeDefined());
+    await s.openFile("/tmp/dropped.json");
+    resolveDefault(referenceDoc());
+    await starting;
+    expect(s.doc?.name).toBe("dropped");
+  });
+});
