@@ -104,8 +104,15 @@ impl Backend {
             }
             Some(endpoint) => (endpoint.clone(), service_auth(settings, &endpoint)?, None),
         };
-        let client = Client::new(ClientConfig::new(endpoint.clone(), auth), Arc::new(Budget::tams_default()))
-            .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+        let config = ClientConfig::new(endpoint.clone(), auth);
+        // A real service's budget is shared with every Easel process using the same credentials
+        // (a CLI script beside the app); the demo emulator serves only this process.
+        let client = if emulator.is_some() {
+            Client::new(config, Arc::new(Budget::tams_default()))
+        } else {
+            Client::for_service(config)
+        }
+        .map_err(|e| AppError::new(e.code(), e.to_string()))?;
         let engine = Engine::open(&library, client, sink, limits)?;
         let kind = match settings.backend {
             _ if emulator.is_some() => "demo",

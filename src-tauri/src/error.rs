@@ -1,5 +1,6 @@
-//! The one error shape the UI receives from any command: `{code, message}`. The UI branches on
-//! `code`; `message` is for people and never contains the API key.
+//! The one error shape the UI receives from any command: `{code, message, details?}`. The UI
+//! branches on `code` and reads locations and amounts from `details`, never from `message`,
+//! which is for people and never contains the API key.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -13,18 +14,50 @@ pub struct AppError {
     pub code: String,
     /// Plain-language explanation.
     pub message: String,
+    /// Where the error is and the numbers it is about, when it has them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub details: Option<ErrorDetails>,
+}
+
+/// The data part of an error, for the UI to act on.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ErrorDetails {
+    /// The node the error is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub node_id: Option<String>,
+    /// The input of that node.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub input: Option<String>,
+    /// `needsConfirmation`: credits of the whole batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub credits: Option<f64>,
+    /// `needsConfirmation`: the threshold it is above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub threshold: Option<f64>,
 }
 
 impl AppError {
     /// An error with `code` and a message for people.
     pub fn new(code: &str, message: impl Into<String>) -> AppError {
-        AppError { code: code.into(), message: message.into() }
+        AppError { code: code.into(), message: message.into(), details: None }
     }
 }
 
 impl From<easel_engine::EngineError> for AppError {
     fn from(e: easel_engine::EngineError) -> Self {
-        AppError::new(e.code(), e.to_string())
+        let details = e.location().map(|(node, input)| ErrorDetails {
+            node_id: Some(node.to_string()),
+            input: input.map(str::to_string),
+            ..ErrorDetails::default()
+        });
+        AppError { code: e.code().into(), message: e.to_string(), details }
     }
 }
 

@@ -9,6 +9,7 @@ mod desktop;
 mod error;
 mod images;
 mod prefs;
+mod runs;
 
 use tauri::{Emitter, Manager};
 

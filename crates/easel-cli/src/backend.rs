@@ -20,8 +20,9 @@ pub(crate) fn keychain_account(endpoint: &str) -> String {
 }
 
 pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
-    let budget = Arc::new(Budget::tams_default());
     let Some(endpoint) = endpoint else {
+        // The in-process emulator serves only this process, so its budget is this process's.
+        let budget = Arc::new(Budget::tams_default());
         let key = uuid_like_demo_key();
         let config = EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() };
         let emulator = Emulator::start(config).await.map_err(|e| format!("cannot start the offline emulator: {e}"))?;
@@ -36,7 +37,8 @@ pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
             .map_err(|e| e.to_string())?
             .ok_or_else(|| format!("no API key for {endpoint}: set EASEL_API_KEY or save one in the app's Settings"))?,
     };
-    let client = Client::new(ClientConfig::new(endpoint, Auth::Bearer(key)), budget).map_err(|e| e.to_string())?;
+    // Shared with every Easel process on this machine using the same key on this service.
+    let client = Client::for_service(ClientConfig::new(endpoint, Auth::Bearer(key))).map_err(|e| e.to_string())?;
     Ok(Backend { client, _emulator: None })
 }
 

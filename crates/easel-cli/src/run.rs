@@ -1,7 +1,9 @@
 //! `easel run` and `easel resume`: read a workflow file, apply `--set` edits, queue one run or a
 //! batch, show progress from the engine's events (a bar, or one JSON event per line with
-//! `--json`) and print the saved image paths. Local LoadImage files are uploaded first and the
-//! batch's credits estimated; above `--confirm-above` it asks (or needs `--yes`). Exit codes:
+//! `--json`) and print the saved image paths. Starting goes through the engine's one pipeline
+//! (`Engine::start`): this file only says which local files may be uploaded (any picture the
+//! workflow file names, each printed before it is sent; for templates, the paths given with
+//! `--set`) and answers the cost question: above `--confirm-above` it asks (or needs `--yes`). Exit codes:
 //! 0 every run succeeded, 2 the file or an edit is invalid (nothing was sent), 3 declined for
 //! its cost, 1 anything else (service, network, storage).
 
@@ -10,7 +12,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use easel_engine::{
-    seed_inputs, Engine, EventSink, JobEvent, RunHandle, RunLimits, RunRequest, SeedControl, SeedMode, TemplateRequest,
+    seed_inputs, Engine, EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunHandle, RunLimits,
+    RunRequest, SeedControl, SeedMode, Work,
 };
 use easel_workflow::Workflow;
 use serde_json::Value;
@@ -119,7 +122,12 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     let seeds =
         seed_inputs(&workflow).into_iter().map(|(node_id, input)| SeedControl { node_id, input, mode }).collect();
     let name = file.file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
-    let request = RunRequest { workflow: workflow.clone(), name, count: args.count, seeds, editor_workflow };
+    let request = RunRequest {
+        name,
+        count: args.count,
+        work: Work::Graph { workflow: workflow.clone(), seeds, editor: editor_workflow },
+        local_files: LocalFiles::Named,
+    };
     let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
     drive(&args.target, Some(&workflow), start).await
 }
@@ -137,48 +145,48 @@ enum Start {
 
 impl Start {
     async fn begin(self, engine: &Engine) -> Result<Vec<RunHandle>, (u8, String)> {
-        let (mut request, shown, confirm_above, yes) = match self {
-            Start::Batch { request, shown, confirm_above, yes } => (request, shown, confirm_above, yes),
+        let (request, shown, confirm_above, yes) = match self {
+            Start::Batch { request, shown, confirm_above, yes } => (*request, shown, confirm_above, yes),
             Start::Template { template_id, sets, count, confirm_above, yes } => {
-                return start_template(engine, &template_id, &sets, count, confirm_above, yes).await;
+                let request = template_request(engine, &template_id, &sets, count).await?;
+                (request, format!("template {template_id}"), confirm_above, yes)
             }
             Start::Resume => return engine.resume().map_err(|e| (1, e.to_string())),
         };
-        let located =
-            |e: easel_engine::EngineError| (if e.code() == "invalidWorkflow" { 2 } else { 1 }, format!("{shown}: {e}"));
-        let uploaded = engine.upload_local_images(&mut request.workflow).await.map_err(located)?;
-        if uploaded > 0 {
-            eprintln!("uploaded {uploaded} local image(s)");
-        }
-        let each = engine.estimate_credits(&request.workflow).await.map_err(located)?;
-        let total = each * f64::from(request.count.max(1));
-        eprintln!("estimated {each} credits per run, {total} in all");
-        if total > confirm_above && !yes && !confirm(total, confirm_above) {
-            return Err((
+        let confirm = |estimate: &Estimate| {
+            eprintln!("estimated {} credits per run, {} in all", estimate.each, estimate.total);
+            yes || estimate.total <= confirm_above || ask(estimate.total, confirm_above)
+        };
+        let uploading = |path: &std::path::Path| eprintln!("uploading {}", path.display());
+        let hooks = Hooks { confirm: &confirm, uploading: &uploading };
+        match engine.start(request, &hooks).await {
+            Ok(started) => Ok(started.runs),
+            Err(EngineError::NotApproved { total, .. }) => Err((
                 3,
                 format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
-            ));
+            )),
+            Err(e) => {
+                let code = if matches!(e.code(), "invalidWorkflow" | "invalidInput" | "notFound") { 2 } else { 1 };
+                Err((code, format!("{shown}: {e}")))
+            }
         }
-        engine.submit(&request).map_err(located)
     }
 }
 
-/// Fetches the template's fields, applies `--set`, uploads local images, checks and estimates,
-/// asks above the threshold, then queues the runs.
-async fn start_template(
+/// Fetches the template's fields and applies `--set`; a value given there that is a local path
+/// is the one kind of template value that may be uploaded.
+async fn template_request(
     engine: &Engine,
     template_id: &str,
     sets: &[String],
     count: u32,
-    confirm_above: f64,
-    yes: bool,
-) -> Result<Vec<RunHandle>, (u8, String)> {
+) -> Result<RunRequest, (u8, String)> {
     let shown = format!("template {template_id}");
-    let located = |e: easel_engine::EngineError| {
+    let mut fields = engine.template_fields(template_id).await.map_err(|e| {
         let code = if matches!(e.code(), "invalidWorkflow" | "notFound") { 2 } else { 1 };
         (code, format!("{shown}: {e}"))
-    };
-    let mut fields = engine.template_fields(template_id).await.map_err(located)?;
+    })?;
+    let mut picked = Vec::new();
     for set in sets {
         let (target, raw) = set.split_once('=').ok_or((2, format!("--set {set}: expected NODE.FIELD=VALUE")))?;
         let (node, name) = target.rsplit_once('.').ok_or((2, format!("--set {set}: expected NODE.FIELD")))?;
@@ -187,31 +195,21 @@ async fn start_template(
             (2, format!("--set {set}: {shown} has no field {node}.{name} (it has {})", known.join(", ")))
         })?;
         field.field_value = serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+        let path = std::path::Path::new(raw.strip_prefix("file://").unwrap_or(raw));
+        if path.is_file() {
+            picked.push(std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        }
     }
-    let uploaded = engine.upload_local_fields(&mut fields).await.map_err(located)?;
-    if uploaded > 0 {
-        eprintln!("uploaded {uploaded} local image(s)");
-    }
-    let each = engine.estimate_template(template_id, &fields).await.map_err(located)?;
-    let total = each * f64::from(count.max(1));
-    eprintln!("estimated {each} credits per run, {total} in all");
-    if total > confirm_above && !yes && !confirm(total, confirm_above) {
-        return Err((
-            3,
-            format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
-        ));
-    }
-    let request = TemplateRequest {
-        template_id: template_id.to_string(),
-        fields,
-        name: format!("template {template_id}"),
+    Ok(RunRequest {
+        name: shown,
         count,
-    };
-    engine.submit_template(&request).map_err(located)
+        work: Work::Template { template_id: template_id.to_string(), fields },
+        local_files: LocalFiles::Picked(picked),
+    })
 }
 
 /// Asks on the terminal; without one (scripts, CI) the answer is no.
-fn confirm(total: f64, threshold: f64) -> bool {
+fn ask(total: f64, threshold: f64) -> bool {
     use std::io::{BufRead, IsTerminal, Write};
     if !std::io::stdin().is_terminal() {
         return false;

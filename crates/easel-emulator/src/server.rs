@@ -10,6 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::log::{LoggedRequest, RequestLog};
 use crate::routes::router;
 use crate::state::Shared;
 use crate::{EmulatorConfig, EmulatorError};
@@ -24,6 +25,7 @@ pub struct Emulator {
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
+    log: Arc<RequestLog>,
 }
 
 impl Emulator {
@@ -35,7 +37,8 @@ impl Emulator {
             .map_err(|source| EmulatorError::Bind { port, source })?;
         let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port, source })?;
         let shared = Arc::new(Shared::new(config, format!("http://{addr}"))?);
-        let app = router(shared.clone());
+        let log = Arc::new(RequestLog::default());
+        let app = router(shared.clone()).layer(axum::middleware::from_fn_with_state(log.clone(), crate::log::record));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let server = axum::serve(listener, app).with_graceful_shutdown(async {
@@ -46,12 +49,17 @@ impl Emulator {
                 eprintln!("easel-emulator: server stopped: {e}");
             }
         });
-        Ok(Emulator { addr, stop: Some(stop), task: Some(task), shared })
+        Ok(Emulator { addr, stop: Some(stop), task: Some(task), shared, log })
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Every request answered so far (method, path without query, status), by arrival.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.log.entries()
     }
 
     /// When every `/v1` request arrived (authenticated or not), oldest first: what a rate

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
-use easel_engine::{Engine, EventSink, JobChange, RunLimits, RunRequest};
+use easel_engine::{Engine, EventSink, Hooks, JobChange, LocalFiles, RunLimits, RunRequest, Work};
 use easel_tams::{Auth, Budget, Client, ClientConfig, JobStatus, Sensitive};
 use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
 
@@ -69,13 +69,12 @@ async fn latency(workflow: &Workflow) {
     let limits = RunLimits { concurrency: 1, ..RunLimits::default() };
     let engine = Engine::open(library.path(), client.clone(), sink, limits).expect("engine");
     let request = RunRequest {
-        workflow: workflow.clone(),
         name: "bench".into(),
         count: JOBS_A as u32,
-        seeds: Vec::new(),
-        editor_workflow: None,
+        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None },
+        local_files: LocalFiles::None,
     };
-    for handle in engine.submit(&request).expect("submit") {
+    for handle in engine.start(request, &Hooks::approve_all()).await.expect("start").runs {
         handle.task.await.expect("run");
     }
     let (mut from_outputs, mut from_success) = (Vec::new(), Vec::new());
@@ -142,15 +141,14 @@ async fn rate(workflow: &Workflow) {
     let limits = RunLimits { concurrency: JOBS_B as usize, ..RunLimits::default() };
     let engine = Engine::open(library.path(), client, Arc::new(|_| {}), limits).expect("engine");
     let request = RunRequest {
-        workflow: workflow.clone(),
         name: "bench".into(),
         count: JOBS_B,
-        seeds: Vec::new(),
-        editor_workflow: None,
+        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None },
+        local_files: LocalFiles::None,
     };
     let start = Instant::now();
     let mut failed = 0;
-    for handle in engine.submit(&request).expect("submit") {
+    for handle in engine.start(request, &Hooks::approve_all()).await.expect("start").runs {
         failed += usize::from(handle.task.await.expect("run").error.is_some());
     }
     let total = start.elapsed().as_secs_f64();

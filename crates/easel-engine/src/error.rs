@@ -42,6 +42,30 @@ pub enum EngineError {
     /// No run with this id was recorded in this library.
     #[error("no run {0} is recorded in this library")]
     UnknownRun(String),
+    /// One input's value cannot be sent (a local file not picked, missing, or not a picture);
+    /// nothing was sent.
+    #[error("node {node_id} ({class_type}) input {input}: {message}")]
+    Input {
+        /// The node.
+        node_id: String,
+        /// Its class.
+        class_type: String,
+        /// The input (or template field).
+        input: String,
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// The node schemas find an error in the graph; nothing was sent.
+    #[error("{0}")]
+    Invalid(Box<easel_workflow::Problem>),
+    /// The front door did not approve the batch's estimated cost; nothing was sent.
+    #[error("the batch is estimated at {total} credits ({each} per run) and was not approved")]
+    NotApproved {
+        /// Credits of the whole batch.
+        total: f64,
+        /// Credits of one run.
+        each: f64,
+    },
 }
 
 impl EngineError {
@@ -54,7 +78,18 @@ impl EngineError {
             EngineError::BadImage { .. } => "badImage",
             EngineError::JobFailed(_) => "jobFailed",
             EngineError::UnknownRun(_) => "notFound",
-            EngineError::BadModelId(_) => "invalidInput",
+            EngineError::BadModelId(_) | EngineError::Input { .. } => "invalidInput",
+            EngineError::Invalid(_) => "invalidWorkflow",
+            EngineError::NotApproved { .. } => "needsConfirmation",
+        }
+    }
+
+    /// The node and input an error is about, when it is about one.
+    pub fn location(&self) -> Option<(&str, Option<&str>)> {
+        match self {
+            EngineError::Input { node_id, input, .. } => Some((node_id, Some(input))),
+            EngineError::Invalid(p) => p.node_id.as_deref().map(|n| (n, p.input.as_deref())),
+            _ => None,
         }
     }
 

@@ -1,7 +1,7 @@
 //! Local pictures a person gives a LoadImage input (picked, dropped or pasted): checked to be an
 //! image the service can take (PNG, JPEG or WebP by content, not by name), measured for the
 //! form's preview, and — for pasted pixels — kept in a folder of their own so the path stays
-//! valid until the run uploads it. Uploading itself is in `prepare`.
+//! valid until the run uploads it. Uploading itself is in `uploads`.
 
 use std::path::{Path, PathBuf};
 
@@ -28,10 +28,38 @@ pub struct InputImage {
 /// The largest input file accepted (the service's own upload limit is not documented).
 pub const MAX_INPUT_BYTES: usize = 50 * 1024 * 1024;
 
+/// The most pixels an input may have (the service's own limit is not documented; 8192² is far
+/// above any model's working size and keeps a decoded input within about 256 MB).
+pub const MAX_INPUT_PIXELS: u64 = 8192 * 8192;
+
+/// How much of a file is read to recognise it before the rest is read.
+const SNIFF_BYTES: u64 = 64 * 1024;
+
 /// Checks that `path` holds a PNG, JPEG or WebP picture and reads its size from the header.
 pub fn inspect_input_image(path: &Path) -> Result<InputImage, EngineError> {
-    let bytes = std::fs::read(path).map_err(|e| EngineError::file(path, e))?;
-    describe(path, &bytes)
+    read_input_image(path).map(|(info, _)| info)
+}
+
+/// Reads a picture for upload: its first bytes must already say PNG, JPEG or WebP within the
+/// size and pixel limits before the rest is read, so a path to anything else (a text file,
+/// `/proc/self/environ`, a device) is refused having read at most 64 KB of it.
+pub fn read_input_image(path: &Path) -> Result<(InputImage, Vec<u8>), EngineError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| EngineError::file(path, e))?;
+    let meta = file.metadata().map_err(|e| EngineError::file(path, e))?;
+    if !meta.is_file() {
+        return Err(bad(path, "not a regular file"));
+    }
+    if meta.len() > MAX_INPUT_BYTES as u64 {
+        return Err(bad(path, &format!("{} MB is more than the 50 MB an input may have", meta.len() / 1_000_000)));
+    }
+    let mut reader = file.take(MAX_INPUT_BYTES as u64 + 1);
+    let mut bytes = Vec::new();
+    (&mut reader).take(SNIFF_BYTES).read_to_end(&mut bytes).map_err(|e| EngineError::file(path, e))?;
+    describe(path, &bytes)?;
+    reader.read_to_end(&mut bytes).map_err(|e| EngineError::file(path, e))?;
+    let info = describe(path, &bytes)?;
+    Ok((info, bytes))
 }
 
 /// Stores pasted bytes as `<dir>/<sha256>.<ext>` (the same picture pasted twice is one file) and
@@ -58,6 +86,9 @@ fn describe(path: &Path, bytes: &[u8]) -> Result<InputImage, EngineError> {
     let (format, width, height) = sniff(bytes).ok_or_else(|| bad(path, "not a PNG, JPEG or WebP picture"))?;
     if width == 0 || height == 0 {
         return Err(bad(path, "the picture has no pixels"));
+    }
+    if u64::from(width) * u64::from(height) > MAX_INPUT_PIXELS {
+        return Err(bad(path, &format!("{width}×{height} is more pixels than an input may have (8192×8192)")));
     }
     Ok(InputImage { path: path.display().to_string(), format: format.into(), width, height })
 }

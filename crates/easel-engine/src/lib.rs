@@ -1,23 +1,26 @@
-//! The engine: turns a workflow into finished runs with their images on disk. It validates the
-//! graph, applies seed control across a batch, records each run in SQLite before sending
-//! anything, queues runs under a concurrency limit, follows each job, saves every result into
-//! the library folder and reports each change as a `JobEvent` to one sink. On start it can
-//! resume runs a crash left unfinished. It has no UI and no Tauri; the app and the CLI drive it.
+//! The engine: turns a document into finished runs with their images on disk. Work starts in one
+//! place, `Engine::start` (`pipeline`): validate, upload local pictures, price, ask the front
+//! door, record each run in SQLite before sending anything, queue under a concurrency limit.
+//! Each run task then follows its job, saves every result into the library folder and reports
+//! each change as a `JobEvent` to one sink. On start it can resume runs a crash left unfinished.
+//! It has no UI and no Tauri; the app and the CLI are front doors that drive it.
 
 mod download;
 mod error;
 mod event;
 mod input_image;
-mod model_info;
-mod models;
-mod prepare;
+mod model_cache;
+mod pipeline;
+mod plan;
 mod progress;
 mod queue;
+mod request;
 mod run;
 mod save;
 mod seeds;
 mod store;
 mod template;
+mod uploads;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -25,20 +28,21 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
 use easel_tams::Client;
-use easel_workflow::Workflow;
-use serde_json::Value;
 
 pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
-pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES};
-pub use model_info::ModelInfo;
+pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES, MAX_INPUT_PIXELS};
+pub use model_cache::{ModelInfo, MODEL_INFO_MAX_AGE, UNKNOWN_MODEL_MAX_AGE};
+pub use pipeline::{Started, MAX_BATCH};
+pub use request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
 pub use run::{RunLimits, RunOutcome};
 pub use seeds::{apply_seeds, seed_inputs, seeds_used, SeedControl, SeedMode, SEED_INPUTS};
-pub use store::{RunRecord, Store};
-pub use template::TemplateRequest;
+pub use store::{RunKind, RunRecord, Store};
+pub use uploads::UPLOAD_REUSE;
 
+use plan::RunPlan;
 use queue::Queue;
-use run::{RunControl, RunPlan};
+use run::RunControl;
 
 /// Where events go: the app forwards them to the window, the CLI prints them.
 pub type EventSink = Arc<dyn Fn(JobEvent) + Send + Sync>;
@@ -57,21 +61,6 @@ pub fn default_library() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("easel-library"))
 }
 
-/// What to run: a graph, how many times, and how its seeds change from run to run.
-#[derive(Debug, Clone)]
-pub struct RunRequest {
-    /// The graph as edited.
-    pub workflow: Workflow,
-    /// A name for people (file or favourite name).
-    pub name: String,
-    /// Runs in the batch (at least 1).
-    pub count: u32,
-    /// Seed modes; seed inputs not listed stay fixed.
-    pub seeds: Vec<SeedControl>,
-    /// The ComfyUI editor workflow, embedded in the PNGs as `workflow` when known.
-    pub editor_workflow: Option<Value>,
-}
-
 /// Runs workflows against one backend into one library folder.
 #[derive(Clone)]
 pub struct Engine {
@@ -88,8 +77,7 @@ pub(crate) struct Inner {
     queue: Queue,
     controls: Mutex<HashMap<String, Arc<RunControl>>>,
     gallery: Arc<easel_library::Library>,
-    model_names: models::ModelNames,
-    models: model_info::ModelCatalogue,
+    models: model_cache::ModelCache,
 }
 
 /// A run that has started.
@@ -122,8 +110,7 @@ impl Engine {
             queue: Queue::new(limits.concurrency),
             controls: Mutex::new(HashMap::new()),
             gallery: Arc::new(gallery),
-            model_names: models::ModelNames::default(),
-            models: model_info::ModelCatalogue::default(),
+            models: model_cache::ModelCache::default(),
         };
         Ok(Engine { inner: Arc::new(inner) })
     }
@@ -138,89 +125,26 @@ impl Engine {
         self.inner.gallery.clone()
     }
 
-    /// Validates the graph, then records and queues `request.count` runs, seeds applied per run.
-    /// An error means nothing was recorded or sent.
-    pub fn submit(&self, request: &RunRequest) -> Result<Vec<RunHandle>, EngineError> {
-        let order = request.workflow.execution_order()?;
-        if request.workflow.image_plans().is_empty() {
-            return Err(EngineError::Workflow(easel_workflow::WorkflowError::UnknownFormat(
-                "the workflow has no output node (SaveImage or PreviewImage), so it would produce nothing".into(),
-            )));
-        }
-        let editor = request.editor_workflow.as_ref().map(Value::to_string);
-        let mut plans = Vec::new();
-        for index in 0..request.count.max(1) {
-            let workflow = apply_seeds(&request.workflow, &request.seeds, index);
-            let run_id = uuid::Uuid::new_v4().to_string();
-            let plan = RunPlan {
-                name: request.name.clone(),
-                request_id: uuid::Uuid::new_v4().simple().to_string(),
-                job_id: None,
-                created_at: store::unix_now(),
-                order: order.clone(),
-                params: workflow.to_tams_params(),
-                template: None,
-                prompt_chunk: workflow.to_comfy_api().to_string(),
-                editor_chunk: editor.clone(),
-                seeds: seeds_used(&workflow),
-                run_id,
-            };
-            self.inner.with_store(|s| {
-                s.insert_run(&store::NewRun {
-                    run_id: &plan.run_id,
-                    request_id: &plan.request_id,
-                    name: &request.name,
-                    backend: self.inner.client.base_url(),
-                    workflow: &plan.params.to_string(),
-                    seeds: &plan.seeds.to_string(),
-                    editor: editor.as_deref(),
-                })
-            })?;
-            plans.push(plan);
-        }
-        Ok(plans.into_iter().map(|plan| self.spawn(plan)).collect())
-    }
-
     /// Picks up every run of this backend that a previous process left queued or submitted:
     /// jobs already created are polled (images already saved are not fetched again), the others
     /// are sent again with their original requestId so the service never makes a second job.
+    /// A row that cannot be read back is marked failed with the reason (and reported), so one
+    /// bad row never stops the others or the app.
     pub fn resume(&self) -> Result<Vec<RunHandle>, EngineError> {
         let records = self.inner.with_store(|s| s.unfinished_runs(self.inner.client.base_url()))?;
         let mut handles = Vec::new();
         for record in records {
             download::remove_stale_parts(&self.inner.library, &record.run_id, record.created_at);
-            let plan = match template::from_stored(&record.workflow) {
-                Some((template_id, fields)) => RunPlan {
-                    name: record.name,
-                    run_id: record.run_id,
-                    request_id: record.request_id,
-                    job_id: record.job_id,
-                    created_at: record.created_at,
-                    order: Vec::new(),
-                    params: Value::Null,
-                    template: Some((template_id, fields)),
-                    prompt_chunk: String::new(),
-                    editor_chunk: None,
-                    seeds: Value::Object(Default::default()),
-                },
-                None => {
-                    let workflow = Workflow::from_json_str(&record.workflow)?.workflow;
-                    RunPlan {
-                        name: record.name,
-                        run_id: record.run_id,
-                        request_id: record.request_id,
-                        job_id: record.job_id,
-                        created_at: record.created_at,
-                        order: workflow.execution_order()?,
-                        params: workflow.to_tams_params(),
-                        template: None,
-                        prompt_chunk: workflow.to_comfy_api().to_string(),
-                        editor_chunk: record.editor,
-                        seeds: seeds_used(&workflow),
-                    }
+            let run_id = record.run_id.clone();
+            match RunPlan::from_record(record) {
+                Ok(plan) => handles.push(self.spawn(plan)),
+                Err(e) => {
+                    eprintln!("easel: cannot resume run {run_id}: {e}");
+                    self.inner
+                        .with_store(|s| s.finish_run(&run_id, "failed", None, Some((e.code(), &e.to_string()))))?;
+                    self.inner.emit(&run_id, JobChange::Failed { code: e.code().to_string(), message: e.to_string() });
                 }
-            };
-            handles.push(self.spawn(plan));
+            }
         }
         Ok(handles)
     }
@@ -255,18 +179,6 @@ impl Engine {
     /// Pending run ids, next first.
     pub fn pending(&self) -> Vec<String> {
         self.inner.queue.pending()
-    }
-
-    /// Runs a recorded run's graph again as a new run (same values, seeds included).
-    pub fn retry(&self, run_id: &str) -> Result<RunHandle, EngineError> {
-        let record = self.run_record(run_id)?.ok_or_else(|| EngineError::UnknownRun(run_id.to_string()))?;
-        let params: serde_json::Value = serde_json::from_str(&record.workflow)
-            .map_err(|e| EngineError::Store(format!("run {run_id}: stored graph unreadable: {e}")))?;
-        let workflow = easel_workflow::Workflow::from_json(params)?.workflow;
-        let editor_workflow = record.editor.as_deref().and_then(|e| serde_json::from_str(e).ok());
-        let request = RunRequest { workflow, name: record.name, count: 1, seeds: Vec::new(), editor_workflow };
-        let mut handles = self.submit(&request)?;
-        handles.pop().ok_or_else(|| EngineError::Store("the retried run was not recorded".into()))
     }
 
     /// A stored run, by id.

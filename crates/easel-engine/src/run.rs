@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use easel_tams::{JobStatus, TamsError};
-use serde_json::Value;
 use tokio::sync::Notify;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::plan::{PlannedWork, RunPlan};
 use crate::progress::Tracker;
 use crate::queue::Turn;
 use crate::save::save_offer;
@@ -64,22 +64,6 @@ impl Default for RunLimits {
     }
 }
 
-/// Everything a run task needs, fixed before it starts.
-pub(crate) struct RunPlan {
-    pub run_id: String,
-    pub name: String,
-    pub request_id: String,
-    pub job_id: Option<String>,
-    pub created_at: i64,
-    pub order: Vec<String>,
-    pub params: Value,
-    /// Set for template runs: (template id, every field with its value).
-    pub template: Option<(String, Vec<easel_tams::FieldAttr>)>,
-    pub prompt_chunk: String,
-    pub editor_chunk: Option<String>,
-    pub seeds: Value,
-}
-
 /// Cancel requests for one run, shared between `Engine::cancel` and the run task.
 #[derive(Debug, Default)]
 pub(crate) struct RunControl {
@@ -100,7 +84,7 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
         canceled: false,
         error: None,
     };
-    inner.emit(&plan.run_id, JobChange::Queued { nodes: plan.order.clone() });
+    inner.emit(&plan.run_id, JobChange::Queued { nodes: plan.work.order().to_vec() });
     let holds_slot = plan.job_id.is_none();
     let result = if holds_slot {
         match inner.queue.wait_turn(&plan.run_id).await {
@@ -157,11 +141,11 @@ async fn follow(
     let (job_id, mut job) = match &plan.job_id {
         Some(id) => (id.clone(), inner.client.get_job(id).await?),
         None => {
-            let created = match &plan.template {
-                Some((template_id, fields)) => {
+            let created = match &plan.work {
+                PlannedWork::Template { template_id, fields } => {
                     inner.client.create_template_job(&plan.request_id, template_id, fields).await?
                 }
-                None => inner.client.create_workflow_job(&plan.request_id, &plan.params).await?,
+                PlannedWork::Graph { params, .. } => inner.client.create_workflow_job(&plan.request_id, params).await?,
             };
             let id = created.id.clone().ok_or_else(|| TamsError::Decode("create answered without a job id".into()))?;
             inner.with_store(|s| s.set_job_id(&plan.run_id, &id))?;
@@ -171,7 +155,7 @@ async fn follow(
     outcome.job_id = Some(job_id.clone());
     inner.emit(&plan.run_id, JobChange::Submitted { job_id: job_id.clone() });
 
-    let mut tracker = Tracker::new(plan.order.clone());
+    let mut tracker = Tracker::new(plan.work.order().to_vec());
     let mut downloads: JoinSet<Result<SavedImage, EngineError>> = JoinSet::new();
     let started = Instant::now();
     let deadline = started + inner.limits.job_timeout;

@@ -9,8 +9,8 @@ use easel_tams::{Job, TamsError};
 use serde_json::json;
 
 use crate::download::{image_path, save_image};
+use crate::plan::{PlannedWork, RunPlan};
 use crate::progress::{url_path, ImageOffer, Tracker};
-use crate::run::RunPlan;
 use crate::store::NewImage;
 use crate::{EngineError, Inner, SavedImage};
 
@@ -31,20 +31,30 @@ pub(crate) async fn save_offer(
         return Ok(SavedImage { id, path, node_id: offer.node_id, width, height });
     }
     let dest = image_path(&inner.library, &plan.run_id, plan.created_at, &offer.node_id, &offer.resource);
-    let model_names = inner.model_names.resolve(&inner.client, &plan.params).await;
+    let model_names = inner.models.names(&inner, plan.work.params()).await;
+    let (seeds, template) = match &plan.work {
+        PlannedWork::Graph { seeds, .. } => (seeds.clone(), None),
+        PlannedWork::Template { template_id, .. } => (json!({}), Some(template_id.clone())),
+    };
+    // The local files this run uploaded, and the resources they became (never their bytes).
+    let uploads: Vec<_> = plan
+        .uploads
+        .iter()
+        .map(|u| json!({"nodeId": u.node_id, "input": u.input, "file": u.file, "resource": u.resource}))
+        .collect();
     let easel_chunk = json!({
         "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
-        "backend": inner.client.base_url(), "seeds": plan.seeds, "createdAt": plan.created_at,
+        "backend": inner.client.base_url(), "seeds": seeds, "createdAt": plan.created_at,
         "workflow": plan.name, "modelNames": model_names, "credits": credits,
-        "savedAt": crate::store::unix_now(),
+        "savedAt": crate::store::unix_now(), "uploads": uploads, "templateId": template,
     })
     .to_string();
     let mut text = Vec::new();
-    if !plan.prompt_chunk.is_empty() {
-        text.push(("prompt".to_string(), plan.prompt_chunk.clone()));
-    }
-    if let Some(editor) = &plan.editor_chunk {
-        text.push(("workflow".to_string(), editor.clone()));
+    if let PlannedWork::Graph { prompt_chunk, editor_chunk, .. } = &plan.work {
+        text.push(("prompt".to_string(), prompt_chunk.clone()));
+        if let Some(editor) = editor_chunk {
+            text.push(("workflow".to_string(), editor.clone()));
+        }
     }
     text.push(("easel".to_string(), easel_chunk));
     let mut attempt = 0;

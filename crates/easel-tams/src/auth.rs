@@ -37,6 +37,20 @@ pub enum Auth {
 }
 
 impl Auth {
+    /// Who spends the service's request budget, as a string that identifies the credentials
+    /// without revealing them (a SHA-256 of the key; the app id for RSA). Processes with the
+    /// same identity on the same service share one budget.
+    pub fn budget_identity(&self) -> String {
+        use rsa::sha2::Digest;
+        match self {
+            Auth::Bearer(key) => {
+                let digest = Sha256::digest(format!("easel-key\n{}", key.expose()).as_bytes());
+                digest.iter().map(|b| format!("{b:02x}")).collect()
+            }
+            Auth::Rsa { app_id, .. } => format!("rsa:{app_id}"),
+        }
+    }
+
     /// RSA auth from a PEM private key: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1
     /// (`BEGIN RSA PRIVATE KEY`). The error says what was wrong, never what the key holds.
     pub fn rsa_from_pem(app_id: impl Into<String>, pem: &str) -> Result<Auth, TamsError> {

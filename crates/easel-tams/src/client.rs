@@ -31,10 +31,17 @@ pub struct ClientConfig {
     pub max_backoff: Duration,
     /// Timeout of one attempt.
     pub timeout: Duration,
+    /// How long 429 answers are waited out before a call gives up with `RateLimited`.
+    pub rate_limit_patience: Duration,
 }
 
+/// How long a call keeps waiting out 429 answers: long enough for another program's burst to
+/// pass, short enough that a key shared with a runaway script still ends in a clear error.
+pub const RATE_LIMIT_PATIENCE: Duration = Duration::from_secs(300);
+
 impl ClientConfig {
-    /// Defaults suited to the real service: 5 attempts, 250 ms doubling to 8 s, 60 s timeout.
+    /// Defaults suited to the real service: 5 attempts, 250 ms doubling to 8 s, 60 s timeout,
+    /// 429s waited out for up to `RATE_LIMIT_PATIENCE`.
     pub fn new(base_url: impl Into<String>, auth: Auth) -> ClientConfig {
         ClientConfig {
             base_url: base_url.into().trim_end_matches('/').to_string(),
@@ -43,6 +50,7 @@ impl ClientConfig {
             base_backoff: Duration::from_millis(250),
             max_backoff: Duration::from_secs(8),
             timeout: Duration::from_secs(60),
+            rate_limit_patience: RATE_LIMIT_PATIENCE,
         }
     }
 }
@@ -70,6 +78,13 @@ impl Client {
             .build()
             .map_err(|e| invalid(e.to_string()))?;
         Ok(Client { http, config: Arc::new(config), base, budget })
+    }
+
+    /// A client for a real service: its budget is shared with every Easel process on this machine
+    /// that uses the same credentials on the same service (`Budget::for_service`).
+    pub fn for_service(config: ClientConfig) -> Result<Client, TamsError> {
+        let budget = Budget::for_service(&config.base_url, &config.auth.budget_identity());
+        Client::new(config, Arc::new(budget))
     }
 
     /// The base URL this client talks to.
@@ -116,14 +131,34 @@ impl Client {
         Fut: Future<Output = Result<T, Failure>>,
     {
         let mut attempts = 0;
+        let mut limited = 0;
+        let started = tokio::time::Instant::now();
         loop {
             attempts += 1;
             match attempt().await {
                 Ok(value) => return Ok(value),
+                // A 429 means another program spends the same key: wait our turn instead of
+                // failing, closing the shared window so every Easel process waits too. Bounded
+                // by time, not attempts (`RATE_LIMIT_PATIENCE`).
+                Err((TamsError::Server { status: 429, .. }, retry_after))
+                    if started.elapsed() < self.config.rate_limit_patience =>
+                {
+                    limited += 1;
+                    let pause = retry_after.unwrap_or_else(|| self.backoff(limited.min(6)).max(Duration::from_secs(1)));
+                    eprintln!(
+                        "easel: {} answered 429 (rate limited, {limited} so far); waiting {} ms before trying again",
+                        host_of(&self.config.base_url),
+                        pause.as_millis()
+                    );
+                    self.budget.hold_off(pause).await;
+                    attempts -= 1;
+                }
+                Err((TamsError::Server { status: 429, .. }, _)) => {
+                    return Err(TamsError::RateLimited { attempts: attempts + limited })
+                }
                 Err((err, retry_after)) if err.is_retryable() && attempts < self.config.max_attempts => {
                     tokio::time::sleep(retry_after.unwrap_or_else(|| self.backoff(attempts))).await;
                 }
-                Err((TamsError::Server { status: 429, .. }, _)) => return Err(TamsError::RateLimited { attempts }),
                 Err((err, _)) => return Err(err),
             }
         }

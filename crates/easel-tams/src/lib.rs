@@ -15,13 +15,14 @@ mod model;
 mod number;
 mod resource;
 mod secret;
+mod shared;
 mod stages;
 mod template;
 mod workflow;
 
 pub use auth::{Auth, RSA_SCHEME};
-pub use budget::Budget;
-pub use client::{Client, ClientConfig};
+pub use budget::{budget_folder, Budget, TAMS_REQUESTS_PER_WINDOW, TAMS_WINDOW};
+pub use client::{Client, ClientConfig, RATE_LIMIT_PATIENCE};
 pub use error::{ArgumentError, TamsError};
 pub use job::{
     FailedCode, FailedInfo, Job, JobStatus, NodeItem, NodeStatus, OutputImage, OutputUi, Resource, ResourceMeta,

@@ -17,6 +17,11 @@ pub struct WorkflowDoc {
     pub name: String,
     /// Nodes in file order.
     pub nodes: Vec<NodeDoc>,
+    /// The ComfyUI editor graph the document came from (an editor file or a PNG's `workflow`
+    /// chunk), carried unchanged so results can embed it with the edited values written back.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    pub editor: Option<Value>,
 }
 
 /// One node as the UI sees it.
@@ -88,7 +93,7 @@ impl WorkflowDoc {
                 position: None,
             })
             .collect();
-        WorkflowDoc { name: name.into(), nodes }
+        WorkflowDoc { name: name.into(), nodes, editor: None }
     }
 
     /// The UI form of an import, with the editor's node positions when the source had them.
@@ -99,6 +104,7 @@ impl WorkflowDoc {
             for node in &mut doc.nodes {
                 node.position = positions.get(&node.id).copied();
             }
+            doc.editor = Some(editor.clone());
         }
         doc
     }

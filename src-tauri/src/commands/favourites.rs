@@ -1,7 +1,6 @@
 //! Favourite workflows: list, save, rename, duplicate, delete/restore, import/export through the
 //! OS dialogs, and run in one click. The rules live in easel-settings; storage in `Prefs`.
 
-use easel_engine::RunRequest;
 use easel_settings::{Favourite, FavouriteDraft};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -76,16 +75,15 @@ pub async fn favourites_import(app: AppHandle, state: State<'_, AppState>) -> Re
     state.prefs.change_favourites(|f| f.import(&name, &text, now_ms())).map(Some)
 }
 
-/// Runs a favourite as saved (`count` runs, seeds as saved).
+/// Runs a favourite as saved (`count` runs, seeds as saved), through the engine's pipeline.
 #[tauri::command]
-pub fn favourite_run(state: State<'_, AppState>, id: String, count: u32) -> Result<Vec<String>, AppError> {
+pub async fn favourite_run(
+    state: State<'_, AppState>,
+    id: String,
+    count: u32,
+    approved_credits: Option<f64>,
+) -> Result<Vec<String>, AppError> {
     let favourite = state.prefs.favourites(|f| f.get(&id).cloned())?;
-    let request = RunRequest {
-        workflow: favourite.doc.to_workflow()?,
-        name: favourite.name,
-        count: count.max(1),
-        seeds: Vec::new(),
-        editor_workflow: None,
-    };
-    Ok(state.backend().engine.submit(&request)?.into_iter().map(|h| h.run_id).collect())
+    let work = crate::commands::workflow::graph_work(&favourite.doc, Vec::new())?;
+    crate::runs::start(&state, favourite.name, count.max(1), work, approved_credits).await
 }

@@ -31,6 +31,11 @@ impl InputFiles {
         token
     }
 
+    /// Every file registered this session: the only local files a run may upload.
+    pub fn paths(&self) -> Vec<PathBuf> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).values().cloned().collect()
+    }
+
     /// The file behind a preview token.
     pub fn get(&self, token: &str) -> Option<PathBuf> {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).get(token).cloned()

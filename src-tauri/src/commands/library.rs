@@ -2,7 +2,6 @@
 //! trash/undo, reveal, copy, export, compare), opening or re-running an image's workflow, and
 //! importing a folder with progress events. Index work runs on blocking threads.
 
-use easel_engine::RunRequest;
 use easel_library::{
     EmptiedTrash, Facet, ImageDetail, ImageFilter, ImageId, ImageQuery, ImportProgress, LibraryCounts, ModelRef, Page,
     ParamDiff,
@@ -171,16 +170,14 @@ pub async fn library_compare(state: State<'_, AppState>, left: ImageId, right: I
 
 /// Runs an image's workflow again with the values it was made with (seed included).
 #[tauri::command]
-pub async fn library_run_again(state: State<'_, AppState>, id: ImageId) -> Result<Vec<String>, AppError> {
+pub async fn library_run_again(
+    state: State<'_, AppState>,
+    id: ImageId,
+    approved_credits: Option<f64>,
+) -> Result<Vec<String>, AppError> {
     let opened = library_workflow(state.clone(), id).await?;
-    let request = RunRequest {
-        workflow: opened.doc.to_workflow()?,
-        name: opened.doc.name.clone(),
-        count: 1,
-        seeds: Vec::new(),
-        editor_workflow: None,
-    };
-    Ok(state.backend().engine.submit(&request)?.into_iter().map(|h| h.run_id).collect())
+    let work = crate::commands::workflow::graph_work(&opened.doc, Vec::new())?;
+    crate::runs::start(&state, opened.doc.name.clone(), 1, work, approved_credits).await
 }
 
 /// Asks for a folder and indexes its PNGs in place, reporting progress as `library://import`.

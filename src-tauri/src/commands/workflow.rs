@@ -1,6 +1,6 @@
 //! Workflow and run commands: open, validate, form, estimate, run, cancel, retry, reorder.
 
-use easel_engine::{RunRequest, SeedControl};
+use easel_engine::{Hooks, LocalFiles, SeedControl, Work};
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -34,6 +34,10 @@ pub struct RunOptions {
     pub count: u32,
     /// Seed modes; seed inputs not listed stay fixed.
     pub seeds: Vec<SeedControl>,
+    /// The batch total the person was shown and accepted, when above the threshold.
+    #[serde(default)]
+    #[ts(optional)]
+    pub approved_credits: Option<f64>,
 }
 
 pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
@@ -56,8 +60,7 @@ pub fn open_default_workflow() -> Result<WorkflowDoc, AppError> {
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.
 #[tauri::command]
 pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Result<OpenedWorkflow, AppError> {
-    let bytes =
-        tokio::fs::read(&path).await.map_err(|e| AppError { code: "io".into(), message: format!("{path}: {e}") })?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::new("io", format!("{path}: {e}")))?;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     remember(&state, &path);
@@ -82,28 +85,30 @@ pub fn workflow_form(doc: WorkflowDoc) -> Result<Vec<FormField>, AppError> {
     Ok(Schemas::bundled().form_fields(&doc.to_workflow()?))
 }
 
-/// Credits the service expects one run to cost.
+/// Credits the service expects one run to cost (the same validation and uploads as a run).
 #[tauri::command]
 pub async fn estimate_credits(state: State<'_, AppState>, doc: WorkflowDoc) -> Result<f64, AppError> {
-    Ok(state.backend().engine.estimate_credits(&doc.to_workflow()?).await?)
+    let work = graph_work(&doc, Vec::new())?;
+    let local = LocalFiles::Picked(state.inputs.paths());
+    Ok(state.backend().engine.estimate(work, &local, &Hooks::approve_all()).await?)
 }
 
-/// Starts a run (or a batch) of the edited workflow; progress arrives as `job://event` events.
+/// Starts a run (or a batch) of the edited workflow through the engine's pipeline; progress
+/// arrives as `job://event` events. Above the credit threshold it needs `approvedCredits`.
 #[tauri::command]
-pub fn run_workflow(
+pub async fn run_workflow(
     state: State<'_, AppState>,
     doc: WorkflowDoc,
     options: Option<RunOptions>,
 ) -> Result<Vec<String>, AppError> {
     let options = options.unwrap_or_default();
-    let request = RunRequest {
-        workflow: doc.to_workflow()?,
-        name: doc.name.clone(),
-        count: options.count.max(1),
-        seeds: options.seeds,
-        editor_workflow: None,
-    };
-    Ok(state.backend().engine.submit(&request)?.into_iter().map(|h| h.run_id).collect())
+    let work = graph_work(&doc, options.seeds)?;
+    crate::runs::start(&state, doc.name.clone(), options.count.max(1), work, options.approved_credits).await
+}
+
+/// The graph work of a document: its graph, seed modes, and the editor graph it came from.
+pub(crate) fn graph_work(doc: &WorkflowDoc, seeds: Vec<SeedControl>) -> Result<Work, AppError> {
+    Ok(Work::Graph { workflow: doc.to_workflow()?, seeds, editor: doc.editor.clone() })
 }
 
 /// Cancels a pending or running run; `false` when it is no longer active.
@@ -112,10 +117,14 @@ pub fn cancel_run(state: State<'_, AppState>, run_id: String) -> bool {
     state.backend().engine.cancel(&run_id)
 }
 
-/// Starts a finished (or failed) run's graph again as a new run; returns its id.
+/// Starts a finished (or failed) run's document again as a new run; returns its id.
 #[tauri::command]
-pub fn retry_run(state: State<'_, AppState>, run_id: String) -> Result<String, AppError> {
-    Ok(state.backend().engine.retry(&run_id)?.run_id)
+pub async fn retry_run(
+    state: State<'_, AppState>,
+    run_id: String,
+    approved_credits: Option<f64>,
+) -> Result<String, AppError> {
+    crate::runs::retry(&state, &run_id, approved_credits).await
 }
 
 /// Moves pending runs to the front of the queue, in this order.

@@ -2,10 +2,10 @@
 
 use std::collections::HashSet;
 
-use easel_engine::{JobChange, NodeState, SeedControl, SeedMode};
+use easel_engine::{JobChange, NodeState, SeedControl, SeedMode, Work};
 use easel_workflow::png_text_chunks;
 
-use crate::{collecting_sink, emulator_with, engine, reference};
+use crate::{collecting_sink, emulator_with, engine, reference, start};
 
 #[tokio::test]
 async fn a_batch_increments_seeds_and_respects_the_concurrency_limit() {
@@ -13,11 +13,12 @@ async fn a_batch_increments_seeds_and_respects_the_concurrency_limit() {
     let (sink, events) = collecting_sink();
     let (engine, _library) = engine(client, sink, 1);
     let mut request = reference(3);
-    request.seeds = vec![
+    let Work::Graph { seeds, .. } = &mut request.work else { unreachable!() };
+    *seeds = vec![
         SeedControl { node_id: "3".into(), input: "seed".into(), mode: SeedMode::Increment },
         SeedControl { node_id: "17".into(), input: "seed".into(), mode: SeedMode::Fixed },
     ];
-    let handles = engine.submit(&request).unwrap();
+    let handles = start(&engine, request).await;
     let mut seeds = Vec::new();
     for handle in handles {
         let outcome = handle.task.await.unwrap();
@@ -55,7 +56,7 @@ async fn cancel_stops_a_running_job_and_a_pending_one() {
         let _ = tx.send(e);
     });
     let (engine, _library) = engine(client, sink, 1);
-    let mut handles = engine.submit(&reference(2)).unwrap();
+    let mut handles = start(&engine, reference(2)).await;
     let pending = handles.pop().unwrap();
     let running = handles.pop().unwrap();
     assert!(engine.pending().contains(&pending.run_id), "the second run waits for the only slot");

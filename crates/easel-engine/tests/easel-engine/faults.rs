@@ -2,18 +2,19 @@
 //! or with a clear, coded reason — and never create a second job on the service.
 
 use easel_engine::{JobChange, RunOutcome};
+use easel_workflow::Workflow;
 
-use crate::{collecting_sink, emulator_with, engine, reference};
+use crate::{collecting_sink, emulator_with, engine, reference, start};
 
 async fn run_under(faults: &str) -> (RunOutcome, Vec<JobChange>, tempfile::TempDir) {
     let (_emulator, client) = emulator_with(faults).await;
     let (sink, events) = collecting_sink();
     let (engine, library) = engine(client.clone(), sink, 4);
-    let outcome = engine.submit(&reference(1)).unwrap().remove(0).task.await.unwrap();
+    let outcome = start(&engine, reference(1)).await.remove(0).task.await.unwrap();
     let request_id = engine.run_record(&outcome.run_id).unwrap().map(|r| r.request_id);
     // Creating again with the same requestId must give the same job: the retries made only one.
     if let (Some(request_id), Some(job_id)) = (&request_id, &outcome.job_id) {
-        let params = reference(1).workflow.to_tams_params();
+        let params = Workflow::from_json_str(easel_workflow::REFERENCE_WORKFLOW).unwrap().workflow.to_tams_params();
         let again = client.create_workflow_job(request_id, &params).await.unwrap();
         assert_eq!(again.id.as_ref(), Some(job_id), "a retry created a second job");
     }
@@ -81,6 +82,6 @@ async fn rate_limited_requests_are_retried_until_they_pass() {
     let client = Client::new(client_config, Arc::new(Budget::tams_default())).unwrap();
     let (sink, _) = collecting_sink();
     let (engine, _library) = engine(client, sink, 4);
-    let outcome = engine.submit(&reference(1)).unwrap().remove(0).task.await.unwrap();
+    let outcome = start(&engine, reference(1)).await.remove(0).task.await.unwrap();
     assert_one_valid_image(&outcome);
 }

@@ -2,13 +2,14 @@
 
 mod batch;
 mod faults;
+mod pipeline;
 mod run;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
-use easel_engine::{Engine, EventSink, JobEvent, RunLimits, RunRequest};
+use easel_engine::{Engine, EventSink, Hooks, JobEvent, LocalFiles, RunHandle, RunLimits, RunRequest, Work};
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
 
@@ -47,13 +48,22 @@ pub fn engine(client: Client, sink: EventSink, concurrency: usize) -> (Engine, t
     (Engine::open(library.path(), client, sink, limits).unwrap(), library)
 }
 
-/// One run of the reference workflow.
+/// `count` runs of the reference workflow.
 pub fn reference(count: u32) -> RunRequest {
+    graph(Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow, count)
+}
+
+/// `count` runs of `workflow`, fixed seeds, no local files.
+pub fn graph(workflow: Workflow, count: u32) -> RunRequest {
     RunRequest {
-        workflow: Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow,
         name: "reference".into(),
         count,
-        seeds: Vec::new(),
-        editor_workflow: None,
+        work: Work::Graph { workflow, seeds: Vec::new(), editor: None },
+        local_files: LocalFiles::None,
     }
+}
+
+/// Starts `request` through the pipeline, agreeing to any cost.
+pub async fn start(engine: &Engine, request: RunRequest) -> Vec<RunHandle> {
+    engine.start(request, &Hooks::approve_all()).await.unwrap().runs
 }

@@ -7,7 +7,7 @@ use easel_engine::{Engine, JobChange, NodeState, RunLimits};
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 use easel_workflow::{png_text_chunks, Workflow, REFERENCE_WORKFLOW};
 
-use crate::{collecting_sink, reference};
+use crate::{collecting_sink, reference, start};
 
 /// The emulator at its default pace (40 ms a step), so a 300 ms poller sees samplers running.
 async fn emulator() -> (easel_emulator::Emulator, Client) {
@@ -32,7 +32,7 @@ async fn reference_workflow_runs_to_a_valid_image_on_disk() {
     let (sink, events) = collecting_sink();
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
     let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
-    let handle = engine.submit(&reference(1)).unwrap().remove(0);
+    let handle = start(&engine, reference(1)).await.remove(0);
     let run_id = handle.run_id.clone();
     let outcome = handle.task.await.unwrap();
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
@@ -104,8 +104,7 @@ async fn invalid_workflow_is_refused_before_anything_is_recorded() {
         Workflow::from_json_str(r#"{"4":{"classType":"CheckpointLoaderSimple","inputs":{"ckpt_name":"1"}}}"#)
             .unwrap()
             .workflow;
-    let request = easel_engine::RunRequest { workflow: no_output, ..reference(1) };
-    let err = engine.submit(&request).unwrap_err();
+    let err = engine.start(crate::graph(no_output, 1), &easel_engine::Hooks::approve_all()).await.unwrap_err();
     assert_eq!(err.code(), "invalidWorkflow");
     assert!(err.to_string().contains("no output node"), "{err}");
     assert!(events.lock().unwrap().is_empty());
@@ -122,12 +121,10 @@ async fn wrong_key_fails_with_auth_code() {
     let library = tempfile::tempdir().unwrap();
     let (sink, events) = collecting_sink();
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
-    let outcome = engine.submit(&reference(1)).unwrap().remove(0).task.await.unwrap();
-    let err = outcome.error.expect("auth failure");
+    // The price check is the first request: it fails, so nothing is recorded or sent.
+    let err = engine.start(reference(1), &easel_engine::Hooks::approve_all()).await.unwrap_err();
     assert_eq!(err.code(), "auth");
-    let events = events.lock().unwrap();
-    let Some(JobChange::Failed { code, message }) = events.last().map(|e| &e.change) else { panic!("{events:?}") };
-    assert_eq!(code, "auth");
-    assert!(!message.contains("wrong-secret-key"), "the key must never appear in messages");
-    assert_eq!(engine.run_record(&outcome.run_id).unwrap().unwrap().status, "failed");
+    assert!(!err.to_string().contains("wrong-secret-key"), "the key must never appear in messages");
+    assert!(events.lock().unwrap().is_empty(), "no run was queued");
+    assert!(engine.resume().unwrap().is_empty(), "no run was recorded");
 }

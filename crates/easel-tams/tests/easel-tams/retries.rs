@@ -1,6 +1,7 @@
 //! Retries: 503 bursts, 429s and dropped connections are retried with the same requestId and body
 //! and never make a second job; a reply lost after the job was made is retried into that same
-//! job (through a small recording proxy); 429 beyond the last attempt is `RateLimited`.
+//! job (through a small recording proxy); 429s are waited out until the
+//! patience runs out, then `RateLimited`.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -59,14 +60,29 @@ async fn concurrent_429s_are_retried_and_one_request_id_is_one_job() {
 }
 
 #[tokio::test]
-async fn rate_limited_after_the_last_attempt() {
+async fn rate_limited_once_patience_runs_out() {
     let emu = emulator(false, |c| c.rate_limit = 1).await;
-    let client = client(&emu, bearer(), 1000, 3);
-    // The first call takes the one token; the next three attempts find the bucket empty.
+    let mut config = ClientConfig::new(emu.base_url(), bearer());
+    config.rate_limit_patience = Duration::ZERO;
+    let client = Client::new(config, Arc::new(Budget::new(1000, Duration::from_secs(1)))).unwrap();
+    // The first call takes the one token; the next finds the bucket empty and may not wait.
     client.get_model("664602165660323756").await.unwrap();
     let err = client.get_model("664602165660323756").await.unwrap_err();
-    assert_eq!(err, TamsError::RateLimited { attempts: 3 });
+    assert_eq!(err, TamsError::RateLimited { attempts: 1 });
     assert_eq!(err.code(), "rateLimited");
+}
+
+#[tokio::test]
+async fn a_429_is_waited_out_however_many_attempts_it_takes() {
+    // Two attempts allowed, and a service that allows one request a second: without waiting
+    // 429s out, the third call would fail.
+    let emu = emulator(false, |c| c.rate_limit = 1).await;
+    let mut config = ClientConfig::new(emu.base_url(), bearer());
+    config.max_attempts = 2;
+    let client = Client::new(config, Arc::new(Budget::new(1000, Duration::from_secs(1)))).unwrap();
+    for _ in 0..3 {
+        client.get_model("664602165660323756").await.unwrap();
+    }
 }
 
 /// What the proxy saw: method, path, body and Authorization of each request.

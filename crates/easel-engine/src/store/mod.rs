@@ -1,13 +1,16 @@
 //! The SQLite record of runs and saved images (WAL, versioned migrations via `user_version`).
 //! A run row is written before its create request is sent, so a crash never forgets a job;
 //! an image row is written after its file is renamed into place, and a unique key per image
-//! makes saving idempotent. Search, tags and thumbnails belong to the library index, later.
+//! makes saving idempotent. The upload and model caches live beside it (`cache`). Search,
+//! tags and thumbnails belong to the library index.
 
 use std::path::Path;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::EngineError;
+
+mod cache;
 
 /// Schema steps, applied in order; `user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -45,7 +48,48 @@ ALTER TABLE runs ADD COLUMN seeds TEXT;
 ALTER TABLE runs ADD COLUMN editor TEXT;
 CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued', 'submitted');
 ",
+    // Explicit run kinds (older rows are told apart by their stored document once, here), the
+    // local files each run uploaded, and the two caches: uploads by content, model info by id.
+    "
+ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'graph';
+UPDATE runs SET kind = 'template'
+    WHERE json_valid(workflow) AND json_type(workflow, '$.templateId') = 'text' AND json_type(workflow, '$.fields') = 'array';
+ALTER TABLE runs ADD COLUMN uploads TEXT;
+CREATE TABLE uploads (
+    backend     TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    resource    TEXT NOT NULL,
+    bytes       INTEGER NOT NULL,
+    uploaded_at INTEGER NOT NULL,
+    PRIMARY KEY (backend, sha256)
+);
+CREATE TABLE models (
+    backend     TEXT NOT NULL,
+    id          TEXT NOT NULL,
+    info        TEXT,
+    fetched_at  INTEGER NOT NULL,
+    PRIMARY KEY (backend, id)
+);
+",
 ];
+
+/// What a run sends: a whole graph, or a template by id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    /// `POST /v1/jobs/workflow` with the stored params.
+    Graph,
+    /// `POST /v1/jobs/workflow/template` with the stored fields.
+    Template,
+}
+
+impl RunKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            RunKind::Graph => "graph",
+            RunKind::Template => "template",
+        }
+    }
+}
 
 /// A stored run, as read back.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +110,10 @@ pub struct RunRecord {
     pub editor: Option<String>,
     /// Unix seconds when the run was recorded.
     pub created_at: i64,
+    /// Graph or template run.
+    pub kind: RunKind,
+    /// The local files it uploaded (JSON list of `Upload`), when any.
+    pub uploads: Option<String>,
 }
 
 /// One connection to the library database.
@@ -96,17 +144,30 @@ impl Store {
         Ok(Store { conn })
     }
 
-    /// Records a run before anything is sent.
-    pub fn insert_run(&self, run: &NewRun<'_>) -> Result<(), EngineError> {
+    /// Records a batch of runs before anything is sent: all of them, or none.
+    pub fn insert_runs(&self, runs: &[NewRun<'_>]) -> Result<(), EngineError> {
         let now = unix_now();
-        self.conn
-            .execute(
-                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', ?8, ?8)",
-                params![run.run_id, run.request_id, run.name, run.backend, run.workflow, run.seeds, run.editor, now],
+        let tx = self.conn.unchecked_transaction().map_err(EngineError::sql)?;
+        for run in runs {
+            tx.execute(
+                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, kind, uploads, status, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)",
+                params![
+                    run.run_id,
+                    run.request_id,
+                    run.name,
+                    run.backend,
+                    run.workflow,
+                    run.seeds,
+                    run.editor,
+                    run.kind.as_str(),
+                    run.uploads,
+                    now
+                ],
             )
             .map_err(EngineError::sql)?;
-        Ok(())
+        }
+        tx.commit().map_err(EngineError::sql)
     }
 
     /// Stores the service's job id once create answered.
@@ -204,7 +265,7 @@ impl Store {
     }
 }
 
-const RUN_COLUMNS: &str = "run_id, request_id, job_id, status, name, workflow, editor, created_at";
+const RUN_COLUMNS: &str = "run_id, request_id, job_id, status, name, workflow, editor, created_at, kind, uploads";
 
 fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
     Ok(RunRecord {
@@ -216,6 +277,8 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         workflow: r.get(5)?,
         editor: r.get(6)?,
         created_at: r.get(7)?,
+        kind: if r.get::<_, String>(8)? == "template" { RunKind::Template } else { RunKind::Graph },
+        uploads: r.get(9)?,
     })
 }
 
@@ -236,6 +299,10 @@ pub struct NewRun<'a> {
     pub seeds: &'a str,
     /// The editor workflow JSON, when known.
     pub editor: Option<&'a str>,
+    /// Graph or template run.
+    pub kind: RunKind,
+    /// The local files it uploaded (JSON list), when any.
+    pub uploads: Option<&'a str>,
 }
 
 /// An image whose file is in place.
@@ -271,7 +338,7 @@ mod tests {
         let path = dir.path().join("easel.sqlite");
         let store = Store::open(&path).unwrap();
         store
-            .insert_run(&NewRun {
+            .insert_runs(&[NewRun {
                 run_id: "r1",
                 request_id: "q1",
                 name: "n",
@@ -279,7 +346,9 @@ mod tests {
                 workflow: "{}",
                 seeds: "{}",
                 editor: None,
-            })
+                kind: RunKind::Graph,
+                uploads: None,
+            }])
             .unwrap();
         drop(store);
         let store = Store::open(&path).unwrap();

@@ -1,0 +1,173 @@
+//! The one way work starts. `Engine::start` takes a front door's `RunRequest` and, in order:
+//! validates it (nothing is sent for an invalid document), uploads the local pictures the front
+//! door allows (content-addressed, once per backend), prices the batch with the service's check
+//! endpoint, asks the front door's `confirm` hook with the estimate, then records every run in
+//! the journal and queues it. Window runs, favourites, "run again", retries, the CLI and template
+//! runs all come through here; `resume` is the only other way a run task starts, and it starts
+//! only runs this function recorded.
+
+use easel_workflow::{Schemas, Severity, Workflow};
+
+use crate::plan::{PlannedWork, RunPlan};
+use crate::request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
+use crate::store;
+use crate::{apply_seeds, Engine, EngineError, RunHandle};
+
+/// Runs one request may ask for at once.
+pub const MAX_BATCH: u32 = 1000;
+
+/// A batch that has started.
+#[derive(Debug)]
+pub struct Started {
+    /// One handle per run, in batch order.
+    pub runs: Vec<RunHandle>,
+    /// What the service expects the batch to cost.
+    pub estimate: Estimate,
+    /// Local files uploaded (or found already uploaded) for it.
+    pub uploads: Vec<Upload>,
+}
+
+/// A request after validation and uploads: what gets priced and recorded.
+struct Prepared {
+    work: Work,
+    uploads: Vec<Upload>,
+}
+
+impl Engine {
+    /// Validates, uploads, prices, asks `hooks.confirm`, records and queues `request`. An error
+    /// means no job was created (uploads may have happened: they cost nothing and are reused).
+    pub async fn start(&self, request: RunRequest, hooks: &Hooks<'_>) -> Result<Started, EngineError> {
+        let runs = request.count.clamp(1, MAX_BATCH);
+        let prepared = self.prepare(request.work, &request.local_files, hooks).await?;
+        let each = self.price(&prepared.work).await?;
+        let estimate = Estimate { each, runs, total: each * f64::from(runs) };
+        if !(hooks.confirm)(&estimate) {
+            return Err(EngineError::NotApproved { total: estimate.total, each });
+        }
+        let plans = self.plan(&request.name, runs, &prepared)?;
+        let runs = plans.into_iter().map(|plan| self.spawn(plan)).collect();
+        Ok(Started { runs, estimate, uploads: prepared.uploads })
+    }
+
+    /// What one run of `work` is expected to cost, after the same validation and uploads as
+    /// `start` (the form's live estimate). Nothing is recorded or run.
+    pub async fn estimate(&self, work: Work, local_files: &LocalFiles, hooks: &Hooks<'_>) -> Result<f64, EngineError> {
+        let prepared = self.prepare(work, local_files, hooks).await?;
+        self.price(&prepared.work).await
+    }
+
+    /// Runs a recorded run's document again as a new run (same values, seeds included, same
+    /// resources: nothing is uploaded again).
+    pub async fn retry(&self, run_id: &str, hooks: &Hooks<'_>) -> Result<RunHandle, EngineError> {
+        let record = self.run_record(run_id)?.ok_or_else(|| EngineError::UnknownRun(run_id.to_string()))?;
+        let plan = RunPlan::from_record(record)?;
+        let work = match plan.work {
+            PlannedWork::Template { template_id, fields } => Work::Template { template_id, fields },
+            PlannedWork::Graph { params, editor_chunk, .. } => Work::Graph {
+                workflow: Workflow::from_json(params)?.workflow,
+                seeds: Vec::new(),
+                editor: editor_chunk.and_then(|e| serde_json::from_str(&e).ok()),
+            },
+        };
+        let request = RunRequest { name: plan.name, count: 1, work, local_files: LocalFiles::None };
+        let mut started = self.start(request, hooks).await?;
+        started.runs.pop().ok_or_else(|| EngineError::Store("the retried run was not recorded".into()))
+    }
+
+    async fn prepare(&self, work: Work, local: &LocalFiles, hooks: &Hooks<'_>) -> Result<Prepared, EngineError> {
+        match work {
+            Work::Graph { mut workflow, seeds, editor } => {
+                validate(&workflow)?;
+                let uploads = self.upload_graph_images(&mut workflow, local, hooks).await?;
+                Ok(Prepared { work: Work::Graph { workflow, seeds, editor }, uploads })
+            }
+            Work::Template { template_id, mut fields } => {
+                let uploads = self.upload_template_images(&mut fields, local, hooks).await?;
+                Ok(Prepared { work: Work::Template { template_id, fields }, uploads })
+            }
+        }
+    }
+
+    /// Credits of one run, from the service's check endpoint (which also validates the document
+    /// as the service sees it). Seeds vary across a batch but not the price, so one check prices
+    /// every run.
+    async fn price(&self, work: &Work) -> Result<f64, EngineError> {
+        let check = match work {
+            Work::Graph { workflow, .. } => self.inner.client.check_workflow(&workflow.to_tams_params()).await?,
+            Work::Template { template_id, fields } => self.inner.client.check_template(template_id, fields).await?,
+        };
+        Ok(check.credits.unwrap_or(0.0))
+    }
+
+    /// One journal row per run, written before anything is sent; then the plans to spawn.
+    fn plan(&self, name: &str, runs: u32, prepared: &Prepared) -> Result<Vec<RunPlan>, EngineError> {
+        let uploads = if prepared.uploads.is_empty() {
+            None
+        } else {
+            Some(serde_json::to_string(&prepared.uploads).map_err(|e| EngineError::Store(e.to_string()))?)
+        };
+        let mut plans = Vec::new();
+        for index in 0..runs {
+            let work = match &prepared.work {
+                Work::Graph { workflow, seeds, editor } => {
+                    PlannedWork::graph(&apply_seeds(workflow, seeds, index), editor.as_ref())?
+                }
+                Work::Template { template_id, fields } => {
+                    PlannedWork::Template { template_id: template_id.clone(), fields: fields.clone() }
+                }
+            };
+            let plan = RunPlan {
+                run_id: uuid::Uuid::new_v4().to_string(),
+                name: name.to_string(),
+                request_id: uuid::Uuid::new_v4().simple().to_string(),
+                job_id: None,
+                created_at: store::unix_now(),
+                work,
+                uploads: prepared.uploads.clone(),
+            };
+            plans.push(plan);
+        }
+        // Stored columns of each run, then one transaction: a batch is recorded whole or not at all.
+        let columns: Vec<(String, String, Option<String>)> = plans
+            .iter()
+            .map(|plan| match &plan.work {
+                PlannedWork::Graph { seeds, editor_chunk, .. } => {
+                    (plan.work.stored(), seeds.to_string(), editor_chunk.clone())
+                }
+                PlannedWork::Template { .. } => (plan.work.stored(), "{}".to_string(), None),
+            })
+            .collect();
+        let rows: Vec<store::NewRun<'_>> = plans
+            .iter()
+            .zip(&columns)
+            .map(|(plan, (workflow, seeds, editor))| store::NewRun {
+                run_id: &plan.run_id,
+                request_id: &plan.request_id,
+                name,
+                backend: self.inner.client.base_url(),
+                workflow,
+                seeds,
+                editor: editor.as_deref(),
+                kind: plan.work.kind(),
+                uploads: uploads.as_deref(),
+            })
+            .collect();
+        self.inner.with_store(|s| s.insert_runs(&rows))?;
+        Ok(plans)
+    }
+}
+
+/// What must hold before a graph is sent: it runs in some order, it makes an image, and the node
+/// schemas find no error in it.
+fn validate(workflow: &Workflow) -> Result<(), EngineError> {
+    workflow.execution_order()?;
+    if workflow.image_plans().is_empty() {
+        return Err(EngineError::Workflow(easel_workflow::WorkflowError::UnknownFormat(
+            "the workflow has no output node (SaveImage or PreviewImage), so it would produce nothing".into(),
+        )));
+    }
+    if let Some(problem) = Schemas::bundled().validate(workflow).into_iter().find(|p| p.severity == Severity::Error) {
+        return Err(EngineError::Invalid(Box::new(problem)));
+    }
+    Ok(())
+}

@@ -1,0 +1,156 @@
+//! `RunPlan`: everything one run task needs, fixed before it starts, built in one place — from a
+//! prepared request (a new run) or from its journal row (a resumed run). A plan is a graph run
+//! or a template run; the journal's `kind` column says which, so reading a row back never
+//! guesses from the stored JSON.
+
+use easel_tams::FieldAttr;
+use easel_workflow::Workflow;
+use serde_json::{json, Value};
+
+use crate::request::Upload;
+use crate::store::{RunKind, RunRecord};
+use crate::{seeds_used, EngineError};
+
+/// One run, ready for its task.
+pub(crate) struct RunPlan {
+    pub run_id: String,
+    pub name: String,
+    pub request_id: String,
+    pub job_id: Option<String>,
+    pub created_at: i64,
+    pub work: PlannedWork,
+    /// Local files uploaded for it, named in its PNGs' `easel` chunk.
+    pub uploads: Vec<Upload>,
+}
+
+/// What the run sends.
+pub(crate) enum PlannedWork {
+    Graph {
+        /// Node ids in execution order.
+        order: Vec<String>,
+        /// The TAMS params map as sent.
+        params: Value,
+        /// The ComfyUI API graph embedded as `prompt`.
+        prompt_chunk: String,
+        /// The editor graph embedded as `workflow`, the run's values written into its widgets.
+        editor_chunk: Option<String>,
+        /// `{nodeId: {input: seed}}` as sent.
+        seeds: Value,
+    },
+    Template {
+        template_id: String,
+        fields: Vec<FieldAttr>,
+    },
+}
+
+impl PlannedWork {
+    /// The graph work of `workflow` (one run's values, seeds applied).
+    pub(crate) fn graph(workflow: &Workflow, editor: Option<&Value>) -> Result<PlannedWork, EngineError> {
+        let editor_chunk = editor.map(|editor| editor.to_string());
+        Ok(PlannedWork::Graph {
+            order: workflow.execution_order()?,
+            params: workflow.to_tams_params(),
+            prompt_chunk: workflow.to_comfy_api().to_string(),
+            editor_chunk,
+            seeds: seeds_used(workflow),
+        })
+    }
+
+    /// The journal's kind for this work.
+    pub(crate) fn kind(&self) -> RunKind {
+        match self {
+            PlannedWork::Graph { .. } => RunKind::Graph,
+            PlannedWork::Template { .. } => RunKind::Template,
+        }
+    }
+
+    /// The document as stored in the journal's `workflow` column.
+    pub(crate) fn stored(&self) -> String {
+        match self {
+            PlannedWork::Graph { params, .. } => params.to_string(),
+            PlannedWork::Template { template_id, fields } => {
+                json!({ "templateId": template_id, "fields": fields }).to_string()
+            }
+        }
+    }
+
+    /// Node ids in execution order (unknown for templates: learnt from the job's reports).
+    pub(crate) fn order(&self) -> &[String] {
+        match self {
+            PlannedWork::Graph { order, .. } => order,
+            PlannedWork::Template { .. } => &[],
+        }
+    }
+
+    /// The params map for graph runs; `Null` for templates.
+    pub(crate) fn params(&self) -> &Value {
+        static NULL: Value = Value::Null;
+        match self {
+            PlannedWork::Graph { params, .. } => params,
+            PlannedWork::Template { .. } => &NULL,
+        }
+    }
+}
+
+impl RunPlan {
+    /// The plan of a journal row, for resume. An unreadable row is an error naming the run.
+    pub(crate) fn from_record(record: RunRecord) -> Result<RunPlan, EngineError> {
+        let unreadable = |why: String| {
+            EngineError::Store(format!("run {}: the stored document is unreadable: {why}", record.run_id))
+        };
+        let work = match record.kind {
+            RunKind::Template => {
+                let (template_id, fields) =
+                    template_from_stored(&record.workflow).ok_or_else(|| unreadable("not a template run".into()))?;
+                PlannedWork::Template { template_id, fields }
+            }
+            RunKind::Graph => {
+                let workflow =
+                    Workflow::from_json_str(&record.workflow).map_err(|e| unreadable(e.to_string()))?.workflow;
+                let editor: Option<Value> = record.editor.as_deref().and_then(|e| serde_json::from_str(e).ok());
+                // The stored editor chunk already holds this run's values.
+                let mut work = PlannedWork::graph(&workflow, None).map_err(|e| unreadable(e.to_string()))?;
+                if let PlannedWork::Graph { editor_chunk, .. } = &mut work {
+                    *editor_chunk = editor.map(|e| e.to_string());
+                }
+                work
+            }
+        };
+        let uploads = record.uploads.as_deref().and_then(|u| serde_json::from_str(u).ok()).unwrap_or_default();
+        Ok(RunPlan {
+            run_id: record.run_id,
+            name: record.name,
+            request_id: record.request_id,
+            job_id: record.job_id,
+            created_at: record.created_at,
+            work,
+            uploads,
+        })
+    }
+}
+
+/// Reads a stored template document back.
+pub(crate) fn template_from_stored(text: &str) -> Option<(String, Vec<FieldAttr>)> {
+    let value: Value = serde_json::from_str(text).ok()?;
+    let id = value.get("templateId")?.as_str()?.to_string();
+    let fields = serde_json::from_value(value.get("fields")?.clone()).ok()?;
+    Some((id, fields))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_template_round_trips() {
+        let fields = vec![FieldAttr {
+            node_id: "27".into(),
+            field_name: "text".into(),
+            field_value: json!("1 girl"),
+            ..FieldAttr::default()
+        }];
+        let work = PlannedWork::Template { template_id: "676018193025756628".into(), fields: fields.clone() };
+        assert_eq!(template_from_stored(&work.stored()), Some(("676018193025756628".to_string(), fields)));
+        assert_eq!(template_from_stored(r#"{"3":{"classType":"KSampler","inputs":{}}}"#), None);
+    }
+}

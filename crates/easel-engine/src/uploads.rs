@@ -1,0 +1,190 @@
+//! Local pictures into service resources, safely and once. An image input's value is one of: an
+//! http(s) URL (sent as it is), a resource id (sent as it is), or something that looks like a
+//! local path. A local path is uploaded only when the front door allows that file
+//! (`LocalFiles`), only after its first bytes prove it a PNG, JPEG or WebP within the limits,
+//! and only once per backend: uploads are content-addressed (SHA-256) in the journal, so the
+//! same bytes reuse their resource id for `UPLOAD_REUSE` and a retry or a resume, which send the
+//! stored document, never upload again. Anything else that looks like a path is a located error
+//! before anything is sent.
+
+use std::path::{Path, PathBuf};
+
+use easel_tams::FieldAttr;
+use easel_workflow::{Input, Workflow};
+use serde_json::Value;
+use sha2::Digest;
+
+use crate::request::{Hooks, LocalFiles, Upload};
+use crate::{input_image, Engine, EngineError};
+
+/// Node classes whose `image` input names an uploaded resource.
+pub(crate) const IMAGE_LOADERS: &[&str] = &["LoadImage", "LoadImageMask", "TensorArt_LoadImage"];
+
+/// How long an uploaded resource id is reused for the same bytes. The service keeps short-term
+/// uploads 7 days (`term` 1, which is presumably the default); six leaves a day of margin for a
+/// run that waits in the queue.
+pub const UPLOAD_REUSE: std::time::Duration = std::time::Duration::from_secs(6 * 24 * 3600);
+
+/// What an image input's value is.
+#[derive(Debug, PartialEq)]
+enum ImageValue {
+    Remote,
+    Resource,
+    Local(PathBuf),
+}
+
+fn classify(value: &str) -> ImageValue {
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return ImageValue::Remote;
+    }
+    if let Some(rest) = value.strip_prefix("file://") {
+        return ImageValue::Local(PathBuf::from(rest));
+    }
+    let bytes = value.as_bytes();
+    let drive = bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    let picture_name =
+        [".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"].iter().any(|ext| lower.ends_with(ext));
+    if value.contains('/') || value.contains('\\') || value.starts_with('~') || drive || picture_name {
+        return ImageValue::Local(PathBuf::from(value));
+    }
+    ImageValue::Resource
+}
+
+impl Engine {
+    /// Uploads the local files the graph's image loaders name (as `local` allows) and puts the
+    /// resource ids in their place.
+    pub(crate) async fn upload_graph_images(
+        &self,
+        workflow: &mut Workflow,
+        local: &LocalFiles,
+        hooks: &Hooks<'_>,
+    ) -> Result<Vec<Upload>, EngineError> {
+        let mut wanted = Vec::new();
+        for (id, node) in &workflow.nodes {
+            if !IMAGE_LOADERS.contains(&node.class_type.as_str()) {
+                continue;
+            }
+            let Some(Input::Value(Value::String(value))) = node.inputs.get("image") else { continue };
+            let ImageValue::Local(path) = classify(value) else { continue };
+            let located = |message: String| EngineError::Input {
+                node_id: id.clone(),
+                class_type: node.class_type.clone(),
+                input: "image".into(),
+                message,
+            };
+            let path = std::path::absolute(&path).unwrap_or(path);
+            if !local.allows(&path) {
+                return Err(located(match local {
+                    LocalFiles::None => format!("\"{value}\" is a local file, not an uploaded picture; open the workflow and pick the image again"),
+                    _ => format!("\"{value}\" names a file that was not picked for this run; pick the image in the form"),
+                }));
+            }
+            if !path.is_file() {
+                return Err(located(format!("\"{}\" does not exist or is not a file", path.display())));
+            }
+            wanted.push((id.clone(), node.class_type.clone(), path));
+        }
+        let mut uploads = Vec::new();
+        for (node_id, class_type, path) in wanted {
+            let (sha256, resource, reused) = self.upload_file(&path, hooks).await.map_err(|e| match e {
+                EngineError::File { reason, .. } => EngineError::Input {
+                    node_id: node_id.clone(),
+                    class_type,
+                    input: "image".into(),
+                    message: format!("{}: {reason}", path.display()),
+                },
+                other => other,
+            })?;
+            workflow.set_value(&node_id, "image", Value::String(resource.clone()))?;
+            uploads.push(Upload {
+                node_id,
+                input: "image".into(),
+                file: path.display().to_string(),
+                sha256,
+                resource,
+                reused,
+            });
+        }
+        Ok(uploads)
+    }
+
+    /// Uploads the template fields whose value is a file the front door picked. Other values,
+    /// whatever they look like, came from the service or the person as text and are sent as
+    /// they are.
+    pub(crate) async fn upload_template_images(
+        &self,
+        fields: &mut [FieldAttr],
+        local: &LocalFiles,
+        hooks: &Hooks<'_>,
+    ) -> Result<Vec<Upload>, EngineError> {
+        let LocalFiles::Picked(picked) = local else { return Ok(Vec::new()) };
+        let mut uploads = Vec::new();
+        for field in fields.iter_mut() {
+            let Some(value) = field.field_value.as_str() else { continue };
+            let ImageValue::Local(path) = classify(value) else { continue };
+            let path = std::path::absolute(&path).unwrap_or(path);
+            if !picked.contains(&path) {
+                continue;
+            }
+            let (sha256, resource, reused) = self.upload_file(&path, hooks).await.map_err(|e| match e {
+                EngineError::File { reason, .. } => EngineError::Input {
+                    node_id: field.node_id.clone(),
+                    class_type: field.node_name.clone().unwrap_or_default(),
+                    input: field.field_name.clone(),
+                    message: format!("{}: {reason}", path.display()),
+                },
+                other => other,
+            })?;
+            field.field_value = Value::String(resource.clone());
+            uploads.push(Upload {
+                node_id: field.node_id.clone(),
+                input: field.field_name.clone(),
+                file: path.display().to_string(),
+                sha256,
+                resource,
+                reused,
+            });
+        }
+        Ok(uploads)
+    }
+
+    /// Reads, checks and uploads one picture, or finds the same bytes already uploaded to this
+    /// backend. Returns (sha256, resource id, reused).
+    async fn upload_file(&self, path: &Path, hooks: &Hooks<'_>) -> Result<(String, String, bool), EngineError> {
+        let owned = path.to_path_buf();
+        let (info, bytes) = tokio::task::spawn_blocking(move || input_image::read_input_image(&owned))
+            .await
+            .map_err(|e| EngineError::file(path, e))??;
+        let sha256: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+        let backend = self.inner.client.base_url().to_string();
+        let fresh_after = crate::store::unix_now() - UPLOAD_REUSE.as_secs() as i64;
+        if let Some(resource) = self.inner.with_store(|s| s.uploaded(&backend, &sha256, fresh_after))? {
+            return Ok((sha256, resource, true));
+        }
+        (hooks.uploading)(path);
+        let content_type = format!("image/{}", info.format);
+        let size = bytes.len();
+        let resource = self.inner.client.upload_image(bytes, Some(&content_type)).await?.to_string();
+        self.inner.with_store(|s| s.record_upload(&backend, &sha256, &resource, size))?;
+        Ok((sha256, resource, false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_told_apart() {
+        assert_eq!(classify("https://x/y.png"), ImageValue::Remote);
+        assert_eq!(classify("HTTP://x"), ImageValue::Remote);
+        assert_eq!(classify("5d6c1c3e-9f1a-4b59-8a1e-0c7a3f0f1b2c"), ImageValue::Resource);
+        assert_eq!(classify("789456123"), ImageValue::Resource);
+        assert_eq!(classify("/home/a/cat.png"), ImageValue::Local("/home/a/cat.png".into()));
+        assert_eq!(classify("file:///tmp/a.jpg"), ImageValue::Local("/tmp/a.jpg".into()));
+        assert_eq!(classify("example.png"), ImageValue::Local("example.png".into()));
+        assert_eq!(classify("C:\\pics\\a"), ImageValue::Local("C:\\pics\\a".into()));
+        assert_eq!(classify("../x"), ImageValue::Local("../x".into()));
+    }
+}

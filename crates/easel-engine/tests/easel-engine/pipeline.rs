@@ -1,0 +1,172 @@
+//! The one pipeline: local pictures are uploaded only when allowed and only once (by content),
+//! a retry or a resume never uploads again, bad paths are located errors before anything is
+//! sent, a cost the front door does not approve stops everything, and model info is looked up
+//! once per id however many runs (and processes) ask.
+
+use std::path::{Path, PathBuf};
+
+use easel_engine::{Engine, EngineError, Hooks, LocalFiles, RunLimits, RunRequest, Work};
+use easel_workflow::{png_text_chunks, Schemas, Workflow};
+
+use crate::{collecting_sink, emulator_with, engine, reference, start};
+
+fn shared() -> PathBuf {
+    std::env::var_os("EASEL_SHARED")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| PathBuf::from("/work/shared"))
+}
+
+/// The corpus img2img workflow with its LoadImage (node 10) pointing at `image`.
+fn img2img(image: &Path) -> Workflow {
+    let bytes = std::fs::read(shared().join("corpus/workflows/api/img2img_sd15_loadimage.json")).unwrap();
+    let mut workflow = Schemas::bundled().import_bytes(&bytes).unwrap().workflow;
+    workflow.set_value("10", "image", serde_json::json!(image.display().to_string())).unwrap();
+    // The checkpoint must be a model id on TAMS; the corpus file names a local file.
+    workflow.set_value("14", "ckpt_name", serde_json::json!("664602165660323756")).unwrap();
+    workflow
+}
+
+fn request(workflow: Workflow, local_files: LocalFiles) -> RunRequest {
+    RunRequest {
+        name: "img2img".into(),
+        count: 1,
+        work: Work::Graph { workflow, seeds: Vec::new(), editor: None },
+        local_files,
+    }
+}
+
+fn picture(dir: &Path) -> PathBuf {
+    let path = dir.join("input.png");
+    std::fs::copy(shared().join("corpus/png/comfy_img2img.png"), &path).unwrap();
+    path
+}
+
+fn uploads(emulator: &easel_emulator::Emulator) -> usize {
+    emulator.requests().iter().filter(|r| r.method == "POST" && r.path == "/v1/resource/image").count()
+}
+
+#[tokio::test]
+async fn a_picked_picture_is_uploaded_once_and_never_again_on_retry() {
+    let (emulator, client) = emulator_with("queue=0").await;
+    let (sink, _events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let input = picture(dir.path());
+    let announced = std::sync::Mutex::new(Vec::new());
+    let uploading = |p: &Path| announced.lock().unwrap().push(p.to_path_buf());
+    let hooks = Hooks { confirm: &|_| true, uploading: &uploading };
+
+    let started =
+        engine.start(request(img2img(&input), LocalFiles::Picked(vec![input.clone()])), &hooks).await.unwrap();
+    assert_eq!(started.uploads.len(), 1);
+    assert!(!started.uploads[0].reused);
+    let resource = started.uploads[0].resource.clone();
+    let outcome = started.runs.into_iter().next().unwrap().task.await.unwrap();
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    assert_eq!(*announced.lock().unwrap(), [input.clone()]);
+    assert_eq!(uploads(&emulator), 1);
+
+    // The PNG says which local file became which resource; the prompt holds the resource.
+    let text = png_text_chunks(&std::fs::read(&outcome.images[0].path).unwrap()).unwrap();
+    let easel: serde_json::Value = serde_json::from_str(&text.iter().find(|(k, _)| k == "easel").unwrap().1).unwrap();
+    assert_eq!(easel["uploads"][0]["file"], input.display().to_string());
+    assert_eq!(easel["uploads"][0]["resource"], resource);
+    let prompt = &text.iter().find(|(k, _)| k == "prompt").unwrap().1;
+    assert!(prompt.contains(&resource) && !prompt.contains("input.png"), "{prompt}");
+
+    // The same bytes again: found by content, not uploaded.
+    let again = engine.start(request(img2img(&input), LocalFiles::Picked(vec![input.clone()])), &hooks).await.unwrap();
+    assert!(again.uploads[0].reused);
+    assert_eq!(again.uploads[0].resource, resource);
+    for run in again.runs {
+        run.task.await.unwrap();
+    }
+    // A retry sends the stored document: the resource, no upload.
+    let retried = engine.retry(&outcome.run_id, &hooks).await.unwrap().task.await.unwrap();
+    assert!(retried.error.is_none(), "{:?}", retried.error);
+    assert_eq!(uploads(&emulator), 1, "one upload for three runs of the same picture");
+    assert_eq!(announced.lock().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn paths_that_may_not_be_uploaded_are_located_errors_before_anything_is_sent() {
+    let (emulator, client) = emulator_with("queue=0").await;
+    let (sink, events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 1);
+    let dir = tempfile::tempdir().unwrap();
+    let input = picture(dir.path());
+    let text_file = dir.path().join("notes.png");
+    std::fs::write(&text_file, "EASEL_API_KEY=not-a-picture").unwrap();
+    let cases: Vec<(Workflow, LocalFiles, &str)> = vec![
+        (img2img(&input), LocalFiles::None, "is a local file, not an uploaded picture"),
+        (img2img(&input), LocalFiles::Picked(Vec::new()), "was not picked for this run"),
+        (img2img(&dir.path().join("missing.png")), LocalFiles::Named, "does not exist"),
+        (img2img(&text_file), LocalFiles::Named, "not a PNG, JPEG or WebP"),
+        (img2img(Path::new("/proc/self/environ")), LocalFiles::Named, "not a PNG, JPEG or WebP"),
+    ];
+    for (workflow, local, expected) in cases {
+        let err = engine.start(request(workflow, local), &Hooks::approve_all()).await.unwrap_err();
+        assert_eq!(err.code(), "invalidInput", "{err}");
+        assert_eq!(err.location(), Some(("10", Some("image"))), "{err}");
+        assert!(err.to_string().contains(expected), "{err} should say {expected}");
+    }
+    assert!(emulator.requests().is_empty(), "nothing was sent: {:?}", emulator.requests());
+    assert!(events.lock().unwrap().is_empty());
+    assert!(engine.resume().unwrap().is_empty(), "nothing was recorded");
+}
+
+#[tokio::test]
+async fn a_cost_not_approved_records_and_sends_nothing() {
+    let (emulator, client) = emulator_with("queue=0").await;
+    let (sink, events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 1);
+    let seen = std::sync::Mutex::new(None);
+    let confirm = |e: &easel_engine::Estimate| {
+        *seen.lock().unwrap() = Some(*e);
+        false
+    };
+    let hooks = Hooks { confirm: &confirm, uploading: &|_| {} };
+    let err = engine.start(reference(3), &hooks).await.unwrap_err();
+    let estimate = seen.lock().unwrap().expect("asked");
+    assert_eq!(estimate.runs, 3);
+    assert!(estimate.each > 0.0 && (estimate.total - estimate.each * 3.0).abs() < 1e-9);
+    assert!(matches!(err, EngineError::NotApproved { total, .. } if total == estimate.total));
+    assert_eq!(err.code(), "needsConfirmation");
+    assert!(events.lock().unwrap().is_empty());
+    let created = emulator.requests().iter().filter(|r| r.path == "/v1/jobs/workflow").count();
+    assert_eq!(created, 0, "no job was created");
+    assert!(engine.resume().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn thirty_runs_look_each_model_up_once_and_a_second_engine_not_at_all() {
+    let (emulator, client) = emulator_with("queue=0").await;
+    let (sink, _events) = collecting_sink();
+    let library = tempfile::tempdir().unwrap();
+    let limits = RunLimits {
+        concurrency: 6,
+        running_poll: std::time::Duration::from_millis(50),
+        waiting_poll: std::time::Duration::from_millis(50),
+        ..RunLimits::default()
+    };
+    let engine = Engine::open(library.path(), client.clone(), sink.clone(), limits).unwrap();
+    for run in start(&engine, reference(30)).await {
+        let outcome = run.task.await.unwrap();
+        assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    }
+    let lookups =
+        |e: &easel_emulator::Emulator| e.requests().iter().filter(|r| r.path.starts_with("/v1/models/")).count();
+    assert!(lookups(&emulator) <= 3, "{} model lookups for 3 model ids", lookups(&emulator));
+    drop(engine);
+
+    // Another process on the same library reads the journal's cache.
+    let again = Engine::open(library.path(), client, sink, limits).unwrap();
+    let before = lookups(&emulator);
+    let info = again.model_info("664602165660323756").await.unwrap();
+    assert!(info.name.is_some());
+    for run in start(&again, reference(2)).await {
+        run.task.await.unwrap();
+    }
+    assert_eq!(lookups(&emulator), before, "the second engine made no lookups");
+}
