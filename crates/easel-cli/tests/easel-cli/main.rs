@@ -1,5 +1,6 @@
 //! The `easel` binary as a process: exit codes, output, and surviving SIGKILL mid-batch.
 
+mod budget;
 mod resume;
 mod run;
 
@@ -22,4 +23,16 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+/// The most `/v1` requests the emulator saw in any 1 s window, and how many it answered 429.
+pub fn peak_and_429s(emulator: &easel_emulator::Emulator) -> (usize, usize) {
+    let api: Vec<_> = emulator.requests().into_iter().filter(|r| r.path.starts_with("/v1/")).collect();
+    let peak = (0..api.len())
+        .map(|i| {
+            api[i..].iter().take_while(|r| r.at.duration_since(api[i].at) < std::time::Duration::from_secs(1)).count()
+        })
+        .max()
+        .unwrap_or(0);
+    (peak, api.iter().filter(|r| r.status == 429).count())
 }

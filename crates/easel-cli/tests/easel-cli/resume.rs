@@ -1,5 +1,7 @@
 //! Crash safety: `easel run` is killed with SIGKILL while 10 jobs are in flight; `easel resume`
-//! then finishes them. Every image must be present exactly once, and every file valid.
+//! then finishes them at once. Every image must be present exactly once, every file valid, and
+//! the two processes together must keep to the service's 5 requests a second (the emulator
+//! enforces it, so a 429 would show).
 
 use std::collections::HashSet;
 use std::process::Stdio;
@@ -17,12 +19,12 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
         api_key: "cli-key".into(),
         step_delay: Duration::from_millis(60),
         faults: FaultSpec::parse("queue=0").unwrap(),
-        rate_limit: 0,
         ..EmulatorConfig::default()
     })
     .await
     .unwrap();
     let library = tempfile::tempdir().unwrap();
+    let budget = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(reference_file())
@@ -30,6 +32,7 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
         .arg("--library")
         .arg(library.path())
         .env("EASEL_API_KEY", "cli-key")
+        .env("EASEL_BUDGET_DIR", budget.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -60,6 +63,7 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
             .arg("--library")
             .arg(library.path())
             .env("EASEL_API_KEY", "cli-key")
+            .env("EASEL_BUDGET_DIR", budget.path())
             .output(),
     )
     .await
@@ -92,8 +96,12 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
         .arg("--library")
         .arg(library.path())
         .env("EASEL_API_KEY", "cli-key")
+        .env("EASEL_BUDGET_DIR", budget.path())
         .output()
         .unwrap();
     assert!(again.status.success());
     assert!(again.stdout.is_empty(), "nothing to resume: {}", String::from_utf8_lossy(&again.stdout));
+    let (peak, limited) = crate::peak_and_429s(&emulator);
+    assert!(peak <= 5, "{peak} requests within one second across the killed run and the resume");
+    assert_eq!(limited, 0, "the service never had to answer 429");
 }

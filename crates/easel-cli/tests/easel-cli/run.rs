@@ -119,7 +119,7 @@ fn local_load_image_files_are_uploaded_before_the_run() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("uploaded 1 local image(s)"), "{stderr}");
+    assert!(stderr.contains(&format!("uploading {}", input.display())), "each upload is announced: {stderr}");
     let saved = String::from_utf8_lossy(&output.stdout).trim().to_string();
     let text = easel_workflow::png_text_chunks(&std::fs::read(saved).unwrap()).unwrap();
     let prompt = &text.iter().find(|(k, _)| k == "prompt").unwrap().1;
@@ -145,7 +145,7 @@ fn a_template_runs_by_id_with_its_fields_set_and_a_local_image_uploaded() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("uploaded 1 local image(s)"), "{stderr}");
+    assert!(stderr.contains("uploading "), "{stderr}");
     let saved = String::from_utf8_lossy(&output.stdout).trim().to_string();
     assert!(image::load_from_memory(&std::fs::read(&saved).unwrap()).is_ok(), "{saved}");
 
@@ -180,4 +180,37 @@ fn a_comfyui_png_runs_and_its_editor_workflow_is_embedded_again() {
     let text = easel_workflow::png_text_chunks(&std::fs::read(&saved).unwrap()).unwrap();
     let keys: Vec<&str> = text.iter().map(|(k, _)| k.as_str()).collect();
     assert!(keys.contains(&"prompt") && keys.contains(&"workflow") && keys.contains(&"easel"), "{keys:?}");
+}
+
+#[test]
+fn a_load_image_naming_a_missing_file_is_a_located_error_before_anything_is_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let emulator = runtime
+        .block_on(easel_emulator::Emulator::start(easel_emulator::EmulatorConfig {
+            api_key: "cli-key".into(),
+            ..easel_emulator::EmulatorConfig::default()
+        }))
+        .unwrap();
+    let missing = dir.path().join("nowhere.png");
+    let graph = serde_json::json!({
+        "1": {"classType": "LoadImage", "inputs": {"image": missing.to_string_lossy(), "upload": "image"}},
+        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
+    });
+    let file = dir.path().join("img.json");
+    std::fs::write(&file, graph.to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(&file)
+        .args(["--endpoint", &emulator.base_url()])
+        .arg("--library")
+        .arg(dir.path().join("lib"))
+        .env("EASEL_API_KEY", "cli-key")
+        .env("EASEL_BUDGET_DIR", dir.path().join("budget"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("node 1 (LoadImage) input image:") && stderr.contains("does not exist"), "{stderr}");
+    assert!(emulator.requests().is_empty(), "nothing was sent: {:?}", emulator.requests());
 }
