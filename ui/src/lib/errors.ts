@@ -11,8 +11,16 @@ export const NO_HOST = "noHost";
 /** Turns anything a command rejected with into an `AppError` (the backend always sends one). */
 export function toAppError(error: unknown): AppError {
   if (typeof error === "object" && error !== null) {
-    const { code, message } = error as { code?: unknown; message?: unknown };
-    if (typeof code === "string" && typeof message === "string") return { code, message };
+    const { code, message, details } = error as {
+      code?: unknown;
+      message?: unknown;
+      details?: unknown;
+    };
+    if (typeof code === "string" && typeof message === "string") {
+      return typeof details === "object" && details !== null
+        ? { code, message, details: details as AppError["details"] }
+        : { code, message };
+    }
     if (typeof message === "string") return { code: "unknown", message };
   }
   if (typeof error === "string" && error.length > 0) return { code: "unknown", message: error };
@@ -32,6 +40,8 @@ const DESCRIBED = new Set([
   "jobFailed",
   "noKey",
   "busy",
+  "needsConfirmation",
+  "invalidInput",
   "keychain",
   "invalidSettings",
   "notFound",

@@ -29,6 +29,7 @@ import {
   trackBatch,
   type Queue,
 } from "./run/queue";
+import { consent, withConsent, type CostQuestion } from "./run/consent.svelte";
 import { IDLE, isFinished, type RunState } from "./run/reduce";
 import { sameValue, type ValueInput } from "./workflow/inputs";
 
@@ -49,7 +50,7 @@ export type SessionOptions = {
 export const DEFAULT_CONFIRM_ABOVE = 10;
 
 /** A batch waiting for the person to accept its expected cost. */
-export type CostQuestion = { credits: number; threshold: number };
+export type { CostQuestion } from "./run/consent.svelte";
 
 export class Session {
   load = $state<LoadState>("loading");
@@ -70,8 +71,10 @@ export class Session {
   settings = $state.raw<Settings | null>(null);
   /** Recently opened workflow files, newest first. */
   recent = $state.raw<string[]>([]);
-  /** Set while a batch above the credit threshold waits for confirmation. */
-  confirming = $state.raw<CostQuestion | null>(null);
+  /** Set while a batch above the credit threshold waits for confirmation (from any front door). */
+  get confirming(): CostQuestion | null {
+    return consent.question;
+  }
   readonly form: FormState;
 
   readonly selected: NodeDoc | null = $derived(
@@ -250,15 +253,17 @@ export class Session {
 
   /** Starts a batch of runs of the workflow as edited, first asking when it is expected to cost
    * more than the Settings threshold. Progress arrives through `receive`. */
-  async runNow(confirmed = false): Promise<void> {
+  async runNow(): Promise<void> {
     if (!this.doc) return;
     const threshold = this.settings?.confirmAbove ?? DEFAULT_CONFIRM_ABOVE;
     const credits = this.expectedCredits();
-    if (!confirmed && credits !== null && credits > threshold) {
-      this.confirming = { credits, threshold };
-      return;
+    // Asked before anything moves when the form already knows the price; the engine decides
+    // again with its own estimate, and `withConsent` asks once more if that one differs.
+    let approved: number | undefined;
+    if (credits !== null && credits > threshold) {
+      if (!(await consent.ask({ credits, threshold }))) return;
+      approved = credits;
     }
-    this.confirming = null;
     const doc = $state.snapshot(this.doc) as WorkflowDoc;
     const options = { count: this.form.count, seeds: this.form.controls() };
     this.error = null;
@@ -275,7 +280,20 @@ export class Session {
     const batch = this.queue.batch;
     this.#startTicker();
     try {
-      const runIds = await host.runWorkflow(doc, options);
+      const runIds = await withConsent(
+        (ok) => host.runWorkflow(doc, { ...options, approvedCredits: ok }),
+        approved,
+      );
+      if (runIds === null) {
+        this.#replayEarly([]);
+        this.#update(
+          rejectBatch(this.queue, batch, {
+            code: "needsConfirmation",
+            message: t("error.needsConfirmation.title"),
+          }),
+        );
+        return;
+      }
       this.queue = acceptBatch(this.queue, batch, runIds);
       this.#replayEarly(runIds);
       if (this.#cancelOnAccept) await this.cancel();
@@ -286,13 +304,13 @@ export class Session {
   }
 
   /** The person accepted the expected cost. */
-  async confirmRun(): Promise<void> {
-    if (this.confirming) await this.runNow(true);
+  confirmRun(): void {
+    consent.answer(true);
   }
 
   /** The person declined the expected cost. */
   declineRun(): void {
-    this.confirming = null;
+    consent.answer(false);
   }
 
   /** Follows runs started elsewhere (a favourite, "run again" from the gallery). */
@@ -310,7 +328,8 @@ export class Session {
   /** Runs a finished run's graph again as a new run. */
   async retry(runId: string): Promise<void> {
     try {
-      this.track([await host.retryRun(runId)]);
+      const id = await withConsent((approved) => host.retryRun(runId, approved));
+      if (id !== null) this.track([id]);
     } catch (error) {
       this.error = toAppError(error);
     }

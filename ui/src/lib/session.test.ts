@@ -406,15 +406,37 @@ describe("cost, retry, order, outside runs and notifications", () => {
     const s = await started();
     await vi.waitFor(() => expect(s.form.perRun).toBe(4));
     s.form.setCount(3);
-    await s.runNow();
-    expect(s.confirming).toEqual({ credits: 12, threshold: 10 });
+    const declined = s.runNow();
+    await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 12, threshold: 10 }));
     expect(mocked.runWorkflow).not.toHaveBeenCalled();
     s.declineRun();
+    await declined;
     expect(s.confirming).toBeNull();
-    await s.runNow();
-    await s.confirmRun();
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+    const accepted = s.runNow();
+    await vi.waitFor(() => expect(s.confirming).not.toBeNull());
+    s.confirmRun();
+    await accepted;
     expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
+    expect(mocked.runWorkflow.mock.calls[0][1]).toMatchObject({ count: 3, approvedCredits: 12 });
     expect(s.confirming).toBeNull();
+  });
+
+  it("asks when the backend's own estimate needs agreement, then runs with the accepted total", async () => {
+    mocked.runWorkflow.mockRejectedValueOnce({
+      code: "needsConfirmation",
+      message: "not approved",
+      details: { credits: 30, threshold: 10 },
+    });
+    mocked.runWorkflow.mockResolvedValueOnce(["r1"]);
+    const s = await started();
+    const run = s.runNow();
+    await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 30, threshold: 10 }));
+    s.confirmRun();
+    await run;
+    expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);
+    expect(mocked.runWorkflow.mock.calls[1][1]).toMatchObject({ approvedCredits: 30 });
+    expect(s.error).toBeNull();
   });
 
   it("retries a run as a new batch and reorders pending runs", async () => {

@@ -12,4 +12,8 @@ count: number,
 /**
  * Seed modes; seed inputs not listed stay fixed.
  */
-seeds: Array<SeedControl>, };
+seeds: Array<SeedControl>, 
+/**
+ * The batch total the person was shown and accepted, when above the threshold.
+ */
+approvedCredits?: number, };

@@ -12,4 +12,9 @@ name: string,
 /**
  * Nodes in file order.
  */
-nodes: Array<NodeDoc>, };
+nodes: Array<NodeDoc>, 
+/**
+ * The ComfyUI editor graph the document came from (an editor file or a PNG's `workflow`
+ * chunk), carried unchanged so results can embed it with the edited values written back.
+ */
+editor?: unknown, };

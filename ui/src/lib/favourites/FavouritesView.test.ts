@@ -117,7 +117,7 @@ describe("FavouritesView", () => {
     mocked.runFavourite.mockResolvedValue(["run-7"]);
     await open();
     await click(byTestId("favourite-run", card("b")));
-    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1);
+    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1, undefined);
     expect(props.onruns).toHaveBeenCalledWith(["run-7"]);
     expect(byTestId("toast")?.textContent).toContain("Started “Landscape”");
   });

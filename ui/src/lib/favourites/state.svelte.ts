@@ -15,6 +15,7 @@ import {
   restoreFavourite,
   runFavourite,
 } from "../host/favourites";
+import { withConsent } from "../run/consent.svelte";
 import { filterFavourites } from "./search";
 
 /** A short message; `undo` is the favourite a delete removed. Text is a catalogue key so the
@@ -68,7 +69,8 @@ export class FavouritesState {
     if (this.starting.includes(favourite.id)) return null;
     this.starting.push(favourite.id);
     try {
-      const ids = await runFavourite(favourite.id, 1);
+      const ids = await withConsent((approved) => runFavourite(favourite.id, 1, approved));
+      if (ids === null) return null;
       this.#show({ key: "favourites.started", params: { name: favourite.name } });
       return ids;
     } catch (error) {

@@ -114,7 +114,7 @@ describe("Viewer", () => {
     );
     click(byTestId("metadata-run-again")!);
     await settle();
-    expect(mocked.runAgain).toHaveBeenCalledWith(4);
+    expect(mocked.runAgain).toHaveBeenCalledWith(4, undefined);
     expect(view.props.onruns).toHaveBeenCalledWith(["run-9"]);
   });
 

@@ -9,6 +9,7 @@ import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { ParamDiff } from "../bindings/ParamDiff";
 import * as host from "../host/library";
 import { t } from "../i18n/index.svelte";
+import { withConsent } from "../run/consent.svelte";
 import { formatNumber, plural } from "./format";
 import type { Gallery } from "./gallery.svelte";
 
@@ -126,8 +127,8 @@ export class ImageActions {
   async runAgain(id: ImageId): Promise<string[] | null> {
     let runs: string[] | null = null;
     await this.feedback.attempt(async () => {
-      runs = await host.runAgain(id);
-      this.feedback.notify(plural("gallery.toast.started", runs.length));
+      runs = await withConsent((approved) => host.runAgain(id, approved));
+      if (runs) this.feedback.notify(plural("gallery.toast.started", runs.length));
     });
     return runs;
   }

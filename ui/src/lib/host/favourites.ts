@@ -44,6 +44,10 @@ export function importFavourites(): Promise<Favourite[] | null> {
 }
 
 /** Runs a favourite as saved; resolves with the run ids (progress arrives as job events). */
-export function runFavourite(id: string, count: number): Promise<string[]> {
-  return call<string[]>("favourite_run", { id, count });
+export function runFavourite(
+  id: string,
+  count: number,
+  approvedCredits?: number,
+): Promise<string[]> {
+  return call<string[]>("favourite_run", { id, count, approvedCredits: approvedCredits ?? null });
 }

@@ -52,7 +52,8 @@ export function estimateCredits(doc: WorkflowDoc): Promise<number> {
 }
 
 /** Starts a batch of runs of `doc`; resolves with one run id per run. Progress arrives only as
- * `JobEvent`s. */
+ * `JobEvent`s. Above the credit threshold `options.approvedCredits` must hold the accepted total
+ * (`needsConfirmation` otherwise). */
 export function runWorkflow(doc: WorkflowDoc, options: RunOptions): Promise<string[]> {
   return call<string[]>("run_workflow", { doc, options });
 }
@@ -62,9 +63,10 @@ export function cancelRun(runId: string): Promise<boolean> {
   return call<boolean>("cancel_run", { runId });
 }
 
-/** Starts a recorded run's graph again as a new run; resolves with the new run id. */
-export function retryRun(runId: string): Promise<string> {
-  return call<string>("retry_run", { runId });
+/** Starts a recorded run's document again as a new run; resolves with the new run id. Above the
+ * credit threshold it needs the accepted total (`needsConfirmation` otherwise). */
+export function retryRun(runId: string, approvedCredits?: number): Promise<string> {
+  return call<string>("retry_run", { runId, approvedCredits: approvedCredits ?? null });
 }
 
 /** Moves pending runs to the front of the queue, in this order. */

@@ -101,8 +101,8 @@ export function compareImages(left: ImageId, right: ImageId): Promise<ParamDiff>
 }
 
 /** Runs the image's workflow again with the same values (seed included); resolves with run ids. */
-export function runAgain(id: ImageId): Promise<string[]> {
-  return call<string[]>("library_run_again", { id });
+export function runAgain(id: ImageId, approvedCredits?: number): Promise<string[]> {
+  return call<string[]>("library_run_again", { id, approvedCredits: approvedCredits ?? null });
 }
 
 /** Asks for a folder and indexes its PNGs in place; `null` when cancelled. Progress arrives

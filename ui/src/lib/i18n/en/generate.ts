@@ -85,6 +85,11 @@ export const generate: Record<string, string> = {
     "Add your Tensor.Art API key in Settings, or switch back to the offline demo.",
   "error.busy.title": "Runs are still active",
   "error.busy.hint": "Wait for them to finish or cancel them, then try again.",
+  "error.needsConfirmation.title": "The cost was not approved",
+  "error.needsConfirmation.hint": "Nothing was run. Run again to see the estimate and accept it.",
+  "error.invalidInput.title": "An input cannot be sent",
+  "error.invalidInput.hint":
+    "The message names the node and input; pick the image again in the form.",
   "error.keychain.title": "The system keychain is not available",
   "error.keychain.hint": "Unlock your keyring (Secret Service) and try again.",
   "error.invalidSettings.title": "A setting cannot be used",
