@@ -12,4 +12,10 @@ name: string,
 /**
  * Nodes in file order.
  */
-nodes: Array<NodeDoc>, };
+nodes: Array<NodeDoc>, 
+/**
+ * The editor graph the document was imported from (editor files, PNG `workflow` chunks),
+ * kept as read so results can embed it with the edited values written back
+ * (`write_back`). The UI carries it without looking inside.
+ */
+editor?: unknown, };
