@@ -17,8 +17,9 @@ pub struct WorkflowDoc {
     pub name: String,
     /// Nodes in file order.
     pub nodes: Vec<NodeDoc>,
-    /// The ComfyUI editor graph the document came from (an editor file or a PNG's `workflow`
-    /// chunk), carried unchanged so results can embed it with the edited values written back.
+    /// The editor graph the document was imported from (editor files, PNG `workflow` chunks),
+    /// kept as read so results can embed it with the edited values written back
+    /// (`write_back`). The UI carries it without looking inside.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "unknown")]
     pub editor: Option<Value>,
@@ -96,7 +97,8 @@ impl WorkflowDoc {
         WorkflowDoc { name: name.into(), nodes, editor: None }
     }
 
-    /// The UI form of an import, with the editor's node positions when the source had them.
+    /// The UI form of an import, with the editor graph and its node positions when the source had
+    /// one.
     pub fn from_imported(name: impl Into<String>, imported: &crate::Imported) -> WorkflowDoc {
         let mut doc = WorkflowDoc::from_workflow(name, &imported.workflow);
         if let Some(editor) = &imported.editor {
@@ -186,5 +188,21 @@ mod tests {
         let json = r#"{"name":"x","nodes":[{"id":"1","classType":"A","title":null,"inputs":[],"extra":{}}]}"#;
         let doc: WorkflowDoc = serde_json::from_str(json).unwrap();
         assert_eq!(doc.nodes[0].position, None);
+        assert_eq!(doc.editor, None);
+    }
+
+    #[test]
+    fn imported_editor_graph_rides_along_and_round_trips() {
+        let editor = serde_json::json!({"version": 0.4, "links": [], "nodes": [
+            {"id": 3, "type": "EmptyLatentImage", "pos": [1, 2], "widgets_values": [512, 512, 1]},
+        ]});
+        let imported = crate::Schemas::bundled().import_value(editor.clone()).unwrap();
+        let doc = WorkflowDoc::from_imported("e", &imported);
+        assert_eq!(doc.editor.as_ref(), Some(&editor));
+        let back: WorkflowDoc = serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
+        assert_eq!(back, doc);
+        assert_eq!(back.to_workflow().unwrap(), imported.workflow);
+        let plain = WorkflowDoc::from_workflow("p", &imported.workflow);
+        assert!(!serde_json::to_string(&plain).unwrap().contains("\"editor\""));
     }
 }

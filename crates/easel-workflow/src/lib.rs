@@ -1,10 +1,10 @@
 //! Workflow graphs as Easel understands them: a map of node id -> {classType, inputs}, with links
 //! written `["4", 0]`. This crate reads every format people bring (TAMS params and request
 //! bodies, ComfyUI API and editor files, PNG metadata from ComfyUI, A1111, Fooocus and the
-//! Tensor.Art website), writes TAMS params, ComfyUI API JSON and PNG text chunks, knows node
-//! schemas (bundled core nodes, or object_info from a file), validates graphs against them, lists
-//! form fields, orders nodes and works out what images a graph will produce. It knows nothing of
-//! HTTP, jobs or files on disk.
+//! Tensor.Art website), writes TAMS params, ComfyUI API JSON, PNG text chunks and edited values
+//! back into editor graphs, knows node schemas (bundled core nodes, or object_info from a file),
+//! validates graphs against them, lists form fields, orders nodes and works out what images a
+//! graph will produce. It knows nothing of HTTP, jobs or files on disk.
 
 mod a1111;
 mod doc;
@@ -28,7 +28,7 @@ mod validate;
 
 pub use a1111::parse_a1111;
 pub use doc::{InputDoc, NodeDoc, WorkflowDoc};
-pub use editor::{editor_to_workflow, is_editor_graph};
+pub use editor::{editor_to_workflow, is_editor_graph, write_back};
 pub use error::WorkflowError;
 pub use fooocus::parse_fooocus;
 pub use form::{ExposedField, FieldKind, FormField};

@@ -17,6 +17,11 @@ pub fn ems_model_id(s: &str) -> Option<&str> {
     (!inner.is_empty() && inner.bytes().all(|b| b.is_ascii_digit())).then_some(inner)
 }
 
+/// The stock class a Tensor.Art class is read as (itself for every other class).
+pub(crate) fn stock_class(class: &str) -> &str {
+    CLASS_MAP.iter().find(|(from, _)| *from == class).map_or(class, |(_, stock)| stock)
+}
+
 pub(crate) fn normalise(imported: &mut Imported) {
     for (id, node) in imported.workflow.nodes.iter_mut() {
         if let Some((_, stock)) = CLASS_MAP.iter().find(|(from, _)| *from == node.class_type) {

@@ -160,7 +160,8 @@ fn expand_group(
     inner
 }
 
-/// Hands the instance's flattened widget values back to the inner nodes, in inner-node order.
+/// Hands the instance's flattened widget values back to the inner nodes, in inner-node order,
+/// recording in `stream` which instance position each value came from.
 fn spread_widgets(
     instance: &FlatNode,
     inner: &mut IndexMap<String, FlatNode>,
@@ -175,8 +176,9 @@ fn spread_widgets(
         let Some(schema) = schemas.get(&node.kind) else {
             // Unknown or virtual inner nodes: take as many values as they hold themselves.
             let n = node.widgets.as_array().map_or(0, Vec::len);
-            if n > 0 && pos + n <= stream.len() {
-                node.widgets = Value::Array(stream[pos..pos + n].to_vec());
+            if let Some(values) = stream.get(pos..pos + n).filter(|_| n > 0) {
+                node.widgets = Value::Array(values.to_vec());
+                node.stream = (pos..pos + n).map(Some).collect();
             }
             pos += n;
             continue;
@@ -184,36 +186,40 @@ fn spread_widgets(
         let own = node.widgets.as_array().cloned().unwrap_or_default();
         let mut own_pos = 0;
         let mut merged = Vec::new();
+        let mut origin = Vec::new();
         for w in schema.widgets() {
             let linked = node
                 .inputs
                 .iter()
                 .enumerate()
                 .any(|(j, s)| s.widget.as_deref() == Some(&w.name) && fed.contains(&(id.clone(), j)));
-            let take = |values: &[Value], at: &mut usize, out: &mut Vec<Value>| {
-                if let Some(v) = values.get(*at) {
-                    out.push(v.clone());
+            // The positions one widget takes: its value, then its control (and filter) values.
+            let take = |values: &[Value], at: &mut usize| {
+                let start = *at;
+                if values.get(*at).is_some() {
                     *at += 1;
                     if w.control_after_generate && is_control_value(values.get(*at)) {
-                        out.push(values[*at].clone());
                         *at += 1;
                         if w.kind == InputType::Combo && values.get(*at).is_some_and(Value::is_string) {
-                            out.push(values[*at].clone());
                             *at += 1;
                         }
                     }
                 }
+                start..*at
             };
-            let mut skip = Vec::new();
+            let own_range = take(&own, &mut own_pos);
             if linked {
-                take(&own, &mut own_pos, &mut merged);
+                merged.extend_from_slice(own.get(own_range.clone()).unwrap_or_default());
+                origin.extend(own_range.map(|_| None));
             } else {
-                take(&own, &mut own_pos, &mut skip);
-                take(stream, &mut pos, &mut merged);
+                let range = take(stream, &mut pos);
+                merged.extend_from_slice(stream.get(range.clone()).unwrap_or_default());
+                origin.extend(range.map(Some));
             }
         }
         if !merged.is_empty() {
             node.widgets = Value::Array(merged);
+            node.stream = origin;
         }
     }
 }

@@ -38,6 +38,10 @@ pub(crate) struct FlatNode {
     pub outputs: Vec<String>,
     /// `widgets_values` as written (array, object or null).
     pub widgets: Value,
+    /// For inner nodes of a group-node instance whose values were handed down from the
+    /// instance: where each of `widgets` sits in the instance's `widgets_values` (`None` for
+    /// values that stayed the inner node's own). Empty otherwise. Write-back follows it.
+    pub stream: Vec<Option<usize>>,
 }
 
 /// A node id as text: numbers are written without a fraction.
@@ -130,6 +134,7 @@ pub(crate) fn read_nodes(graph: &Value, prefix: &str) -> Result<IndexMap<String,
             inputs,
             outputs,
             widgets: node.get("widgets_values").cloned().unwrap_or(Value::Null),
+            stream: Vec::new(),
         };
         if out.insert(id.clone(), flat).is_some() {
             return Err(WorkflowError::node(&id, "?", None, "two editor nodes share this id"));

@@ -3,12 +3,15 @@
 //! a server runs, following the frontend's rules: notes, primitives, reroutes and other virtual
 //! nodes vanish, muted nodes are dropped, bypassed nodes are wired around, group nodes and
 //! subgraphs are expanded to `"<id>:<inner>"` nodes, and widget values are named with node
-//! schemas. Writing the editor format back, and dynamic-prompt expansion, are left out.
+//! schemas. `write_back` (in `write`) goes the other way for values only: it puts an API
+//! graph's literal values back into the widgets of the editor graph it came from. Building an
+//! editor graph from scratch, and dynamic-prompt expansion, are left out.
 
 mod expand;
 mod flat;
 mod resolve;
 mod widgets;
+mod write;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -16,7 +19,8 @@ use serde_json::{Map, Value};
 use crate::schema::Schemas;
 use crate::{Input, Link, Node, Workflow, WorkflowError};
 use flat::FlatNode;
-use resolve::{resolve, Resolved, VIRTUAL};
+use resolve::{Graph, Resolved, VIRTUAL};
+pub use write::write_back;
 
 /// True when `value` looks like an editor graph (`nodes` list plus `links` or `version`).
 pub fn is_editor_graph(value: &Value) -> bool {
@@ -25,17 +29,38 @@ pub fn is_editor_graph(value: &Value) -> bool {
 
 /// Converts an editor graph to the API graph, with warnings for what could not be carried over.
 pub fn editor_to_workflow(graph: &Value, schemas: &Schemas) -> Result<(Workflow, Vec<String>), WorkflowError> {
+    let converted = convert(graph, schemas)?;
+    if converted.workflow.nodes.is_empty() {
+        return Err(WorkflowError::UnknownFormat(
+            "the editor graph has no node that would run (all are notes, primitives, muted or bypassed)".into(),
+        ));
+    }
+    Ok((converted.workflow, converted.warnings))
+}
+
+/// A conversion with the expanded editor nodes it was made from (write-back needs both).
+pub(crate) struct Converted {
+    pub nodes: IndexMap<String, FlatNode>,
+    pub redirects: expand::Redirects,
+    pub workflow: Workflow,
+    pub warnings: Vec<String>,
+}
+
+pub(crate) fn convert(graph: &Value, schemas: &Schemas) -> Result<Converted, WorkflowError> {
     let mut warnings = Vec::new();
     let mut redirects = expand::Redirects::new();
     let nodes = flat::read_nodes(graph, "")?;
     let nodes = expand::expand(nodes, graph, schemas, &mut redirects, &mut warnings)?;
     let mut workflow = Workflow::default();
-    for node in nodes.values() {
-        if node.mode == 2 || node.mode == 4 || VIRTUAL.contains(&node.kind.as_str()) {
-            continue;
+    {
+        let resolver = Graph::new(&nodes, &redirects);
+        for node in nodes.values() {
+            if node.mode == 2 || node.mode == 4 || VIRTUAL.contains(&node.kind.as_str()) {
+                continue;
+            }
+            let api = emit(node, &resolver, schemas, &mut warnings);
+            workflow.nodes.insert(node.id.clone(), api);
         }
-        let api = emit(node, &nodes, &redirects, schemas, &mut warnings);
-        workflow.nodes.insert(node.id.clone(), api);
     }
     // Final pass, as in the frontend: links to nodes that were not emitted are deleted.
     let present: std::collections::HashSet<String> = workflow.nodes.keys().cloned().collect();
@@ -51,21 +76,10 @@ pub fn editor_to_workflow(graph: &Value, schemas: &Schemas) -> Result<(Workflow,
             _ => true,
         });
     }
-    if workflow.nodes.is_empty() {
-        return Err(WorkflowError::UnknownFormat(
-            "the editor graph has no node that would run (all are notes, primitives, muted or bypassed)".into(),
-        ));
-    }
-    Ok((workflow, warnings))
+    Ok(Converted { nodes, redirects, workflow, warnings })
 }
 
-fn emit(
-    node: &FlatNode,
-    nodes: &IndexMap<String, FlatNode>,
-    redirects: &expand::Redirects,
-    schemas: &Schemas,
-    warnings: &mut Vec<String>,
-) -> Node {
+fn emit(node: &FlatNode, graph: &Graph, schemas: &Schemas, warnings: &mut Vec<String>) -> Node {
     let schema = schemas.get(&node.kind);
     let (values, unnamed) = widgets::named_values(node, schema);
     if unnamed > 0 && schema.is_none() {
@@ -84,11 +98,11 @@ fn emit(
     for socket in &node.inputs {
         let name = socket.widget.clone().unwrap_or_else(|| socket.name.clone());
         let Some(src) = &socket.source else { continue };
-        match resolve(nodes, redirects, src, &socket.ty) {
+        match graph.resolve(src, &socket.ty) {
             Resolved::Link(s) => {
                 inputs.insert(name, Input::Link(Link { node: s.node, output: s.slot }));
             }
-            Resolved::Literal(v) => {
+            Resolved::Literal(v, _) => {
                 inputs.insert(name, Input::Value(v));
             }
             Resolved::Deleted => {

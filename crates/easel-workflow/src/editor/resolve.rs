@@ -1,6 +1,10 @@
 //! Following one input's link back to the real node output that feeds it, the way the ComfyUI
 //! frontend does when it queues a prompt: through legacy Reroutes, KJNodes Set/Get pairs and
-//! bypassed nodes; a PrimitiveNode yields its value; a muted or missing origin deletes the input.
+//! bypassed nodes; a PrimitiveNode yields its value (and its id, so write-back can find it); a
+//! muted or missing origin deletes the input. Nodes inside group nodes and subgraphs are resolved
+//! on the expanded graph, so this module never sees containers.
+
+use std::collections::HashMap;
 
 use indexmap::IndexMap;
 use serde_json::Value;
@@ -29,8 +33,8 @@ pub(crate) const VIRTUAL: &[&str] = &[
 pub(crate) enum Resolved {
     /// A real node's output.
     Link(Src),
-    /// A value (from a PrimitiveNode).
-    Literal(Value),
+    /// A value, from the PrimitiveNode with this id.
+    Literal(Value, String),
     /// The origin is muted or gone: the input disappears from the prompt.
     Deleted,
     /// Nothing connects (e.g. a bypassed node with no matching input): a widget keeps its value.
@@ -47,61 +51,78 @@ fn compatible(a: &str, b: &str) -> bool {
         || b.split(',').any(|t| t == a)
 }
 
-/// Resolves the source `src` of an input that expects type `want`.
-pub(crate) fn resolve(nodes: &IndexMap<String, FlatNode>, redirects: &Redirects, src: &Src, want: &str) -> Resolved {
-    let mut src = src.clone();
-    // Each step moves to another node; a cycle of virtual nodes ends after this many steps.
-    for _ in 0..256 {
-        let mut hops = 0;
-        while let Some(r) = redirects.get(&src) {
-            src = r.clone();
-            hops += 1;
-            if hops > 64 {
+/// The expanded graph with what resolving needs: container redirects and the KJNodes setters by
+/// name, indexed once so each GetNode hop is a lookup rather than a scan of the graph.
+pub(crate) struct Graph<'a> {
+    pub nodes: &'a IndexMap<String, FlatNode>,
+    redirects: &'a Redirects,
+    /// `widgets_values[0]` of a SetNode as JSON text -> the first SetNode with that name.
+    setters: HashMap<Option<String>, &'a FlatNode>,
+}
+
+fn setter_name(node: &FlatNode) -> Option<String> {
+    node.widgets.as_array().and_then(|a| a.first()).map(Value::to_string)
+}
+
+impl<'a> Graph<'a> {
+    pub(crate) fn new(nodes: &'a IndexMap<String, FlatNode>, redirects: &'a Redirects) -> Graph<'a> {
+        let mut setters = HashMap::new();
+        for n in nodes.values().filter(|n| n.kind == "SetNode") {
+            setters.entry(setter_name(n)).or_insert(n);
+        }
+        Graph { nodes, redirects, setters }
+    }
+
+    /// Resolves the source `src` of an input that expects type `want`.
+    pub(crate) fn resolve(&self, src: &Src, want: &str) -> Resolved {
+        let mut src = src.clone();
+        // Each step moves to another node; a cycle of virtual nodes ends after this many steps.
+        for _ in 0..256 {
+            let mut hops = 0;
+            while let Some(r) = self.redirects.get(&src) {
+                src = r.clone();
+                hops += 1;
+                if hops > 64 {
+                    return Resolved::Deleted;
+                }
+            }
+            let Some(node) = self.nodes.get(&src.node) else { return Resolved::Deleted };
+            if node.mode == 2 {
                 return Resolved::Deleted;
             }
-        }
-        let Some(node) = nodes.get(&src.node) else { return Resolved::Deleted };
-        if node.mode == 2 {
-            return Resolved::Deleted;
-        }
-        let next = match node.kind.as_str() {
-            "PrimitiveNode" => {
-                return match node.widgets.as_array().and_then(|a| a.first()) {
-                    Some(v) => Resolved::Literal(v.clone()),
-                    None => Resolved::Nothing,
+            let next = match node.kind.as_str() {
+                "PrimitiveNode" => {
+                    return match node.widgets.as_array().and_then(|a| a.first()) {
+                        Some(v) => Resolved::Literal(v.clone(), node.id.clone()),
+                        None => Resolved::Nothing,
+                    }
                 }
-            }
-            "Reroute" | "SetNode" => match node.inputs.first() {
-                Some(s) => s.source.clone(),
-                None => return Resolved::Deleted,
-            },
-            "GetNode" => {
-                let name = node.widgets.as_array().and_then(|a| a.first()).cloned();
-                let setter = nodes
-                    .values()
-                    .find(|n| n.kind == "SetNode" && n.widgets.as_array().and_then(|a| a.first()) == name.as_ref());
-                match setter.and_then(|s| s.inputs.first()) {
+                "Reroute" | "SetNode" => match node.inputs.first() {
                     Some(s) => s.source.clone(),
                     None => return Resolved::Deleted,
-                }
-            }
-            _ if node.mode == 4 => match bypass_input(node, src.slot as usize, want) {
-                Some(i) => match &node.inputs[i].source {
-                    Some(s) => Some(s.clone()),
-                    None => return Resolved::Nothing,
                 },
-                None => return Resolved::Nothing,
-            },
-            kind if VIRTUAL.contains(&kind) => return Resolved::Deleted,
-            _ => return Resolved::Link(src),
-        };
-        match next {
-            Some(n) => src = n,
-            // An unconnected reroute or setter: nothing reaches the consumer.
-            None => return Resolved::Deleted,
+                "GetNode" => match self.setters.get(&setter_name(node)).and_then(|s| s.inputs.first()) {
+                    Some(s) => s.source.clone(),
+                    None => return Resolved::Deleted,
+                },
+                _ if node.mode == 4 => {
+                    match bypass_input(node, src.slot as usize, want).and_then(|i| node.inputs.get(i)?.source.as_ref())
+                    {
+                        Some(s) => Some(s.clone()),
+                        None => return Resolved::Nothing,
+                    }
+                }
+                kind if VIRTUAL.contains(&kind) => return Resolved::Deleted,
+                _ => return Resolved::Link(src),
+            };
+            match next {
+                Some(n) => src = n,
+                // An unconnected reroute or setter: nothing reaches the consumer.
+                None => return Resolved::Deleted,
+            }
         }
+        Resolved::Deleted
     }
-    Resolved::Deleted
 }
 
 /// Which input of a bypassed node passes through to output `slot` for a consumer of type `want`.

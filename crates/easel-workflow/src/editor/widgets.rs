@@ -3,7 +3,8 @@
 //! after seed-like INTs, two after controlled combos, the image-upload button after the last
 //! widget. Without a schema the node's widget sockets (saved by newer frontends) give the names.
 //! Control slots are only skipped when they hold a control word, so files saved by frontends
-//! that did not write them still line up.
+//! that did not write them still line up. Import and write-back both use `slots`, so a value is
+//! written back to exactly the position it was read from.
 
 use serde_json::Value;
 
@@ -20,21 +21,34 @@ pub(crate) fn is_control_value(v: Option<&Value>) -> bool {
 /// The node's widget values by input name, in widget order. Values a schema cannot name are
 /// counted in the second result so the caller can warn.
 pub(crate) fn named_values(node: &FlatNode, schema: Option<&NodeSchema>) -> (Vec<(String, Value)>, usize) {
-    match (&node.widgets, schema) {
-        (Value::Object(map), _) => (map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), 0),
-        (Value::Array(values), Some(schema)) => by_schema(values, schema),
-        (Value::Array(values), None) => by_sockets(values, node),
+    match &node.widgets {
+        Value::Object(map) => (map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(), 0),
+        Value::Array(values) => {
+            let (slots, rest) = slots(values, node, schema);
+            (slots.into_iter().filter_map(|(name, i)| Some((name, values.get(i)?.clone()))).collect(), rest)
+        }
         _ => (Vec::new(), 0),
     }
 }
 
-fn by_schema(values: &[Value], schema: &NodeSchema) -> (Vec<(String, Value)>, usize) {
+/// Input name -> index in the positional `values`, in widget order, and the count of values
+/// left unnamed. Every index returned is within `values`.
+pub(crate) fn slots(values: &[Value], node: &FlatNode, schema: Option<&NodeSchema>) -> (Vec<(String, usize)>, usize) {
+    match schema {
+        Some(schema) => by_schema(values, schema),
+        None => by_sockets(values, node),
+    }
+}
+
+fn by_schema(values: &[Value], schema: &NodeSchema) -> (Vec<(String, usize)>, usize) {
     let mut out = Vec::new();
     let mut pos = 0;
     let mut uploads = 0;
     for w in schema.widgets() {
-        let Some(v) = values.get(pos) else { break };
-        out.push((w.name.clone(), v.clone()));
+        if pos >= values.len() {
+            break;
+        }
+        out.push((w.name.clone(), pos));
         pos += 1;
         if w.control_after_generate && is_control_value(values.get(pos)) {
             pos += 1;
@@ -52,13 +66,13 @@ fn by_schema(values: &[Value], schema: &NodeSchema) -> (Vec<(String, Value)>, us
     (out, rest)
 }
 
-fn by_sockets(values: &[Value], node: &FlatNode) -> (Vec<(String, Value)>, usize) {
-    let names: Vec<&str> = node.inputs.iter().filter_map(|s| s.widget.as_deref()).collect();
+fn by_sockets(values: &[Value], node: &FlatNode) -> (Vec<(String, usize)>, usize) {
+    let names = node.inputs.iter().filter_map(|s| s.widget.as_deref());
     let mut out = Vec::new();
     let mut pos = 0;
-    for name in &names {
+    for name in names {
         let Some(v) = values.get(pos) else { break };
-        out.push((name.to_string(), v.clone()));
+        out.push((name.to_string(), pos));
         pos += 1;
         if (v.is_i64() || v.is_u64()) && is_control_value(values.get(pos)) {
             pos += 1;

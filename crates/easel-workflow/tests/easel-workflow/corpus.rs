@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use easel_workflow::{Format, Schemas};
 
-fn corpus() -> PathBuf {
+pub(crate) fn corpus() -> PathBuf {
     std::env::var_os("EASEL_SHARED")
         .map(std::path::PathBuf::from)
         .filter(|p| p.is_dir())

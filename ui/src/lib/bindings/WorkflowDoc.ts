@@ -14,7 +14,8 @@ name: string,
  */
 nodes: Array<NodeDoc>, 
 /**
- * The ComfyUI editor graph the document came from (an editor file or a PNG's `workflow`
- * chunk), carried unchanged so results can embed it with the edited values written back.
+ * The editor graph the document was imported from (editor files, PNG `workflow` chunks),
+ * kept as read so results can embed it with the edited values written back
+ * (`write_back`). The UI carries it without looking inside.
  */
 editor?: unknown, };
