@@ -10,19 +10,12 @@ use serde_json::json;
 
 use crate::driver::Session;
 
-#[tokio::test]
-async fn runs_on_a_custom_tams_endpoint_with_the_keychain_key() {
-    let key = "sk-e2e-custom-90b1d2c3e4f5";
-    let service = Emulator::start(EmulatorConfig { api_key: key.into(), ..EmulatorConfig::default() })
-        .await
-        .expect("start the outside emulator");
-    let url = service.base_url();
-    let account = format!("tams:{url}");
-    let session = Session::start_with("custom-backend", &[]).await;
+/// Points the app at `url` in Settings with `key` saved to the keychain, and waits for the switch.
+pub async fn switch_to_custom(session: &Session, url: &str, key: &str) {
     session.click_on("[data-testid=nav-settings]").await;
     session.click_on("[data-testid=settings-backend] option[value=custom]").await;
     let field = session.find("[data-testid=settings-custom-url]", Duration::from_secs(10)).await;
-    session.type_into(&field, &url).await;
+    session.type_into(&field, url).await;
     let input = session.find("[data-testid=settings-key-input]", Duration::from_secs(10)).await;
     session.type_into(&input, key).await;
     session.click_on("[data-testid=settings-key-save]").await;
@@ -42,7 +35,19 @@ async fn runs_on_a_custom_tams_endpoint_with_the_keychain_key() {
             Duration::from_secs(30),
         )
         .await;
-    assert!(endpoint.as_str().is_some_and(|t| t.contains(&url)), "{endpoint}");
+    assert!(endpoint.as_str().is_some_and(|t| t.contains(url)), "{endpoint}");
+}
+
+#[tokio::test]
+async fn runs_on_a_custom_tams_endpoint_with_the_keychain_key() {
+    let key = "sk-e2e-custom-90b1d2c3e4f5";
+    let service = Emulator::start(EmulatorConfig { api_key: key.into(), ..EmulatorConfig::default() })
+        .await
+        .expect("start the outside emulator");
+    let url = service.base_url();
+    let account = format!("tams:{url}");
+    let session = Session::start_with("custom-backend", &[]).await;
+    switch_to_custom(&session, &url, key).await;
     let before = service.request_arrivals().len();
 
     session.click_on("[data-testid=nav-generate]").await;

@@ -9,6 +9,7 @@ mod driver;
 mod favourites;
 mod gallery;
 mod generate;
+mod img2img;
 mod journeys;
 mod open_and_cancel;
 mod settings_key;

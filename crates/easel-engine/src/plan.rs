@@ -46,7 +46,13 @@ pub(crate) enum PlannedWork {
 impl PlannedWork {
     /// The graph work of `workflow` (one run's values, seeds applied).
     pub(crate) fn graph(workflow: &Workflow, editor: Option<&Value>) -> Result<PlannedWork, EngineError> {
-        let editor_chunk = editor.map(|editor| editor.to_string());
+        let editor_chunk = editor.map(|editor| {
+            let (written, warnings) = easel_workflow::write_back(editor, workflow, easel_workflow::Schemas::bundled());
+            for warning in warnings {
+                eprintln!("easel: embedding the editor graph: {warning}");
+            }
+            written.to_string()
+        });
         Ok(PlannedWork::Graph {
             order: workflow.execution_order()?,
             params: workflow.to_tams_params(),

@@ -170,3 +170,43 @@ async fn thirty_runs_look_each_model_up_once_and_a_second_engine_not_at_all() {
     }
     assert_eq!(lookups(&emulator), before, "the second engine made no lookups");
 }
+
+#[tokio::test]
+async fn results_of_an_editor_file_reopen_with_the_edited_graph_and_values() {
+    let (_emulator, client) = emulator_with("queue=0").await;
+    let (sink, _events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 1);
+    let source = std::fs::read(shared().join("corpus/workflows/ui/cog_sd15_ui_file_in_api_folder.json")).unwrap();
+    let imported = Schemas::bundled().import_bytes(&source).unwrap();
+    let editor = imported.editor.clone().expect("an editor file");
+    let mut workflow = imported.workflow;
+    let (sampler, _) = workflow.nodes.iter().find(|(_, n)| n.class_type == "KSampler").unwrap();
+    let sampler = sampler.clone();
+    let (text_node, _) = workflow.nodes.iter().find(|(_, n)| n.class_type == "CLIPTextEncode").unwrap();
+    let text_node = text_node.clone();
+    workflow.set_value(&sampler, "seed", serde_json::json!(424242)).unwrap();
+    workflow.set_value(&sampler, "steps", serde_json::json!(7)).unwrap();
+    workflow.set_value(&text_node, "text", serde_json::json!("a lighthouse at dusk, edited")).unwrap();
+    let request = RunRequest {
+        name: "edited".into(),
+        count: 1,
+        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: Some(editor) },
+        local_files: LocalFiles::None,
+    };
+    let outcome = start(&engine, request).await.remove(0).task.await.unwrap();
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    let png = std::fs::read(&outcome.images[0].path).unwrap();
+    let text = png_text_chunks(&png).unwrap();
+    let embedded: serde_json::Value =
+        serde_json::from_str(&text.iter().find(|(k, _)| k == "workflow").unwrap().1).unwrap();
+    // The editor graph alone (as ComfyUI would read it) gives back the edited values.
+    let (from_editor, _) = easel_workflow::editor_to_workflow(&embedded, Schemas::bundled()).unwrap();
+    for (id, node) in &workflow.nodes {
+        assert_eq!(from_editor.nodes[id].inputs, node.inputs, "node {id} reopens with its edited inputs");
+    }
+    // And Easel opening the PNG gets the same graph, with the editor graph to edit again.
+    let reopened = Schemas::bundled().import_bytes(&png).unwrap();
+    assert!(reopened.editor.is_some());
+    assert_eq!(reopened.workflow.nodes[&sampler].number("seed"), Some(424242.0));
+    assert_eq!(reopened.workflow.nodes[&text_node].inputs["text"].value().unwrap(), "a lighthouse at dusk, edited");
+}
