@@ -14,10 +14,11 @@ pub struct AppError {
     pub code: String,
     /// Plain-language explanation.
     pub message: String,
-    /// Where the error is and the numbers it is about, when it has them.
+    /// Where the error is and the numbers it is about, when it has them (boxed: most errors
+    /// have none, and `Result<_, AppError>` stays small).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub details: Option<ErrorDetails>,
+    pub details: Option<Box<ErrorDetails>>,
 }
 
 /// The data part of an error, for the UI to act on.
@@ -52,10 +53,12 @@ impl AppError {
 
 impl From<easel_engine::EngineError> for AppError {
     fn from(e: easel_engine::EngineError) -> Self {
-        let details = e.location().map(|(node, input)| ErrorDetails {
-            node_id: Some(node.to_string()),
-            input: input.map(str::to_string),
-            ..ErrorDetails::default()
+        let details = e.location().map(|(node, input)| {
+            Box::new(ErrorDetails {
+                node_id: Some(node.to_string()),
+                input: input.map(str::to_string),
+                ..ErrorDetails::default()
+            })
         });
         AppError { code: e.code().into(), message: e.to_string(), details }
     }

@@ -64,7 +64,7 @@ async fn a_picked_picture_is_uploaded_once_and_never_again_on_retry() {
     let resource = started.uploads[0].resource.clone();
     let outcome = started.runs.into_iter().next().unwrap().task.await.unwrap();
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
-    assert_eq!(*announced.lock().unwrap(), [input.clone()]);
+    assert_eq!(*announced.lock().unwrap(), std::slice::from_ref(&input));
     assert_eq!(uploads(&emulator), 1);
 
     // The PNG says which local file became which resource; the prompt holds the resource.
