@@ -53,7 +53,7 @@ impl AppState {
     /// service cannot be used yet, so the app always opens.
     pub async fn start(prefs: Prefs, sink: EventSink) -> Result<AppState, AppError> {
         let settings = prefs.settings();
-        let backend = match Backend::start(&settings, sink.clone()).await {
+        let mut backend = match Backend::start(&settings, sink.clone()).await {
             Ok(backend) => backend,
             Err(e) if settings.endpoint().is_some() => {
                 let demo = Settings { backend: easel_settings::BackendKind::Demo, ..settings };
@@ -64,8 +64,12 @@ impl AppState {
             Err(e) => return Err(e),
         };
         // Runs a previous session left unfinished on this backend carry on; their events reach
-        // the window like any other run's.
-        backend.engine.resume()?;
+        // the window like any other run's. A journal that cannot be read never stops the app
+        // from opening: the window says so instead.
+        if let Err(e) = backend.engine.resume() {
+            eprintln!("easel-app: unfinished runs could not be resumed: {e}");
+            backend.info.notice = Some(format!("Unfinished runs could not be resumed: {e}"));
+        }
         Ok(AppState { backend: RwLock::new(Arc::new(backend)), sink, prefs, inputs: Default::default() })
     }
 

@@ -52,7 +52,8 @@ fn refused(e: EngineError, threshold: f64) -> AppError {
     };
     let mut error = AppError::from(e);
     if total.is_some() {
-        error.details = Some(Box::new(ErrorDetails { credits: total, threshold: Some(threshold), ..ErrorDetails::default() }));
+        error.details =
+            Some(Box::new(ErrorDetails { credits: total, threshold: Some(threshold), ..ErrorDetails::default() }));
     }
     error
 }

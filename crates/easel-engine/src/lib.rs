@@ -37,7 +37,7 @@ pub use pipeline::{Started, MAX_BATCH};
 pub use request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
 pub use run::{RunLimits, RunOutcome};
 pub use seeds::{apply_seeds, seed_inputs, seeds_used, SeedControl, SeedMode, SEED_INPUTS};
-pub use store::{RunKind, RunRecord, Store};
+pub use store::{NewImage, NewRun, RunKind, RunRecord, Store};
 pub use uploads::UPLOAD_REUSE;
 
 use plan::RunPlan;

@@ -64,7 +64,7 @@ impl Engine {
         let work = match plan.work {
             PlannedWork::Template { template_id, fields } => Work::Template { template_id, fields },
             PlannedWork::Graph { params, editor_chunk, .. } => Work::Graph {
-                workflow: Workflow::from_json(params)?.workflow,
+                workflow: Workflow::from_stored_params(params)?,
                 seeds: Vec::new(),
                 editor: editor_chunk.and_then(|e| serde_json::from_str(&e).ok()),
             },

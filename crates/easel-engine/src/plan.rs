@@ -111,8 +111,8 @@ impl RunPlan {
                 PlannedWork::Template { template_id, fields }
             }
             RunKind::Graph => {
-                let workflow =
-                    Workflow::from_json_str(&record.workflow).map_err(|e| unreadable(e.to_string()))?.workflow;
+                let value: Value = serde_json::from_str(&record.workflow).map_err(|e| unreadable(e.to_string()))?;
+                let workflow = Workflow::from_stored_params(value).map_err(|e| unreadable(e.to_string()))?;
                 let editor: Option<Value> = record.editor.as_deref().and_then(|e| serde_json::from_str(e).ok());
                 // The stored editor chunk already holds this run's values.
                 let mut work = PlannedWork::graph(&workflow, None).map_err(|e| unreadable(e.to_string()))?;

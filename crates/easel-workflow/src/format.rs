@@ -100,6 +100,17 @@ impl Workflow {
     }
 }
 
+impl Workflow {
+    /// A graph Easel stored itself (a params map `{id: {classType, inputs}}`), read without
+    /// dialect sniffing: a node id such as `prompt` or `workflow` stays a node id.
+    pub fn from_stored_params(value: Value) -> Result<Workflow, WorkflowError> {
+        match value {
+            Value::Object(map) => parse_nodes(map),
+            _ => Err(WorkflowError::UnknownFormat("a stored graph must be a JSON object of nodes".into())),
+        }
+    }
+}
+
 pub(crate) fn parse_nodes(map: Map<String, Value>) -> Result<Workflow, WorkflowError> {
     if map.is_empty() {
         return Err(WorkflowError::UnknownFormat("the graph has no nodes".into()));

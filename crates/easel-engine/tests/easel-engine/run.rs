@@ -128,3 +128,53 @@ async fn wrong_key_fails_with_auth_code() {
     assert!(events.lock().unwrap().is_empty(), "no run was queued");
     assert!(engine.resume().unwrap().is_empty(), "no run was recorded");
 }
+
+#[tokio::test]
+async fn an_unreadable_journal_row_is_marked_failed_and_the_others_resume() {
+    let (_emulator, client) = emulator().await;
+    let library = tempfile::tempdir().unwrap();
+    let backend = client.base_url().to_string();
+    let reference_params = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow.to_tams_params();
+    // A node id that a dialect sniffer would take for a wrapper is still a node id here.
+    let prompt_named = serde_json::json!({
+        "prompt": {"classType": "EmptyLatentImage", "inputs": {"width": 64, "height": 64, "batch_size": 1}},
+        "9": {"classType": "SaveImage", "inputs": {"images": ["prompt", 0], "filename_prefix": "x"}}
+    });
+    fn row<'a>(run_id: &'a str, backend: &'a str, workflow: &'a str) -> easel_engine::NewRun<'a> {
+        easel_engine::NewRun {
+            run_id,
+            request_id: run_id,
+            name: "stored",
+            backend,
+            workflow,
+            seeds: "{}",
+            editor: None,
+            kind: easel_engine::RunKind::Graph,
+            uploads: None,
+        }
+    }
+    let (good, prompt) = (reference_params.to_string(), prompt_named.to_string());
+    let store = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    store
+        .insert_runs(&[
+            row("bad", &backend, "{not json"),
+            row("good", &backend, &good),
+            row("prompt-id", &backend, &prompt),
+        ])
+        .unwrap();
+    drop(store);
+    let (sink, events) = collecting_sink();
+    let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
+    let handles = engine.resume().unwrap();
+    let resumed: Vec<String> = handles.iter().map(|h| h.run_id.clone()).collect();
+    assert_eq!(resumed, ["good", "prompt-id"]);
+    for handle in handles {
+        let outcome = handle.task.await.unwrap();
+        assert!(outcome.error.is_none(), "{}: {:?}", outcome.run_id, outcome.error);
+    }
+    let bad = engine.run_record("bad").unwrap().unwrap();
+    assert_eq!(bad.status, "failed");
+    let failed =
+        events.lock().unwrap().iter().any(|e| e.run_id == "bad" && matches!(e.change, JobChange::Failed { .. }));
+    assert!(failed, "the window is told which run could not be resumed");
+}
