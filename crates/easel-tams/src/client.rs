@@ -208,12 +208,36 @@ pub(crate) async fn read_reply(sent: reqwest::Result<reqwest::Response>, url: &s
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(|s| Duration::from_secs(s.min(30)));
-    let text = response.text().await.map_err(net)?;
+    let text = read_capped(response, url, "a reply").await?;
     if status.is_success() {
         Ok(text)
     } else {
         Err((TamsError::from_response(status.as_u16(), &text), retry_after))
     }
+}
+
+/// The largest API reply read (job snapshots and catalogues are a few KB; a template a few hundred).
+pub const MAX_REPLY_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a body as text, refusing (without reading further) one longer than `MAX_REPLY_BYTES`.
+pub(crate) async fn read_capped(response: reqwest::Response, url: &str, what: &str) -> Result<String, Failure> {
+    use futures_util::StreamExt;
+    let too_large = || {
+        (TamsError::TooLarge { what: what.to_string(), host: host_of(url), limit_mb: MAX_REPLY_BYTES >> 20 }, None)
+    };
+    if response.content_length().is_some_and(|n| n > MAX_REPLY_BYTES) {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    let mut stream = response.bytes_stream();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|e| (network(url, e), None))?;
+        if body.len() as u64 + chunk.len() as u64 > MAX_REPLY_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
 /// A transport failure, named by host only (signed URLs carry secrets in their query).

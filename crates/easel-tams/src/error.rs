@@ -69,6 +69,16 @@ pub enum TamsError {
     /// A 2xx body that is not the JSON expected.
     #[error("unexpected response from the service: {0}")]
     Decode(String),
+    /// A reply or a download larger than Easel accepts (`MAX_REPLY_BYTES`, `MAX_DOWNLOAD_BYTES`).
+    #[error("{what} from {host} is larger than the {limit_mb} MB Easel accepts; it was not read")]
+    TooLarge {
+        /// What was being read.
+        what: String,
+        /// Who sent it.
+        host: String,
+        /// The limit, in MB.
+        limit_mb: u64,
+    },
 }
 
 impl TamsError {
@@ -83,7 +93,7 @@ impl TamsError {
             TamsError::UrlExpired => "urlExpired",
             TamsError::Server { .. } => "server",
             TamsError::Network { .. } => "network",
-            TamsError::Decode(_) => "server",
+            TamsError::Decode(_) | TamsError::TooLarge { .. } => "server",
         }
     }
 
@@ -116,7 +126,10 @@ impl TamsError {
             let lower = text.to_ascii_lowercase();
             lower.contains("credit") || lower.contains("balance") || text.contains("余额") || text.contains("积分不足")
         };
-        if mentions_credit(&message) || details.iter().any(|d| mentions_credit(&d.message)) {
+        // Only a refusal (4xx) can mean "not enough credits": a 5xx that mentions a balance is a
+        // load balancer or another outage, and stays retryable.
+        let refusal = status < 500;
+        if refusal && (mentions_credit(&message) || details.iter().any(|d| mentions_credit(&d.message))) {
             return TamsError::InsufficientCredits(message);
         }
         match (status, code) {
@@ -171,5 +184,7 @@ mod tests {
             assert_eq!((err.code(), err.is_retryable()), ("credits", false), "{body}");
         }
         assert_eq!(TamsError::InvalidKey("unreadable".into()).code(), "auth");
+        let outage = TamsError::from_response(503, "upstream load balancer has no healthy backend");
+        assert_eq!((outage.code(), outage.is_retryable()), ("server", true), "a 5xx is never a credit shortfall");
     }
 }

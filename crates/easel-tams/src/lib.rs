@@ -22,7 +22,8 @@ mod workflow;
 
 pub use auth::{Auth, RSA_SCHEME};
 pub use budget::{budget_folder, Budget, TAMS_REQUESTS_PER_WINDOW, TAMS_WINDOW};
-pub use client::{Client, ClientConfig, RATE_LIMIT_PATIENCE};
+pub use client::{Client, ClientConfig, MAX_REPLY_BYTES, RATE_LIMIT_PATIENCE};
+pub use download::MAX_DOWNLOAD_BYTES;
 pub use error::{ArgumentError, TamsError};
 pub use job::{
     FailedCode, FailedInfo, Job, JobStatus, NodeItem, NodeStatus, OutputImage, OutputUi, Resource, ResourceMeta,

@@ -5,6 +5,7 @@
 mod auth;
 mod endpoints;
 mod jobs;
+mod limits;
 mod retries;
 
 use std::sync::Arc;
