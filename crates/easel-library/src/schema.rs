@@ -97,6 +97,16 @@ fn configure(conn: &Connection) -> Result<(), LibraryError> {
 }
 
 fn migrate(conn: &Connection) -> Result<(), LibraryError> {
+    // The write lock first, then the version: several processes opening a new library at once
+    // wait for each other here, and each finds the steps the first one already ran.
+    conn.execute_batch("BEGIN IMMEDIATE").step("lock the schema")?;
+    let result = migrate_locked(conn);
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = conn.execute_batch(end).step("finish the schema change");
+    result.and(ended)
+}
+
+fn migrate_locked(conn: &Connection) -> Result<(), LibraryError> {
     let done: usize = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).step("read user_version")?;
     if done > MIGRATIONS.len() {
         return Err(LibraryError::Invalid(format!(
@@ -105,8 +115,7 @@ fn migrate(conn: &Connection) -> Result<(), LibraryError> {
         )));
     }
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
-        let batch = format!("BEGIN; {sql}; PRAGMA user_version = {}; COMMIT;", i + 1);
-        conn.execute_batch(&batch).step("migrate schema")?;
+        conn.execute_batch(&format!("{sql}; PRAGMA user_version = {};", i + 1)).step("migrate schema")?;
     }
     Ok(())
 }
@@ -114,6 +123,21 @@ fn migrate(conn: &Connection) -> Result<(), LibraryError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_first_opens_at_once_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.sqlite");
+        let threads: Vec<_> = (0..12)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || open(&path).map(|_| ()))
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap().unwrap();
+        }
+    }
 
     #[test]
     fn migrates_once_and_has_fts5() {

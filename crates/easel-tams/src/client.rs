@@ -222,9 +222,8 @@ pub const MAX_REPLY_BYTES: u64 = 8 * 1024 * 1024;
 /// Reads a body as text, refusing (without reading further) one longer than `MAX_REPLY_BYTES`.
 pub(crate) async fn read_capped(response: reqwest::Response, url: &str, what: &str) -> Result<String, Failure> {
     use futures_util::StreamExt;
-    let too_large = || {
-        (TamsError::TooLarge { what: what.to_string(), host: host_of(url), limit_mb: MAX_REPLY_BYTES >> 20 }, None)
-    };
+    let too_large =
+        || (TamsError::TooLarge { what: what.to_string(), host: host_of(url), limit_mb: MAX_REPLY_BYTES >> 20 }, None);
     if response.content_length().is_some_and(|n| n > MAX_REPLY_BYTES) {
         return Err(too_large());
     }

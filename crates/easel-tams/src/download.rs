@@ -27,8 +27,11 @@ impl Client {
             let text = read_capped(response, url, "an error body").await.unwrap_or_default();
             return Err(TamsError::from_response(status.as_u16(), &text));
         }
-        let too_large =
-            || TamsError::TooLarge { what: "a result file".into(), host: host_of(url), limit_mb: MAX_DOWNLOAD_BYTES >> 20 };
+        let too_large = || TamsError::TooLarge {
+            what: "a result file".into(),
+            host: host_of(url),
+            limit_mb: MAX_DOWNLOAD_BYTES >> 20,
+        };
         let expected = response.content_length();
         if expected.is_some_and(|n| n > MAX_DOWNLOAD_BYTES) {
             return Err(too_large());

@@ -126,21 +126,17 @@ impl Store {
     /// Opens (creating and migrating) the database at `path`.
     pub fn open(path: &Path) -> Result<Store, EngineError> {
         let conn = Connection::open(path).map_err(|e| EngineError::store(path, e))?;
+        // The timeout first: switching to WAL takes a lock another process may hold.
+        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| EngineError::store(path, e))?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| EngineError::store(path, e))?;
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| EngineError::store(path, e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| EngineError::store(path, e))?;
-        let version: usize =
-            conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| EngineError::store(path, e))?;
-        if version > MIGRATIONS.len() {
-            return Err(EngineError::Store(format!(
-                "{} was written by a newer Easel (schema {version}); refusing to touch it",
-                path.display()
-            )));
-        }
-        for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
-            let tx_sql = format!("BEGIN; {step} PRAGMA user_version = {}; COMMIT;", i + 1);
-            conn.execute_batch(&tx_sql).map_err(|e| EngineError::store(path, e))?;
-        }
+        // The write lock first, then the version: processes opening a new library at once wait
+        // for each other here, and each finds the steps the first one already ran.
+        conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| EngineError::store(path, e))?;
+        let migrated = migrate(&conn, path);
+        let end = if migrated.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = conn.execute_batch(end).map_err(|e| EngineError::store(path, e));
+        migrated.and(ended)?;
         Ok(Store { conn })
     }
 
@@ -265,6 +261,22 @@ impl Store {
     }
 }
 
+fn migrate(conn: &Connection, path: &Path) -> Result<(), EngineError> {
+    let version: usize =
+        conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| EngineError::store(path, e))?;
+    if version > MIGRATIONS.len() {
+        return Err(EngineError::Store(format!(
+            "{} was written by a newer Easel (schema {version}); refusing to touch it",
+            path.display()
+        )));
+    }
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
+        conn.execute_batch(&format!("{step} PRAGMA user_version = {};", i + 1))
+            .map_err(|e| EngineError::store(path, e))?;
+    }
+    Ok(())
+}
+
 const RUN_COLUMNS: &str = "run_id, request_id, job_id, status, name, workflow, editor, created_at, kind, uploads";
 
 fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
@@ -331,6 +343,42 @@ pub(crate) fn unix_now() -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_first_opens_at_once_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.sqlite");
+        let threads: Vec<_> = (0..12)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Store::open(&path).map(|_| ()))
+            })
+            .collect();
+        for thread in threads {
+            thread.join().unwrap().unwrap();
+        }
+    }
+
+    #[test]
+    fn a_version_two_journal_gains_kinds_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        for step in &MIGRATIONS[..2] {
+            conn.execute_batch(step).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 2;
+             INSERT INTO runs (run_id, request_id, name, backend, workflow, status, created_at, updated_at) VALUES
+               ('g', 'q1', 'n', 'b', '{\"3\":{\"classType\":\"KSampler\"}}', 'queued', 1, 1),
+               ('t', 'q2', 'n', 'b', '{\"templateId\":\"67\",\"fields\":[]}', 'queued', 2, 2);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let kinds: Vec<RunKind> = store.unfinished_runs("b").unwrap().into_iter().map(|r| r.kind).collect();
+        assert_eq!(kinds, [RunKind::Graph, RunKind::Template]);
+    }
 
     #[test]
     fn migrates_once_and_saves_images_idempotently() {
