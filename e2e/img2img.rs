@@ -74,6 +74,8 @@ async fn a_dropped_picture_is_uploaded_and_the_server_gets_its_resource_id() {
     let library = session.library.path().join("library");
     let pngs: Vec<_> =
         crate::journeys::walk(&library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).collect();
+    assert_eq!(pngs.len(), 1, "{pngs:?}");
+    let chunks = easel_workflow::png_text_chunks(&std::fs::read(&pngs[0]).expect("png")).expect("text");
     session.close().await;
     let account = format!("tams:{url}");
     // Best effort: the keyring is the test session's own and goes away with it.
@@ -89,8 +91,6 @@ async fn a_dropped_picture_is_uploaded_and_the_server_gets_its_resource_id() {
     assert!(requests.iter().any(|r| r.path == "/v1/jobs/workflow" && r.status == 200), "{requests:?}");
 
     // The result: the graph sent holds the resource id, and the easel chunk names the file.
-    assert_eq!(pngs.len(), 1, "{pngs:?}");
-    let chunks = easel_workflow::png_text_chunks(&std::fs::read(&pngs[0]).expect("png")).expect("text");
     let chunk = |k: &str| -> Value {
         serde_json::from_str(&chunks.iter().find(|(n, _)| n == k).expect("chunk").1).expect("json")
     };
