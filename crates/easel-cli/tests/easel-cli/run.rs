@@ -104,12 +104,7 @@ fn local_load_image_files_are_uploaded_before_the_run() {
         &input,
     )
     .unwrap();
-    let graph = serde_json::json!({
-        "1": {"classType": "LoadImage", "inputs": {"image": input.to_string_lossy(), "upload": "image"}},
-        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
-    });
-    let file = dir.path().join("img.json");
-    std::fs::write(&file, graph.to_string()).unwrap();
+    let file = load_image_graph(dir.path(), &input);
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(&file)
@@ -193,12 +188,7 @@ fn a_load_image_naming_a_missing_file_is_a_located_error_before_anything_is_sent
         }))
         .unwrap();
     let missing = dir.path().join("nowhere.png");
-    let graph = serde_json::json!({
-        "1": {"classType": "LoadImage", "inputs": {"image": missing.to_string_lossy(), "upload": "image"}},
-        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
-    });
-    let file = dir.path().join("img.json");
-    std::fs::write(&file, graph.to_string()).unwrap();
+    let file = load_image_graph(dir.path(), &missing);
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(&file)
@@ -213,4 +203,15 @@ fn a_load_image_naming_a_missing_file_is_a_located_error_before_anything_is_sent
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("node 1 (LoadImage) input image:") && stderr.contains("does not exist"), "{stderr}");
     assert!(emulator.requests().is_empty(), "nothing was sent: {:?}", emulator.requests());
+}
+
+/// Writes `<dir>/img.json`: a LoadImage of `image` saved by a SaveImage.
+fn load_image_graph(dir: &std::path::Path, image: &std::path::Path) -> std::path::PathBuf {
+    let graph = serde_json::json!({
+        "1": {"classType": "LoadImage", "inputs": {"image": image.to_string_lossy(), "upload": "image"}},
+        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
+    });
+    let file = dir.join("img.json");
+    std::fs::write(&file, graph.to_string()).unwrap();
+    file
 }
