@@ -65,6 +65,14 @@ async fn fetch_verify_write(
     file.sync_all().await.map_err(|e| EngineError::file(temp, e))?;
     drop(file);
     tokio::fs::rename(temp, dest).await.map_err(|e| EngineError::file(dest, e))?;
+    // The rename itself is durable only once the folder is synced.
+    if let Some(dir) = dest.parent() {
+        let dir = dir.to_path_buf();
+        tokio::task::spawn_blocking(move || std::fs::File::open(&dir).and_then(|d| d.sync_all()))
+            .await
+            .map_err(|e| EngineError::file(dest, e))?
+            .map_err(|e| EngineError::file(dest, e))?;
+    }
     Ok(Downloaded { path: dest.to_path_buf(), width, height })
 }
 
@@ -106,21 +114,21 @@ pub(crate) fn remove_stale_parts(library: &Path, run_id: &str, created_at: i64) 
     }
 }
 
-/// `library/YYYY-MM-DD/<run>-<node>-<resource>.png`: stable, so a resumed run rewrites the same
-/// path instead of adding a second copy.
+/// `library/YYYY-MM-DD/<run>-<node>-<hash>.png`: stable, so a resumed run rewrites the same path
+/// instead of adding a second copy, and unique: the hash covers the full run id and resource id,
+/// so two results never share a name (a short suffix of the resource id once made 3 results one
+/// file).
 pub(crate) fn image_path(library: &Path, run_id: &str, created_at: i64, node_id: &str, resource: &str) -> PathBuf {
+    use sha2::Digest;
     let (y, m, d) = civil_date(created_at);
     let clean = |s: &str, n: usize| -> String {
         let kept: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         kept[kept.len().saturating_sub(n)..].to_string()
     };
     let node = if node_id.is_empty() { "out".to_string() } else { clean(node_id, 8) };
-    library.join(format!("{y:04}-{m:02}-{d:02}")).join(format!(
-        "{}-{}-{}.png",
-        clean(run_id, 8),
-        node,
-        clean(resource, 12)
-    ))
+    let digest = sha2::Sha256::digest(format!("{run_id}\n{node_id}\n{resource}").as_bytes());
+    let hash: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    library.join(format!("{y:04}-{m:02}-{d:02}")).join(format!("{}-{node}-{hash}.png", clean(run_id, 8)))
 }
 
 /// Days-since-epoch to a (year, month, day) UTC date (Howard Hinnant's civil-from-days).
@@ -148,6 +156,15 @@ mod tests {
         assert_eq!(civil_date(951_782_400), (2000, 2, 29));
         let p =
             image_path(Path::new("/lib"), "0b3f9c1e-aaaa", 1_705_318_301, "9", "94e1cbc2-871e-44b6-b0ca-79a4f78b38b4");
-        assert_eq!(p, Path::new("/lib/2024-01-15/9c1eaaaa-9-79a4f78b38b4.png"));
+        assert_eq!(p.parent(), Some(Path::new("/lib/2024-01-15")));
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        assert!(name.starts_with("9c1eaaaa-9-") && name.ends_with(".png") && name.len() == 27, "{name}");
+        let again =
+            image_path(Path::new("/lib"), "0b3f9c1e-aaaa", 1_705_318_301, "9", "94e1cbc2-871e-44b6-b0ca-79a4f78b38b4");
+        assert_eq!(p, again, "stable across calls");
+        // Resource ids that share their last characters still get their own files.
+        let a = image_path(Path::new("/lib"), "r", 0, "9", "job-1/000000000001.png");
+        let b = image_path(Path::new("/lib"), "r", 0, "9", "job-2/000000000001.png");
+        assert_ne!(a, b);
     }
 }

@@ -129,7 +129,9 @@ impl Store {
         // The timeout first: switching to WAL takes a lock another process may hold.
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| EngineError::store(path, e))?;
         conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| EngineError::store(path, e))?;
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| EngineError::store(path, e))?;
+        // FULL: the journal sees a few writes per run, and the row written before a paid create
+        // must survive a power loss.
+        conn.pragma_update(None, "synchronous", "FULL").map_err(|e| EngineError::store(path, e))?;
         // The write lock first, then the version: processes opening a new library at once wait
         // for each other here, and each finds the steps the first one already ran.
         conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| EngineError::store(path, e))?;
