@@ -3,7 +3,9 @@
 //! timestamp=..,signature=..` where the signature is RSASSA-PKCS1-v1_5 / SHA-256 (standard
 //! Base64) over `METHOD\npath?query\ntimestamp\nnonce\nbody`, checked against the configured app
 //! id and public key. Anything else is HTTP 401 `{"code":16,"message":"unauthenticated"}`.
-//! Signed file and upload URLs are outside `/v1` and carry their own proof.
+//! An RSA header is first judged without its body (shape, app id, timestamp window), so callers
+//! who cannot be right are refused before their bodies are read; only then is the signature
+//! over the body verified. Signed file and upload URLs are outside `/v1` and carry their own proof.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -77,29 +79,60 @@ impl Credentials {
         Err(Status::unauthenticated())
     }
 
-    fn check_rsa(&self, params: &str, signed: Signed<'_>) -> Option<Caller> {
+    /// Whether an `Authorization` header of the RSA scheme could still be valid once its body
+    /// is read: the configured app id, a well-formed header, a timestamp within tolerance of
+    /// `now`. What fails here would fail the full check too, so the body need not be read.
+    pub fn rsa_may_pass(&self, header: &str, now: u64) -> Result<(), Status> {
+        let params = header.strip_prefix(RSA_SCHEME).ok_or_else(Status::unauthenticated)?;
+        self.admissible(params, now).map(|_| ()).ok_or_else(Status::unauthenticated)
+    }
+
+    /// The parsed header and the key to verify it with, if everything but the signature holds.
+    fn admissible<'a>(&self, params: &'a str, now: u64) -> Option<(RsaHeader<'a>, &VerifyingKey<Sha256>)> {
         let (app_id, key) = self.rsa.as_ref()?;
+        let header = RsaHeader::parse(params)?;
+        if header.app_id != app_id {
+            return None;
+        }
+        let ts: u64 = header.timestamp.parse().ok()?;
+        if ts.abs_diff(now) > TIMESTAMP_TOLERANCE {
+            return None;
+        }
+        Some((header, key))
+    }
+
+    fn check_rsa(&self, params: &str, signed: Signed<'_>) -> Option<Caller> {
+        let (header, key) = self.admissible(params, signed.now)?;
+        let RsaHeader { app_id, nonce, timestamp, signature } = header;
+        let mut message = format!("{}\n{}\n{timestamp}\n{nonce}\n", signed.method, signed.path_and_query).into_bytes();
+        message.extend_from_slice(signed.body);
+        let signature = Signature::try_from(STANDARD.decode(signature).ok()?.as_slice()).ok()?;
+        key.verify(&message, &signature).ok()?;
+        Some(Caller::App(app_id.to_string()))
+    }
+}
+
+/// The four `name=value` fields of a `TAMS-SHA256-RSA` header, each exactly once in any order.
+#[derive(Debug, Clone, Copy)]
+struct RsaHeader<'a> {
+    app_id: &'a str,
+    nonce: &'a str,
+    timestamp: &'a str,
+    signature: &'a str,
+}
+
+impl<'a> RsaHeader<'a> {
+    fn parse(params: &'a str) -> Option<RsaHeader<'a>> {
         let mut fields = [("app_id", None), ("nonce_str", None), ("timestamp", None), ("signature", None)];
         for part in params.split(',') {
             let (name, value) = part.split_once('=')?;
             let slot = fields.iter_mut().find(|(n, _)| *n == name)?;
             slot.1 = Some(value);
         }
-        let [(_, Some(got_app)), (_, Some(nonce)), (_, Some(timestamp)), (_, Some(signature))] = fields else {
+        let [(_, Some(app_id)), (_, Some(nonce)), (_, Some(timestamp)), (_, Some(signature))] = fields else {
             return None;
         };
-        if got_app != app_id {
-            return None;
-        }
-        let ts: u64 = timestamp.parse().ok()?;
-        if ts.abs_diff(signed.now) > TIMESTAMP_TOLERANCE {
-            return None;
-        }
-        let mut message = format!("{}\n{}\n{timestamp}\n{nonce}\n", signed.method, signed.path_and_query).into_bytes();
-        message.extend_from_slice(signed.body);
-        let signature = Signature::try_from(STANDARD.decode(signature).ok()?.as_slice()).ok()?;
-        key.verify(&message, &signature).ok()?;
-        Some(Caller::App(got_app.to_string()))
+        Some(RsaHeader { app_id, nonce, timestamp, signature })
     }
 }
 
@@ -132,6 +165,19 @@ mod tests {
         let braces_body = header("GET\n/v1/jobs/1?x=2\n1000\nn1\n{}");
         assert!(c.check(Some(&braces_body), Some(signed)).is_err());
         assert!(c.check(Some(&good), Some(Signed { now: 1000 + 301, ..signed })).is_err());
+    }
+
+    #[test]
+    fn rsa_headers_that_cannot_pass_are_known_before_the_body() {
+        let c = credentials();
+        let good = header("GET\n/v1/jobs/1\n1000\nn1\n");
+        assert_eq!(c.rsa_may_pass(&good, 1010), Ok(()));
+        assert!(c.rsa_may_pass(&good, 1000 + 301).is_err(), "stale timestamp");
+        assert!(c.rsa_may_pass(&good.replace("app_id=app", "app_id=other"), 1010).is_err());
+        assert!(c.rsa_may_pass(&good.replace(",nonce_str=n1", ""), 1010).is_err());
+        assert!(c.rsa_may_pass("Bearer k", 1010).is_err());
+        let no_rsa = Credentials { api_key: "k".into(), rsa: None };
+        assert!(no_rsa.rsa_may_pass(&good, 1010).is_err());
     }
 
     #[test]

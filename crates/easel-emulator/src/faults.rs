@@ -7,7 +7,7 @@
 //! | `latency` | duration (`50ms`, `1.5s`) | added before every `/v1` reply |
 //! | `5xx` | fraction 0..1 | share of `/v1` requests answered HTTP 503 (gRPC code 14) |
 //! | `reset` | fraction 0..1 | share of requests whose connection is dropped without a reply |
-//! | `truncate` | fraction 0..1 | share of image downloads cut off part way |
+//! | `truncate` | fraction 0..1 | share of image downloads cut off part way (head sent, body cut) |
 //! | `slow` | bytes per second | pace of image downloads (0 = full speed) |
 //! | `fail` | fraction 0..1 | share of jobs that end `FAILED` with `failedInfo` |
 //! | `queue` | integer | jobs ahead of each new job: it waits in `WAITING` while they drain (default 1; 0 skips WAITING) |

@@ -1,17 +1,20 @@
 //! What every `/v1` request passes before its handler: authentication, the per-credential rate
 //! limit, then the injected faults of the `FaultSpec` (added latency, a 503, or a dropped
 //! connection), each decided by the seeded generator from the request's sequence number.
+//! Nothing of the body is read here unless the RSA scheme needs it for the signature, and then
+//! only after the header alone could be valid, and within `MAX_JSON_BODY`.
 
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::body::{to_bytes, Body, Bytes};
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::auth::{Signed, RSA_SCHEME};
+use crate::body::{json_refusal, read_limited, MAX_JSON_BODY};
 use crate::prng::roll;
 use crate::rpc::Status;
 use crate::state::{unix_now, Shared};
@@ -28,18 +31,21 @@ pub mod stream {
     pub const TRUNCATE_AT: u64 = 13;
 }
 
-/// Largest `/v1` body read for signature checks (requests are small JSON).
-const MAX_BODY: usize = 16 * 1024 * 1024;
-
 /// The middleware on every `/v1` route.
 pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     shared.record_arrival(Instant::now());
     let header = request.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let (request, checked) = if header.as_deref().is_some_and(|h| h.starts_with(RSA_SCHEME)) {
+    let (request, checked) = if let Some(rsa) = header.as_deref().filter(|h| h.starts_with(RSA_SCHEME)) {
+        // A stranger (wrong app id, stale or malformed header) is refused before any body byte
+        // is read: only the signature needs the body.
+        if let Err(status) = shared.credentials.rsa_may_pass(rsa, unix_now()) {
+            return status.into_response();
+        }
         // The signature covers the exact body bytes: read them, check, then hand them on.
         let (parts, body) = request.into_parts();
-        let Ok(bytes) = to_bytes(body, MAX_BODY).await else {
-            return Status::bad_body("the body could not be read").into_response();
+        let bytes = match read_limited(body, MAX_JSON_BODY).await {
+            Ok(bytes) => bytes,
+            Err(error) => return json_refusal(error),
         };
         let path_and_query = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
         let signed = Signed { method: parts.method.as_str(), path_and_query, body: &bytes, now: unix_now() };

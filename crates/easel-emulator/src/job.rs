@@ -1,17 +1,20 @@
 //! A job as the emulator keeps it: the graph, when it was created, its `Schedule`, the images
 //! it will produce (size, resource id, what to draw) and their PNG bytes once rendered. Built
-//! once at creation from the workflow; what a poll sees is derived in `view`.
+//! once at creation from the checked workflow; what a poll sees is derived in `view`.
 
-use std::collections::{HashSet, VecDeque};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use easel_workflow::{Input, Workflow};
+use serde_json::Value;
 
 use crate::pngs::Slot as PngSlot;
 use crate::prng::{hash_parts, roll};
 use crate::render::Picture;
 use crate::timeline::{Schedule, Slot};
+use crate::validate::Checked;
 
 /// Steps assumed for a sampler whose step count cannot be read.
 const DEFAULT_STEPS: u64 = 20;
@@ -68,25 +71,29 @@ pub struct Fate {
     pub fail_rate: f64,
     /// Fault seed.
     pub seed: u64,
+    /// Ticks of the settling window.
+    pub settle: u64,
 }
 
 impl Job {
-    /// A job for `workflow`, which must already be validated (ordered, with an output node).
-    pub fn new(id: u64, kind: JobKind, workflow: Workflow, order: Vec<String>, fate: Fate) -> Job {
+    /// A job for a validated graph (ordered, with an output node, image inputs checked).
+    pub fn new(id: u64, kind: JobKind, checked: Checked, fate: Fate) -> Job {
+        let Checked { workflow, order, input_sizes } = checked;
         let slots: Vec<Slot> =
             order.into_iter().map(|node_id| Slot { steps: sampler_steps(&workflow, &node_id), node_id }).collect();
         let fail_at = (fate.fail_rate > 0.0 && roll(fate.seed, 1, id) < fate.fail_rate)
             .then(|| (roll(fate.seed, 2, id) * slots.len() as f64) as usize)
             .map(|i| i.min(slots.len().saturating_sub(1)));
-        let credits = credits(&workflow, &slots);
-        let images = plan_images(id, &workflow);
+        let planned = planning_graph(&workflow, &input_sizes);
+        let credits = credits(&planned, &slots);
+        let images = plan_images(id, &workflow, &planned);
         let pngs = images.iter().map(|_| Arc::default()).collect();
         Job {
             id,
             kind,
             workflow,
             created: Instant::now(),
-            schedule: Schedule { queue: fate.queue, slots, fail_at },
+            schedule: Schedule { queue: fate.queue, slots, fail_at, settle: fate.settle },
             credits,
             images,
             canceled_at: Mutex::new(None),
@@ -126,10 +133,31 @@ pub fn credits(workflow: &Workflow, slots: &[Slot]) -> f64 {
     (work / 35.0 * 100.0).round() / 100.0
 }
 
-fn plan_images(job_id: u64, workflow: &Workflow) -> Vec<PlannedImage> {
+/// The graph the size planner reads. easel-workflow plans every image loader as 512x512 (it
+/// cannot know the picture); where the upload's size is known, a copy stands that loader in as
+/// an `EmptyLatentImage` of that size, the one source whose size the planner reads from its
+/// inputs, so outputs and credits follow the real picture. The job keeps the original graph.
+fn planning_graph<'a>(workflow: &'a Workflow, sizes: &BTreeMap<String, (u32, u32)>) -> Cow<'a, Workflow> {
+    if sizes.is_empty() {
+        return Cow::Borrowed(workflow);
+    }
+    let mut planned = workflow.clone();
+    for (node_id, (width, height)) in sizes {
+        if let Some(node) = planned.nodes.get_mut(node_id) {
+            node.class_type = "EmptyLatentImage".into();
+            node.inputs.clear();
+            node.inputs.insert("width".into(), Input::Value(Value::from(*width)));
+            node.inputs.insert("height".into(), Input::Value(Value::from(*height)));
+        }
+    }
+    Cow::Owned(planned)
+}
+
+/// The images of `workflow`, sized as `planned` (see `planning_graph`) says.
+fn plan_images(job_id: u64, workflow: &Workflow, planned: &Workflow) -> Vec<PlannedImage> {
     let prompt_json = workflow.to_comfy_api().to_string();
     let mut out = Vec::new();
-    for plan in workflow.image_plans() {
+    for plan in planned.image_plans() {
         let (seed, texts) = upstream_seed_and_texts(workflow, &plan.node_id);
         for i in 0..plan.count {
             let seed_text = seed.map(|s| s.to_string()).unwrap_or_default();
@@ -190,10 +218,16 @@ mod tests {
     use super::*;
     use easel_workflow::REFERENCE_WORKFLOW;
 
+    const FATE: Fate = Fate { queue: 0, fail_rate: 0.0, seed: 0, settle: 3 };
+
+    fn checked(workflow: Workflow, input_sizes: BTreeMap<String, (u32, u32)>) -> Checked {
+        let order = workflow.execution_order().unwrap();
+        Checked { workflow, order, input_sizes }
+    }
+
     fn reference_job(id: u64) -> Job {
         let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
-        let order = workflow.execution_order().unwrap();
-        Job::new(id, JobKind::Workflow, workflow, order, Fate { queue: 0, fail_rate: 0.0, seed: 0 })
+        Job::new(id, JobKind::Workflow, checked(workflow, BTreeMap::new()), FATE)
     }
 
     #[test]
@@ -214,8 +248,22 @@ mod tests {
         assert_ne!(a.images[0].resource_id, b.images[0].resource_id);
         let mut workflow = a.workflow.clone();
         workflow.set_value("3", "seed", 7.into()).unwrap();
-        let order = workflow.execution_order().unwrap();
-        let c = Job::new(3, JobKind::Workflow, workflow, order, Fate { queue: 0, fail_rate: 0.0, seed: 0 });
+        let c = Job::new(3, JobKind::Workflow, checked(workflow, BTreeMap::new()), FATE);
         assert_ne!(a.images[0].picture.key, c.images[0].picture.key);
+    }
+
+    #[test]
+    fn a_known_upload_size_flows_to_outputs_and_credits_but_not_into_the_graph() {
+        let template = crate::template::find(crate::template::EXAMPLE_TEMPLATE_ID).unwrap();
+        let mut workflow = template.workflow.clone();
+        workflow.set_value("25", "image", "f29036b4".into()).unwrap();
+        let unknown = Job::new(1, JobKind::Workflow, checked(workflow.clone(), BTreeMap::new()), FATE);
+        assert_eq!((unknown.images[0].picture.width, unknown.images[0].picture.height), (512, 512));
+        let sizes = BTreeMap::from([("25".to_string(), (768, 1024))]);
+        let known = Job::new(2, JobKind::Workflow, checked(workflow, sizes), FATE);
+        assert_eq!((known.images[0].picture.width, known.images[0].picture.height), (768, 1024));
+        assert!(known.credits > unknown.credits);
+        assert_eq!(known.workflow.nodes["25"].class_type, "LoadImage");
+        assert!(known.images[0].picture.prompt_json.contains("f29036b4"));
     }
 }

@@ -5,12 +5,15 @@
 //! images, keep anything on disk, or talk to the network beyond its own loopback socket.
 
 mod auth;
+mod body;
 mod config;
+mod dimensions;
 mod download;
 mod error;
 mod faults;
 mod font;
 mod gate;
+mod image_inputs;
 mod job;
 mod limit;
 mod log;

@@ -6,6 +6,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
+/// HTTP 413 for a `/v1` body over the emulator's limit. The real service's reply is unknown (a
+/// proxy in front would answer before grpc-gateway); the body is a code-3 Status so clients that
+/// read `code` treat it as a request they must change, not one to retry.
+pub fn payload_too_large(limit: usize) -> Response {
+    let status = Status::new(3, format!("request body too large: this emulator reads at most {limit} bytes"));
+    (StatusCode::PAYLOAD_TOO_LARGE, axum::Json(status.body())).into_response()
+}
+
 /// One error reply. Built by handlers, turned into an HTTP response by axum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Status {

@@ -1,14 +1,22 @@
-//! Starting and stopping an emulator instance: bind 127.0.0.1, spawn the axum server on the
-//! current tokio runtime, and stop it gracefully on `shutdown` (or, without waiting, on drop).
-//! What the server answers is decided in `routes`.
+//! Starting and stopping an emulator instance: bind 127.0.0.1, serve on the current tokio
+//! runtime, and stop gracefully on `shutdown` (or, without waiting, on drop). Connections are
+//! served here rather than by `axum::serve` because it cannot bound them: each connection
+//! needs a free slot (`max_connections`; later ones wait in the kernel's accept queue, costing
+//! no descriptor here) and must send each request's headers within `header_timeout`, which
+//! also closes connections left idle. What the server answers is decided in `routes`.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::pin::pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::net::TcpListener;
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch, OwnedSemaphorePermit, Semaphore};
+use tokio::task::{JoinHandle, JoinSet};
 
 use crate::log::{LoggedRequest, RequestLog};
 use crate::routes::router;
@@ -17,6 +25,9 @@ use crate::{EmulatorConfig, EmulatorError};
 
 /// How long `shutdown` waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
+/// Pause after an accept error that is not about one connection (out of descriptors, say), so
+/// the loop does not spin while the cause lasts.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(250);
 
 /// A running emulator. Dropping it stops the server too, without waiting.
 #[derive(Debug)]
@@ -28,6 +39,13 @@ pub struct Emulator {
     log: Arc<RequestLog>,
 }
 
+/// What each connection is allowed.
+#[derive(Debug, Clone, Copy)]
+struct Bounds {
+    header_timeout: Duration,
+    max_connections: usize,
+}
+
 impl Emulator {
     /// Binds `127.0.0.1:config.port` and serves on the current tokio runtime.
     pub async fn start(config: EmulatorConfig) -> Result<Emulator, EmulatorError> {
@@ -36,19 +54,12 @@ impl Emulator {
             .await
             .map_err(|source| EmulatorError::Bind { port, source })?;
         let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port, source })?;
+        let bounds = Bounds { header_timeout: config.header_timeout, max_connections: config.max_connections };
         let shared = Arc::new(Shared::new(config, format!("http://{addr}"))?);
         let log = Arc::new(RequestLog::default());
         let app = router(shared.clone()).layer(axum::middleware::from_fn_with_state(log.clone(), crate::log::record));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            let server = axum::serve(listener, app).with_graceful_shutdown(async {
-                // Either a stop signal or the sender being dropped means "stop".
-                let _ = stopped.await;
-            });
-            if let Err(e) = server.await {
-                eprintln!("easel-emulator: server stopped: {e}");
-            }
-        });
+        let task = tokio::spawn(serve(listener, app, bounds, stopped));
         Ok(Emulator { addr, stop: Some(stop), task: Some(task), shared, log })
     }
 
@@ -108,4 +119,78 @@ impl Drop for Emulator {
             let _ = stop.send(());
         }
     }
+}
+
+/// Accepts connections until `stopped` fires (or its sender is dropped), then lets the open
+/// ones finish their current request and waits for them.
+async fn serve(listener: TcpListener, app: Router, bounds: Bounds, mut stopped: oneshot::Receiver<()>) {
+    let slots = (bounds.max_connections > 0).then(|| Arc::new(Semaphore::new(bounds.max_connections)));
+    // Dropping the sender tells every connection to finish gracefully.
+    let (closing, closed) = watch::channel(());
+    let mut connections = JoinSet::new();
+    loop {
+        // Finished connections gave their slot back when they ended; this only frees the set.
+        while connections.try_join_next().is_some() {}
+        let slot = match &slots {
+            None => None,
+            Some(slots) => tokio::select! {
+                slot = slots.clone().acquire_owned() => match slot {
+                    Ok(slot) => Some(slot),
+                    // Only a closed semaphore fails, and this loop never closes it.
+                    Err(_) => break,
+                },
+                _ = &mut stopped => break,
+            },
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = &mut stopped => break,
+        };
+        match accepted {
+            Ok((stream, _)) => {
+                connections.spawn(serve_connection(stream, app.clone(), bounds.header_timeout, closed.clone(), slot));
+            }
+            Err(e) if is_connection_error(&e) => {}
+            Err(e) => {
+                eprintln!("easel-emulator: cannot accept a connection: {e}");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+            }
+        }
+    }
+    drop(closing);
+    while connections.join_next().await.is_some() {}
+}
+
+/// Serves one connection (HTTP/1.1, keep-alive) until it ends or the server closes.
+async fn serve_connection(
+    stream: TcpStream,
+    app: Router,
+    header_timeout: Duration,
+    mut closing: watch::Receiver<()>,
+    _slot: Option<OwnedSemaphorePermit>,
+) {
+    let mut builder = http1::Builder::new();
+    // hyper counts the header timeout from when it starts waiting for a request: on a new
+    // connection, and again after each reply, so a silent or idle connection is closed too.
+    builder.timer(TokioTimer::new()).header_read_timeout((!header_timeout.is_zero()).then_some(header_timeout));
+    let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+    let mut connection = pin!(connection);
+    // Errors end only this connection and are expected (header timeouts, clients hanging up,
+    // injected resets and truncations), so they are not reported.
+    tokio::select! {
+        _ = connection.as_mut() => return,
+        _ = closing.changed() => {}
+    }
+    connection.as_mut().graceful_shutdown();
+    let _ = connection.await;
+}
+
+/// Accept errors about one connection (it went away before being accepted): try the next.
+fn is_connection_error(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::ConnectionRefused
+            | std::io::ErrorKind::ConnectionAborted
+            | std::io::ErrorKind::ConnectionReset
+    )
 }

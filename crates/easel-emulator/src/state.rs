@@ -1,6 +1,7 @@
-//! The emulator's shared state: configuration, the URL signer, the clock, and the job table
-//! (by id and by requestId, for idempotent creation). Handlers hold it behind an `Arc`; the
-//! table sits behind one short-lived mutex and jobs themselves are immutable `Arc<Job>`s.
+//! The emulator's shared state: configuration, the URL signer, the clock, the job table (by id
+//! and by requestId, for idempotent creation) and the upload slots (what image inputs may name).
+//! Handlers hold it behind an `Arc`; each table sits behind one short-lived mutex and jobs
+//! themselves are immutable `Arc<Job>`s.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -8,6 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::auth::{read_public_key, Caller, Credentials};
+use crate::dimensions::picture_size;
 use crate::job::{Fate, Job, JobKind};
 use crate::limit::RateLimit;
 use crate::pngs::Kept;
@@ -58,6 +60,19 @@ pub struct Upload {
     pub bytes: Option<Vec<u8>>,
     /// Whether the service "heard" of it (PUT with the right callback header).
     pub registered: bool,
+    /// Width and height from the PUT bytes' PNG/JPEG header, read once when they arrive.
+    pub size: Option<(u32, u32)>,
+}
+
+/// What the emulator knows of a value named as a resource id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uploaded {
+    /// No slot was handed out with this id.
+    Unknown,
+    /// A slot was handed out but its bytes never arrived.
+    NotPut,
+    /// The bytes arrived; their picture size when the header could be read.
+    Put(Option<(u32, u32)>),
 }
 
 #[derive(Debug, Default)]
@@ -115,8 +130,9 @@ impl Shared {
             id = self.job_id(id);
         }
         let faults = &self.config.faults;
-        let fate = Fate { queue: faults.queue, fail_rate: faults.fail_rate, seed: faults.seed };
-        let job = Arc::new(Job::new(id, kind, checked.workflow, checked.order, fate));
+        let settle = self.clock.ticks_covering(self.config.settle);
+        let fate = Fate { queue: faults.queue, fail_rate: faults.fail_rate, seed: faults.seed, settle };
+        let job = Arc::new(Job::new(id, kind, checked, fate));
         jobs.by_id.insert(id, job.clone());
         if let Some(r) = request_id {
             jobs.by_request.insert(r.to_string(), id);
@@ -148,9 +164,19 @@ impl Shared {
     pub fn store_upload(&self, resource_id: &str, bytes: Vec<u8>, callback: Option<&str>) -> Option<bool> {
         let mut uploads = self.uploads();
         let upload = uploads.get_mut(resource_id)?;
+        upload.size = picture_size(&bytes);
         upload.bytes = Some(bytes);
         upload.registered |= callback == Some(upload.callback.as_str());
         Some(upload.registered)
+    }
+
+    /// Whether `resource_id` is a slot this instance handed out, and whether its bytes arrived.
+    pub fn uploaded(&self, resource_id: &str) -> Uploaded {
+        match self.uploads().get(resource_id) {
+            None => Uploaded::Unknown,
+            Some(Upload { bytes: None, .. }) => Uploaded::NotPut,
+            Some(upload) => Uploaded::Put(upload.size),
+        }
     }
 
     fn uploads(&self) -> MutexGuard<'_, HashMap<String, Upload>> {

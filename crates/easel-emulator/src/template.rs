@@ -1,12 +1,15 @@
 //! Workflow templates ("AI tools"): a fixed graph with a few editable fields. The catalogue holds
 //! the docs' example template 676018193025756628 (an img2img graph: LoadImage node 25 `image`,
 //! prompt node 27 `text`). Filling a template follows the docs: every exposed field must be sent
-//! (else code 2, HTTP 500), then the values are put in place and checked (code 3).
+//! (else code 2, HTTP 500), then the values are put in place and checked (code 3). A field is an
+//! image field when its node (the `nodeName` clients read) is an image loader and the field is
+//! its `image` input, as S11 tells them apart; those values must name an upload or a URL.
 
 use easel_workflow::Workflow;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::image_inputs::is_image_input;
 use crate::rpc::Status;
 use crate::validate::node_message;
 
@@ -67,6 +70,17 @@ pub fn find(id: u64) -> Option<Template> {
 }
 
 impl Template {
+    /// The exposed image fields (node id, input), which take an uploaded resource id or a URL.
+    pub fn image_fields(&self) -> Vec<(String, String)> {
+        self.fields
+            .iter()
+            .filter(|(node_id, field_name)| {
+                self.workflow.nodes.get(node_id.as_str()).is_some_and(|n| is_image_input(&n.class_type, field_name))
+            })
+            .cloned()
+            .collect()
+    }
+
     /// The `GET /v1/workflows/{id}` body.
     pub fn to_json(&self) -> Value {
         let attrs: Vec<Value> = self
@@ -95,7 +109,7 @@ impl Template {
             let default = node.inputs.get(field_name).and_then(|i| i.value().cloned()).unwrap_or(Value::Null);
             let value = coerce(&attr.field_value, &default);
             let empty = value.is_null() || value.as_str().is_some_and(|s| s.trim().is_empty());
-            if (empty && class_type.contains("LoadImage")) || value.is_null() {
+            if (empty && is_image_input(&class_type, field_name)) || value.is_null() {
                 // 字段必填 = "field is required", verbatim from the docs' example error.
                 return Err(Status::invalid_argument(
                     "workflow",
@@ -145,6 +159,7 @@ mod tests {
         );
         assert_eq!(body["fields"]["fieldAttrs"][1]["fieldValue"], "1 girl");
         assert!(find(1).is_none());
+        assert_eq!(t.image_fields(), [("25".to_string(), "image".to_string())]);
     }
 
     #[test]

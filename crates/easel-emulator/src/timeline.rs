@@ -1,7 +1,9 @@
 //! A job's life as a pure function of time. At creation the job gets a `Schedule` (queue wait,
 //! one slot per node in execution order, sampler nodes one tick per step, a settling window);
 //! `Schedule::phase_at(tick)` then says where the job is. No task runs per job, so thousands of
-//! live jobs cost nothing between polls. Ticks are units of `step_delay`; see `Clock`.
+//! live jobs cost nothing between polls. Ticks are units of `step_delay`; see `Clock`. The
+//! settling window is configured as a duration and turned into whole ticks at creation, so the
+//! `speed` fault shortens it like every other part of the life.
 
 use std::time::Duration;
 
@@ -9,8 +11,6 @@ use std::time::Duration;
 const CREATED_TICKS: u64 = 1;
 /// Ticks each job ahead in the queue takes to drain.
 const TICKS_PER_RANK: u64 = 4;
-/// Ticks the workflow item reports SUCCESS while the job is still RUNNING (as in the seed).
-const SETTLE_TICKS: u64 = 3;
 
 /// Converts elapsed wall time to ticks.
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +33,16 @@ impl Clock {
             return u64::MAX / 2;
         }
         (elapsed.as_secs_f64() * self.speed / self.step.as_secs_f64()) as u64
+    }
+
+    /// Whole ticks covering `duration` of the life at speed 1 (rounded up, so a non-zero
+    /// duration is never lost). A zero step has no ticks to count: everything has happened.
+    pub fn ticks_covering(&self, duration: Duration) -> u64 {
+        if self.step.is_zero() {
+            return 0;
+        }
+        let ticks = duration.as_nanos().div_ceil(self.step.as_nanos());
+        u64::try_from(ticks).unwrap_or(u64::MAX / 4)
     }
 }
 
@@ -60,6 +70,8 @@ pub struct Schedule {
     pub slots: Vec<Slot>,
     /// Index of the slot where the job fails, if it is fated to.
     pub fail_at: Option<usize>,
+    /// Ticks the workflow item reports SUCCESS while the job is still RUNNING (the seed's view).
+    pub settle: u64,
 }
 
 /// Where a job is at one tick.
@@ -125,7 +137,7 @@ impl Schedule {
             }
             t -= len;
         }
-        if t < SETTLE_TICKS {
+        if t < self.settle {
             Phase::Settling
         } else {
             Phase::Success
@@ -140,7 +152,7 @@ impl Schedule {
 
     /// Ticks from creation to SUCCESS (when nothing fails).
     pub fn total_ticks(&self) -> u64 {
-        self.outputs_tick() + SETTLE_TICKS
+        self.outputs_tick().saturating_add(self.settle)
     }
 }
 
@@ -154,7 +166,7 @@ mod tests {
             Slot { node_id: "3".into(), steps: Some(4) },
             Slot { node_id: "9".into(), steps: None },
         ];
-        Schedule { queue, slots, fail_at }
+        Schedule { queue, slots, fail_at, settle: 3 }
     }
 
     #[test]
@@ -188,5 +200,29 @@ mod tests {
         assert_eq!(schedule(3, None).phase_at(clock.ticks(Duration::ZERO)), Phase::Success);
         let clock = Clock { step: Duration::from_millis(10), speed: 2.0 };
         assert_eq!(clock.ticks(Duration::from_millis(55)), 11);
+    }
+
+    #[test]
+    fn settling_window_is_whole_ticks_sped_up_with_the_clock() {
+        // The default 1.5 s at the default 40 ms step: 37.5 ticks, rounded up to 38 (1.52 s).
+        let clock = Clock { step: Duration::from_millis(40), speed: 1.0 };
+        let settle = clock.ticks_covering(crate::config::DEFAULT_SETTLE);
+        assert_eq!(settle, 38);
+        // At speed 2 the same ticks pass in half the time (whole milliseconds: floats round).
+        let fast = Clock { speed: 2.0, ..clock };
+        let millis = |d: Duration| (d.as_secs_f64() * 1000.0).round();
+        assert_eq!(millis(clock.time_of(settle)), 1520.0);
+        assert_eq!(millis(fast.time_of(settle)), 760.0);
+        assert_eq!(clock.ticks_covering(Duration::ZERO), 0);
+        assert_eq!(Clock { step: Duration::ZERO, speed: 1.0 }.ticks_covering(Duration::from_secs(9)), 0);
+
+        let s = Schedule { settle, ..schedule(0, None) };
+        let outputs = s.outputs_tick();
+        assert_eq!(s.phase_at(outputs - 1), Phase::Running { current: 2, done_steps: 0 });
+        assert_eq!(s.phase_at(outputs), Phase::Settling);
+        assert_eq!(s.phase_at(outputs + settle - 1), Phase::Settling);
+        assert_eq!(s.phase_at(outputs + settle), Phase::Success);
+        let none = Schedule { settle: 0, ..schedule(0, None) };
+        assert_eq!(none.phase_at(none.outputs_tick()), Phase::Success);
     }
 }

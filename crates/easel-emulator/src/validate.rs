@@ -8,6 +8,8 @@
 //! the emulator renders placeholders whatever flows, and its own tests feed a LATENT straight
 //! into PreviewImage. Only the first problem is reported, as TAMS does.
 
+use std::collections::BTreeMap;
+
 use easel_workflow::{Input, Problem, Schemas, Severity, Workflow, WorkflowError, OUTPUT_CLASSES};
 use serde_json::{json, Value};
 
@@ -20,6 +22,9 @@ pub struct Checked {
     pub workflow: Workflow,
     /// Node ids, dependencies first.
     pub order: Vec<String>,
+    /// Image loaders whose upload has a known picture size, by node id (see `images`); empty
+    /// until the route has checked the image inputs.
+    pub input_sizes: BTreeMap<String, (u32, u32)>,
 }
 
 /// Parses and checks a `params` node map.
@@ -51,7 +56,7 @@ pub fn check_workflow(workflow: Workflow) -> Result<Checked, Status> {
             node_message(node_id, class_type, problem.input.as_deref(), &problem.message),
         ));
     }
-    Ok(Checked { workflow, order })
+    Ok(Checked { workflow, order, input_sizes: BTreeMap::new() })
 }
 
 fn is_link(workflow: &Workflow, p: &Problem) -> bool {

@@ -152,7 +152,8 @@ mod tests {
     fn reference_job() -> Job {
         let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
         let order = workflow.execution_order().unwrap();
-        Job::new(683082404926062625, JobKind::Workflow, workflow, order, Fate { queue: 0, fail_rate: 0.0, seed: 0 })
+        let checked = crate::validate::Checked { workflow, order, input_sizes: Default::default() };
+        Job::new(683082404926062625, JobKind::Workflow, checked, Fate { queue: 0, fail_rate: 0.0, seed: 0, settle: 3 })
     }
 
     fn view_at(job: &Job, tick: u64) -> Value {

@@ -4,12 +4,13 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::body::JsonBody;
+use crate::image_inputs::{check_image_inputs, image_inputs};
 use crate::job::{Fate, Job, JobKind};
 use crate::routes::parse_body;
 use crate::rpc::Status;
@@ -32,10 +33,22 @@ struct CheckParams {
 }
 
 /// `POST /v1/jobs/workflow`.
-pub async fn create_workflow_job(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Json<JobReply>, Status> {
+pub async fn create_workflow_job(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<JobReply>, Status> {
     let request: CreateWorkflowJob = parse_body(&body)?;
-    let checked = check_params(request.params)?;
+    let checked = check_graph(&shared, request.params)?;
     Ok(reply_created(&shared, request.request_id.as_deref(), JobKind::Workflow, checked))
+}
+
+/// A raw graph checked as create and check both do: structure and schemas, then every image
+/// loader's input against this instance's uploads.
+fn check_graph(shared: &Shared, params: Option<Value>) -> Result<Checked, Status> {
+    let mut checked = check_params(params)?;
+    let inputs = image_inputs(&checked.workflow);
+    checked.input_sizes = check_image_inputs(&checked.workflow, &inputs, |id| shared.uploaded(id))?;
+    Ok(checked)
 }
 
 /// Creates (or finds, for a repeated requestId) the job and answers as create does: a new job
@@ -48,9 +61,12 @@ pub fn reply_created(shared: &Shared, request_id: Option<&str>, kind: JobKind, c
 }
 
 /// `POST /v1/jobs/workflow/params/check`: `{valid, credits}` or the same error create gives.
-pub async fn check_workflow_params(body: Bytes) -> Result<Json<Value>, Status> {
+pub async fn check_workflow_params(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, Status> {
     let request: CheckParams = parse_body(&body)?;
-    let checked = check_params(request.params)?;
+    let checked = check_graph(&shared, request.params)?;
     Ok(Json(estimate(checked)))
 }
 
@@ -61,8 +77,8 @@ pub fn estimate(checked: Checked) -> Value {
 
 /// What a checked graph would cost.
 pub fn credits_of(checked: Checked) -> f64 {
-    let fate = Fate { queue: 0, fail_rate: 0.0, seed: 0 };
-    Job::new(0, JobKind::Workflow, checked.workflow, checked.order, fate).credits
+    let fate = Fate { queue: 0, fail_rate: 0.0, seed: 0, settle: 0 };
+    Job::new(0, JobKind::Workflow, checked, fate).credits
 }
 
 /// `GET /v1/jobs/{id}`.

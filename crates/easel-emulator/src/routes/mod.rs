@@ -1,6 +1,7 @@
 //! The HTTP surface: which path goes to which handler, which routes need TAMS credentials, and
-//! the one helper every handler uses to read a JSON body (camelCase or snake_case names, unknown
-//! fields ignored, syntax errors answered with gRPC code 3).
+//! the one helper every handler uses to parse a JSON body (camelCase or snake_case names, unknown
+//! fields ignored, syntax errors answered with gRPC code 3). Bodies are read within explicit
+//! limits, after the caller is admitted (see `body`).
 
 mod files;
 mod jobs;
@@ -11,7 +12,6 @@ mod templates;
 
 use std::sync::Arc;
 
-use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post, put};
 use axum::Router;
 use serde::de::DeserializeOwned;
@@ -19,9 +19,6 @@ use serde::de::DeserializeOwned;
 use crate::gate::gate;
 use crate::rpc::Status;
 use crate::state::Shared;
-
-/// Largest accepted upload (OSS itself allows far more; Easel uploads a few MB).
-const MAX_UPLOAD: usize = 64 * 1024 * 1024;
 
 /// The whole router.
 pub fn router(shared: Arc<Shared>) -> Router {
@@ -41,7 +38,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .merge(api)
         .route("/files/{job}/{file}", get(files::get_file))
         .route("/showcase/{file}", get(models::get_showcase))
-        .route("/upload/{resource}", put(resources::put_upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)))
+        .route("/upload/{resource}", put(resources::put_upload))
         .fallback(|| async { Status::not_found("Not Found") })
         .with_state(shared)
 }

@@ -2,10 +2,12 @@
 //! presigned PUT URL (pointing back at this emulator) with headers to send verbatim, including
 //! an OSS-style `X-Oss-Callback`. The PUT stores the bytes; with the callback header the resource
 //! is registered and the reply is `{"Status":"OK"}`, as OSS relays the service's callback reply.
+//! The PUT's signature, content type and slot are checked before its body is read, so a caller
+//! without a valid URL cannot make the emulator buffer anything.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,11 +17,12 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::body::{read_limited, BodyError, JsonBody, MAX_UPLOAD};
 use crate::routes::files::oss_error;
 use crate::routes::parse_body;
 use crate::rpc::Status;
 use crate::sign::Refusal;
-use crate::state::{unix_now, Shared, Upload};
+use crate::state::{unix_now, Shared, Upload, Uploaded};
 
 /// Content type the upload must be sent with (it is part of what OSS signs).
 pub const UPLOAD_CONTENT_TYPE: &str = "application/octet-stream";
@@ -33,7 +36,7 @@ struct UploadRequest {
 }
 
 /// `POST /v1/resource/image`.
-pub async fn create_upload(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Json<Value>, Status> {
+pub async fn create_upload(State(shared): State<Arc<Shared>>, JsonBody(body): JsonBody) -> Result<Json<Value>, Status> {
     let request: UploadRequest = parse_body(&body)?;
     let expire_sec = match &request.expire_sec {
         None | Some(Value::Null) => 3600,
@@ -56,7 +59,7 @@ pub async fn create_upload(State(shared): State<Arc<Shared>>, body: Bytes) -> Re
     let callback = STANDARD.encode(callback_json.to_string());
     let path = upload_path(&resource_id);
     let put_url = shared.signer.url("PUT", &shared.base_url, &path, unix_now() + expire_sec);
-    shared.add_upload(&resource_id, Upload { callback: callback.clone(), bytes: None, registered: false });
+    shared.add_upload(&resource_id, Upload { callback: callback.clone(), bytes: None, registered: false, size: None });
     Ok(Json(json!({
         "resourceId": resource_id,
         "putUrl": put_url,
@@ -70,7 +73,7 @@ pub async fn put_upload(
     Path(resource_id): Path<String>,
     Query(query): Query<std::collections::HashMap<String, String>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
     let expires = query.get("Expires").and_then(|e| e.parse::<u64>().ok()).unwrap_or(0);
     let signature = query.get("Signature").map(String::as_str).unwrap_or("");
@@ -84,6 +87,17 @@ pub async fn put_upload(
         let message = format!("Content-Type `{content_type}` is not the signed `{UPLOAD_CONTENT_TYPE}`.");
         return oss_error(StatusCode::FORBIDDEN, "SignatureDoesNotMatch", &message);
     }
+    if shared.uploaded(&resource_id) == Uploaded::Unknown {
+        return oss_error(StatusCode::NOT_FOUND, "NoSuchUpload", "No upload slot with this id.");
+    }
+    let body = match read_limited(body, MAX_UPLOAD).await {
+        Ok(body) => body,
+        Err(BodyError::TooLarge { limit }) => {
+            let message = format!("Your proposed upload exceeds the maximum allowed size ({limit} bytes).");
+            return oss_error(StatusCode::PAYLOAD_TOO_LARGE, "EntityTooLarge", &message);
+        }
+        Err(BodyError::Unreadable(reason)) => return oss_error(StatusCode::BAD_REQUEST, "IncompleteBody", &reason),
+    };
     let callback = headers.get("x-oss-callback").and_then(|v| v.to_str().ok()).map(str::to_string);
     match shared.store_upload(&resource_id, body.to_vec(), callback.as_deref()) {
         None => oss_error(StatusCode::NOT_FOUND, "NoSuchUpload", "No upload slot with this id."),

@@ -3,12 +3,12 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::body::JsonBody;
 use crate::job::JobKind;
 use crate::routes::jobs::{credits_of, reply_created};
 use crate::routes::parse_body;
@@ -28,7 +28,10 @@ struct StagesRequest {
 }
 
 /// `POST /v1/jobs`.
-pub async fn create_stages_job(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Json<JobReply>, Status> {
+pub async fn create_stages_job(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<JobReply>, Status> {
     let request: StagesRequest = parse_body(&body)?;
     let request_id = request.request_id.filter(|r| !r.is_empty());
     let Some(request_id) = request_id else {
@@ -39,7 +42,7 @@ pub async fn create_stages_job(State(shared): State<Arc<Shared>>, body: Bytes) -
 }
 
 /// `POST /v1/jobs/credits`: `{credits}`.
-pub async fn stages_credits(body: Bytes) -> Result<Json<Value>, Status> {
+pub async fn stages_credits(JsonBody(body): JsonBody) -> Result<Json<Value>, Status> {
     let request: StagesRequest = parse_body(&body)?;
     let checked = check_workflow(stages_to_workflow(&request.stages, "estimate")?)?;
     Ok(Json(json!({"credits": credits_of(checked)})))

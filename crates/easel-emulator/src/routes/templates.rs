@@ -1,15 +1,17 @@
 //! The template endpoints: read a template (`GET /v1/workflows/{templateId}`), check values
 //! (`POST /v1/workflows/template/check`) and run it (`POST /v1/jobs/workflow/template`).
-//! Filling and its errors live in `template`; these handlers only read bodies and reply.
+//! Filling and its errors live in `template`; these handlers read bodies, check the image
+//! fields against this instance's uploads, and reply.
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::body::JsonBody;
+use crate::image_inputs::check_image_inputs;
 use crate::job::JobKind;
 use crate::routes::jobs::{estimate, reply_created};
 use crate::routes::parse_body;
@@ -42,22 +44,31 @@ pub async fn get_template(Path(id): Path<String>) -> Result<Json<Value>, Status>
 }
 
 /// `POST /v1/workflows/template/check`: `{valid, credits}`.
-pub async fn check_template(body: Bytes) -> Result<Json<Value>, Status> {
-    let (_, checked) = filled(&body)?;
+pub async fn check_template(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<Value>, Status> {
+    let (_, checked) = filled(&shared, &body)?;
     Ok(Json(estimate(checked)))
 }
 
 /// `POST /v1/jobs/workflow/template`: `{job}`.
-pub async fn create_template_job(State(shared): State<Arc<Shared>>, body: Bytes) -> Result<Json<JobReply>, Status> {
-    let (request, checked) = filled(&body)?;
+pub async fn create_template_job(
+    State(shared): State<Arc<Shared>>,
+    JsonBody(body): JsonBody,
+) -> Result<Json<JobReply>, Status> {
+    let (request, checked) = filled(&shared, &body)?;
     Ok(reply_created(&shared, request.request_id.as_deref(), JobKind::Workflow, checked))
 }
 
-fn filled(body: &[u8]) -> Result<(TemplateRequest, Checked), Status> {
+/// The template filled with the request's fields and checked; only its exposed image fields
+/// are held to the upload rule (its other loaders hold the service's own pictures).
+fn filled(shared: &Shared, body: &[u8]) -> Result<(TemplateRequest, Checked), Status> {
     let request: TemplateRequest = parse_body(body)?;
     let template = find(request.template_id.as_ref().unwrap_or(&Value::Null))?;
     let attrs = request.fields.as_ref().map(|f| f.field_attrs.as_slice()).unwrap_or_default();
-    let checked = check_workflow(template.fill(attrs)?)?;
+    let mut checked = check_workflow(template.fill(attrs)?)?;
+    checked.input_sizes = check_image_inputs(&checked.workflow, &template.image_fields(), |id| shared.uploaded(id))?;
     Ok((request, checked))
 }
 

@@ -162,3 +162,35 @@ async fn cancel_after_success_keeps_success() {
     assert_eq!(body["job"]["status"], "SUCCESS");
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn settling_window_shows_every_node_done_while_the_job_still_runs() {
+    let config = easel_emulator::EmulatorConfig {
+        step_delay: std::time::Duration::from_millis(2),
+        settle: std::time::Duration::from_secs(3),
+        ..Default::default()
+    };
+    let emu = crate::start_with(config).await;
+    let (_, created) = post(&emu, "/v1/jobs/workflow", &reference_body("settle")).await;
+    let id = created["job"]["id"].as_str().unwrap().to_string();
+    let settling =
+        |job: &Value| job["status"] == "RUNNING" && job["runningInfo"]["workflowFinishItem"]["status"] == "SUCCESS";
+    let seen = poll_until(&emu, &id, |job| settling(job) || job["status"] == "SUCCESS").await;
+    let first = seen.last().unwrap();
+    assert!(settling(first), "the job reached SUCCESS without a poll seeing it settle: {first}");
+    let item = &first["runningInfo"]["workflowFinishItem"];
+    let nodes = item["nodes"].as_object().unwrap();
+    assert_eq!(nodes.len(), 11);
+    assert!(nodes.values().all(|n| n["status"] == "SUCCESS"), "{item}");
+    assert_eq!(item["finishedNodes"].as_object().unwrap().len(), 11);
+    assert_eq!((first["credits"].clone(), first.get("successInfo")), (json!(2.4), None));
+    let early = item["nodes"]["9"]["outputUi"]["images"][0]["filename"].as_str().unwrap();
+    let (status, early_png) = crate::download(early).await;
+    assert_eq!((status, crate::png_size(&early_png)), (200, (1024, 1536)), "outputs are there before SUCCESS");
+
+    let done = poll_until(&emu, &id, |job| job["status"] != "RUNNING").await.pop().unwrap();
+    assert_eq!(done["status"], "SUCCESS");
+    let (_, final_png) = crate::download(done["successInfo"]["images"][0]["url"].as_str().unwrap()).await;
+    assert_eq!(final_png, early_png);
+    emu.shutdown().await;
+}

@@ -4,7 +4,9 @@
 mod auth;
 mod faults;
 mod files;
+mod image_inputs;
 mod jobs;
+mod limits;
 mod resources;
 mod sdk;
 mod stages;
@@ -13,7 +15,9 @@ mod templates;
 use std::time::Duration;
 
 use easel_emulator::{Emulator, EmulatorConfig};
-use serde_json::Value;
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 
 pub const KEY: &str = "test-key-0123";
 
@@ -53,11 +57,12 @@ pub async fn get(emu: &Emulator, path: &str) -> (u16, Value) {
     (status, reply.json().await.expect("json reply"))
 }
 
-/// Polls the job until `done` says so, at most 2000 times / 30 s; returns every reply seen.
+/// Polls the job until `done` says so (giving up after 60 s, a hang guard for loaded machines,
+/// not a timing claim); returns every reply seen.
 pub async fn poll_until(emu: &Emulator, id: &str, done: impl Fn(&Value) -> bool) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
     let mut seen = Vec::new();
-    for _ in 0..2000 {
+    loop {
         let (status, body) = get(emu, &format!("/v1/jobs/{id}")).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(body["job"]["id"], id, "{body}");
@@ -70,7 +75,6 @@ pub async fn poll_until(emu: &Emulator, id: &str, done: impl Fn(&Value) -> bool)
         assert!(tokio::time::Instant::now() < deadline, "job {id} never reached the condition: {:?}", seen.last());
         tokio::task::yield_now().await;
     }
-    panic!("job {id} never reached the condition: {:?}", seen.last());
 }
 
 /// Creates the reference job and polls it to SUCCESS; returns the final job object.
@@ -97,4 +101,62 @@ pub async fn download(url: &str) -> (u16, Vec<u8>) {
 pub fn png_size(bytes: &[u8]) -> (u32, u32) {
     let reader = png::Decoder::new(bytes).read_info().expect("a PNG");
     (reader.info().width, reader.info().height)
+}
+
+/// Gets an upload slot and PUTs `bytes` with the headers it names; returns the resource id.
+pub async fn upload(emu: &Emulator, bytes: Vec<u8>) -> String {
+    let slot = upload_slot(emu).await;
+    let mut request = client().put(slot["putUrl"].as_str().expect("putUrl")).body(bytes);
+    for (name, value) in slot["headers"].as_object().expect("headers") {
+        request = request.header(name, value.as_str().expect("header value"));
+    }
+    let reply = request.send().await.expect("put");
+    assert_eq!(reply.status().as_u16(), 200);
+    slot["resourceId"].as_str().expect("resourceId").to_string()
+}
+
+/// An upload slot (`POST /v1/resource/image {}`), nothing PUT yet.
+pub async fn upload_slot(emu: &Emulator) -> Value {
+    let (status, slot) = post(emu, "/v1/resource/image", &json!({})).await;
+    assert_eq!(status, 200, "{slot}");
+    slot
+}
+
+/// A black RGB PNG of `width` x `height`.
+pub fn png_of(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header().expect("png header");
+    writer.write_image_data(&vec![0; (width * height * 3) as usize]).expect("png data");
+    writer.finish().expect("png end");
+    out
+}
+
+/// Sends `head` (request line and headers, no body) on a fresh connection and reads until the
+/// server closes it; returns the reply's head as text and its body bytes.
+pub async fn raw_exchange(emu: &Emulator, head: &str) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(emu.addr()).await.expect("connect");
+    stream.write_all(head.as_bytes()).await.expect("send head");
+    let reply = read_until_closed(&mut stream).await;
+    let end = reply.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(reply.len());
+    let body = reply.get(end + 4..).unwrap_or_default().to_vec();
+    (String::from_utf8_lossy(&reply[..end]).into_owned(), body)
+}
+
+/// Everything the server sends on `stream` until it closes the connection (a reset after some
+/// bytes counts as closing). The bound is a hang guard, not a timing claim.
+pub async fn read_until_closed(stream: &mut TcpStream) -> Vec<u8> {
+    let mut received = Vec::new();
+    let read = async {
+        let mut buf = [0u8; 4096];
+        loop {
+            match stream.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => received.extend_from_slice(&buf[..n]),
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), read).await.expect("the server never closed the connection");
+    received
 }

@@ -1,8 +1,9 @@
-//! Templates: the docs' example template, its check and create, and the documented errors.
+//! Templates: the docs' example template, its check and create, and the documented errors; its
+//! image field takes an upload (or an http(s) URL), as raw graphs' loaders do.
 
 use serde_json::{json, Value};
 
-use crate::{download, finish, get, png_size, post, start};
+use crate::{download, finish, get, png_of, png_size, post, start, upload, upload_slot};
 
 const TEMPLATE: &str = "676018193025756628";
 
@@ -64,7 +65,8 @@ async fn null_image_is_code_3_with_the_documented_argument_error() {
 #[tokio::test]
 async fn check_estimates_and_create_runs_the_template() {
     let emu = start().await;
-    let filled = fields(json!("f29036b4-ff7b-4394-8c26-aabc1bdae008"), "1 girl, amber_eyes");
+    let resource = upload(&emu, png_of(640, 384)).await;
+    let filled = fields(json!(resource), "1 girl, amber_eyes");
     let (status, check) =
         post(&emu, "/v1/workflows/template/check", &json!({"templateId": TEMPLATE, "fields": filled})).await;
     assert_eq!(status, 200);
@@ -77,6 +79,32 @@ async fn check_estimates_and_create_runs_the_template() {
     let job = finish(&emu, created["job"]["id"].as_str().unwrap()).await;
     assert_eq!(job["credits"], check["credits"]);
     let (status, bytes) = download(job["successInfo"]["images"][0]["url"].as_str().unwrap()).await;
-    assert_eq!((status, png_size(&bytes)), (200, (512, 512)));
+    assert_eq!((status, png_size(&bytes)), (200, (640, 384)), "the uploaded picture's size");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn image_field_must_name_an_upload_or_a_url() {
+    let emu = start().await;
+    let slot = upload_slot(&emu).await;
+    let never_put = slot["resourceId"].as_str().unwrap();
+    for (image, reason) in [
+        ("C:/Users/me/cat.png", "\"C:/Users/me/cat.png\" is not an uploaded resource id or an http(s) URL"),
+        ("f29036b4-ff7b-4394-8c26-aabc1bdae008", "is not an uploaded resource id or an http(s) URL"),
+        (never_put, "whose bytes were never PUT"),
+    ] {
+        for path in ["/v1/workflows/template/check", "/v1/jobs/workflow/template"] {
+            let body = json!({"requestId": image, "templateId": TEMPLATE, "fields": fields(json!(image), "a cat")});
+            let (status, reply) = post(&emu, path, &body).await;
+            assert_eq!((status, reply["code"].clone()), (400, json!(3)), "{path} {image}: {reply}");
+            let message = reply["details"][0]["message"].as_str().unwrap();
+            assert!(message.starts_with("node id: 25\nclass type: LoadImage\nimage: "), "{message}");
+            assert!(message.contains(reason), "{message}");
+        }
+    }
+    let url = fields(json!("https://example.com/cat.jpg"), "a cat");
+    let (status, check) =
+        post(&emu, "/v1/workflows/template/check", &json!({"templateId": TEMPLATE, "fields": url})).await;
+    assert_eq!((status, check["valid"].clone()), (200, json!(true)), "{check}");
     emu.shutdown().await;
 }
