@@ -11,6 +11,14 @@ pub fn reference_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../easel-workflow/data/reference.json")
 }
 
+/// The shared reference material and corpus.
+pub fn shared() -> PathBuf {
+    std::env::var_os("EASEL_SHARED")
+        .map(PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| PathBuf::from("/work/shared"))
+}
+
 /// Every file under `dir`, recursively.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
@@ -35,4 +43,15 @@ pub fn peak_and_429s(emulator: &easel_emulator::Emulator) -> (usize, usize) {
         .max()
         .unwrap_or(0);
     (peak, api.iter().filter(|r| r.status == 429).count())
+}
+
+/// Writes `<dir>/img.json`: a LoadImage of `image` saved by a SaveImage.
+pub fn load_image_graph(dir: &std::path::Path, image: &std::path::Path) -> std::path::PathBuf {
+    let graph = serde_json::json!({
+        "1": {"classType": "LoadImage", "inputs": {"image": image.to_string_lossy(), "upload": "image"}},
+        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
+    });
+    let file = dir.join("img.json");
+    std::fs::write(&file, graph.to_string()).unwrap();
+    file
 }

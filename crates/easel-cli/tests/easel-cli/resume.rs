@@ -105,3 +105,62 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
     assert!(peak <= 5, "{peak} requests within one second across the killed run and the resume");
     assert_eq!(limited, 0, "the service never had to answer 429");
 }
+
+/// A batch that uploaded a local picture is killed after its first job; the resume finishes it
+/// from the journal without uploading again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_batch_never_uploads_its_picture_again() {
+    let emulator =
+        Emulator::start(EmulatorConfig { api_key: "cli-key".into(), ..EmulatorConfig::default() }).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.png");
+    std::fs::copy(crate::shared().join("corpus/png/comfy_img2img.png"), &input).unwrap();
+    let file = crate::load_image_graph(dir.path(), &input);
+    let library = dir.path().join("lib");
+    let budget = dir.path().join("budget");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(&file)
+        .args(["--count", "4", "--concurrency", "1", "--json", "--endpoint", &emulator.base_url()])
+        .arg("--library")
+        .arg(&library)
+        .env("EASEL_API_KEY", "cli-key")
+        .env("EASEL_BUDGET_DIR", &budget)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if event["change"]["kind"] == "submitted" {
+                return;
+            }
+        }
+    });
+    first.await.expect("the first job was submitted within 60 s");
+    child.start_kill().unwrap(); // SIGKILL
+    child.wait().await.unwrap();
+
+    let resumed = tokio::time::timeout(
+        Duration::from_secs(120),
+        Command::new(env!("CARGO_BIN_EXE_easel"))
+            .args(["resume", "--endpoint", &emulator.base_url()])
+            .arg("--library")
+            .arg(&library)
+            .env("EASEL_API_KEY", "cli-key")
+            .env("EASEL_BUDGET_DIR", &budget)
+            .output(),
+    )
+    .await
+    .expect("resume finished within 120 s")
+    .unwrap();
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    assert!(!String::from_utf8_lossy(&resumed.stderr).contains("uploading"));
+    let pngs = files_under(&library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
+    assert_eq!(pngs, 4, "every run of the batch saved its image");
+    let slots = emulator.requests().iter().filter(|r| r.path == "/v1/resource/image").count();
+    assert_eq!(slots, 1, "one upload for the batch, none on resume");
+}

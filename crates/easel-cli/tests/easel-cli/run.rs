@@ -95,16 +95,8 @@ fn a_batch_above_the_credit_threshold_needs_yes() {
 fn local_load_image_files_are_uploaded_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.png");
-    std::fs::copy(
-        std::env::var_os("EASEL_SHARED")
-            .map(std::path::PathBuf::from)
-            .filter(|p| p.is_dir())
-            .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
-            .join("corpus/png/comfy_img2img.png"),
-        &input,
-    )
-    .unwrap();
-    let file = load_image_graph(dir.path(), &input);
+    std::fs::copy(crate::shared().join("corpus/png/comfy_img2img.png"), &input).unwrap();
+    let file = crate::load_image_graph(dir.path(), &input);
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(&file)
@@ -124,11 +116,7 @@ fn local_load_image_files_are_uploaded_before_the_run() {
 #[test]
 fn a_template_runs_by_id_with_its_fields_set_and_a_local_image_uploaded() {
     let dir = tempfile::tempdir().unwrap();
-    let input = std::env::var_os("EASEL_SHARED")
-        .map(std::path::PathBuf::from)
-        .filter(|p| p.is_dir())
-        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
-        .join("corpus/png/comfy_img2img.png");
+    let input = crate::shared().join("corpus/png/comfy_img2img.png");
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .args(["run", "--template", "676018193025756628"])
         .arg("--set")
@@ -158,10 +146,7 @@ fn a_template_runs_by_id_with_its_fields_set_and_a_local_image_uploaded() {
 #[test]
 fn a_comfyui_png_runs_and_its_editor_workflow_is_embedded_again() {
     let dir = tempfile::tempdir().unwrap();
-    let shared = std::env::var_os("EASEL_SHARED")
-        .map(std::path::PathBuf::from)
-        .filter(|p| p.is_dir())
-        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"));
+    let shared = crate::shared();
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(shared.join("corpus/png/comfy_lora_multiple.png"))
@@ -188,7 +173,7 @@ fn a_load_image_naming_a_missing_file_is_a_located_error_before_anything_is_sent
         }))
         .unwrap();
     let missing = dir.path().join("nowhere.png");
-    let file = load_image_graph(dir.path(), &missing);
+    let file = crate::load_image_graph(dir.path(), &missing);
     let output = Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(&file)
@@ -203,15 +188,4 @@ fn a_load_image_naming_a_missing_file_is_a_located_error_before_anything_is_sent
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("node 1 (LoadImage) input image:") && stderr.contains("does not exist"), "{stderr}");
     assert!(emulator.requests().is_empty(), "nothing was sent: {:?}", emulator.requests());
-}
-
-/// Writes `<dir>/img.json`: a LoadImage of `image` saved by a SaveImage.
-fn load_image_graph(dir: &std::path::Path, image: &std::path::Path) -> std::path::PathBuf {
-    let graph = serde_json::json!({
-        "1": {"classType": "LoadImage", "inputs": {"image": image.to_string_lossy(), "upload": "image"}},
-        "2": {"classType": "SaveImage", "inputs": {"images": ["1", 0], "filename_prefix": "x"}}
-    });
-    let file = dir.join("img.json");
-    std::fs::write(&file, graph.to_string()).unwrap();
-    file
 }
