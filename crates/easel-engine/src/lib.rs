@@ -10,6 +10,7 @@ mod error;
 mod event;
 mod input_image;
 mod model_cache;
+mod owner;
 mod pipeline;
 mod plan;
 mod progress;
@@ -33,6 +34,7 @@ pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
 pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES, MAX_INPUT_PIXELS};
 pub use model_cache::{ModelInfo, MODEL_INFO_MAX_AGE, UNKNOWN_MODEL_MAX_AGE};
+pub use owner::{HEARTBEAT, LEASE};
 pub use pipeline::{Started, MAX_BATCH};
 pub use request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
 pub use run::{RunLimits, RunOutcome};
@@ -112,7 +114,9 @@ impl Engine {
             gallery: Arc::new(gallery),
             models: model_cache::ModelCache::default(),
         };
-        Ok(Engine { inner: Arc::new(inner) })
+        let inner = Arc::new(inner);
+        inner.runtime.spawn(heartbeat(Arc::downgrade(&inner)));
+        Ok(Engine { inner })
     }
 
     /// The library folder.
@@ -129,11 +133,18 @@ impl Engine {
     /// jobs already created are polled (images already saved are not fetched again), the others
     /// are sent again with their original requestId so the service never makes a second job.
     /// A row that cannot be read back is marked failed with the reason (and reported), so one
-    /// bad row never stops the others or the app.
+    /// bad row never stops the others or the app. Runs another live process drives (the app and
+    /// a script on one library) are left to it (`owner`).
     pub fn resume(&self) -> Result<Vec<RunHandle>, EngineError> {
         let records = self.inner.with_store(|s| s.unfinished_runs(self.inner.client.base_url()))?;
+        let me = self.inner.with_store(|s| Ok(s.owner().to_string()))?;
+        let now = store::unix_now();
         let mut handles = Vec::new();
         for record in records {
+            let free = owner::claimable(record.owner.as_deref(), record.heartbeat, &me, now);
+            if !free || !self.inner.with_store(|s| s.claim(&record.run_id, record.owner.as_deref()))? {
+                continue;
+            }
             download::remove_stale_parts(&self.inner.library, &record.run_id, record.created_at);
             let run_id = record.run_id.clone();
             match RunPlan::from_record(record) {
@@ -195,6 +206,17 @@ impl Engine {
         }
         let task = self.inner.runtime.spawn(run::drive(self.inner.clone(), Arc::new(plan), control));
         RunHandle { run_id, task }
+    }
+}
+
+/// Beats while the engine lives, so other processes on the library leave its runs alone.
+async fn heartbeat(inner: std::sync::Weak<Inner>) {
+    loop {
+        tokio::time::sleep(owner::HEARTBEAT).await;
+        let Some(inner) = inner.upgrade() else { return };
+        if let Err(e) = inner.with_store(|s| s.heartbeat()) {
+            eprintln!("easel: could not record that this process still drives its runs: {e}");
+        }
     }
 }
 

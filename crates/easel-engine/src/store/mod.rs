@@ -71,6 +71,11 @@ CREATE TABLE models (
     PRIMARY KEY (backend, id)
 );
 ",
+    // Which process drives each run, and when it last said so (see `owner`).
+    "
+ALTER TABLE runs ADD COLUMN owner TEXT;
+ALTER TABLE runs ADD COLUMN heartbeat INTEGER;
+",
 ];
 
 /// What a run sends: a whole graph, or a template by id.
@@ -114,12 +119,18 @@ pub struct RunRecord {
     pub kind: RunKind,
     /// The local files it uploaded (JSON list of `Upload`), when any.
     pub uploads: Option<String>,
+    /// The process driving it (`owner` module), when one claimed it.
+    pub owner: Option<String>,
+    /// When that process last said it still drives it (unix seconds).
+    pub heartbeat: Option<i64>,
 }
 
 /// One connection to the library database.
 #[derive(Debug)]
 pub struct Store {
     conn: Connection,
+    /// This engine, as the owner of the runs it records or claims.
+    owner: String,
 }
 
 impl Store {
@@ -139,7 +150,7 @@ impl Store {
         let end = if migrated.is_ok() { "COMMIT" } else { "ROLLBACK" };
         let ended = conn.execute_batch(end).map_err(|e| EngineError::store(path, e));
         migrated.and(ended)?;
-        Ok(Store { conn })
+        Ok(Store { conn, owner: crate::owner::new_owner() })
     }
 
     /// Records a batch of runs before anything is sent: all of them, or none.
@@ -148,8 +159,8 @@ impl Store {
         let tx = self.conn.unchecked_transaction().map_err(EngineError::sql)?;
         for run in runs {
             tx.execute(
-                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, kind, uploads, status, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10)",
+                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, kind, uploads, status, created_at, updated_at, owner, heartbeat)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, ?10)",
                 params![
                     run.run_id,
                     run.request_id,
@@ -160,12 +171,42 @@ impl Store {
                     run.editor,
                     run.kind.as_str(),
                     run.uploads,
-                    now
+                    now,
+                    self.owner
                 ],
             )
             .map_err(EngineError::sql)?;
         }
         tx.commit().map_err(EngineError::sql)
+    }
+
+    /// Takes a run over for this process if it still has the owner `seen` (read just before):
+    /// two processes resuming at once never both get it.
+    pub fn claim(&self, run_id: &str, seen: Option<&str>) -> Result<bool, EngineError> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE runs SET owner = ?2, heartbeat = ?3 WHERE run_id = ?1 AND owner IS ?4",
+                params![run_id, self.owner, unix_now(), seen],
+            )
+            .map_err(EngineError::sql)?;
+        Ok(changed == 1)
+    }
+
+    /// Tells other processes this one still drives its unfinished runs.
+    pub fn heartbeat(&self) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET heartbeat = ?2 WHERE owner = ?1 AND status IN ('queued', 'submitted')",
+                params![self.owner, unix_now()],
+            )
+            .map_err(EngineError::sql)?;
+        Ok(())
+    }
+
+    /// This engine as an owner.
+    pub fn owner(&self) -> &str {
+        &self.owner
     }
 
     /// Stores the service's job id once create answered.
@@ -279,7 +320,8 @@ fn migrate(conn: &Connection, path: &Path) -> Result<(), EngineError> {
     Ok(())
 }
 
-const RUN_COLUMNS: &str = "run_id, request_id, job_id, status, name, workflow, editor, created_at, kind, uploads";
+const RUN_COLUMNS: &str =
+    "run_id, request_id, job_id, status, name, workflow, editor, created_at, kind, uploads, owner, heartbeat";
 
 fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
     Ok(RunRecord {
@@ -293,6 +335,8 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         created_at: r.get(7)?,
         kind: if r.get::<_, String>(8)? == "template" { RunKind::Template } else { RunKind::Graph },
         uploads: r.get(9)?,
+        owner: r.get(10)?,
+        heartbeat: r.get(11)?,
     })
 }
 

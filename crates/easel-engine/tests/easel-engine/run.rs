@@ -163,6 +163,11 @@ async fn an_unreadable_journal_row_is_marked_failed_and_the_others_resume() {
         ])
         .unwrap();
     drop(store);
+    // As a process that was killed would have left them: owned by a pid that no longer runs.
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap();
+    let conn = rusqlite::Connection::open(library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    conn.execute("UPDATE runs SET owner = ?1", [format!("{}:4194304:1:gone", boot.trim())]).unwrap();
+    drop(conn);
     let (sink, events) = collecting_sink();
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
     let handles = engine.resume().unwrap();
@@ -177,4 +182,22 @@ async fn an_unreadable_journal_row_is_marked_failed_and_the_others_resume() {
     let failed =
         events.lock().unwrap().iter().any(|e| e.run_id == "bad" && matches!(e.change, JobChange::Failed { .. }));
     assert!(failed, "the window is told which run could not be resumed");
+}
+
+#[tokio::test]
+async fn a_second_engine_on_the_library_leaves_live_runs_to_their_owner() {
+    let (_emulator, client) = emulator().await;
+    let library = tempfile::tempdir().unwrap();
+    let (sink, _events) = collecting_sink();
+    let limits = RunLimits { concurrency: 1, ..RunLimits::default() };
+    let first = Engine::open(library.path(), client.clone(), sink.clone(), limits).unwrap();
+    let runs = start(&first, reference(2)).await;
+    // Another engine (as another process would) resumes while the first one drives its runs.
+    let second = Engine::open(library.path(), client, sink, limits).unwrap();
+    assert!(second.resume().unwrap().is_empty(), "live runs are not taken over");
+    for run in runs {
+        let outcome = run.task.await.unwrap();
+        assert!(outcome.error.is_none(), "{:?}", outcome.error);
+        assert_eq!(first.run_record(&outcome.run_id).unwrap().unwrap().status, "succeeded");
+    }
 }
