@@ -15,6 +15,7 @@ code: string,
  */
 message: string, 
 /**
- * Where the error is and the numbers it is about, when it has them.
+ * Where the error is and the numbers it is about, when it has them (boxed: most errors
+ * have none, and `Result<_, AppError>` stays small).
  */
 details?: ErrorDetails, };
