@@ -111,8 +111,9 @@ impl WorkflowDoc {
         doc
     }
 
-    /// Back to the model, checking ids are unique and links resolve.
+    /// Back to the model, checking the node count, that ids are unique and that links resolve.
     pub fn to_workflow(&self) -> Result<Workflow, WorkflowError> {
+        WorkflowError::check_node_count(self.nodes.len())?;
         let mut workflow = Workflow::default();
         for doc in &self.nodes {
             let inputs = doc

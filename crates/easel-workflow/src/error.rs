@@ -1,5 +1,6 @@
 //! The one error type of this crate. Every variant says where the problem is (node id, class,
-//! input) so callers can show a located message without extra context.
+//! input, subgraph id, PNG chunk) so callers can show a located message without extra context.
+//! Stable codes for the UI are left to callers (they map every variant to `invalidWorkflow`).
 
 /// What is wrong with a workflow, and where.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -51,12 +52,60 @@ pub enum WorkflowError {
     /// The links form a loop, so no order of execution exists.
     #[error("the graph has a cycle through nodes {}", .0.join(" -> "))]
     Cycle(Vec<String>),
+    /// More of something than Easel accepts (nodes, definitions): refused before the work that
+    /// would cost memory or time in proportion to it.
+    #[error("too many {what}: {count}, the limit is {limit}")]
+    TooLarge {
+        /// What was counted, in plain words (`nodes`, `subgraph and group-node definitions`).
+        what: &'static str,
+        /// How many the input has (or would have).
+        count: usize,
+        /// The most accepted.
+        limit: usize,
+    },
+    /// A subgraph or group-node definition of an editor file that cannot be expanded: it contains
+    /// itself, nests too deep, or its instances would expand past a limit.
+    #[error("{kind} `{id}`: {reason}")]
+    Definition {
+        /// Subgraph or group node.
+        kind: DefinitionKind,
+        /// The subgraph's id (`definitions.subgraphs[].id`) or the group node's name.
+        id: String,
+        /// Plain-language explanation, naming the instance node when there is one.
+        reason: String,
+    },
+}
+
+/// The two kinds of container an editor file defines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefinitionKind {
+    /// A subgraph, in `definitions.subgraphs`.
+    Subgraph,
+    /// A legacy group node, in `extra.groupNodes`.
+    GroupNode,
+}
+
+impl std::fmt::Display for DefinitionKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DefinitionKind::Subgraph => "subgraph",
+            DefinitionKind::GroupNode => "group node",
+        })
+    }
 }
 
 impl WorkflowError {
     /// This error, located in file `path`.
     pub fn in_file(self, path: impl Into<String>) -> WorkflowError {
         WorkflowError::InFile { path: path.into(), error: Box::new(self) }
+    }
+
+    /// Refuses `count` nodes when that is over `MAX_NODES`.
+    pub(crate) fn check_node_count(count: usize) -> Result<(), WorkflowError> {
+        if count > crate::MAX_NODES {
+            return Err(WorkflowError::TooLarge { what: "nodes", count, limit: crate::MAX_NODES });
+        }
+        Ok(())
     }
 
     pub(crate) fn node(node_id: &str, class_type: &str, input: Option<&str>, reason: impl Into<String>) -> Self {

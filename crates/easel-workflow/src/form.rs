@@ -3,6 +3,8 @@
 //! the node schema. Linked inputs are not fields. Exposed fields are the subset a favourite
 //! stores, in the same shape as TAMS template `fieldAttrs`, and can be applied back to a graph.
 
+use std::collections::HashMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
@@ -129,10 +131,16 @@ impl Schemas {
         for id in order {
             let Some(node) = workflow.nodes.get(&id) else { continue };
             let schema = self.resolve(node);
+            // Looked up by name once per node: a schema inferred from a node with k inputs has k
+            // specs, and a scan per input would make one wide node cost k squared.
+            let mut specs: HashMap<&str, &InputSpec> = HashMap::with_capacity(schema.inputs.len());
+            for spec in &schema.inputs {
+                specs.entry(spec.name.as_str()).or_insert(spec);
+            }
             for (name, input) in &node.inputs {
                 let Input::Value(value) = input else { continue };
                 let fallback;
-                let spec = match schema.input(name) {
+                let spec = match specs.get(name.as_str()).copied() {
                     Some(s) => s,
                     None => {
                         fallback = inferred_spec(name, value);

@@ -115,6 +115,8 @@ pub(crate) fn parse_nodes(map: Map<String, Value>) -> Result<Workflow, WorkflowE
     if map.is_empty() {
         return Err(WorkflowError::UnknownFormat("the graph has no nodes".into()));
     }
+    // Counted before any node is parsed, so an oversized map costs no more than its JSON did.
+    WorkflowError::check_node_count(map.len())?;
     let mut nodes = IndexMap::with_capacity(map.len());
     for (id, value) in map {
         let node = parse_node(&id, value)?;

@@ -1,11 +1,17 @@
 //! The graph model: nodes keyed by string id (ids such as "37:0" stay as written), inputs in
 //! their original order, and every field Easel does not interpret kept verbatim so a round trip
-//! changes nothing. Serialisation to a particular dialect lives in `format`.
+//! changes nothing, plus the node cap every importer enforces. Serialisation to a particular
+//! dialect lives in `format`; a `Workflow` built in code is not capped.
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::WorkflowError;
+
+/// The most nodes an imported graph may have (API graph, TAMS params, UI document, editor file
+/// after expansion). Real workflows have tens to a few hundred; every per-graph step is linear,
+/// so this bounds what a hostile file can cost, with room to spare for generated graphs.
+pub const MAX_NODES: usize = 10_000;
 
 /// A workflow graph: node id -> node, in file order.
 #[derive(Debug, Clone, Default, PartialEq)]

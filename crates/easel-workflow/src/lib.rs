@@ -28,16 +28,22 @@ mod validate;
 
 pub use a1111::parse_a1111;
 pub use doc::{InputDoc, NodeDoc, WorkflowDoc};
-pub use editor::{editor_to_workflow, is_editor_graph, write_back};
-pub use error::WorkflowError;
+pub use editor::{
+    editor_to_workflow, is_editor_graph, write_back, MAX_EXPANDED_NODES, MAX_EXPANSION_BYTES, MAX_SUBGRAPH_DEFINITIONS,
+    MAX_SUBGRAPH_DEPTH,
+};
+pub use error::{DefinitionKind, WorkflowError};
 pub use fooocus::parse_fooocus;
 pub use form::{ExposedField, FieldKind, FormField};
 pub use format::{Format, Imported};
-pub use graph::{Input, Link, Node, Workflow};
+pub use graph::{Input, Link, Node, Workflow, MAX_NODES};
 pub use import::node_from_json;
 pub use lenient::parse as parse_json_lenient;
-pub use output::{ImagePlan, OUTPUT_CLASSES};
-pub use png_text::{png_text_chunks, png_with_text};
+pub use output::{ImagePlan, NodePlans, MAX_PLANNED_IMAGES, OUTPUT_CLASSES};
+pub use png_text::{
+    png_text, png_text_chunks, png_with_text, PngText, SkippedChunk, INFLATED_KEYWORDS, MAX_TEXT_CHUNKS,
+    MAX_TEXT_INFLATED_TOTAL,
+};
 pub use problem::{Problem, Severity};
 pub use schema::{InputSpec, InputType, NodeSchema, OutputSpec, Schemas, BUNDLED_OBJECT_INFO};
 pub use tensorart::ems_model_id;

@@ -1,13 +1,35 @@
 //! Choosing what a PNG's text chunks mean. The API graph in `prompt` is what ran, so it wins;
 //! the editor `workflow` rides along for the UI, and is converted only when `prompt` is absent
 //! or unreadable. Without either, A1111 `parameters` text or Fooocus JSON is rebuilt as a plain
-//! graph. A PNG with none of these is an error that lists the chunks it does have.
+//! graph. A PNG with none of these is an error that lists the chunks it does have. Text chunks
+//! the reader left out (over the inflate budget, past the chunk cap) are named in a warning, or
+//! in the error when nothing could be imported. Reading the chunks is `png_text`'s business.
 
 use crate::editor::{editor_to_workflow, is_editor_graph};
-use crate::{png_text_chunks, Format, Imported, Schemas, WorkflowError};
+use crate::{png_text, Format, Imported, PngText, Schemas, WorkflowError};
 
 pub(crate) fn import_png(bytes: &[u8], schemas: &Schemas) -> Result<Imported, WorkflowError> {
-    let chunks = png_text_chunks(bytes)?;
+    let text = png_text(bytes)?;
+    let mut left_out: Vec<String> = text.skipped.iter().map(ToString::to_string).collect();
+    if text.more_skipped > 0 {
+        left_out.push(format!("{} more", text.more_skipped));
+    }
+    match choose(&text, schemas) {
+        Ok(mut imported) => {
+            let notes = left_out.into_iter().map(|s| format!("PNG text chunk not read: {s}"));
+            imported.warnings.splice(0..0, notes);
+            Ok(imported)
+        }
+        // Whatever was left out may be what the person expected to find, so the error says so.
+        Err(WorkflowError::Png(reason)) if !left_out.is_empty() => {
+            Err(WorkflowError::Png(format!("{reason}; text chunks not read: {}", left_out.join("; "))))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn choose(text: &PngText, schemas: &Schemas) -> Result<Imported, WorkflowError> {
+    let chunks = &text.entries;
     let get = |key: &str| chunks.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_str());
     let mut warnings = Vec::new();
     let editor = get("workflow").and_then(|w| match crate::lenient::parse(w) {
@@ -73,7 +95,9 @@ pub(crate) fn import_png(bytes: &[u8], schemas: &Schemas) -> Result<Imported, Wo
         ));
     }
     let keys: Vec<&str> = chunks.iter().map(|(k, _)| k.as_str()).collect();
-    Err(WorkflowError::Png(if keys.is_empty() {
+    Err(WorkflowError::Png(if keys.is_empty() && !text.skipped.is_empty() {
+        "no text chunk could be read, so no workflow".into()
+    } else if keys.is_empty() {
         "no text chunks at all, so no workflow (metadata hidden in pixels, e.g. A1111 stealth PNG info, is not read)"
             .into()
     } else {

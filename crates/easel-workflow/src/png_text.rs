@@ -1,47 +1,160 @@
 //! PNG text metadata at the byte level: read tEXt/iTXt chunks and write new ones in place of old
 //! ones with the same keyword, placed before the first IDAT so every reader (PIL included) sees
 //! them without decoding pixels. Pixel data is never touched. Reading also inflates zTXt and
-//! compressed iTXt (with a size cap, so a zip bomb is an error, not an out-of-memory) and accepts
-//! ComfyUI's `comf` chunks (animated PNGs). Chunk CRCs are not checked: a damaged CRC in a text
-//! chunk should not hide a workflow the bytes still carry.
+//! compressed iTXt and accepts ComfyUI's `comf` chunks (animated PNGs). A few kilobytes of zlib
+//! can inflate to gigabytes, so reading is bounded per file: only the keywords Easel reads are
+//! inflated, all of them together within one budget, and only the first text chunks are read;
+//! whatever is left out is reported by keyword with the reason. Chunk CRCs are not checked: a
+//! damaged CRC in a text chunk should not hide a workflow the bytes still carry.
 
 use crate::WorkflowError;
 
 const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
-/// The text entries of a PNG, in file order (keyword, text).
+/// The most bytes inflated from one PNG's compressed text chunks, all chunks together. A
+/// workflow is well under this; a chunk that would take the total past it is refused, and so is
+/// every compressed chunk after the budget is spent.
+pub const MAX_TEXT_INFLATED_TOTAL: usize = 64 << 20;
+
+/// The most text chunks (tEXt, zTXt, iTXt, `comf`) read from one PNG; later ones are skipped.
+/// Real files carry two to five.
+pub const MAX_TEXT_CHUNKS: usize = 64;
+
+/// The keywords whose compressed chunks are inflated: those Easel reads (`prompt` and `workflow`
+/// from ComfyUI, `parameters` from A1111 and Fooocus, `easel` from Easel itself), matched
+/// ignoring ASCII case as the importer looks them up. Uncompressed chunks are kept whatever
+/// their keyword, since they cost no more than their bytes in the file.
+pub const INFLATED_KEYWORDS: &[&str] = &["prompt", "workflow", "parameters", "easel"];
+
+/// Longest keyword the PNG specification allows; longer ones are cut in reports.
+const MAX_KEYWORD: usize = 79;
+
+/// The text entries of a PNG and what reading them left out.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PngText {
+    /// (keyword, text) in file order.
+    pub entries: Vec<(String, String)>,
+    /// Text chunks not read, in file order; at most `MAX_TEXT_CHUNKS` are listed.
+    pub skipped: Vec<SkippedChunk>,
+    /// Further chunks skipped beyond those listed in `skipped`.
+    pub more_skipped: usize,
+    /// Bytes inflated from compressed chunks, refused ones included (at most
+    /// `MAX_TEXT_INFLATED_TOTAL`).
+    pub inflated: usize,
+}
+
+/// One text chunk that was not read, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SkippedChunk {
+    /// Its keyword (cut to 79 characters).
+    pub keyword: String,
+    /// The chunk type: `tEXt`, `zTXt`, `iTXt` or `comf`.
+    pub chunk: String,
+    /// Plain-language reason.
+    pub reason: String,
+}
+
+impl std::fmt::Display for SkippedChunk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "`{}` ({}): {}", self.keyword, self.chunk, self.reason)
+    }
+}
+
+impl PngText {
+    fn skip(&mut self, keyword: &[u8], chunk: &[u8; 4], reason: String) {
+        if self.skipped.len() < MAX_TEXT_CHUNKS {
+            let keyword = latin1(&keyword[..keyword.len().min(MAX_KEYWORD)]);
+            self.skipped.push(SkippedChunk { keyword, chunk: latin1(chunk), reason });
+        } else {
+            self.more_skipped += 1;
+        }
+    }
+
+    /// Inflates zlib `data` within what is left of the file's budget.
+    fn inflate(&mut self, data: &[u8]) -> Result<Vec<u8>, String> {
+        let left = MAX_TEXT_INFLATED_TOTAL.saturating_sub(self.inflated);
+        if left == 0 {
+            return Err(format!("the file's inflate budget of {} MiB is used up", MAX_TEXT_INFLATED_TOTAL >> 20));
+        }
+        match miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, left) {
+            Ok(text) => {
+                self.inflated += text.len();
+                Ok(text)
+            }
+            Err(e) => {
+                // What was inflated before the stop was work done and memory taken: it counts.
+                self.inflated = self.inflated.saturating_add(e.output.len()).min(MAX_TEXT_INFLATED_TOTAL);
+                Err(match e.status {
+                    miniz_oxide::inflate::TINFLStatus::HasMoreOutput => format!(
+                        "inflates to more than the {} KiB left of the file's {} MiB budget",
+                        left >> 10,
+                        MAX_TEXT_INFLATED_TOTAL >> 20
+                    ),
+                    _ => "not valid zlib data".to_string(),
+                })
+            }
+        }
+    }
+}
+
+/// The text entries of a PNG, in file order (keyword, text). Chunks left out are dropped
+/// silently here; `png_text` says which and why.
 pub fn png_text_chunks(png: &[u8]) -> Result<Vec<(String, String)>, WorkflowError> {
-    let mut out = Vec::new();
+    Ok(png_text(png)?.entries)
+}
+
+/// The text entries of a PNG, with the chunks that were not read and the bytes inflated.
+pub fn png_text(png: &[u8]) -> Result<PngText, WorkflowError> {
+    let mut out = PngText::default();
+    let mut seen = 0usize;
     for chunk in chunks(png)? {
         let (kind, data) = chunk?;
+        if !matches!(kind, b"tEXt" | b"iTXt" | b"zTXt" | b"comf") {
+            continue;
+        }
+        let nul = data.iter().position(|b| *b == 0);
+        let keyword = &data[..nul.unwrap_or(data.len())];
+        seen += 1;
+        if seen > MAX_TEXT_CHUNKS {
+            out.skip(keyword, kind, format!("only the first {MAX_TEXT_CHUNKS} text chunks are read"));
+            continue;
+        }
+        // A chunk without a keyword separator is not a text entry.
+        let Some(nul) = nul else { continue };
+        let used = INFLATED_KEYWORDS.iter().any(|k| k.as_bytes().eq_ignore_ascii_case(keyword));
         match kind {
-            b"tEXt" => {
-                if let Some(nul) = data.iter().position(|b| *b == 0) {
-                    out.push((latin1(&data[..nul]), decode_text(&data[nul + 1..])));
-                }
-            }
-            b"iTXt" => {
-                if let Some(entry) = read_itxt(data) {
-                    out.push(entry);
-                }
-            }
+            b"tEXt" | b"comf" => out.entries.push((latin1(keyword), decode_text(&data[nul + 1..]))),
             b"zTXt" => {
                 // keyword NUL method(0) zlib-data
-                if let Some(nul) = data.iter().position(|b| *b == 0) {
-                    if let Some(text) = data.get(nul + 2..).and_then(inflate) {
-                        out.push((latin1(&data[..nul]), decode_text(&text)));
-                    }
+                let Some(packed) = data.get(nul + 2..) else { continue };
+                if !used {
+                    out.skip(keyword, kind, not_inflated());
+                    continue;
+                }
+                match out.inflate(packed) {
+                    Ok(text) => out.entries.push((latin1(keyword), decode_owned(text))),
+                    Err(reason) => out.skip(keyword, kind, reason),
                 }
             }
-            b"comf" => {
-                if let Some(nul) = data.iter().position(|b| *b == 0) {
-                    out.push((latin1(&data[..nul]), decode_text(&data[nul + 1..])));
-                }
-            }
-            _ => {}
+            _ => match read_itxt(&data[nul + 1..]) {
+                Some((false, body)) => out.entries.push((latin1(keyword), decode_text(body))),
+                Some((true, _)) if !used => out.skip(keyword, kind, not_inflated()),
+                Some((true, body)) => match out.inflate(body) {
+                    Ok(text) => out.entries.push((latin1(keyword), decode_owned(text))),
+                    Err(reason) => out.skip(keyword, kind, reason),
+                },
+                None => out.skip(keyword, kind, "malformed iTXt (a separator is missing)".into()),
+            },
         }
     }
     Ok(out)
+}
+
+fn not_inflated() -> String {
+    format!(
+        "compressed, and Easel reads no such keyword (only {}), so it is not inflated",
+        INFLATED_KEYWORDS.join(", ")
+    )
 }
 
 /// A copy of `png` carrying `entries` as text chunks, replacing earlier chunks of the same keyword.
@@ -104,23 +217,14 @@ fn chunks(png: &[u8]) -> Result<impl Iterator<Item = Chunk<'_>>, WorkflowError> 
     }))
 }
 
-fn read_itxt(data: &[u8]) -> Option<(String, String)> {
-    let nul = data.iter().position(|b| *b == 0)?;
-    let key = latin1(&data[..nul]);
-    let (compressed, rest) = (*data.get(nul + 1)?, data.get(nul + 3..)?);
+/// The rest of an iTXt chunk after its keyword: whether the text is compressed, and the text.
+fn read_itxt(rest: &[u8]) -> Option<(bool, &[u8])> {
+    // compression flag, method, language tag NUL, translated keyword NUL, text
+    let (compressed, rest) = (*rest.first()?, rest.get(2..)?);
     let lang_end = rest.iter().position(|b| *b == 0)?;
     let rest = &rest[lang_end + 1..];
     let tkey_end = rest.iter().position(|b| *b == 0)?;
-    let body = &rest[tkey_end + 1..];
-    let text = if compressed != 0 { decode_text(&inflate(body)?) } else { decode_text(body) };
-    Some((key, text))
-}
-
-/// Largest inflated text accepted (a workflow is well under this).
-const MAX_INFLATED: usize = 64 << 20;
-
-fn inflate(data: &[u8]) -> Option<Vec<u8>> {
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(data, MAX_INFLATED).ok()
+    Some((compressed != 0, &rest[tkey_end + 1..]))
 }
 
 /// Raw UTF-8 in tEXt is common (ComfyUI, A1111) although the spec says Latin-1: UTF-8 first.
@@ -128,6 +232,14 @@ fn decode_text(bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
         Err(_) => latin1(bytes),
+    }
+}
+
+/// `decode_text` for inflated text, which is taken over rather than copied (it can be large).
+fn decode_owned(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => latin1(e.as_bytes()),
     }
 }
 

@@ -2,22 +2,214 @@
 //! `workflow/Name`, defined in `extra.groupNodes`) and subgraph instances (defined in
 //! `definitions.subgraphs`). Inner nodes get ids `"<instance>:<inner>"`, instance inputs feed the
 //! inner sockets they stand for, and `redirects` maps each instance output to the inner output
-//! behind it. Promoted subgraph widgets and group-node widgets fed from outside are not handled.
+//! behind it. Since a definition may hold instances of others, a small file could describe an
+//! exponential graph ("billion laughs"), so expansion is bounded before it starts and while it
+//! runs: the number of definitions, no definition containing itself (directly or through
+//! others), the nesting depth, and running totals of expanded nodes and of what is copied out of
+//! definitions, each refused with an error naming the definition. Promoted subgraph widgets and
+//! group-node widgets fed from outside are not handled.
 
 use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::flat::{id_text, read_nodes, FlatNode, Socket, Src};
 use super::widgets::is_control_value;
 use crate::schema::{InputType, Schemas};
-use crate::WorkflowError;
+use crate::{DefinitionKind, WorkflowError};
+
+/// The most subgraph and group-node definitions (together) one editor file may carry. Real files
+/// have a handful; each definition costs a little work even when no instance uses it.
+pub const MAX_SUBGRAPH_DEFINITIONS: usize = 256;
+
+/// How deep containers may nest: an instance inside a definition inside a definition, and so
+/// on. Deeper instances are refused rather than sent on as nodes of an unknown class.
+pub const MAX_SUBGRAPH_DEPTH: usize = 8;
+
+/// The most editor nodes the graph may have while and after expanding, counting the frontend-only
+/// ones (notes, reroutes, primitives) that vanish from the API graph; hence more than
+/// `MAX_NODES`, which the converted graph must still meet.
+pub const MAX_EXPANDED_NODES: usize = 2 * crate::MAX_NODES;
+
+/// The most that expanding may copy out of definitions, estimated in bytes of parsed JSON (each
+/// instance costs its whole definition). Node counts alone do not bound memory: a definition
+/// with one node holding a megabyte of widget text costs a megabyte per instance.
+pub const MAX_EXPANSION_BYTES: usize = 64 << 20;
 
 /// Instance output -> the inner output it stands for.
 pub(crate) type Redirects = HashMap<Src, Src>;
 
-/// Expands every group-node and subgraph instance in `nodes`, recursively (depth-limited).
+/// A definition, by the key its instances name it with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum DefId<'a> {
+    /// A group node, by its name in `extra.groupNodes`.
+    Group(&'a str),
+    /// A subgraph, by its id in `definitions.subgraphs`.
+    Sub(&'a str),
+}
+
+/// What expansion needs to know of one definition, worked out once.
+struct Def<'a> {
+    value: &'a Value,
+    /// Length of its `nodes` list: the most nodes one instance adds.
+    nodes: usize,
+    /// Its estimated size (see `MAX_EXPANSION_BYTES`).
+    bytes: usize,
+}
+
+/// The definitions of one editor file.
+struct Definitions<'a> {
+    groups: Option<&'a Map<String, Value>>,
+    /// Subgraph id -> definition; the last of an id wins, as write-back also reads it.
+    subgraphs: HashMap<&'a str, &'a Value>,
+    defs: HashMap<DefId<'a>, Def<'a>>,
+}
+
+/// The group name in a node type of the form `workflow>Name` or `workflow/Name`.
+fn group_name(kind: &str) -> Option<&str> {
+    kind.strip_prefix("workflow>").or_else(|| kind.strip_prefix("workflow/"))
+}
+
+fn inner_nodes(def: &Value) -> &[Value] {
+    def.get("nodes").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default()
+}
+
+/// The estimated size of `value` once parsed: one `Value` per element plus its text. Iterative,
+/// so it costs no stack whatever the nesting.
+fn parsed_size(value: &Value) -> usize {
+    let per_value = std::mem::size_of::<Value>();
+    let mut total = 0usize;
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        total = total.saturating_add(per_value);
+        match v {
+            Value::String(s) => total = total.saturating_add(s.len()),
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    total = total.saturating_add(k.len());
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
+    }
+    total
+}
+
+impl<'a> Definitions<'a> {
+    fn read(graph: &'a Value) -> Result<Definitions<'a>, WorkflowError> {
+        let groups = graph.get("extra").and_then(|e| e.get("groupNodes")).and_then(Value::as_object);
+        let list = graph.get("definitions").and_then(|d| d.get("subgraphs")).and_then(Value::as_array);
+        let count = groups.map_or(0, Map::len) + list.map_or(0, Vec::len);
+        if count > MAX_SUBGRAPH_DEFINITIONS {
+            return Err(WorkflowError::TooLarge {
+                what: "subgraph and group-node definitions",
+                count,
+                limit: MAX_SUBGRAPH_DEFINITIONS,
+            });
+        }
+        let subgraphs: HashMap<&str, &Value> =
+            list.into_iter().flatten().filter_map(|s| Some((s.get("id")?.as_str()?, s))).collect();
+        let def = |value: &'a Value| Def { value, nodes: inner_nodes(value).len(), bytes: parsed_size(value) };
+        let mut defs = HashMap::with_capacity(count);
+        for (name, value) in groups.into_iter().flatten() {
+            defs.insert(DefId::Group(name.as_str()), def(value));
+        }
+        for (&id, &value) in &subgraphs {
+            defs.insert(DefId::Sub(id), def(value));
+        }
+        Ok(Definitions { groups, subgraphs, defs })
+    }
+
+    /// The definition a node of type `kind` is an instance of: a group node when the type names
+    /// one, else a subgraph whose id is the type.
+    fn of(&self, kind: &str) -> Option<DefId<'a>> {
+        if let Some((name, _)) = group_name(kind).and_then(|n| self.groups?.get_key_value(n)) {
+            return Some(DefId::Group(name.as_str()));
+        }
+        self.subgraphs.get_key_value(kind).map(|(id, _)| DefId::Sub(id))
+    }
+
+    fn get(&self, id: DefId<'a>) -> Option<&Def<'a>> {
+        self.defs.get(&id)
+    }
+
+    /// The definitions whose instances `id` holds, each once.
+    fn children(&self, id: DefId<'a>) -> Vec<DefId<'a>> {
+        let mut seen = HashSet::new();
+        let nodes = self.get(id).map(|d| inner_nodes(d.value)).unwrap_or_default();
+        nodes.iter().filter_map(|n| self.of(n.get("type")?.as_str()?)).filter(|child| seen.insert(*child)).collect()
+    }
+
+    /// Refuses a definition reachable from `kinds` (the top-level node types) that contains
+    /// itself, directly or through others: a depth-first walk with an explicit stack, so a long
+    /// chain of definitions costs no call stack.
+    fn check_acyclic<'k>(&self, kinds: impl Iterator<Item = &'k str>) -> Result<(), WorkflowError> {
+        #[derive(PartialEq)]
+        enum Mark {
+            /// On the current path.
+            Open,
+            /// Fully explored, no cycle below.
+            Done,
+        }
+        let mut marks: HashMap<DefId, Mark> = HashMap::new();
+        for root in kinds.filter_map(|k| self.of(k)) {
+            if marks.contains_key(&root) {
+                continue;
+            }
+            marks.insert(root, Mark::Open);
+            let mut path = vec![(root, self.children(root))];
+            while let Some((current, children)) = path.last_mut() {
+                let current = *current;
+                match children.pop() {
+                    None => {
+                        marks.insert(current, Mark::Done);
+                        path.pop();
+                    }
+                    Some(child) => match marks.get(&child) {
+                        Some(Mark::Done) => {}
+                        Some(Mark::Open) => {
+                            let from = path.iter().position(|(d, _)| *d == child).unwrap_or(0);
+                            let mut names: Vec<&str> = path[from..].iter().map(|(d, _)| name(*d)).collect();
+                            names.push(name(child));
+                            return Err(error(
+                                child,
+                                format!(
+                                    "it contains an instance of itself ({}), so it would expand without end",
+                                    names.join(" -> ")
+                                ),
+                            ));
+                        }
+                        None => {
+                            marks.insert(child, Mark::Open);
+                            path.push((child, self.children(child)));
+                        }
+                    },
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn name<'a>(id: DefId<'a>) -> &'a str {
+    match id {
+        DefId::Group(n) | DefId::Sub(n) => n,
+    }
+}
+
+fn error(id: DefId, reason: String) -> WorkflowError {
+    let kind = match id {
+        DefId::Group(_) => DefinitionKind::GroupNode,
+        DefId::Sub(_) => DefinitionKind::Subgraph,
+    };
+    WorkflowError::Definition { kind, id: name(id).to_string(), reason }
+}
+
+/// Expands every group-node and subgraph instance in `nodes`, level by level, within the limits
+/// above.
 pub(crate) fn expand(
     nodes: IndexMap<String, FlatNode>,
     graph: &Value,
@@ -25,48 +217,66 @@ pub(crate) fn expand(
     redirects: &mut Redirects,
     warnings: &mut Vec<String>,
 ) -> Result<IndexMap<String, FlatNode>, WorkflowError> {
-    let groups = graph.get("extra").and_then(|e| e.get("groupNodes")).and_then(Value::as_object);
-    let subgraphs: HashMap<&str, &Value> = graph
-        .get("definitions")
-        .and_then(|d| d.get("subgraphs"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|s| Some((s.get("id")?.as_str()?, s)))
-        .collect();
+    let defs = Definitions::read(graph)?;
+    defs.check_acyclic(nodes.values().map(|n| n.kind.as_str()))?;
+    let mut copied = 0usize;
     let mut current = nodes;
-    for _depth in 0..8 {
+    for depth in 0..=MAX_SUBGRAPH_DEPTH {
         let mut changed = false;
-        let mut next = IndexMap::with_capacity(current.len());
-        for (id, node) in current {
-            let group_name = node.kind.strip_prefix("workflow>").or_else(|| node.kind.strip_prefix("workflow/"));
-            let inner = if let Some(def) = group_name.and_then(|n| groups?.get(n)) {
-                Some(expand_group(&node, def, schemas, redirects))
-            } else if let Some(def) = subgraphs.get(node.kind.as_str()) {
-                Some(expand_subgraph(&node, def, redirects)?)
-            } else {
-                if group_name.is_some() {
+        let total = current.len();
+        let mut next = IndexMap::with_capacity(total);
+        for (done, (id, node)) in current.into_iter().enumerate() {
+            let Some((def_id, def)) = defs.of(&node.kind).and_then(|d| Some((d, defs.get(d)?))) else {
+                if group_name(&node.kind).is_some() {
                     warnings.push(format!(
                         "node {id} ({}): group node without a definition in extra.groupNodes; dropped",
                         node.kind
                     ));
-                    continue;
-                }
-                None
-            };
-            match inner {
-                Some(inner) => {
-                    changed = true;
-                    for (inner_id, mut n) in inner {
-                        if node.mode != 0 && n.mode == 0 {
-                            n.mode = node.mode;
-                        }
-                        next.insert(inner_id, n);
-                    }
-                }
-                None => {
+                } else {
                     next.insert(id, node);
                 }
+                continue;
+            };
+            if depth == MAX_SUBGRAPH_DEPTH {
+                return Err(error(
+                    def_id,
+                    format!("instance node {id} is nested more than {MAX_SUBGRAPH_DEPTH} containers deep"),
+                ));
+            }
+            // The graph as it would be with this instance expanded: what is done, what is still
+            // to come at this level, and the instance's inner nodes.
+            let count = next.len() + (total - done - 1) + def.nodes;
+            if count > MAX_EXPANDED_NODES {
+                return Err(error(
+                    def_id,
+                    format!(
+                        "expanding instance node {id} would bring the graph to {count} editor nodes, \
+                         over the limit of {MAX_EXPANDED_NODES}"
+                    ),
+                ));
+            }
+            copied = copied.saturating_add(def.bytes);
+            if copied > MAX_EXPANSION_BYTES {
+                return Err(error(
+                    def_id,
+                    format!(
+                        "expanding instance node {id} would copy about {} MiB out of definitions, \
+                         over the limit of {} MiB",
+                        copied >> 20,
+                        MAX_EXPANSION_BYTES >> 20
+                    ),
+                ));
+            }
+            let inner = match def_id {
+                DefId::Group(_) => expand_group(&node, def.value, schemas, redirects),
+                DefId::Sub(_) => expand_subgraph(&node, def.value, redirects)?,
+            };
+            changed = true;
+            for (inner_id, mut n) in inner {
+                if node.mode != 0 && n.mode == 0 {
+                    n.mode = node.mode;
+                }
+                next.insert(inner_id, n);
             }
         }
         current = next;

@@ -3,9 +3,10 @@
 //! a server runs, following the frontend's rules: notes, primitives, reroutes and other virtual
 //! nodes vanish, muted nodes are dropped, bypassed nodes are wired around, group nodes and
 //! subgraphs are expanded to `"<id>:<inner>"` nodes, and widget values are named with node
-//! schemas. `write_back` (in `write`) goes the other way for values only: it puts an API
-//! graph's literal values back into the widgets of the editor graph it came from. Building an
-//! editor graph from scratch, and dynamic-prompt expansion, are left out.
+//! schemas. Expansion is bounded (see `expand`) and the converted graph must meet `MAX_NODES`.
+//! `write_back` (in `write`) goes the other way for values only: it puts an API graph's literal
+//! values back into the widgets of the editor graph it came from. Building an editor graph from
+//! scratch, and dynamic-prompt expansion, are left out.
 
 mod expand;
 mod flat;
@@ -18,6 +19,7 @@ use serde_json::{Map, Value};
 
 use crate::schema::Schemas;
 use crate::{Input, Link, Node, Workflow, WorkflowError};
+pub use expand::{MAX_EXPANDED_NODES, MAX_EXPANSION_BYTES, MAX_SUBGRAPH_DEFINITIONS, MAX_SUBGRAPH_DEPTH};
 use flat::FlatNode;
 use resolve::{Graph, Resolved, VIRTUAL};
 pub use write::write_back;
@@ -50,6 +52,9 @@ pub(crate) fn convert(graph: &Value, schemas: &Schemas) -> Result<Converted, Wor
     let mut warnings = Vec::new();
     let mut redirects = expand::Redirects::new();
     let nodes = flat::read_nodes(graph, "")?;
+    if nodes.len() > MAX_EXPANDED_NODES {
+        return Err(WorkflowError::TooLarge { what: "editor nodes", count: nodes.len(), limit: MAX_EXPANDED_NODES });
+    }
     let nodes = expand::expand(nodes, graph, schemas, &mut redirects, &mut warnings)?;
     let mut workflow = Workflow::default();
     {
@@ -62,6 +67,7 @@ pub(crate) fn convert(graph: &Value, schemas: &Schemas) -> Result<Converted, Wor
             workflow.nodes.insert(node.id.clone(), api);
         }
     }
+    WorkflowError::check_node_count(workflow.nodes.len())?;
     // Final pass, as in the frontend: links to nodes that were not emitted are deleted.
     let present: std::collections::HashSet<String> = workflow.nodes.keys().cloned().collect();
     for (id, node) in workflow.nodes.iter_mut() {
