@@ -122,10 +122,12 @@ pub fn sampler_steps(workflow: &Workflow, node_id: &str) -> Option<u64> {
 /// Credits: sampler steps x megapixels x batch, scaled so the reference example (26 + 30 steps
 /// at 1024x1536) costs 2.4 credits, the figure in the seed response. Rounded to 0.01.
 pub fn credits(workflow: &Workflow, slots: &[Slot]) -> f64 {
+    // Shapes of every node in one pass (not one pass per sampler: that is nodes × samplers).
+    let plans = workflow.node_plans();
     let work: f64 = slots
         .iter()
         .filter_map(|s| {
-            let plan = workflow.plan_at(&s.node_id);
+            let plan = plans.get(&s.node_id);
             let megapixels = plan.width as f64 * plan.height as f64 / (1u64 << 20) as f64;
             Some(s.steps? as f64 * megapixels * plan.count as f64)
         })
