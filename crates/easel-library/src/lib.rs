@@ -39,5 +39,6 @@ pub use metadata::{MetadataSource, ModelRef};
 pub use os_trash::{home_trash, send_to_trash};
 pub use parameters::{EmbeddedWorkflow, ParamChange, ParamDiff};
 pub use query::{ImageFilter, ImageQuery, Page, Sort};
+pub use schema::set_wal;
 pub use thumbnail::{decode_rgb, make_thumbnail, thumbnail_size, THUMBNAIL_SIZE};
 pub use trash::EmptiedTrash;

@@ -87,13 +87,38 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection, LibraryError> {
 
 fn configure(conn: &Connection) -> Result<(), LibraryError> {
     conn.busy_timeout(Duration::from_secs(10)).step("set busy timeout")?;
+    set_wal(conn).step("switch to WAL")?;
     // NORMAL is durable under WAL except for the last commits on power loss, and the index is
     // rebuildable from the files, so the fsync per commit of FULL buys nothing here.
     conn.execute_batch(
-        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY; PRAGMA cache_size = -16000;",
     )
     .step("configure connection")
+}
+
+/// How often switching a new database to WAL is tried while other processes hold it.
+const WAL_ATTEMPTS: u32 = 50;
+
+/// Puts the database in WAL mode. Several processes opening a new file at once race for the
+/// exclusive lock this needs, and SQLite answers "database is locked" at once, without waiting
+/// on the busy timeout (it would risk a deadlock); so the switch is retried a bounded number of
+/// times, with a growing pause (about 8 s in all). A database already in WAL needs no lock.
+pub fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+            Ok(_) => return Ok(()),
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(e.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                    && attempt < WAL_ATTEMPTS =>
+            {
+                std::thread::sleep(Duration::from_millis(u64::from(attempt * 20).min(200)));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn migrate(conn: &Connection) -> Result<(), LibraryError> {

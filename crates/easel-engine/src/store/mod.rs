@@ -139,7 +139,7 @@ impl Store {
         let conn = Connection::open(path).map_err(|e| EngineError::store(path, e))?;
         // The timeout first: switching to WAL takes a lock another process may hold.
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| EngineError::store(path, e))?;
-        conn.pragma_update(None, "journal_mode", "WAL").map_err(|e| EngineError::store(path, e))?;
+        easel_library::set_wal(&conn).map_err(|e| EngineError::store(path, e))?;
         // FULL: the journal sees a few writes per run, and the row written before a paid create
         // must survive a power loss.
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| EngineError::store(path, e))?;
