@@ -4,6 +4,7 @@
 //! enforces it, so a 429 would show).
 
 use std::collections::HashSet;
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -25,36 +26,15 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
     .unwrap();
     let library = tempfile::tempdir().unwrap();
     let budget = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
-        .arg("run")
-        .arg(reference_file())
-        .args(["--count", "10", "--concurrency", "10", "--json", "--endpoint", &emulator.base_url()])
-        .arg("--library")
-        .arg(library.path())
-        .env("EASEL_API_KEY", "cli-key")
-        .env("EASEL_BUDGET_DIR", budget.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut submitted = HashSet::new();
-    let wait = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            let event: serde_json::Value = serde_json::from_str(&line).unwrap();
-            if event["change"]["kind"] == "submitted" {
-                submitted.insert(event["runId"].as_str().unwrap().to_string());
-                if submitted.len() == 10 {
-                    return;
-                }
-            }
-        }
-    });
-    wait.await.expect("10 jobs were submitted within 60 s");
-    child.start_kill().unwrap(); // SIGKILL
-    let status = child.wait().await.unwrap();
-    assert!(!status.success());
+    let submitted = run_until_submitted_then_kill(
+        &reference_file(),
+        &["--count", "10", "--concurrency", "10"],
+        &emulator.base_url(),
+        library.path(),
+        budget.path(),
+        10,
+    )
+    .await;
 
     let resumed = tokio::time::timeout(
         Duration::from_secs(120),
@@ -118,31 +98,15 @@ async fn a_resumed_batch_never_uploads_its_picture_again() {
     let file = crate::load_image_graph(dir.path(), &input);
     let library = dir.path().join("lib");
     let budget = dir.path().join("budget");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
-        .arg("run")
-        .arg(&file)
-        .args(["--count", "4", "--concurrency", "1", "--json", "--endpoint", &emulator.base_url()])
-        .arg("--library")
-        .arg(&library)
-        .env("EASEL_API_KEY", "cli-key")
-        .env("EASEL_BUDGET_DIR", &budget)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = tokio::time::timeout(Duration::from_secs(60), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            let event: serde_json::Value = serde_json::from_str(&line).unwrap();
-            if event["change"]["kind"] == "submitted" {
-                return;
-            }
-        }
-    });
-    first.await.expect("the first job was submitted within 60 s");
-    child.start_kill().unwrap(); // SIGKILL
-    child.wait().await.unwrap();
+    run_until_submitted_then_kill(
+        &file,
+        &["--count", "4", "--concurrency", "1"],
+        &emulator.base_url(),
+        &library,
+        &budget,
+        1,
+    )
+    .await;
 
     let resumed = tokio::time::timeout(
         Duration::from_secs(120),
@@ -163,4 +127,48 @@ async fn a_resumed_batch_never_uploads_its_picture_again() {
     assert_eq!(pngs, 4, "every run of the batch saved its image");
     let slots = emulator.requests().iter().filter(|r| r.path == "/v1/resource/image").count();
     assert_eq!(slots, 1, "one upload for the batch, none on resume");
+}
+
+/// Starts `easel run <workflow> <args> --json` against `endpoint`, waits until `jobs` runs were
+/// submitted (reading its events), SIGKILLs it, and returns the ids of those runs.
+async fn run_until_submitted_then_kill(
+    workflow: &Path,
+    args: &[&str],
+    endpoint: &str,
+    library: &Path,
+    budget: &Path,
+    jobs: usize,
+) -> HashSet<String> {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(workflow)
+        .args(args)
+        .args(["--json", "--endpoint", endpoint])
+        .arg("--library")
+        .arg(library)
+        .env("EASEL_API_KEY", "cli-key")
+        .env("EASEL_BUDGET_DIR", budget)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut submitted = HashSet::new();
+    let wait = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let event: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if event["change"]["kind"] == "submitted" {
+                submitted.insert(event["runId"].as_str().unwrap().to_string());
+                if submitted.len() == jobs {
+                    return;
+                }
+            }
+        }
+    });
+    wait.await.unwrap_or_else(|_| panic!("{jobs} job(s) were submitted within 60 s"));
+    child.start_kill().unwrap(); // SIGKILL
+    let status = child.wait().await.unwrap();
+    assert!(!status.success());
+    submitted
 }

@@ -8,28 +8,7 @@ use easel_workflow::{
 };
 
 use crate::corpus::corpus;
-
-fn write_chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
-    out.extend_from_slice(&(data.len() as u32).to_be_bytes());
-    out.extend_from_slice(kind);
-    out.extend_from_slice(data);
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(kind);
-    crc.update(data);
-    out.extend_from_slice(&crc.finalize().to_be_bytes());
-}
-
-/// A 1x1 PNG with `chunks` (type, data) between IHDR and IDAT.
-fn png(chunks: &[(&[u8; 4], Vec<u8>)]) -> Vec<u8> {
-    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
-    write_chunk(&mut out, b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
-    for (kind, data) in chunks {
-        write_chunk(&mut out, kind, data);
-    }
-    write_chunk(&mut out, b"IDAT", &[0x78, 0x9c, 0x63, 0x60, 0x00, 0x00, 0x00, 0x02, 0x00, 0x01]);
-    write_chunk(&mut out, b"IEND", &[]);
-    out
-}
+use crate::png;
 
 fn ztxt(keyword: &str, packed: &[u8]) -> Vec<u8> {
     let mut data = keyword.as_bytes().to_vec();
