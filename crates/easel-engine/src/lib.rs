@@ -80,6 +80,7 @@ pub(crate) struct Inner {
     controls: Mutex<HashMap<String, Arc<RunControl>>>,
     gallery: Arc<easel_library::Library>,
     models: model_cache::ModelCache,
+    digests: uploads::Digests,
 }
 
 /// A run that has started.
@@ -113,6 +114,7 @@ impl Engine {
             controls: Mutex::new(HashMap::new()),
             gallery: Arc::new(gallery),
             models: model_cache::ModelCache::default(),
+            digests: uploads::Digests::default(),
         };
         let inner = Arc::new(inner);
         inner.runtime.spawn(heartbeat(Arc::downgrade(&inner)));

@@ -87,24 +87,11 @@ impl Engine {
         }
         let mut uploads = Vec::new();
         for (node_id, class_type, path) in wanted {
-            let (sha256, resource, reused) = self.upload_file(&path, hooks).await.map_err(|e| match e {
-                EngineError::File { reason, .. } => EngineError::Input {
-                    node_id: node_id.clone(),
-                    class_type,
-                    input: "image".into(),
-                    message: format!("{}: {reason}", path.display()),
-                },
-                other => other,
-            })?;
-            workflow.set_value(&node_id, "image", Value::String(resource.clone()))?;
-            uploads.push(Upload {
-                node_id,
-                input: "image".into(),
-                file: path.display().to_string(),
-                sha256,
-                resource,
-                reused,
-            });
+            let upload = self
+                .upload_file(&path, Place { node_id: &node_id, class_type: &class_type, input: "image" }, hooks)
+                .await?;
+            workflow.set_value(&node_id, "image", Value::String(upload.resource.clone()))?;
+            uploads.push(upload);
         }
         Ok(uploads)
     }
@@ -127,47 +114,97 @@ impl Engine {
             if !picked.contains(&path) {
                 continue;
             }
-            let (sha256, resource, reused) = self.upload_file(&path, hooks).await.map_err(|e| match e {
-                EngineError::File { reason, .. } => EngineError::Input {
-                    node_id: field.node_id.clone(),
-                    class_type: field.node_name.clone().unwrap_or_default(),
-                    input: field.field_name.clone(),
-                    message: format!("{}: {reason}", path.display()),
-                },
-                other => other,
-            })?;
-            field.field_value = Value::String(resource.clone());
-            uploads.push(Upload {
-                node_id: field.node_id.clone(),
-                input: field.field_name.clone(),
-                file: path.display().to_string(),
-                sha256,
-                resource,
-                reused,
-            });
+            let class_type = field.node_name.clone().unwrap_or_default();
+            let place = Place { node_id: &field.node_id, class_type: &class_type, input: &field.field_name };
+            let upload = self.upload_file(&path, place, hooks).await?;
+            field.field_value = Value::String(upload.resource.clone());
+            uploads.push(upload);
         }
         Ok(uploads)
     }
 
-    /// Reads, checks and uploads one picture, or finds the same bytes already uploaded to this
-    /// backend. Returns (sha256, resource id, reused).
-    async fn upload_file(&self, path: &Path, hooks: &Hooks<'_>) -> Result<(String, String, bool), EngineError> {
+    /// Reads, checks and uploads one picture for the input at `place`, or finds the same bytes
+    /// already uploaded to this backend. A file that cannot be used is an error at that input.
+    async fn upload_file(&self, path: &Path, place: Place<'_>, hooks: &Hooks<'_>) -> Result<Upload, EngineError> {
+        let at_input = |e: EngineError| match e {
+            EngineError::File { reason, .. } => EngineError::Input {
+                node_id: place.node_id.to_string(),
+                class_type: place.class_type.to_string(),
+                input: place.input.to_string(),
+                message: format!("{}: {reason}", path.display()),
+            },
+            other => other,
+        };
+        let backend = self.inner.client.base_url().to_string();
+        let fresh_after = crate::store::unix_now() - UPLOAD_REUSE.as_secs() as i64;
+        let upload = |sha256: String, resource: String, reused: bool| Upload {
+            node_id: place.node_id.to_string(),
+            input: place.input.to_string(),
+            file: path.display().to_string(),
+            sha256,
+            resource,
+            reused,
+        };
+        // The form's live estimate prepares the document on every edit: a file already read and
+        // unchanged since (same size and modification time) is not read and hashed again.
+        let stamp = file_stamp(path);
+        if let Some(sha256) = stamp.as_ref().and_then(|stamp| self.inner.digests.get(path, stamp)) {
+            if let Some(resource) = self.inner.with_store(|s| s.uploaded(&backend, &sha256, fresh_after))? {
+                return Ok(upload(sha256, resource, true));
+            }
+        }
         let owned = path.to_path_buf();
         let (info, bytes) = tokio::task::spawn_blocking(move || input_image::read_input_image(&owned))
             .await
-            .map_err(|e| EngineError::file(path, e))??;
+            .map_err(|e| EngineError::file(path, e))
+            .and_then(|read| read)
+            .map_err(at_input)?;
         let sha256: String = sha2::Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-        let backend = self.inner.client.base_url().to_string();
-        let fresh_after = crate::store::unix_now() - UPLOAD_REUSE.as_secs() as i64;
+        if let Some(stamp) = stamp {
+            self.inner.digests.put(path, stamp, &sha256);
+        }
         if let Some(resource) = self.inner.with_store(|s| s.uploaded(&backend, &sha256, fresh_after))? {
-            return Ok((sha256, resource, true));
+            return Ok(upload(sha256, resource, true));
         }
         (hooks.uploading)(path);
         let content_type = format!("image/{}", info.format);
         let size = bytes.len();
         let resource = self.inner.client.upload_image(bytes, Some(&content_type)).await?.to_string();
         self.inner.with_store(|s| s.record_upload(&backend, &sha256, &resource, size))?;
-        Ok((sha256, resource, false))
+        Ok(upload(sha256, resource, false))
+    }
+}
+
+/// The input a local file was named by, for located errors and the run's upload record.
+#[derive(Clone, Copy)]
+struct Place<'a> {
+    node_id: &'a str,
+    class_type: &'a str,
+    input: &'a str,
+}
+
+/// What identifies a file's content cheaply: its size and modification time.
+type Stamp = (u64, std::time::SystemTime);
+
+fn file_stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.len(), meta.modified().ok()?))
+}
+
+/// SHA-256 of local files already read this session, by path and stamp.
+#[derive(Debug, Default)]
+pub(crate) struct Digests(std::sync::Mutex<std::collections::HashMap<PathBuf, (Stamp, String)>>);
+
+impl Digests {
+    fn get(&self, path: &Path, stamp: &Stamp) -> Option<String> {
+        // Entries are inserted whole, so a poisoned map is still consistent.
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(path).filter(|(seen, _)| seen == stamp).map(|(_, sha)| sha.clone())
+    }
+
+    fn put(&self, path: &Path, stamp: Stamp, sha256: &str) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(path.to_path_buf(), (stamp, sha256.to_string()));
     }
 }
 

@@ -103,7 +103,7 @@ const WAL_ATTEMPTS: u32 = 50;
 /// Puts the database in WAL mode. Several processes opening a new file at once race for the
 /// exclusive lock this needs, and SQLite answers "database is locked" at once, without waiting
 /// on the busy timeout (it would risk a deadlock); so the switch is retried a bounded number of
-/// times, with a growing pause (about 8 s in all). A database already in WAL needs no lock.
+/// times, with a growing pause (at most about 9 s in all). A database already in WAL needs no lock.
 pub fn set_wal(conn: &Connection) -> rusqlite::Result<()> {
     let mut attempt = 0;
     loop {
