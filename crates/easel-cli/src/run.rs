@@ -165,10 +165,7 @@ impl Start {
                 3,
                 format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
             )),
-            Err(e) => {
-                let code = if matches!(e.code(), "invalidWorkflow" | "invalidInput" | "notFound") { 2 } else { 1 };
-                Err((code, format!("{shown}: {e}")))
-            }
+            Err(e) => Err((exit_code(&e), format!("{shown}: {e}"))),
         }
     }
 }
@@ -182,10 +179,7 @@ async fn template_request(
     count: u32,
 ) -> Result<RunRequest, (u8, String)> {
     let shown = format!("template {template_id}");
-    let mut fields = engine.template_fields(template_id).await.map_err(|e| {
-        let code = if matches!(e.code(), "invalidWorkflow" | "notFound") { 2 } else { 1 };
-        (code, format!("{shown}: {e}"))
-    })?;
+    let mut fields = engine.template_fields(template_id).await.map_err(|e| (exit_code(&e), format!("{shown}: {e}")))?;
     let mut picked = Vec::new();
     for set in sets {
         let (target, raw) = set.split_once('=').ok_or((2, format!("--set {set}: expected NODE.FIELD=VALUE")))?;
@@ -206,6 +200,15 @@ async fn template_request(
         work: Work::Template { template_id: template_id.to_string(), fields },
         local_files: LocalFiles::Picked(picked),
     })
+}
+
+/// 2 when the document or an input is at fault (nothing was sent), 1 otherwise.
+fn exit_code(e: &EngineError) -> u8 {
+    if matches!(e.code(), "invalidWorkflow" | "invalidInput" | "notFound") {
+        2
+    } else {
+        1
+    }
 }
 
 /// Asks on the terminal; without one (scripts, CI) the answer is no.
