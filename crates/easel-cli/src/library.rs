@@ -57,7 +57,7 @@ pub(crate) fn run(args: LibraryArgs) -> ExitCode {
 }
 
 fn import(folder: &std::path::Path, library: &std::path::Path) -> Result<(), String> {
-    let library = Library::open(library).map_err(|e| e.to_string())?;
+    let library = open(library, None)?;
     let mut stderr = std::io::stderr();
     let mut show = |p: &ImportProgress| {
         // Progress is best effort: a closed stderr must not stop the import.
@@ -81,7 +81,7 @@ fn import(folder: &std::path::Path, library: &std::path::Path) -> Result<(), Str
 }
 
 fn search(query: &str, library: &std::path::Path, json: bool, limit: u32) -> Result<(), String> {
-    let library = Library::open_with_threads(library, 1).map_err(|e| e.to_string())?;
+    let library = open(library, Some(1))?;
     let hits = library.search(query, limit).map_err(|e| e.to_string())?;
     if json {
         println!("{}", serde_json::to_string_pretty(&hits).map_err(|e| e.to_string())?);
@@ -91,4 +91,20 @@ fn search(query: &str, library: &std::path::Path, json: bool, limit: u32) -> Res
         }
     }
     Ok(())
+}
+
+/// Opens the library; an index that was unreadable (moved aside and replaced at open) is rebuilt
+/// from the folder before the command goes on, so a search never answers from half an index.
+fn open(library: &std::path::Path, threads: Option<usize>) -> Result<Library, String> {
+    let library = match threads {
+        Some(n) => Library::open_with_threads(library, n),
+        None => Library::open(library),
+    }
+    .map_err(|e| e.to_string())?;
+    if library.needs_rescan() {
+        eprintln!("easel: rebuilding the library index of {} from its images", library.root().display());
+        let report = library.rescan(&mut |_| {}).map_err(|e| e.to_string())?;
+        eprintln!("easel: {} images indexed again", report.added + report.known);
+    }
+    Ok(library)
 }

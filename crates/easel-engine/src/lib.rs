@@ -118,6 +118,15 @@ impl Engine {
         };
         let inner = Arc::new(inner);
         inner.runtime.spawn(heartbeat(Arc::downgrade(&inner)));
+        if inner.gallery.needs_rescan() {
+            // The index was unreadable and replaced (or an earlier rebuild did not finish): index
+            // the folder again in the background; runs meanwhile add their images as usual.
+            let gallery = inner.gallery.clone();
+            inner.runtime.spawn_blocking(move || match gallery.rescan(&mut |_| {}) {
+                Ok(report) => eprintln!("easel: rebuilt the library index: {} images", report.added + report.known),
+                Err(e) => eprintln!("easel: rebuilding the library index failed: {e}"),
+            });
+        }
         Ok(Engine { inner })
     }
 

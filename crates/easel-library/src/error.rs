@@ -36,6 +36,15 @@ pub enum LibraryError {
     /// No image with this id in the index (or it is in the trash when it should not be).
     #[error("no image {0} in the library")]
     NotFound(i64),
+    /// A path or hash read from the index that Easel refuses to act on (it would reach outside
+    /// the library, or the index did not write it).
+    #[error("the library index names `{path}`, which {reason}; Easel leaves it alone")]
+    UnsafePath {
+        /// The path or hash as stored.
+        path: String,
+        /// Which rule it breaks.
+        reason: String,
+    },
     /// A request the library cannot honour, e.g. a malformed cursor.
     #[error("{0}")]
     Invalid(String),
@@ -52,13 +61,14 @@ impl LibraryError {
         LibraryError::BadImage { path: path.to_path_buf(), reason: reason.into() }
     }
 
-    /// A stable short code for the UI to branch on (`notFound`, `badImage`, `io`, `db`, `invalid`).
+    /// A stable short code for the UI to branch on (`notFound`, `badImage`, `io`, `db`, `unsafePath`, `invalid`).
     pub fn code(&self) -> &'static str {
         match self {
             LibraryError::Db { .. } => "db",
             LibraryError::Io { .. } => "io",
             LibraryError::BadImage { .. } => "badImage",
             LibraryError::NotFound(_) => "notFound",
+            LibraryError::UnsafePath { .. } => "unsafePath",
             LibraryError::Invalid(_) => "invalid",
         }
     }

@@ -15,7 +15,8 @@ use ts_rs::TS;
 
 use crate::error::{DbStep, LibraryError};
 use crate::index::{NewImage, Upserted};
-use crate::ingest::{read_file, resolve, stored_path};
+use crate::ingest::{read_file, stored_path};
+use crate::inside::readable;
 use crate::thumbnail::thumbnail_path;
 use crate::{ImageId, Library};
 
@@ -96,7 +97,12 @@ impl Library {
     /// Rebuilds the index from the library folder itself (after loss or corruption).
     pub fn rescan(&self, progress: &mut dyn FnMut(&ImportProgress)) -> Result<ImportProgress, LibraryError> {
         let root = self.root().to_path_buf();
-        self.import_folder(&root, progress)
+        let report = self.import_folder(&root, progress)?;
+        let marker = root.join(crate::schema::REBUILD_MARKER);
+        match std::fs::remove_file(&marker) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(LibraryError::io(&marker, e)),
+            _ => Ok(report),
+        }
     }
 
     /// Queues background thumbnails for these images (e.g. the page being shown and the next).
@@ -107,8 +113,11 @@ impl Library {
         for id in ids {
             let (hash, path): (String, String) =
                 stmt.query_row([id.0], |r| Ok((r.get(0)?, r.get(1)?))).step("read image for thumbnail")?;
-            if !thumbnail_path(self.root(), &hash).exists() {
-                self.queue_thumbnail(&hash, resolve(self.root(), &path));
+            // A row with a hash or path the index did not write gets no thumbnail (see `inside`).
+            if let (Ok(thumb), Ok(source)) = (thumbnail_path(self.root(), &hash), readable(self.root(), &path)) {
+                if !thumb.exists() {
+                    self.queue_thumbnail(&hash, source);
+                }
             }
         }
         Ok(())

@@ -86,7 +86,8 @@ fn write_row(conn: &Connection, id: Option<i64>, image: &NewImage) -> Result<Ima
         .prepare_cached(
             "INSERT INTO images (id, path, hash, file_size, modified, width, height, created_at, source, run_id,
                  job_id, node_id, workflow, seed, prompt, negative, classes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+             VALUES (COALESCE(?1, (SELECT MAX(high, IFNULL((SELECT MAX(id) FROM images), 0)) + 1 FROM id_floor)),
+                 ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
              ON CONFLICT(id) DO UPDATE SET path = excluded.path, hash = excluded.hash,
                  file_size = excluded.file_size, modified = excluded.modified, width = excluded.width,
                  height = excluded.height, created_at = excluded.created_at, source = excluded.source,

@@ -3,6 +3,7 @@
 //! threads while a single writer inserts. A file that is not a readable PNG is an error here and
 //! a counted skip for the caller.
 
+use std::io::Read;
 use std::path::{Component, Path};
 use std::time::UNIX_EPOCH;
 
@@ -10,13 +11,37 @@ use sha2::{Digest, Sha256};
 
 use crate::index::NewImage;
 use crate::metadata::{extract, to_millis};
-use crate::png_file::read_png;
+use crate::png_file::{read_png, PNG_SIGNATURE};
 use crate::{ImageFacts, LibraryError};
 
-/// Reads `path` (absolute) for indexing in the library rooted at `root`.
+/// The largest file the index reads: 256 MiB, the engine's download limit (a generated PNG is
+/// a few MB; anything bigger in a library folder is not one of them, and reading it whole to
+/// hash and parse would cost its size in memory on every import thread).
+pub const MAX_IMAGE_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads `path` (absolute) for indexing in the library rooted at `root`. Size and signature are
+/// checked from the open file before it is read whole, so a huge or non-PNG file costs nothing.
 pub(crate) fn read_file(root: &Path, path: &Path) -> Result<NewImage, LibraryError> {
-    let bytes = std::fs::read(path).map_err(|e| LibraryError::io(path, e))?;
-    let meta = std::fs::metadata(path).map_err(|e| LibraryError::io(path, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| LibraryError::io(path, e))?;
+    let meta = file.metadata().map_err(|e| LibraryError::io(path, e))?;
+    if !meta.is_file() {
+        return Err(LibraryError::bad(path, "is not a regular file"));
+    }
+    if meta.len() > MAX_IMAGE_FILE_BYTES {
+        return Err(LibraryError::bad(
+            path,
+            format!("is {} bytes, over the {MAX_IMAGE_FILE_BYTES}-byte limit for library images", meta.len()),
+        ));
+    }
+    let mut signature = [0u8; 8];
+    file.read_exact(&mut signature).map_err(|_| LibraryError::bad(path, "is too short to be a PNG (no signature)"))?;
+    if &signature != PNG_SIGNATURE {
+        return Err(LibraryError::bad(path, "is not a PNG (bad signature)"));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    bytes.extend_from_slice(&signature);
+    // `take` keeps a file that grows while it is read within the limit too.
+    (&mut file).take(MAX_IMAGE_FILE_BYTES - 8).read_to_end(&mut bytes).map_err(|e| LibraryError::io(path, e))?;
     let modified = meta
         .modified()
         .ok()

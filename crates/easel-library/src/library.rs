@@ -13,8 +13,9 @@ use rusqlite::{Connection, OptionalExtension};
 use crate::error::{DbStep, LibraryError};
 use crate::index::{upsert, NewImage, Upserted};
 use crate::ingest::{apply_facts, read_file, resolve};
-use crate::pool::ThumbnailPool;
-use crate::thumbnail::{make_thumbnail, thumbnail_path};
+use crate::inside::{readable, trash_file};
+use crate::pool::{LazyGate, ThumbnailPool};
+use crate::thumbnail::thumbnail_path;
 use crate::{schema, ImageFacts, ImageId};
 
 /// The index file's name inside the library folder.
@@ -26,6 +27,19 @@ pub struct Library {
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
     thumbnails: ThumbnailPool,
+    lazy: LazyGate,
+    recovered: Option<Recovered>,
+}
+
+/// An index found unreadable at open: it was moved aside and a new, empty one made. The images
+/// are all still in the folder; `rescan` indexes them again. Tags, favourites and the trash
+/// state lived only in the old file, which stays for a person (or a tool) to recover them from.
+#[derive(Debug, Clone)]
+pub struct Recovered {
+    /// Where the unreadable index now is.
+    pub moved_to: PathBuf,
+    /// What SQLite said about it.
+    pub reason: String,
 }
 
 impl std::fmt::Debug for Library {
@@ -47,14 +61,36 @@ impl Library {
         // Canonical, so paths under it are recognised as inside however the caller spelled it.
         let root = root.canonicalize().map_err(|e| LibraryError::io(root, e))?;
         let index = root.join(INDEX_FILE);
-        let writer = schema::open(&index)?;
-        let reader = schema::open_reader(&index)?;
+        let (writer, reader, recovered) = match open_index(&index) {
+            Ok((writer, reader)) => (writer, reader, None),
+            Err(e) if schema::is_corrupt(&e) => {
+                let recovered = schema::set_aside(&index, &e)?;
+                let (writer, reader) = open_index(&index)?;
+                schema::raise_id_floor(&writer)?;
+                (writer, reader, Some(recovered))
+            }
+            Err(e) => return Err(e),
+        };
         Ok(Library {
             root,
+            recovered,
             writer: Mutex::new(writer),
             reader: Mutex::new(reader),
             thumbnails: ThumbnailPool::new(threads),
+            lazy: LazyGate::new(threads),
         })
+    }
+
+    /// Set when the index was unreadable at open and was replaced by a new one (see `Recovered`):
+    /// the caller should `rescan` and tell the person.
+    pub fn recovered(&self) -> Option<&Recovered> {
+        self.recovered.as_ref()
+    }
+
+    /// True from an index's replacement until a `rescan` finished, across restarts: the index
+    /// does not yet list every image in the folder.
+    pub fn needs_rescan(&self) -> bool {
+        self.root.join(schema::REBUILD_MARKER).exists()
     }
 
     /// The library folder (canonical).
@@ -105,7 +141,10 @@ impl Library {
             .optional()
             .step("read image path")?
             .ok_or(LibraryError::NotFound(id.0))?;
-        Ok(resolve(&self.root, trash.as_deref().unwrap_or(&path)))
+        match trash {
+            Some(trash) => trash_file(&self.root, &trash),
+            None => readable(&self.root, &path),
+        }
     }
 
     /// The path of an image's thumbnail, making it now if it is not cached yet (lazy path).
@@ -116,9 +155,9 @@ impl Library {
             .optional()
             .step("read image hash")?
             .ok_or(LibraryError::NotFound(id.0))?;
-        let dest = thumbnail_path(&self.root, &hash);
+        let dest = thumbnail_path(&self.root, &hash)?;
         if !dest.exists() {
-            make_thumbnail(&self.image_path(id)?, &dest)?;
+            self.lazy.make(&hash, &self.image_path(id)?, &dest)?;
         }
         Ok(dest)
     }
@@ -134,9 +173,11 @@ impl Library {
     }
 
     pub(crate) fn queue_thumbnail(&self, hash: &str, source: PathBuf) {
-        let dest = thumbnail_path(&self.root, hash);
-        if !dest.exists() {
-            self.thumbnails.request(hash, source, dest);
+        // Hashes come from `read_file`, so this only refuses what the index did not write.
+        if let Ok(dest) = thumbnail_path(&self.root, hash) {
+            if !dest.exists() {
+                self.thumbnails.request(hash, source, dest);
+            }
         }
     }
 
@@ -156,4 +197,10 @@ impl Library {
     pub(crate) fn display_path(&self, stored: &str) -> String {
         resolve(&self.root, stored).to_string_lossy().to_string()
     }
+}
+
+fn open_index(index: &Path) -> Result<(Connection, Connection), LibraryError> {
+    let writer = schema::open(index)?;
+    let reader = schema::open_reader(index)?;
+    Ok((writer, reader))
 }

@@ -24,10 +24,9 @@ pub fn home_trash() -> Result<PathBuf, LibraryError> {
     Ok(data.join("Trash"))
 }
 
-/// Moves `file` into the desktop trash, recording `original` as where it lived; returns the
-/// path it now has inside `Trash/files/`.
-pub fn send_to_trash(file: &Path, original: &Path) -> Result<PathBuf, LibraryError> {
-    let trash = home_trash()?;
+/// Moves `file` into the desktop trash folder `trash` (see `home_trash`), recording `original` as
+/// where it lived; returns the path it now has inside `Trash/files/`.
+pub fn send_to_trash(trash: &Path, file: &Path, original: &Path) -> Result<PathBuf, LibraryError> {
     let (files, info) = (trash.join("files"), trash.join("info"));
     for dir in [&files, &info] {
         std::fs::create_dir_all(dir).map_err(|e| LibraryError::io(dir, e))?;

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::LibraryError;
 
-const SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
+pub(crate) const PNG_SIGNATURE: &[u8; 8] = b"\x89PNG\r\n\x1a\n";
 
 /// What the library reads from a PNG without decoding pixels.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,7 +29,7 @@ impl PngInfo {
 
 /// Reads size and text entries from the bytes of `path`.
 pub(crate) fn read_png(bytes: &[u8], path: &Path) -> Result<PngInfo, LibraryError> {
-    if !bytes.starts_with(SIGNATURE) {
+    if !bytes.starts_with(PNG_SIGNATURE) {
         return Err(LibraryError::bad(path, "not a PNG file (bad signature)"));
     }
     let mut width_height = None;
@@ -48,12 +48,12 @@ pub(crate) fn read_png(bytes: &[u8], path: &Path) -> Result<PngInfo, LibraryErro
 
 /// A copy of `bytes` without text, EXIF or time chunks: the pixels and colour data only.
 pub(crate) fn strip_metadata(bytes: &[u8], path: &Path) -> Result<Vec<u8>, LibraryError> {
-    if !bytes.starts_with(SIGNATURE) {
+    if !bytes.starts_with(PNG_SIGNATURE) {
         return Err(LibraryError::bad(path, "not a PNG file (bad signature)"));
     }
     let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(SIGNATURE);
-    let mut pos = SIGNATURE.len();
+    out.extend_from_slice(PNG_SIGNATURE);
+    let mut pos = PNG_SIGNATURE.len();
     for chunk in Chunks::new(bytes) {
         let (kind, data) = chunk.map_err(|at| LibraryError::bad(path, format!("chunk at byte {at} is truncated")))?;
         let whole = 12 + data.len();
@@ -75,7 +75,7 @@ struct Chunks<'a> {
 
 impl<'a> Chunks<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        Chunks { bytes, pos: SIGNATURE.len(), done: false }
+        Chunks { bytes, pos: PNG_SIGNATURE.len(), done: false }
     }
 }
 

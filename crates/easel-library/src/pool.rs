@@ -2,9 +2,12 @@
 //! waits on pixels. Jobs are keyed by content hash and deduplicated while queued; `wait_idle`
 //! lets callers (tests, the benchmark, an import that wants them all) wait for the queue to
 //! empty, bounded by a timeout. Failures are counted, not retried: the lazy path retries on view.
+//! `LazyGate` bounds that lazy path (a thumbnail made on the caller's thread when the window asks
+//! for one not made yet): at most a few decodes at once, and one per hash, so a gallery scrolled
+//! fast over unmade thumbnails cannot start hundreds of full-size decodes.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex};
@@ -12,6 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::thumbnail::make_thumbnail;
+use crate::LibraryError;
 
 struct Job {
     key: String,
@@ -119,5 +123,50 @@ impl Drop for ThumbnailPool {
             // A worker that panicked has nothing left to clean up; joining the rest matters.
             let _ = worker.join();
         }
+    }
+}
+
+/// How long a lazy request waits for a decode slot or for another caller's decode of the same
+/// hash before it gives up (the window shows a placeholder and asks again on the next view).
+const LAZY_WAIT: Duration = Duration::from_secs(30);
+
+/// At most `limit` lazy decodes at once, and never two of one hash.
+pub(crate) struct LazyGate {
+    busy: Mutex<HashSet<String>>,
+    changed: Condvar,
+    limit: usize,
+}
+
+impl LazyGate {
+    pub fn new(limit: usize) -> Self {
+        LazyGate { busy: Mutex::new(HashSet::new()), changed: Condvar::new(), limit: limit.max(1) }
+    }
+
+    /// Makes `dest` from `source` unless it exists, waiting for a slot; a caller asking for a
+    /// hash another caller is making waits for that one instead of decoding it again.
+    pub fn make(&self, key: &str, source: &Path, dest: &Path) -> Result<(), LibraryError> {
+        let deadline = Instant::now() + LAZY_WAIT;
+        let poisoned = || LibraryError::Invalid("the thumbnail gate was poisoned by a panic".into());
+        let mut busy = self.busy.lock().map_err(|_| poisoned())?;
+        loop {
+            if dest.exists() {
+                return Ok(());
+            }
+            if !busy.contains(key) && busy.len() < self.limit {
+                break;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(LibraryError::Invalid(format!("thumbnail {key} is still being made; try again")));
+            }
+            busy = self.changed.wait_timeout(busy, left).map_err(|_| poisoned())?.0;
+        }
+        busy.insert(key.to_string());
+        drop(busy);
+        let made = make_thumbnail(source, dest);
+        let mut busy = self.busy.lock().map_err(|_| poisoned())?;
+        busy.remove(key);
+        self.changed.notify_all();
+        made
     }
 }

@@ -167,6 +167,10 @@ fn filtered(filter: &ImageFilter, fts: Option<&str>, rank: bool) -> (String, Vec
             args.push(Sql::Text(q.to_string()));
             "FROM images i WHERE i.id IN (SELECT rowid FROM image_text WHERE image_text MATCH ?)".to_string()
         }
+        // Text with no searchable word (only punctuation) matches nothing rather than everything.
+        (None, _) if filter.text.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
+            "FROM images i WHERE 0".to_string()
+        }
         (None, _) => "FROM images i WHERE 1".to_string(),
     };
     sql.push_str(if filter.trashed { " AND i.trashed_at IS NOT NULL" } else { " AND i.trashed_at IS NULL" });

@@ -4,14 +4,16 @@
 //! so a lost or corrupt index is rebuilt by importing the library folder again.
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rusqlite::Connection;
 
 use crate::error::{DbStep, LibraryError};
+use crate::library::Recovered;
 
 /// Schema steps, applied in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
 CREATE TABLE images (
     id            INTEGER PRIMARY KEY,
     path          TEXT NOT NULL UNIQUE,
@@ -68,14 +70,80 @@ CREATE VIRTUAL TABLE image_text USING fts5(
     content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
 );
-"];
+",
+    "
+-- Image ids are never reused: the window caches `easel://…/image/<id>` and `/thumb/<id>` as
+-- immutable, so a new image must not take the id of a deleted one (SQLite would hand out
+-- max(id) + 1 again after the newest row is deleted). `write_row` numbers new rows above `high`.
+CREATE TABLE id_floor (high INTEGER NOT NULL);
+INSERT INTO id_floor SELECT IFNULL(MAX(id), 0) FROM images;
+CREATE TRIGGER images_keep_ids AFTER DELETE ON images BEGIN
+    UPDATE id_floor SET high = MAX(high, OLD.id);
+END;
+",
+];
 
-/// Opens (creating if needed) the index at `path` and brings its schema up to date.
+/// Opens (creating if needed) the index at `path` and brings its schema up to date. Two cheap
+/// reads then touch the schema pages and the image table's b-tree, so a damaged file is found here
+/// (and rebuilt, see `is_corrupt`) rather than by the first gallery query.
 pub(crate) fn open(path: &Path) -> Result<Connection, LibraryError> {
     let conn = Connection::open(path).step("open library.sqlite")?;
     configure(&conn)?;
     migrate(&conn)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get::<_, i64>(0)).step("read the schema")?;
+    conn.query_row("SELECT IFNULL(MAX(id), 0) FROM images", [], |r| r.get::<_, i64>(0)).step("read the images")?;
     Ok(conn)
+}
+
+/// Present in the library folder from an index's replacement until its rescan finished.
+pub(crate) const REBUILD_MARKER: &str = "library.sqlite.rebuilding";
+
+/// True when SQLite says the file is not a database or is damaged: the cases a rebuild fixes.
+/// Anything else (a locked file, a full disk, a newer schema) is reported, never "repaired".
+pub(crate) fn is_corrupt(error: &LibraryError) -> bool {
+    matches!(
+        error,
+        LibraryError::Db { source: rusqlite::Error::SqliteFailure(e, _), .. }
+            if matches!(e.code, rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    )
+}
+
+/// Moves an unreadable index (and its WAL) aside to `library.sqlite.corrupt-<ms>`, never deleting
+/// it: it is the only copy of tags and favourites. The shared-memory file is rebuilt by SQLite.
+pub(crate) fn set_aside(index: &Path, error: &LibraryError) -> Result<Recovered, LibraryError> {
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+    let name = index.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let moved_to = index.with_file_name(format!("{name}.corrupt-{stamp}"));
+    std::fs::rename(index, &moved_to).map_err(|e| LibraryError::io(index, e))?;
+    for (suffix, keep) in [("-wal", true), ("-shm", false)] {
+        let side = index.with_file_name(format!("{name}{suffix}"));
+        let result = if keep {
+            std::fs::rename(&side, moved_to.with_file_name(format!("{name}.corrupt-{stamp}{suffix}")))
+        } else {
+            std::fs::remove_file(&side)
+        };
+        match result {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(LibraryError::io(&side, e)),
+            _ => {}
+        }
+    }
+    // The marker makes the rebuild survive an exit before it finishes (see `Library::needs_rescan`).
+    let marker = index.with_file_name(REBUILD_MARKER);
+    std::fs::write(&marker, moved_to.to_string_lossy().as_bytes()).map_err(|e| LibraryError::io(&marker, e))?;
+    eprintln!(
+        "easel: the library index {} was unreadable ({error}); moved aside to {}",
+        index.display(),
+        moved_to.display()
+    );
+    Ok(Recovered { moved_to, reason: error.to_string() })
+}
+
+/// After a rebuild the old ids are unknown, yet the window may still cache pictures under them:
+/// number the new index's images from the current time in milliseconds, above any id handed out
+/// before (an index gains far fewer than 1,000 images a second).
+pub(crate) fn raise_id_floor(conn: &Connection) -> Result<(), LibraryError> {
+    let floor = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default();
+    conn.execute("UPDATE id_floor SET high = MAX(high, ?1)", [floor]).step("raise the id floor").map(|_| ())
 }
 
 /// Opens a second connection for reads; WAL lets it read while the writer writes.

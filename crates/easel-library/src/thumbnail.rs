@@ -11,6 +11,7 @@ use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer
 use image::DynamicImage;
 use jpeg_encoder::{ColorType, Encoder};
 
+use crate::inside::content_hash;
 use crate::LibraryError;
 
 /// The long side of a thumbnail, in pixels.
@@ -18,21 +19,31 @@ pub const THUMBNAIL_SIZE: u32 = 512;
 /// JPEG quality: at 512 px, 82 shows no artefacts on generated images and halves the bytes of 95.
 const QUALITY: u8 = 82;
 
-/// Where the thumbnail of the file with content hash `hash` lives under `root`.
-pub(crate) fn thumbnail_path(root: &Path, hash: &str) -> PathBuf {
-    let shard = hash.get(..2).unwrap_or("00");
-    root.join(".thumbs").join(shard).join(format!("{hash}.jpg"))
+/// Where the thumbnail of the file with content hash `hash` lives under `root`; a hash the index
+/// did not write (see `inside`) is refused rather than turned into a path.
+pub(crate) fn thumbnail_path(root: &Path, hash: &str) -> Result<PathBuf, LibraryError> {
+    let hash = content_hash(hash)?;
+    Ok(root.join(".thumbs").join(&hash[..2]).join(format!("{hash}.jpg")))
 }
 
-/// Decodes `source` into 8-bit RGB; the step the benchmark measures alone as its baseline.
+/// The largest side of a picture Easel decodes for a thumbnail: 16384 px (above what any
+/// generator writes; a 16384² RGBA decode is 1 GiB, so `MAX_DECODE_BYTES` stops those first).
+pub const MAX_DECODE_SIDE: u32 = 16_384;
+/// The most memory one thumbnail decode may allocate: 512 MiB (a 11585² RGBA picture).
+pub const MAX_DECODE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Decodes `source` into 8-bit RGB; the step the benchmark measures alone as its baseline. The
+/// file is streamed into the decoder, never read whole, and the decode is bounded by
+/// `MAX_DECODE_SIDE` and `MAX_DECODE_BYTES` before any pixel memory is taken.
 pub fn decode_rgb(source: &Path) -> Result<(u32, u32, Vec<u8>), LibraryError> {
-    let bytes = std::fs::read(source).map_err(|e| LibraryError::io(source, e))?;
-    decode_rgb_bytes(&bytes, source)
-}
-
-fn decode_rgb_bytes(bytes: &[u8], source: &Path) -> Result<(u32, u32, Vec<u8>), LibraryError> {
-    let decoded = image::load_from_memory_with_format(bytes, image::ImageFormat::Png)
-        .map_err(|e| LibraryError::bad(source, format!("does not decode: {e}")))?;
+    let file = std::fs::File::open(source).map_err(|e| LibraryError::io(source, e))?;
+    let mut reader = image::ImageReader::with_format(std::io::BufReader::new(file), image::ImageFormat::Png);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODE_SIDE);
+    limits.max_image_height = Some(MAX_DECODE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let decoded = reader.decode().map_err(|e| LibraryError::bad(source, format!("does not decode: {e}")))?;
     let (w, h) = (decoded.width(), decoded.height());
     // Alpha is dropped: JPEG has none, and generated images are opaque in practice.
     let rgb = match decoded {

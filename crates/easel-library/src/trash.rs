@@ -1,7 +1,10 @@
 //! The library's own trash, which makes delete undoable: a deleted image's file moves to
 //! `<library>/.trash/` and its row is only marked, so `restore` puts both back exactly (tags and
 //! favourite included). Emptying sends the files on to the desktop trash (`os_trash`), never
-//! straight to oblivion, and only then drops the rows and unshared thumbnails.
+//! straight to oblivion, and only then drops the rows and unshared thumbnails. Every path and
+//! hash the rows hold passes `inside` first: files inside the library move; a file imported in
+//! place stays where it is (its row is only hidden, then forgotten), and a row pointing anywhere
+//! else is refused by image id.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -11,8 +14,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{DbStep, LibraryError};
-use crate::ingest::{resolve, stored_path};
-use crate::os_trash::{move_file, send_to_trash};
+use crate::ingest::stored_path;
+use crate::inside::{place, readable, trash_dir, trash_file, Place};
+use crate::os_trash::{home_trash, move_file, send_to_trash};
 use crate::thumbnail::thumbnail_path;
 use crate::{index, ImageId, Library};
 
@@ -30,7 +34,7 @@ pub struct EmptiedTrash {
 impl Library {
     /// Moves images to the library trash (undo with `restore`). Returns the ids trashed.
     pub fn trash(&self, ids: &[ImageId]) -> Result<Vec<ImageId>, LibraryError> {
-        let trash_dir = self.root().join(".trash");
+        let trash_dir = trash_dir(self.root())?;
         std::fs::create_dir_all(&trash_dir).map_err(|e| LibraryError::io(&trash_dir, e))?;
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or_default();
         let conn = self.writer()?;
@@ -44,14 +48,16 @@ impl Library {
             if trashed.is_some() {
                 continue;
             }
-            let from = resolve(self.root(), &path);
-            let name = from.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-            let to = trash_dir.join(format!("{}-{name}", id.0));
-            let trash_path = if from.exists() {
-                move_file(&from, &to)?;
-                Some(stored_path(self.root(), &to))
-            } else {
-                None // already gone from disk: trashing just hides the row
+            let trash_path = match place(self.root(), &path)? {
+                Place::Inside(from) if from.exists() => {
+                    let name = from.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+                    let to = trash_dir.join(format!("{}-{name}", id.0));
+                    move_file(&from, &to)?;
+                    Some(stored_path(self.root(), &to))
+                }
+                // Already gone from disk, or imported in place (never moved by Easel): trashing
+                // just hides the row.
+                Place::Inside(_) | Place::Outside(_) => None,
             };
             conn.execute(
                 "UPDATE images SET trashed_at = ?1, trash_path = ?2 WHERE id = ?3",
@@ -77,7 +83,22 @@ impl Library {
                 .step("read trashed image")?;
             let (path, trash_path) = row.ok_or(LibraryError::NotFound(id.0))?;
             if let Some(trash_path) = trash_path {
-                let (from, to) = (resolve(self.root(), &trash_path), resolve(self.root(), &path));
+                let from = trash_file(self.root(), &trash_path)?;
+                // Only a path inside the library is written to: a row naming an outside path with a
+                // file in the trash would otherwise let a shared index place any file anywhere.
+                let to = match place(self.root(), &path)? {
+                    Place::Inside(to) => to,
+                    Place::Outside(to) => {
+                        return Err(LibraryError::UnsafePath {
+                            path: to.to_string_lossy().to_string(),
+                            reason: format!(
+                                "is outside the library; image {} stays in {}, move it back by hand",
+                                id.0,
+                                from.display()
+                            ),
+                        })
+                    }
+                };
                 if to.exists() {
                     return Err(LibraryError::Invalid(format!(
                         "cannot restore image {}: a file already exists at {}",
@@ -98,6 +119,11 @@ impl Library {
 
     /// Sends every image in the library trash to the desktop trash and forgets it.
     pub fn empty_trash(&self) -> Result<EmptiedTrash, LibraryError> {
+        self.empty_trash_into(&home_trash()?)
+    }
+
+    /// `empty_trash` into the freedesktop trash folder `trash` (a test's own, say).
+    pub fn empty_trash_into(&self, trash: &Path) -> Result<EmptiedTrash, LibraryError> {
         let conn = self.writer()?;
         let rows: Vec<(i64, String, Option<String>, String)> = {
             let mut stmt = conn
@@ -109,12 +135,15 @@ impl Library {
         let mut report = EmptiedTrash::default();
         for (id, path, trash_path, hash) in rows {
             if let Some(trash_path) = trash_path {
-                let file = resolve(self.root(), &trash_path);
-                if file.exists() {
-                    if let Err(e) = send_to_trash(&file, &resolve(self.root(), &path)) {
-                        report.failed.push(format!("image {id}: {e}"));
-                        continue;
+                let sent = trash_file(self.root(), &trash_path).and_then(|file| {
+                    if file.exists() {
+                        send_to_trash(trash, &file, &readable(self.root(), &path)?)?;
                     }
+                    Ok(())
+                });
+                if let Err(e) = sent {
+                    report.failed.push(format!("image {id}: {e}"));
+                    continue;
                 }
             }
             index::remove(&conn, ImageId(id))?;
@@ -122,8 +151,9 @@ impl Library {
             let shared: bool = conn
                 .query_row("SELECT EXISTS(SELECT 1 FROM images WHERE hash = ?1)", [&hash], |r| r.get(0))
                 .step("check thumbnail")?;
-            if !shared {
-                remove_quietly(&thumbnail_path(self.root(), &hash));
+            // A hash the index did not write names no thumbnail: nothing to remove.
+            if let (false, Ok(thumb)) = (shared, thumbnail_path(self.root(), &hash)) {
+                remove_quietly(&thumb);
             }
         }
         Ok(report)
@@ -131,6 +161,11 @@ impl Library {
 }
 
 fn remove_quietly(path: &Path) {
-    // A thumbnail left behind is only a cache entry; failing to remove it is harmless.
-    let _ = std::fs::remove_file(path);
+    // A thumbnail left behind is only a cache entry: failing to remove it is reported, not fatal.
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            eprintln!("easel: could not remove the thumbnail {}: {e}", path.display())
+        }
+        _ => {}
+    }
 }

@@ -46,6 +46,7 @@ const DESCRIBED = new Set([
   "invalidSettings",
   "notFound",
   "io",
+  "unsafePath",
   "storage",
   "desktop",
   "noHost",

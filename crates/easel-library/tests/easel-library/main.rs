@@ -5,6 +5,7 @@ mod fixtures;
 
 mod actions;
 mod add;
+mod hostile_index;
 mod import;
 mod query;
 mod thumbnails;

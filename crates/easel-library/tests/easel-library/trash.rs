@@ -26,8 +26,6 @@ fn trash_hides_and_restore_brings_back_everything() {
 fn emptying_sends_files_to_the_desktop_trash_with_trashinfo() {
     let fx = Fixture::new();
     let data_home = fx.dir.path().join("xdg-data");
-    // Only this test reads XDG_DATA_HOME; no other test in this binary touches the OS trash.
-    std::env::set_var("XDG_DATA_HOME", &data_home);
     let (a, path_a) = fx.saved("a.png", "fox", 1, 1_700_000_000, (16, 16));
     let (b, _) = fx.saved("b.png", "owl", 2, 1_700_000_000, (16, 16));
     let other = fx.root().join("other");
@@ -40,7 +38,7 @@ fn emptying_sends_files_to_the_desktop_trash_with_trashinfo() {
         (fx.library.add_file(&path).unwrap(), path)
     };
     fx.library.trash(&[a, b, c]).unwrap();
-    let emptied = fx.library.empty_trash().unwrap();
+    let emptied = fx.library.empty_trash_into(&data_home.join("Trash")).unwrap();
     assert_eq!((emptied.removed, emptied.failed.len()), (3, 0));
     let trash = data_home.join("Trash");
     assert!(trash.join("files/a.png").exists());
