@@ -46,6 +46,8 @@ pub struct AppState {
     pub prefs: Prefs,
     /// Pictures given to image inputs, served as previews.
     pub inputs: crate::commands::inputs::InputFiles,
+    /// Files the person dropped or picked: the only paths the page may name.
+    pub offered: crate::offered::OfferedFiles,
 }
 
 impl AppState {
@@ -70,7 +72,26 @@ impl AppState {
             eprintln!("easel-app: unfinished runs could not be resumed: {e}");
             backend.info.notice = Some(format!("Unfinished runs could not be resumed: {e}"));
         }
-        Ok(AppState { backend: RwLock::new(Arc::new(backend)), sink, prefs, inputs: Default::default() })
+        // A damaged gallery index never stops the app either: the engine set it aside and is
+        // rebuilding it from the images in the folder.
+        if let Some(recovered) = backend.engine.gallery().recovered() {
+            let said = format!(
+                "The gallery index was unreadable ({}). It was moved aside to {} and is being rebuilt from the images in the library folder; tags and favourites are in the old file.",
+                recovered.reason,
+                recovered.moved_to.display()
+            );
+            backend.info.notice = Some(match backend.info.notice.take() {
+                Some(before) => format!("{before}\n{said}"),
+                None => said,
+            });
+        }
+        Ok(AppState {
+            backend: RwLock::new(Arc::new(backend)),
+            sink,
+            prefs,
+            inputs: Default::default(),
+            offered: Default::default(),
+        })
     }
 
     /// The current backend (cheap: an `Arc`).

@@ -8,6 +8,7 @@ mod commands;
 mod desktop;
 mod error;
 mod images;
+mod offered;
 mod prefs;
 mod runs;
 
@@ -96,10 +97,20 @@ pub fn run() {
                     eprintln!("easel-app: could not deliver an event to the window: {e}");
                 }
             });
+            #[cfg(debug_assertions)]
+            e2e_drops(app)?;
             let prefs = prefs::Prefs::open(app.handle())?;
             let state = tauri::async_runtime::block_on(backend::AppState::start(prefs, sink))?;
             app.manage(state);
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            // The drop as the window system reported it: the only source of dropped paths.
+            if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                if let Some(state) = window.try_state::<backend::AppState>() {
+                    state.offered.offer(paths.iter().cloned());
+                }
+            }
         })
         .build(tauri::generate_context!());
     match app {
@@ -109,4 +120,32 @@ pub fn run() {
             std::process::exit(1);
         }
     }
+}
+
+/// Debug builds only (the end-to-end tests'): WebDriver cannot make a real OS drop under Xvfb, so
+/// the tests emit Tauri's own drop event from the page. This grants the page that one extra
+/// permission (`core:event:allow-emit`, absent from the shipped capability) and counts such an
+/// event's paths as dropped. Release builds have neither.
+#[cfg(debug_assertions)]
+fn e2e_drops(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    use tauri::Listener;
+    app.add_capability(
+        tauri::ipc::CapabilityBuilder::new("e2e-simulated-drops").window("main").permission("core:event:allow-emit"),
+    )?;
+    let handle = app.handle().clone();
+    app.listen_any("tauri://drag-drop", move |event| {
+        #[derive(serde::Deserialize)]
+        struct Dropped {
+            paths: Vec<std::path::PathBuf>,
+        }
+        match serde_json::from_str::<Dropped>(event.payload()) {
+            Ok(dropped) => {
+                if let Some(state) = handle.try_state::<backend::AppState>() {
+                    state.offered.offer(dropped.paths);
+                }
+            }
+            Err(e) => eprintln!("easel-app: a simulated drop without paths: {e}"),
+        }
+    });
+    Ok(())
 }

@@ -46,9 +46,9 @@ pub fn load_schemas(path: Option<&PathBuf>) -> Result<Schemas, WorkflowError> {
 }
 
 /// Reads and imports `path`, errors located in the file.
-pub fn import_file(path: &PathBuf, schemas: &Schemas) -> Result<Imported, WorkflowError> {
+pub fn import_file(path: &std::path::Path, schemas: &Schemas) -> Result<Imported, WorkflowError> {
     let shown = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|e| WorkflowError::Io { path: shown.clone(), reason: e.to_string() })?;
+    let bytes = easel_workflow::read_workflow_file(path)?;
     schemas.import_bytes(&bytes).map_err(|e| e.in_file(shown))
 }
 

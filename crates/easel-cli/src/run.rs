@@ -94,7 +94,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     };
     let shown = file.display().to_string();
     // Any format, detected by content: JSON dialects, ComfyUI editor files, PNGs with metadata.
-    let imported = match std::fs::read(file)
+    let imported = match easel_workflow::read_workflow_file(file)
         .map_err(|e| e.to_string())
         .and_then(|bytes| easel_workflow::Schemas::bundled().import_bytes(&bytes).map_err(|e| e.to_string()))
     {

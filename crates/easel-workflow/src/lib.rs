@@ -10,6 +10,7 @@ mod a1111;
 mod doc;
 mod editor;
 mod error;
+mod file;
 mod fooocus;
 mod form;
 mod format;
@@ -33,6 +34,7 @@ pub use editor::{
     MAX_SUBGRAPH_DEPTH,
 };
 pub use error::{DefinitionKind, WorkflowError};
+pub use file::{read_workflow_file, MAX_WORKFLOW_FILE_BYTES};
 pub use fooocus::parse_fooocus;
 pub use form::{ExposedField, FieldKind, FormField};
 pub use format::{Format, Imported};

@@ -14,37 +14,37 @@ fn now_ms() -> i64 {
 }
 
 /// Every favourite, most recently changed first.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn favourites_list(state: State<'_, AppState>) -> Result<Vec<Favourite>, AppError> {
     state.prefs.favourites(|f| Ok(f.list()))
 }
 
 /// Saves a new favourite or updates one.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn favourite_save(state: State<'_, AppState>, draft: FavouriteDraft) -> Result<Favourite, AppError> {
     state.prefs.change_favourites(|f| f.save(draft, now_ms()))
 }
 
 /// Renames a favourite.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn favourite_rename(state: State<'_, AppState>, id: String, name: String) -> Result<Favourite, AppError> {
     state.prefs.change_favourites(|f| f.rename(&id, &name, now_ms()))
 }
 
 /// Copies a favourite as "<name> <copySuffix>" (the suffix comes translated from the UI).
-#[tauri::command]
+#[tauri::command(async)]
 pub fn favourite_duplicate(state: State<'_, AppState>, id: String, copy_suffix: String) -> Result<Favourite, AppError> {
     state.prefs.change_favourites(|f| f.duplicate(&id, &copy_suffix, now_ms()))
 }
 
 /// Deletes a favourite and returns it, for undo.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn favourite_delete(state: State<'_, AppState>, id: String) -> Result<Favourite, AppError> {
     state.prefs.change_favourites(|f| f.delete(&id))
 }
 
 /// Puts back a deleted favourite.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn favourite_restore(state: State<'_, AppState>, favourite: Favourite) -> Result<Favourite, AppError> {
     state.prefs.change_favourites(|f| f.restore(favourite))
 }

@@ -41,9 +41,13 @@ pub(crate) fn remember(state: &AppState, path: &str) {
 
 /// Asks for a workflow file (JSON or PNG); `None` when cancelled.
 #[tauri::command]
-pub async fn pick_workflow_file(app: AppHandle) -> Option<String> {
+pub async fn pick_workflow_file(app: AppHandle, state: State<'_, AppState>) -> Result<Option<String>, AppError> {
     let dialog = app.dialog().file().add_filter("Workflows (JSON, PNG)", &["json", "png"]);
-    pick(dialog, Pick::File).await.map(|p| p.display().to_string())
+    let picked = pick(dialog, Pick::File).await;
+    if let Some(path) = &picked {
+        state.offered.offer([path.clone()]);
+    }
+    Ok(picked.map(|p| p.display().to_string()))
 }
 
 /// Recently opened workflow files, newest first (files that vanished are left out).

@@ -69,9 +69,10 @@ pub async fn pick_input_image(app: AppHandle, state: State<'_, AppState>) -> Res
     Ok(Some(accept(&state, image)))
 }
 
-/// Checks a dropped file and registers it.
+/// Checks a file dropped on the window (see `offered`) and registers it.
 #[tauri::command]
 pub async fn use_input_image(state: State<'_, AppState>, path: String) -> Result<InputPicture, AppError> {
+    state.offered.check(path.as_ref())?;
     let image = tauri::async_runtime::spawn_blocking(move || easel_engine::inspect_input_image(path.as_ref()))
         .await
         .map_err(|e| AppError::new("io", e.to_string()))??;

@@ -48,13 +48,13 @@ fn status(settings: &Settings) -> Result<KeyStatus, AppError> {
 }
 
 /// Whether a key is stored for the backend `settings` describe.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn key_status(settings: Settings) -> Result<KeyStatus, AppError> {
     status(&settings)
 }
 
 /// Stores or replaces the key for that backend.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn key_set(settings: Settings, key: String) -> Result<KeyStatus, AppError> {
     let key = Sensitive::new(key);
     let (entry, _) = entry(&settings)?
@@ -64,7 +64,7 @@ pub fn key_set(settings: Settings, key: String) -> Result<KeyStatus, AppError> {
 }
 
 /// Removes the key for that backend.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn key_remove(settings: Settings) -> Result<KeyStatus, AppError> {
     if let Some((entry, _)) = entry(&settings)? {
         entry.remove()?;

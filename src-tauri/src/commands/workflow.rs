@@ -51,7 +51,7 @@ pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
 }
 
 /// The workflow the app opens with: the owner's reference example.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn open_default_workflow() -> Result<WorkflowDoc, AppError> {
     let imported = Workflow::from_json_str(REFERENCE_WORKFLOW)?;
     Ok(WorkflowDoc::from_workflow("Reference: two-pass SD1.5 with LoRAs", &imported.workflow))
@@ -60,7 +60,14 @@ pub fn open_default_workflow() -> Result<WorkflowDoc, AppError> {
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.
 #[tauri::command]
 pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Result<OpenedWorkflow, AppError> {
-    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::new("io", format!("{path}: {e}")))?;
+    let file = std::path::PathBuf::from(&path);
+    // The recent list is Easel's own; anything else must have been dropped or picked.
+    if !state.prefs.recent().contains(&path) {
+        state.offered.check(&file)?;
+    }
+    let bytes = tauri::async_runtime::spawn_blocking(move || easel_workflow::read_workflow_file(&file))
+        .await
+        .map_err(|e| AppError::new("io", e.to_string()))??;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     remember(&state, &path);
@@ -68,19 +75,19 @@ pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Res
 }
 
 /// Opens a workflow pasted as text.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn import_workflow_text(name: String, text: String) -> Result<OpenedWorkflow, AppError> {
     Ok(opened(&name, Schemas::bundled().import_json_str(&text)?))
 }
 
 /// Every problem of the edited graph, located by node and input.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn validate_workflow(doc: WorkflowDoc) -> Result<Vec<Problem>, AppError> {
     Ok(Schemas::bundled().validate(&doc.to_workflow()?))
 }
 
 /// The editable fields of the graph, typed from the node schemas, for generated forms.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn workflow_form(doc: WorkflowDoc) -> Result<Vec<FormField>, AppError> {
     Ok(Schemas::bundled().form_fields(&doc.to_workflow()?))
 }
