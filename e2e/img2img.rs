@@ -51,6 +51,16 @@ async fn a_dropped_picture_is_uploaded_and_the_server_gets_its_resource_id() {
     let picture = session.library.path().join("my-photo.png");
     std::fs::copy(corpus("png/comfy_img2img.png"), &picture).expect("copy the picture");
     let (x, y) = (centre[0].as_f64().unwrap_or(0.0), centre[1].as_f64().unwrap_or(0.0));
+    // The page cannot register a file the person never dropped or picked (the same picture).
+    let refused = session
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('use_input_image', { path: arguments[0] })
+               .then(() => done('accepted'), (e) => done(e.code));",
+            json!([picture.display().to_string()]),
+        )
+        .await;
+    assert_eq!(refused, json!("invalidInput"), "a path the page names alone is refused");
     session.drop_files(&[&picture], x, y).await;
     session
         .wait_until(

@@ -5,6 +5,7 @@
 
 mod chinese;
 mod custom_backend;
+mod damaged_library;
 mod driver;
 mod favourites;
 mod gallery;
