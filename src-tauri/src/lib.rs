@@ -4,6 +4,8 @@
 //! favourites in tauri-plugin-store files, and exposes thin commands. Logic lives in crates/.
 
 mod backend;
+#[cfg(test)]
+mod command_list;
 mod commands;
 mod desktop;
 mod error;
@@ -26,65 +28,18 @@ pub const LIBRARY_IMPORT: &str = "library://import";
 
 /// Builds and runs the app; returns when the last window closes.
 pub fn run() {
-    use commands::{favourites, files, inputs, library, models, settings, workflow};
+    use commands::library;
+    // The list's `module::name` paths, as the invoke handler.
+    macro_rules! commands {
+        ($($module:ident :: $name:ident),* $(,)?) => {
+            tauri::generate_handler![$(commands::$module::$name),*]
+        };
+    }
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
-        .invoke_handler(tauri::generate_handler![
-            workflow::open_default_workflow,
-            workflow::open_workflow_file,
-            workflow::import_workflow_text,
-            workflow::validate_workflow,
-            workflow::workflow_form,
-            workflow::estimate_credits,
-            workflow::run_workflow,
-            workflow::cancel_run,
-            workflow::retry_run,
-            workflow::reorder_runs,
-            workflow::backend_info,
-            files::pick_workflow_file,
-            files::recent_files,
-            files::notify,
-            models::model_info,
-            inputs::pick_input_image,
-            inputs::use_input_image,
-            inputs::paste_input_image,
-            library::library_query,
-            library::library_count,
-            library::library_counts,
-            library::library_facets,
-            library::library_image,
-            library::library_set_favourite,
-            library::library_add_tag,
-            library::library_remove_tag,
-            library::library_trash,
-            library::library_restore,
-            library::library_empty_trash,
-            library::library_reveal,
-            library::library_copy,
-            library::library_export,
-            library::library_workflow,
-            library::library_compare,
-            library::library_run_again,
-            library::library_import,
-            settings::settings_get,
-            settings::settings_save,
-            settings::key_status,
-            settings::key_set,
-            settings::key_remove,
-            settings::pick_private_key,
-            settings::pick_library_folder,
-            favourites::favourites_list,
-            favourites::favourite_save,
-            favourites::favourite_rename,
-            favourites::favourite_duplicate,
-            favourites::favourite_delete,
-            favourites::favourite_restore,
-            favourites::favourites_export,
-            favourites::favourites_import,
-            favourites::favourite_run,
-        ])
+        .invoke_handler(include!("commands/list.rs"))
         .setup(|app| {
             let handle = app.handle().clone();
             let sink: easel_engine::EventSink = std::sync::Arc::new(move |event| {

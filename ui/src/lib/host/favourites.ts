@@ -6,41 +6,41 @@ import { call } from "./call";
 
 /** Every favourite, most recently changed first. */
 export function listFavourites(): Promise<Favourite[]> {
-  return call<Favourite[]>("favourites_list");
+  return call("favourites_list");
 }
 
 /** Saves a new favourite (`draft.id` null) or updates one. */
 export function saveFavourite(draft: FavouriteDraft): Promise<Favourite> {
-  return call<Favourite>("favourite_save", { draft });
+  return call("favourite_save", { draft });
 }
 
 export function renameFavourite(id: string, name: string): Promise<Favourite> {
-  return call<Favourite>("favourite_rename", { id, name });
+  return call("favourite_rename", { id, name });
 }
 
 /** A copy named "<name> (copy)". */
 export function duplicateFavourite(id: string, copySuffix: string): Promise<Favourite> {
-  return call<Favourite>("favourite_duplicate", { id, copySuffix });
+  return call("favourite_duplicate", { id, copySuffix });
 }
 
 /** Deletes a favourite; resolves with it so the UI can offer undo through `restoreFavourite`. */
 export function deleteFavourite(id: string): Promise<Favourite> {
-  return call<Favourite>("favourite_delete", { id });
+  return call("favourite_delete", { id });
 }
 
 /** Puts back a deleted favourite with its id and dates. */
 export function restoreFavourite(favourite: Favourite): Promise<Favourite> {
-  return call<Favourite>("favourite_restore", { favourite });
+  return call("favourite_restore", { favourite });
 }
 
 /** Asks where to save and writes the favourites (all when `ids` is empty); `null` if cancelled. */
 export function exportFavourites(ids: string[]): Promise<string | null> {
-  return call<string | null>("favourites_export", { ids });
+  return call("favourites_export", { ids });
 }
 
 /** Asks for a favourites file and adds its entries (all or none); `null` if cancelled. */
 export function importFavourites(): Promise<Favourite[] | null> {
-  return call<Favourite[] | null>("favourites_import");
+  return call("favourites_import");
 }
 
 /** Runs a favourite as saved; resolves with the run ids (progress arrives as job events). */
@@ -49,5 +49,5 @@ export function runFavourite(
   count: number,
   approvedCredits?: number,
 ): Promise<string[]> {
-  return call<string[]>("favourite_run", { id, count, approvedCredits: approvedCredits ?? null });
+  return call("favourite_run", { id, count, approvedCredits: approvedCredits ?? null });
 }

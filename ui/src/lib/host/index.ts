@@ -23,95 +23,95 @@ export const JOB_EVENT = "job://event";
 
 /** The reference workflow the app opens with. */
 export function openDefaultWorkflow(): Promise<WorkflowDoc> {
-  return call<WorkflowDoc>("open_default_workflow");
+  return call("open_default_workflow");
 }
 
 /** Opens a workflow file (JSON in any dialect, or a PNG with metadata) by absolute path. */
 export function openWorkflowFile(path: string): Promise<OpenedWorkflow> {
-  return call<OpenedWorkflow>("open_workflow_file", { path });
+  return call("open_workflow_file", { path });
 }
 
 /** Opens a workflow pasted as text. */
 export function importWorkflowText(name: string, text: string): Promise<OpenedWorkflow> {
-  return call<OpenedWorkflow>("import_workflow_text", { name, text });
+  return call("import_workflow_text", { name, text });
 }
 
 /** Every problem of the edited graph, located by node and input. */
 export function validateWorkflow(doc: WorkflowDoc): Promise<Problem[]> {
-  return call<Problem[]>("validate_workflow", { doc });
+  return call("validate_workflow", { doc });
 }
 
 /** The editable fields of the graph, typed from the node schemas. */
 export function workflowForm(doc: WorkflowDoc): Promise<FormField[]> {
-  return call<FormField[]>("workflow_form", { doc });
+  return call("workflow_form", { doc });
 }
 
 /** Credits one run of `doc` is expected to cost. */
 export function estimateCredits(doc: WorkflowDoc): Promise<number> {
-  return call<number>("estimate_credits", { doc });
+  return call("estimate_credits", { doc });
 }
 
 /** Starts a batch of runs of `doc`; resolves with one run id per run. Progress arrives only as
  * `JobEvent`s. Above the credit threshold `options.approvedCredits` must hold the accepted total
  * (`needsConfirmation` otherwise). */
 export function runWorkflow(doc: WorkflowDoc, options: RunOptions): Promise<string[]> {
-  return call<string[]>("run_workflow", { doc, options });
+  return call("run_workflow", { doc, options });
 }
 
 /** Asks the backend to cancel a run; `false` when it was no longer active. */
 export function cancelRun(runId: string): Promise<boolean> {
-  return call<boolean>("cancel_run", { runId });
+  return call("cancel_run", { runId });
 }
 
 /** Starts a recorded run's document again as a new run; resolves with the new run id. Above the
  * credit threshold it needs the accepted total (`needsConfirmation` otherwise). */
 export function retryRun(runId: string, approvedCredits?: number): Promise<string> {
-  return call<string>("retry_run", { runId, approvedCredits: approvedCredits ?? null });
+  return call("retry_run", { runId, approvedCredits: approvedCredits ?? null });
 }
 
 /** Moves pending runs to the front of the queue, in this order. */
 export function reorderRuns(first: string[]): Promise<void> {
-  return call<void>("reorder_runs", { first });
+  return call("reorder_runs", { first });
 }
 
 /** Asks for a workflow file (JSON or PNG) in the OS dialog; `null` when cancelled. */
 export function pickWorkflowFile(): Promise<string | null> {
-  return call<string | null>("pick_workflow_file");
+  return call("pick_workflow_file");
 }
 
 /** Recently opened workflow files, newest first. */
 export function recentFiles(): Promise<string[]> {
-  return call<string[]>("recent_files");
+  return call("recent_files");
 }
 
 /** Sends a desktop notification. */
 export function notify(title: string, body: string): Promise<void> {
-  return call<void>("notify", { title, body });
+  return call("notify", { title, body });
 }
 
 /** Name and kind of a model id (from the service's model catalogue). */
 export function modelInfo(id: string): Promise<ModelInfo> {
-  return call<ModelInfo>("model_info", { id });
+  return call("model_info", { id });
 }
 
 /** Asks for a picture for an image input; `null` when cancelled. */
 export function pickInputImage(): Promise<InputPicture | null> {
-  return call<InputPicture | null>("pick_input_image");
+  return call("pick_input_image");
 }
 
 /** Uses a dropped file as an image input (checked to be a PNG, JPEG or WebP). */
 export function useInputImage(path: string): Promise<InputPicture> {
-  return call<InputPicture>("use_input_image", { path });
+  return call("use_input_image", { path });
 }
 
 /** Keeps pasted picture bytes as a file for an image input. */
 export function pasteInputImage(bytes: Uint8Array): Promise<InputPicture> {
-  return call<InputPicture>("paste_input_image", bytes);
+  return call("paste_input_image", bytes);
 }
 
 /** Which backend runs the jobs (offline demo or Tensor.Art). */
 export function backendInfo(): Promise<BackendInfo> {
-  return call<BackendInfo>("backend_info");
+  return call("backend_info");
 }
 
 /** Calls `handler` for every job event; resolves with a function that stops listening. */

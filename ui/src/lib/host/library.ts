@@ -22,93 +22,93 @@ export const LIBRARY_IMPORT = "library://import";
 
 /** One page of images matching `query` (keyset paging: pass `nextCursor` back for the next). */
 export function queryImages(query: ImageQuery): Promise<Page> {
-  return call<Page>("library_query", { query });
+  return call("library_query", { query });
 }
 
 /** How many images match `query.filter` (for "12,345 images"). */
 export function countImages(query: ImageQuery): Promise<number> {
-  return call<number>("library_count", { filter: query.filter });
+  return call("library_count", { filter: query.filter });
 }
 
 /** Totals: all images, favourites, trashed. */
 export function libraryCounts(): Promise<LibraryCounts> {
-  return call<LibraryCounts>("library_counts");
+  return call("library_counts");
 }
 
 /** Models, tags and workflow names with their image counts, for the filter menus. */
 export function libraryFacets(): Promise<LibraryFacets> {
-  return call<LibraryFacets>("library_facets");
+  return call("library_facets");
 }
 
 /** Everything known about one image (prompt, models, tags, run...). */
 export function imageDetail(id: ImageId): Promise<ImageDetail> {
-  return call<ImageDetail>("library_image", { id });
+  return call("library_image", { id });
 }
 
 /** Marks or unmarks images as favourites. */
 export function setFavourite(ids: ImageId[], favourite: boolean): Promise<void> {
-  return call<void>("library_set_favourite", { ids, favourite });
+  return call("library_set_favourite", { ids, favourite });
 }
 
 /** Adds a tag to images. */
 export function addTag(ids: ImageId[], tag: string): Promise<void> {
-  return call<void>("library_add_tag", { ids, tag });
+  return call("library_add_tag", { ids, tag });
 }
 
 /** Removes a tag from images. */
 export function removeTag(ids: ImageId[], tag: string): Promise<void> {
-  return call<void>("library_remove_tag", { ids, tag });
+  return call("library_remove_tag", { ids, tag });
 }
 
 /** Moves images to the library trash; resolves with the ids actually trashed (for undo). */
 export function trashImages(ids: ImageId[]): Promise<ImageId[]> {
-  return call<ImageId[]>("library_trash", { ids });
+  return call("library_trash", { ids });
 }
 
 /** Undoes `trashImages`. */
 export function restoreImages(ids: ImageId[]): Promise<void> {
-  return call<void>("library_restore", { ids });
+  return call("library_restore", { ids });
 }
 
 /** Sends every trashed image to the desktop's trash. */
 export function emptyTrash(): Promise<EmptiedTrash> {
-  return call<EmptiedTrash>("library_empty_trash");
+  return call("library_empty_trash");
 }
 
 /** Shows the image's file selected in the file manager. */
 export function revealImage(id: ImageId): Promise<void> {
-  return call<void>("library_reveal", { id });
+  return call("library_reveal", { id });
 }
 
 /** Puts the image (pixels, and the file for file managers) on the clipboard. */
 export function copyImage(id: ImageId): Promise<void> {
-  return call<void>("library_copy", { id });
+  return call("library_copy", { id });
 }
 
 /** Asks for a folder and copies the images there; `null` when the person cancelled. */
 export function exportImages(ids: ImageId[], keepMetadata: boolean): Promise<string[] | null> {
-  return call<string[] | null>("library_export", { ids, keepMetadata });
+  return call("library_export", { ids, keepMetadata });
 }
 
 /** The workflow embedded in an image, ready for the editor. */
 export function imageWorkflow(id: ImageId): Promise<OpenedWorkflow> {
-  return call<OpenedWorkflow>("library_workflow", { id });
+  return call("library_workflow", { id });
 }
 
 /** The parameters that differ between two images. */
 export function compareImages(left: ImageId, right: ImageId): Promise<ParamDiff> {
-  return call<ParamDiff>("library_compare", { left, right });
+  return call("library_compare", { left, right });
 }
 
 /** Runs the image's workflow again with the same values (seed included); resolves with run ids. */
 export function runAgain(id: ImageId, approvedCredits?: number): Promise<string[]> {
-  return call<string[]>("library_run_again", { id, approvedCredits: approvedCredits ?? null });
+  return call("library_run_again", { id, approvedCredits: approvedCredits ?? null });
 }
 
 /** Asks for a folder and indexes its PNGs in place; `null` when cancelled. Progress arrives
  * through `onImportProgress`. */
 export function importFolder(): Promise<ImportProgress | null> {
-  return call<ImportProgress | null>("library_import");
+  return call("library_import");
 }
 
 /** Calls `handler` when images are added, changed or removed. */

@@ -8,36 +8,36 @@ import { call } from "./call";
 
 /** The saved settings (defaults when none were saved). */
 export function loadSettings(): Promise<Settings> {
-  return call<Settings>("settings_get");
+  return call("settings_get");
 }
 
 /** Validates, saves and applies settings (switching backend or library when they changed).
  * Rejects with `invalidSettings` naming the field, or `busy` while runs are active. */
 export function saveSettings(settings: Settings): Promise<BackendInfo> {
-  return call<BackendInfo>("settings_save", { settings });
+  return call("settings_save", { settings });
 }
 
 /** Whether a key is stored for the backend `settings` describe, and its last four characters. */
 export function keyStatus(settings: Settings): Promise<KeyStatus> {
-  return call<KeyStatus>("key_status", { settings });
+  return call("key_status", { settings });
 }
 
 /** Stores or replaces the key for the backend `settings` describe (in the keychain only). */
 export function setKey(settings: Settings, key: string): Promise<KeyStatus> {
-  return call<KeyStatus>("key_set", { settings, key });
+  return call("key_set", { settings, key });
 }
 
 /** Removes the key for the backend `settings` describe. */
 export function removeKey(settings: Settings): Promise<KeyStatus> {
-  return call<KeyStatus>("key_remove", { settings });
+  return call("key_remove", { settings });
 }
 
 /** Asks for the RSA private key file (PEM); `null` when cancelled. */
 export function pickPrivateKey(): Promise<string | null> {
-  return call<string | null>("pick_private_key");
+  return call("pick_private_key");
 }
 
 /** Asks for a library folder; `null` when cancelled. */
 export function pickLibraryFolder(): Promise<string | null> {
-  return call<string | null>("pick_library_folder");
+  return call("pick_library_folder");
 }

@@ -98,7 +98,8 @@ export const generate: Record<string, string> = {
   "error.io.title": "A file could not be read or written",
   "error.io.hint": "The message names the file.",
   "error.unsafePath.title": "Easel left a file alone",
-  "error.unsafePath.hint": "The library index names a path outside the library folder (or one Easel did not write). Nothing was moved or deleted; the message names the path.",
+  "error.unsafePath.hint":
+    "The library index names a path outside the library folder (or one Easel did not write). Nothing was moved or deleted; the message names the path.",
   "error.storage.title": "The library could not be written",
   "error.storage.hint": "Check the free space and permissions of the library folder.",
   "error.desktop.title": "The desktop did not answer",

@@ -94,7 +94,8 @@ export const generate: Record<string, string> = {
   "error.io.title": "无法读取或写入文件",
   "error.io.hint": "消息中指出了文件。",
   "error.unsafePath.title": "Easel 未触碰该文件",
-  "error.unsafePath.hint": "图库索引中的路径位于图库文件夹之外(或不是 Easel 写入的)。没有移动或删除任何文件;消息中指出了该路径。",
+  "error.unsafePath.hint":
+    "图库索引中的路径位于图库文件夹之外(或不是 Easel 写入的)。没有移动或删除任何文件;消息中指出了该路径。",
   "error.storage.title": "无法写入图库",
   "error.storage.hint": "请检查图库文件夹的剩余空间和权限。",
   "error.desktop.title": "桌面服务没有响应",
