@@ -3,6 +3,7 @@ import { flushSync, mount, tick, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { FormField } from "./lib/bindings/FormField";
+import type { Inspection } from "./lib/bindings/Inspection";
 import type { JobChange } from "./lib/bindings/JobChange";
 import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
@@ -65,6 +66,16 @@ const problem = (nodeId: string | null, input: string | null, message: string): 
   message,
 });
 
+/** What the mocked backend answers about the edited graph from now on. */
+function inspect(answer: Partial<Inspection>) {
+  mocked.inspectWorkflow.mockResolvedValue({
+    problems: [],
+    fields: FIELDS,
+    credits: 1.2,
+    ...answer,
+  });
+}
+
 beforeEach(() => {
   mocked.onJobEvent.mockImplementation(async (handler) => {
     emit = handler;
@@ -82,9 +93,7 @@ beforeEach(() => {
     notice: null,
   });
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
-  mocked.workflowForm.mockResolvedValue(FIELDS);
-  mocked.validateWorkflow.mockResolvedValue([]);
-  mocked.estimateCredits.mockResolvedValue(1.2);
+  inspect({});
   mocked.cancelRun.mockResolvedValue(true);
 });
 
@@ -226,11 +235,13 @@ describe("generated form", () => {
 
   it("shows problems next to their input and as badges on cards, refreshed after edits", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    mocked.validateWorkflow.mockResolvedValue([
-      problem("3", "steps", "steps must be at most 10000"),
-      problem("3", null, "KSampler needs a model"),
-      problem(null, null, "no output node"),
-    ]);
+    inspect({
+      problems: [
+        problem("3", "steps", "steps must be at most 10000"),
+        problem("3", null, "KSampler needs a model"),
+        problem(null, null, "no output node"),
+      ],
+    });
     await open();
     expect(byTestId("problem-3-steps")?.textContent).toContain("steps must be at most 10000");
     expect(byTestId("problem-workflow")?.textContent).toContain("no output node");
@@ -241,8 +252,7 @@ describe("generated form", () => {
     expect(byTestId("problem-3-steps")?.textContent).toContain("at most");
     expect(byTestId("problem-3")?.textContent).toContain("needs a model");
 
-    mocked.validateWorkflow.mockResolvedValue([]);
-    mocked.estimateCredits.mockResolvedValue(2);
+    inspect({ credits: 2 });
     type(byTestId<HTMLInputElement>("field-steps")!, "30");
     expect(byTestId("problem-3-steps")).not.toBeNull();
     await vi.advanceTimersByTimeAsync(400);

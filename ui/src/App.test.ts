@@ -27,9 +27,7 @@ beforeEach(() => {
   });
   mocked.onFileDrop.mockResolvedValue(() => {});
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
-  mocked.workflowForm.mockResolvedValue([]);
-  mocked.validateWorkflow.mockResolvedValue([]);
-  mocked.estimateCredits.mockResolvedValue(1.2);
+  mocked.inspectWorkflow.mockResolvedValue({ problems: [], fields: [], credits: 1.2 });
   mocked.cancelRun.mockResolvedValue(true);
 });
 

@@ -1,4 +1,4 @@
-//! Workflow and run commands: open, validate, form, estimate, run, cancel, retry, reorder.
+//! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
 use easel_engine::{Hooks, LocalFiles, SeedControl, Work};
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
@@ -19,10 +19,9 @@ pub struct OpenedWorkflow {
     pub doc: WorkflowDoc,
     /// The dialect detected.
     pub format: Format,
-    /// Things the import changed or skipped (dropped notes, unknown widgets...).
+    /// Things the import changed or skipped (dropped notes, unknown widgets...). Problems come
+    /// from the window's first `inspect_workflow`, so opening validates once.
     pub warnings: Vec<String>,
-    /// Validation against the node schemas.
-    pub problems: Vec<Problem>,
 }
 
 /// How to run: batch size and seed modes.
@@ -41,12 +40,10 @@ pub struct RunOptions {
 }
 
 pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
-    let problems = Schemas::bundled().validate(&imported.workflow);
     OpenedWorkflow {
         doc: WorkflowDoc::from_imported(name, &imported),
         format: imported.format,
         warnings: imported.warnings,
-        problems,
     }
 }
 
@@ -80,24 +77,42 @@ pub fn import_workflow_text(name: String, text: String) -> Result<OpenedWorkflow
     Ok(opened(&name, Schemas::bundled().import_json_str(&text)?))
 }
 
-/// Every problem of the edited graph, located by node and input.
-#[tauri::command(async)]
-pub fn validate_workflow(doc: WorkflowDoc) -> Result<Vec<Problem>, AppError> {
-    Ok(Schemas::bundled().validate(&doc.to_workflow()?))
+/// What the window shows about the edited graph, from one call per (debounced) edit: its
+/// problems, its form fields, and the credits one run is expected to cost.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Inspection {
+    /// Every problem, located by node and input.
+    pub problems: Vec<Problem>,
+    /// The editable fields, typed from the node schemas.
+    pub fields: Vec<FormField>,
+    /// Credits one run is expected to cost; none when it could not be priced.
+    pub credits: Option<f64>,
+    /// Why it could not be priced (none when the graph has errors: it is not sent then).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub estimate_error: Option<AppError>,
 }
 
-/// The editable fields of the graph, typed from the node schemas, for generated forms.
-#[tauri::command(async)]
-pub fn workflow_form(doc: WorkflowDoc) -> Result<Vec<FormField>, AppError> {
-    Ok(Schemas::bundled().form_fields(&doc.to_workflow()?))
-}
-
-/// Credits the service expects one run to cost (the same validation and uploads as a run).
+/// Validates the edited graph once, builds its form, and prices one run (the same validation and
+/// uploads as a run) unless a problem already stops it, which costs no request.
 #[tauri::command]
-pub async fn estimate_credits(state: State<'_, AppState>, doc: WorkflowDoc) -> Result<f64, AppError> {
+pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> Result<Inspection, AppError> {
+    let workflow = doc.to_workflow()?;
+    let schemas = Schemas::bundled();
+    let problems = schemas.validate(&workflow);
+    let fields = schemas.form_fields(&workflow);
+    if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {
+        return Ok(Inspection { problems, fields, credits: None, estimate_error: None });
+    }
     let work = graph_work(&doc, Vec::new())?;
     let local = LocalFiles::Picked(state.inputs.paths());
-    Ok(state.backend().engine.estimate(work, &local, &Hooks::approve_all()).await?)
+    let (credits, estimate_error) = match state.backend().engine.estimate(work, &local, &Hooks::approve_all()).await {
+        Ok(credits) => (Some(credits), None),
+        Err(e) => (None, Some(AppError::from(e))),
+    };
+    Ok(Inspection { problems, fields, credits, estimate_error })
 }
 
 /// Starts a run (or a batch) of the edited workflow through the engine's pipeline; progress

@@ -149,13 +149,13 @@ export class Session {
   }
 
   /** Shows `doc`, remembering it as the baseline for "modified"; refreshes its form. */
-  open(doc: WorkflowDoc, opened?: Pick<OpenedWorkflow, "warnings" | "problems">): void {
+  open(doc: WorkflowDoc, opened?: Pick<OpenedWorkflow, "warnings">): void {
     this.#original = structuredClone(doc);
     this.doc = doc;
     this.load = "ready";
     this.warnings = opened?.warnings ?? [];
     if (!doc.nodes.some((n) => n.id === this.selectedId)) this.selectedId = null;
-    this.form.reset(opened?.problems ?? []);
+    this.form.reset();
     void this.form.refresh(doc);
   }
 
@@ -179,7 +179,7 @@ export class Session {
     }
   }
 
-  /** Opens a workflow that came with its problems already known (gallery, favourites). */
+  /** Opens a workflow already imported by the backend (gallery, favourites). */
   openOpened(opened: OpenedWorkflow): void {
     this.error = null;
     this.open(opened.doc, opened);

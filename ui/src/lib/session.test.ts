@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Inspection } from "./bindings/Inspection";
 import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
@@ -31,13 +32,16 @@ beforeEach(() => {
     return stopDrops;
   });
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
-  mocked.workflowForm.mockResolvedValue([]);
-  mocked.validateWorkflow.mockResolvedValue([]);
-  mocked.estimateCredits.mockResolvedValue(1.2);
+  inspect({});
   mocked.cancelRun.mockResolvedValue(true);
 });
 
 afterEach(() => vi.useRealTimers());
+
+/** What the mocked backend answers about the edited graph from now on. */
+function inspect(answer: Partial<Inspection>) {
+  mocked.inspectWorkflow.mockResolvedValue({ problems: [], fields: [], credits: 1.2, ...answer });
+}
 
 const ev = (change: JobChange, runId = "run-1"): JobEvent => ({ runId, change });
 
@@ -242,7 +246,7 @@ const seedField = {
 
 describe("batches", () => {
   it("sends the count and the seed modes, and follows every run of the batch", async () => {
-    mocked.workflowForm.mockResolvedValue([seedField]);
+    inspect({ fields: [seedField] });
     mocked.runWorkflow.mockResolvedValue(["a", "b"]);
     const s = await started();
     await Promise.resolve();
@@ -304,25 +308,27 @@ describe("batches", () => {
 describe("form", () => {
   it("loads fields, problems and the estimate on open, and refreshes after edits", async () => {
     vi.useFakeTimers();
-    mocked.workflowForm.mockResolvedValue([seedField]);
-    mocked.validateWorkflow.mockResolvedValue([problem("3", "steps")]);
+    inspect({ fields: [seedField], problems: [problem("3", "steps")] });
     const s = await started({ refreshMs: 200 });
     await vi.advanceTimersByTimeAsync(0);
     expect(s.form.fields).toHaveLength(1);
     expect(s.form.field("3", "seed")?.kind).toBe("seed");
     expect(s.form.problemsOf("3", "steps")).toHaveLength(1);
     expect(s.form.perRun).toBe(1.2);
-    expect(mocked.validateWorkflow).toHaveBeenCalledTimes(1);
+    expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(1);
 
-    mocked.validateWorkflow.mockResolvedValue([]);
-    mocked.estimateCredits.mockRejectedValue({ code: "network", message: "x" });
+    inspect({
+      fields: [seedField],
+      credits: null,
+      estimateError: { code: "network", message: "x" },
+    });
     s.setValue("3", "steps", 20);
     s.setValue("3", "steps", 25);
     await vi.advanceTimersByTimeAsync(100);
-    expect(mocked.validateWorkflow).toHaveBeenCalledTimes(1);
+    expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(150);
-    expect(mocked.validateWorkflow).toHaveBeenCalledTimes(2);
-    const sent = mocked.validateWorkflow.mock.calls[1][0];
+    expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(2);
+    const sent = mocked.inspectWorkflow.mock.calls[1][0];
     expect(
       sent.nodes.find((n) => n.id === "3")!.inputs.find((i) => i.name === "steps"),
     ).toMatchObject({ value: 25 });
@@ -332,12 +338,12 @@ describe("form", () => {
   });
 
   it("drops answers that a newer refresh overtook", async () => {
-    let slow!: (p: never[]) => void;
-    mocked.validateWorkflow.mockReturnValueOnce(new Promise((r) => (slow = r)));
+    let slow!: (answer: Inspection) => void;
+    mocked.inspectWorkflow.mockReturnValueOnce(new Promise((r) => (slow = r)));
     const s = await started();
-    mocked.validateWorkflow.mockResolvedValue([problem("3", "cfg", "new")]);
+    inspect({ problems: [problem("3", "cfg", "new")] });
     await s.form.refresh(s.doc!);
-    slow([]);
+    slow({ problems: [], fields: [], credits: 1 });
     await Promise.resolve();
     expect(s.form.problems.map((p) => p.message)).toEqual(["new"]);
   });
@@ -356,12 +362,11 @@ describe("opening", () => {
     doc: { ...referenceDoc(), name },
     format: "comfyApi" as never,
     warnings: ["dropped 2 notes"],
-    problems: [problem("3", "seed", "from import")],
   });
 
   it("opens a dropped file with its warnings and problems", async () => {
     mocked.openWorkflowFile.mockResolvedValue(opened("dropped"));
-    mocked.validateWorkflow.mockReturnValue(new Promise(() => {}));
+    inspect({ problems: [problem("3", "seed", "from the first inspection")] });
     const s = await started();
     drop.hover?.(true);
     expect(s.dropping).toBe(true);
@@ -372,7 +377,10 @@ describe("opening", () => {
     expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/tmp/dropped.png");
     expect(s.doc?.name).toBe("dropped");
     expect(s.warnings).toEqual(["dropped 2 notes"]);
-    expect(s.form.problemsOf("3", "seed")[0].message).toBe("from import");
+    await vi.waitFor(() =>
+      expect(s.form.problemsOf("3", "seed")[0]?.message).toBe("from the first inspection"),
+    );
+    expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(2); // the default workflow, then this one
     s.dismissWarnings();
     expect(s.warnings).toEqual([]);
   });
@@ -402,7 +410,7 @@ describe("opening", () => {
 
 describe("cost, retry, order, outside runs and notifications", () => {
   it("asks before a batch above the threshold and runs only once accepted", async () => {
-    mocked.estimateCredits.mockResolvedValue(4);
+    inspect({ credits: 4 });
     const s = await started();
     await vi.waitFor(() => expect(s.form.perRun).toBe(4));
     s.form.setCount(3);
@@ -484,7 +492,6 @@ describe("cost, retry, order, outside runs and notifications", () => {
       doc: referenceDoc(),
       format: "comfyApi",
       warnings: [],
-      problems: [],
     });
     mocked.recentFiles.mockResolvedValue(["/w/a.json"]);
     const s = await started();
@@ -502,7 +509,6 @@ describe("start-up", () => {
       doc: { ...referenceDoc(), name: "dropped" },
       format: "comfyApi",
       warnings: [],
-      problems: [],
     });
     const s = new Session();
     const starting = s.start();

@@ -3,6 +3,7 @@
 // host door) whenever the workflow changes, debounced; stale answers are dropped.
 
 import type { FormField } from "../bindings/FormField";
+import type { Inspection } from "../bindings/Inspection";
 import type { Problem } from "../bindings/Problem";
 import type { SeedControl } from "../bindings/SeedControl";
 import type { SeedMode } from "../bindings/SeedMode";
@@ -48,30 +49,33 @@ export class FormState {
 
   /** A new workflow: forget the old one's modes, pins and findings (a favourite's pins are
    * restored after this with `exposed.setAll`). */
-  reset(problems: Problem[] = []): void {
+  reset(): void {
     this.cancelScheduled();
     this.#generation++;
     this.fields = [];
-    this.problems = problems;
+    this.problems = [];
     this.perRun = null;
     this.seedModes = {};
     this.exposed.setAll([]);
   }
 
-  /** Asks the backend for the fields, problems and estimate of `doc`. */
+  /** Asks the backend for the fields, problems and estimate of `doc` (one call). */
   async refresh(doc: WorkflowDoc): Promise<void> {
     this.cancelScheduled();
     const generation = ++this.#generation;
     const plain = $state.snapshot(doc) as WorkflowDoc;
-    const [fields, problems, credits] = await Promise.allSettled([
-      host.workflowForm(plain),
-      host.validateWorkflow(plain),
-      host.estimateCredits(plain),
-    ]);
+    let inspection: Inspection;
+    try {
+      inspection = await host.inspectWorkflow(plain);
+    } catch {
+      // The graph could not be read (the edit is shown as it is); keep the last findings.
+      if (generation === this.#generation) this.perRun = null;
+      return;
+    }
     if (generation !== this.#generation) return;
-    if (fields.status === "fulfilled") this.fields = fields.value;
-    if (problems.status === "fulfilled") this.problems = problems.value;
-    this.perRun = credits.status === "fulfilled" ? credits.value : null;
+    this.fields = inspection.fields;
+    this.problems = inspection.problems;
+    this.perRun = inspection.credits;
   }
 
   /** Refreshes a moment after the last change (typing does not flood the backend). */

@@ -103,7 +103,6 @@ export function answer(host: typeof Library, count: number) {
     doc: referenceDoc(),
     format: "pngPrompt",
     warnings: [],
-    problems: [],
   }));
   m.setFavourite.mockResolvedValue(undefined);
   m.addTag.mockResolvedValue(undefined);

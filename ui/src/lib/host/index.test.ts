@@ -10,13 +10,11 @@ vi.mock("@tauri-apps/api/webview", () => ({ getCurrentWebview: () => webview }))
 import {
   backendInfo,
   cancelRun,
-  estimateCredits,
   imageUrl,
   importWorkflowText,
   onFileDrop,
   openWorkflowFile,
-  validateWorkflow,
-  workflowForm,
+  inspectWorkflow,
   JOB_EVENT,
   NO_HOST,
   onJobEvent,
@@ -49,20 +47,16 @@ describe("commands", () => {
     ]);
   });
 
-  it("open, import, validate, form, estimate and cancel", async () => {
+  it("open, import, inspect and cancel", async () => {
     core.invoke.mockResolvedValue("ok");
     await openWorkflowFile("/tmp/a.png");
     await importWorkflowText("Pasted", "{}");
-    await validateWorkflow(doc);
-    await workflowForm(doc);
-    await estimateCredits(doc);
+    await inspectWorkflow(doc);
     await cancelRun("run-1");
     expect(core.invoke.mock.calls).toEqual([
       ["open_workflow_file", { path: "/tmp/a.png" }],
       ["import_workflow_text", { name: "Pasted", text: "{}" }],
-      ["validate_workflow", { doc }],
-      ["workflow_form", { doc }],
-      ["estimate_credits", { doc }],
+      ["inspect_workflow", { doc }],
       ["cancel_run", { runId: "run-1" }],
     ]);
   });

@@ -5,12 +5,11 @@ import { isTauri } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { BackendInfo } from "../bindings/BackendInfo";
-import type { FormField } from "../bindings/FormField";
 import type { InputPicture } from "../bindings/InputPicture";
+import type { Inspection } from "../bindings/Inspection";
 import type { ModelInfo } from "../bindings/ModelInfo";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
-import type { Problem } from "../bindings/Problem";
 import type { RunOptions } from "../bindings/RunOptions";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { NO_HOST, toAppError } from "../errors";
@@ -36,19 +35,9 @@ export function importWorkflowText(name: string, text: string): Promise<OpenedWo
   return call("import_workflow_text", { name, text });
 }
 
-/** Every problem of the edited graph, located by node and input. */
-export function validateWorkflow(doc: WorkflowDoc): Promise<Problem[]> {
-  return call("validate_workflow", { doc });
-}
-
-/** The editable fields of the graph, typed from the node schemas. */
-export function workflowForm(doc: WorkflowDoc): Promise<FormField[]> {
-  return call("workflow_form", { doc });
-}
-
-/** Credits one run of `doc` is expected to cost. */
-export function estimateCredits(doc: WorkflowDoc): Promise<number> {
-  return call("estimate_credits", { doc });
+/** The edited graph's problems, form fields and one run's estimate, from one call. */
+export function inspectWorkflow(doc: WorkflowDoc): Promise<Inspection> {
+  return call("inspect_workflow", { doc });
 }
 
 /** Starts a batch of runs of `doc`; resolves with one run id per run. Progress arrives only as

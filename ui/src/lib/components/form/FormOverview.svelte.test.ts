@@ -9,9 +9,7 @@ import ParamsPanel from "../ParamsPanel.svelte";
 import FormOverview from "./FormOverview.svelte";
 
 vi.mock("../../host", () => ({
-  workflowForm: vi.fn(),
-  validateWorkflow: vi.fn(),
-  estimateCredits: vi.fn(),
+  inspectWorkflow: vi.fn(),
 }));
 
 const field = (nodeId: string, nodeTitle: string, input: string, kind: FormField["kind"]) =>
