@@ -2,6 +2,7 @@
 //! With no backend chosen (or no key for it) the app runs on the offline demo: the emulator in
 //! process on 127.0.0.1 with a throwaway key. Settings can swap the backend while no run is active.
 
+use easel_error::ErrorCode;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
@@ -106,7 +107,7 @@ impl AppState {
         let active = self.backend().engine.active();
         if active > 0 {
             return Err(AppError::new(
-                "busy",
+                ErrorCode::Busy,
                 format!("{active} run(s) are still active; wait for them or cancel them, then save again"),
             ));
         }
@@ -167,7 +168,7 @@ async fn start_demo() -> Result<(Emulator, String), AppError> {
     }
     let emulator = Emulator::start(config)
         .await
-        .map_err(|e| AppError::new("server", format!("the offline demo could not start: {e}")))?;
+        .map_err(|e| AppError::new(ErrorCode::Server, format!("the offline demo could not start: {e}")))?;
     Ok((emulator, key))
 }
 
@@ -176,16 +177,17 @@ fn service_auth(settings: &Settings, endpoint: &str) -> Result<Auth, AppError> {
     match settings.auth_mode {
         AuthMode::Rsa => {
             let path = settings.private_key_path.trim();
-            let pem = std::fs::read_to_string(path)
-                .map_err(|e| AppError::new("invalidSettings", format!("privateKeyPath: {path} cannot be read: {e}")))?;
+            let pem = std::fs::read_to_string(path).map_err(|e| {
+                AppError::new(ErrorCode::InvalidSettings, format!("privateKeyPath: {path} cannot be read: {e}"))
+            })?;
             Auth::rsa_from_pem(settings.app_id.trim(), &pem)
-                .map_err(|e| AppError::new("invalidSettings", format!("privateKeyPath: {e}")))
+                .map_err(|e| AppError::new(ErrorCode::InvalidSettings, format!("privateKeyPath: {e}")))
         }
         AuthMode::Bearer => {
             let account = settings.key_account().unwrap_or_else(|| format!("tams:{endpoint}"));
             let key = KeychainEntry::new(&account).and_then(|entry| entry.load())?;
             let key = key.ok_or_else(|| {
-                AppError::new("noKey", format!("no API key is stored for {endpoint}; add one in Settings"))
+                AppError::new(ErrorCode::NoKey, format!("no API key is stored for {endpoint}; add one in Settings"))
             })?;
             Ok(Auth::Bearer(key))
         }

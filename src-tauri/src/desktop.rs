@@ -6,6 +6,7 @@
 use std::path::Path;
 
 use crate::AppError;
+use easel_error::ErrorCode;
 
 #[cfg(target_os = "linux")]
 mod linux {
@@ -17,12 +18,13 @@ mod linux {
     use gtk::glib::{ToVariant, Variant};
 
     use crate::AppError;
+    use easel_error::ErrorCode;
 
     const CALL_TIMEOUT_MS: i32 = 3000;
 
     fn session_bus() -> Result<gio::DBusConnection, AppError> {
         gio::bus_get_sync(gio::BusType::Session, None::<&gio::Cancellable>)
-            .map_err(|e| AppError::new("desktop", format!("no desktop session bus: {e}")))
+            .map_err(|e| AppError::new(ErrorCode::Desktop, format!("no desktop session bus: {e}")))
     }
 
     /// `org.freedesktop.FileManager1.ShowItems`, else the folder opened by its default app.
@@ -41,15 +43,16 @@ mod linux {
                 None::<&gio::Cancellable>,
             )
             .map(|_| ())
-            .map_err(|e| AppError::new("desktop", e.to_string()))
+            .map_err(|e| AppError::new(ErrorCode::Desktop, e.to_string()))
         });
         if shown.is_ok() {
             return shown;
         }
         let folder = path.parent().unwrap_or(path);
         let folder_uri = gio::File::for_path(folder).uri();
-        gio::AppInfo::launch_default_for_uri(&folder_uri, None::<&gio::AppLaunchContext>)
-            .map_err(|e| AppError::new("desktop", format!("no file manager could show {}: {e}", path.display())))
+        gio::AppInfo::launch_default_for_uri(&folder_uri, None::<&gio::AppLaunchContext>).map_err(|e| {
+            AppError::new(ErrorCode::Desktop, format!("no file manager could show {}: {e}", path.display()))
+        })
     }
 
     /// `org.freedesktop.Notifications.Notify`.
@@ -69,7 +72,7 @@ mod linux {
                 None::<&gio::Cancellable>,
             )
             .map(|_| ())
-            .map_err(|e| AppError::new("desktop", format!("no notification service answered: {e}")))
+            .map_err(|e| AppError::new(ErrorCode::Desktop, format!("no notification service answered: {e}")))
     }
 
     /// Puts the image's pixels on the clipboard. GTK must be used on its main thread.
@@ -77,7 +80,7 @@ mod linux {
         let (tx, rx) = std::sync::mpsc::channel();
         app.run_on_main_thread(move || {
             let result = gtk::gdk_pixbuf::Pixbuf::from_file(&path)
-                .map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))
+                .map_err(|e| AppError::new(ErrorCode::Io, format!("{}: {e}", path.display())))
                 .map(|pixbuf| {
                     let clipboard = gtk::Clipboard::get(&gtk::gdk::SELECTION_CLIPBOARD);
                     clipboard.set_image(&pixbuf);
@@ -87,9 +90,9 @@ mod linux {
             // The receiver waits below; if it gave up, nobody needs the answer.
             let _ = tx.send(result);
         })
-        .map_err(|e| AppError::new("desktop", e.to_string()))?;
+        .map_err(|e| AppError::new(ErrorCode::Desktop, e.to_string()))?;
         rx.recv_timeout(std::time::Duration::from_secs(10))
-            .map_err(|_| AppError::new("desktop", "the clipboard did not answer"))?
+            .map_err(|_| AppError::new(ErrorCode::Desktop, "the clipboard did not answer"))?
     }
 }
 
@@ -130,12 +133,12 @@ pub async fn copy_image(app: tauri::AppHandle, path: &Path) -> Result<(), AppErr
 
 #[cfg(target_os = "linux")]
 async fn blocking(work: impl FnOnce() -> Result<(), AppError> + Send + 'static) -> Result<(), AppError> {
-    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| AppError::new("desktop", e.to_string()))?
+    tauri::async_runtime::spawn_blocking(work).await.map_err(|e| AppError::new(ErrorCode::Desktop, e.to_string()))?
 }
 
 #[cfg(not(target_os = "linux"))]
 fn unsupported(_: &Path) -> Result<(), AppError> {
-    Err(AppError::new("unsupported", "this desktop action is only built for Linux so far"))
+    Err(AppError::new(ErrorCode::Unsupported, "this desktop action is only built for Linux so far"))
 }
 
 /// A stand-in notification daemon on the real session bus (the test session has none): it

@@ -2,6 +2,7 @@
 //! branches on `code` and reads locations and amounts from `details`, never from `message`,
 //! which is for people and never contains the API key.
 
+use easel_error::ErrorCode;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -9,9 +10,8 @@ use ts_rs::TS;
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct AppError {
-    /// Stable code: `invalidWorkflow`, `auth`, `credits`, `network`, `server`, `storage`,
-    /// `invalidSettings`, `noKey`, `keychain`, `busy`, `notFound`, `io`...
-    pub code: String,
+    /// What kind of failure: the one vocabulary of every crate (`easel_error::ErrorCode`).
+    pub code: ErrorCode,
     /// Plain-language explanation.
     pub message: String,
     /// Where the error is and the numbers it is about, when it has them (boxed: most errors
@@ -30,6 +30,10 @@ pub struct ErrorDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub node_id: Option<String>,
+    /// `invalidSettings`: the setting, by its name in `Settings` (`customUrl`, `concurrency`...).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
     /// The input of that node.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -46,8 +50,8 @@ pub struct ErrorDetails {
 
 impl AppError {
     /// An error with `code` and a message for people.
-    pub fn new(code: &str, message: impl Into<String>) -> AppError {
-        AppError { code: code.into(), message: message.into(), details: None }
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> AppError {
+        AppError { code, message: message.into(), details: None }
     }
 }
 
@@ -60,13 +64,13 @@ impl From<easel_engine::EngineError> for AppError {
                 ..ErrorDetails::default()
             })
         });
-        AppError { code: e.code().into(), message: e.to_string(), details }
+        AppError { code: e.code(), message: e.to_string(), details }
     }
 }
 
 impl From<easel_workflow::WorkflowError> for AppError {
     fn from(e: easel_workflow::WorkflowError) -> Self {
-        AppError::new("invalidWorkflow", e.to_string())
+        AppError::new(ErrorCode::InvalidWorkflow, e.to_string())
     }
 }
 
@@ -78,13 +82,19 @@ impl From<easel_library::LibraryError> for AppError {
 
 impl From<easel_settings::SettingsError> for AppError {
     fn from(e: easel_settings::SettingsError) -> Self {
-        AppError::new(e.code(), e.to_string())
+        let mut error = AppError::new(e.code(), e.to_string());
+        if let easel_settings::SettingsError::Invalid { field, reason } = &e {
+            // The window shows the reason beside the field; the message stays whole for logs.
+            error.message = reason.clone();
+            error.details = Some(Box::new(ErrorDetails { field: Some(field.to_string()), ..ErrorDetails::default() }));
+        }
+        error
     }
 }
 
 impl From<easel_keychain::KeychainError> for AppError {
     fn from(e: easel_keychain::KeychainError) -> Self {
-        AppError::new("keychain", e.to_string())
+        AppError::new(ErrorCode::Keychain, e.to_string())
     }
 }
 

@@ -4,6 +4,7 @@
 //! the recent-files list Easel itself keeps, so a compromised page cannot make the app read,
 //! register or upload any file it likes. Bounded: the newest `MAX_OFFERED` paths are kept.
 
+use easel_error::ErrorCode;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -37,7 +38,7 @@ impl OfferedFiles {
             Ok(())
         } else {
             Err(AppError::new(
-                "invalidInput",
+                ErrorCode::InvalidInput,
                 format!("{}: only files dropped on the window or chosen in a dialog can be used", path.display()),
             ))
         }

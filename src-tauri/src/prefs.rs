@@ -3,6 +3,7 @@
 //! reads them at start; every change is written by `easel_settings::save_json_file` (temp file +
 //! rename, with a `.bak` twin), because the plugin's own save rewrites the file in place.
 
+use easel_error::ErrorCode;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -33,7 +34,7 @@ impl Prefs {
     /// Loads both files (repairing a torn one from its backup). Damaged entries are reported on
     /// stderr and kept, never dropped.
     pub fn open(app: &AppHandle) -> Result<Prefs, AppError> {
-        let dir = app.path().app_config_dir().map_err(|e| AppError::new("io", e.to_string()))?;
+        let dir = app.path().app_config_dir().map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
         let settings_file = open_store(app, dir.join("settings.json"))?;
         let favourites_file = open_store(app, dir.join("favourites.json"))?;
         let settings = settings_file
@@ -121,13 +122,13 @@ fn open_store(app: &AppHandle, path: PathBuf) -> Result<(Arc<Store<Wry>>, PathBu
     match easel_settings::repair_json_file(&path) {
         Ok(Some(note)) => eprintln!("easel-app: {note}"),
         Ok(None) => {}
-        Err(e) => return Err(AppError::new("io", format!("{}: {e}", path.display()))),
+        Err(e) => return Err(AppError::new(ErrorCode::Io, format!("{}: {e}", path.display()))),
     }
     let store = app
         .store_builder(&path)
         .disable_auto_save()
         .build()
-        .map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))?;
+        .map_err(|e| AppError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
     Ok((store, path))
 }
 
@@ -136,13 +137,13 @@ fn open_store(app: &AppHandle, path: PathBuf) -> Result<(Arc<Store<Wry>>, PathBu
 fn save((store, path): &(Arc<Store<Wry>>, PathBuf), key: &str, value: Value) -> Result<(), AppError> {
     let mut map: serde_json::Map<String, Value> = store.entries().into_iter().collect();
     map.insert(key.to_string(), value.clone());
-    let bytes = serde_json::to_vec_pretty(&map).map_err(|e| AppError::new("io", e.to_string()))?;
+    let bytes = serde_json::to_vec_pretty(&map).map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?;
     easel_settings::save_json_file(path, &bytes)
-        .map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))?;
+        .map_err(|e| AppError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
     store.set(key, value);
     Ok(())
 }
 
 fn to_value<T: serde::Serialize + ?Sized>(value: &T) -> Result<Value, AppError> {
-    serde_json::to_value(value).map_err(|e| AppError::new("io", e.to_string()))
+    serde_json::to_value(value).map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))
 }

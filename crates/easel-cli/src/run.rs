@@ -15,6 +15,7 @@ use easel_engine::{
     seed_inputs, Engine, EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunHandle, RunLimits,
     RunRequest, SeedControl, SeedMode, Work,
 };
+use easel_error::ErrorCode;
 use easel_workflow::Workflow;
 use serde_json::Value;
 use tokio::sync::mpsc;
@@ -204,7 +205,7 @@ async fn template_request(
 
 /// 2 when the document or an input is at fault (nothing was sent), 1 otherwise.
 fn exit_code(e: &EngineError) -> u8 {
-    if matches!(e.code(), "invalidWorkflow" | "invalidInput" | "notFound") {
+    if matches!(e.code(), ErrorCode::InvalidWorkflow | ErrorCode::InvalidInput | ErrorCode::NotFound) {
         2
     } else {
         1

@@ -1,5 +1,6 @@
 //! The engine's one error type, with the stable `code()` the UI and CLI branch on.
 
+use easel_error::ErrorCode;
 use std::path::Path;
 
 use easel_tams::TamsError;
@@ -70,17 +71,17 @@ pub enum EngineError {
 
 impl EngineError {
     /// The stable code the UI branches on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            EngineError::Workflow(_) => "invalidWorkflow",
+            EngineError::Workflow(_) => ErrorCode::InvalidWorkflow,
             EngineError::Tams(e) => e.code(),
-            EngineError::Store(_) | EngineError::File { .. } => "storage",
-            EngineError::BadImage { .. } => "badImage",
-            EngineError::JobFailed(_) => "jobFailed",
-            EngineError::UnknownRun(_) => "notFound",
-            EngineError::BadModelId(_) | EngineError::Input { .. } => "invalidInput",
-            EngineError::Invalid(_) => "invalidWorkflow",
-            EngineError::NotApproved { .. } => "needsConfirmation",
+            EngineError::Store(_) | EngineError::File { .. } => ErrorCode::Storage,
+            EngineError::BadImage { .. } => ErrorCode::BadImage,
+            EngineError::JobFailed(_) => ErrorCode::JobFailed,
+            EngineError::UnknownRun(_) => ErrorCode::NotFound,
+            EngineError::BadModelId(_) | EngineError::Input { .. } => ErrorCode::InvalidInput,
+            EngineError::Invalid(_) => ErrorCode::InvalidWorkflow,
+            EngineError::NotApproved { .. } => ErrorCode::NeedsConfirmation,
         }
     }
 

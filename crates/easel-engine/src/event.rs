@@ -63,8 +63,8 @@ pub enum JobChange {
     },
     /// The job ended without (all of) its images.
     Failed {
-        /// A stable code the UI branches on (`auth`, `network`, `invalidWorkflow`, `jobFailed`...).
-        code: String,
+        /// What kind of failure, for the UI to branch on.
+        code: easel_error::ErrorCode,
         /// Plain-language reason.
         message: String,
     },

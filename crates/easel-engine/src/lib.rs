@@ -162,9 +162,10 @@ impl Engine {
                 Ok(plan) => handles.push(self.spawn(plan)),
                 Err(e) => {
                     eprintln!("easel: cannot resume run {run_id}: {e}");
-                    self.inner
-                        .with_store(|s| s.finish_run(&run_id, "failed", None, Some((e.code(), &e.to_string()))))?;
-                    self.inner.emit(&run_id, JobChange::Failed { code: e.code().to_string(), message: e.to_string() });
+                    self.inner.with_store(|s| {
+                        s.finish_run(&run_id, "failed", None, Some((e.code().as_str(), &e.to_string())))
+                    })?;
+                    self.inner.emit(&run_id, JobChange::Failed { code: e.code(), message: e.to_string() });
                 }
             }
         }

@@ -104,8 +104,9 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
         Ok(FinalState::Canceled) => ("canceled", None, None),
         Err(e) => ("failed", None, Some((e.code(), e.to_string()))),
     };
-    let recorded = inner
-        .with_store(|s| s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (*c, m.as_str()))));
+    let recorded = inner.with_store(|s| {
+        s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (c.as_str(), m.as_str())))
+    });
     let change = match result {
         Ok(FinalState::Succeeded(credits)) => JobChange::Succeeded { credits, images: outcome.images.len() as u32 },
         Ok(FinalState::Canceled) => {
@@ -113,14 +114,14 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
             JobChange::Canceled
         }
         Err(e) => {
-            let change = JobChange::Failed { code: e.code().to_string(), message: e.to_string() };
+            let change = JobChange::Failed { code: e.code(), message: e.to_string() };
             outcome.error = Some(e);
             change
         }
     };
     if let Err(e) = recorded {
         // The run's end could not be written: say so instead of pretending it is safely recorded.
-        let change = JobChange::Failed { code: e.code().to_string(), message: e.to_string() };
+        let change = JobChange::Failed { code: e.code(), message: e.to_string() };
         inner.emit(&plan.run_id, change);
         outcome.error = Some(e);
         return outcome;

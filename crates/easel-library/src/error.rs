@@ -2,6 +2,7 @@
 //! image id, the database step) so a caller can show it without adding context. Bad PNG files
 //! met during an import are not errors of the import: they are counted and reported per file.
 
+use easel_error::ErrorCode;
 use std::path::{Path, PathBuf};
 
 /// What went wrong in the library, and where.
@@ -61,15 +62,15 @@ impl LibraryError {
         LibraryError::BadImage { path: path.to_path_buf(), reason: reason.into() }
     }
 
-    /// A stable short code for the UI to branch on (`notFound`, `badImage`, `io`, `db`, `unsafePath`, `invalid`).
-    pub fn code(&self) -> &'static str {
+    /// The code the UI branches on.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            LibraryError::Db { .. } => "db",
-            LibraryError::Io { .. } => "io",
-            LibraryError::BadImage { .. } => "badImage",
-            LibraryError::NotFound(_) => "notFound",
-            LibraryError::UnsafePath { .. } => "unsafePath",
-            LibraryError::Invalid(_) => "invalid",
+            LibraryError::Db { .. } => ErrorCode::Storage,
+            LibraryError::Io { .. } => ErrorCode::Io,
+            LibraryError::BadImage { .. } => ErrorCode::BadImage,
+            LibraryError::NotFound(_) => ErrorCode::NotFound,
+            LibraryError::UnsafePath { .. } => ErrorCode::UnsafePath,
+            LibraryError::Invalid(_) => ErrorCode::Unknown,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The one error type of this crate. Every message says which setting or which favourite is wrong
 //! and why, so the UI can show it next to the field.
 
+use easel_error::ErrorCode;
 /// A setting or a favourite that cannot be accepted.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SettingsError {
@@ -27,11 +28,11 @@ pub enum SettingsError {
 
 impl SettingsError {
     /// Stable code for the UI: `invalidSettings`, `invalidFavourite` or `notFound`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SettingsError::Invalid { .. } => "invalidSettings",
-            SettingsError::Favourite { .. } => "invalidFavourite",
-            SettingsError::NotFound(_) => "notFound",
+            SettingsError::Invalid { .. } => ErrorCode::InvalidSettings,
+            SettingsError::Favourite { .. } => ErrorCode::InvalidFavourite,
+            SettingsError::NotFound(_) => ErrorCode::NotFound,
         }
     }
 }

@@ -96,7 +96,7 @@ fn bad_keys_are_refused_clearly_and_without_their_content() {
         let err = Auth::rsa_from_pem("app", pem).unwrap_err();
         let shown = format!("{err} {err:?}");
         assert!(shown.contains(says), "{shown}");
-        assert_eq!(err.code(), "auth");
+        assert_eq!(err.code(), easel_error::ErrorCode::Auth);
         for line in pem.lines().filter(|l| l.len() > 16 && !l.starts_with("-----")) {
             assert!(!shown.contains(&line[..16]), "key material in `{shown}`");
         }

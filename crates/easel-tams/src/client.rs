@@ -275,6 +275,6 @@ mod tests {
     fn invalid_base_url_is_refused_up_front() {
         let auth = Auth::Bearer(Sensitive::new("k".into()));
         let err = Client::new(ClientConfig::new("not a url", auth), Arc::new(Budget::tams_default())).unwrap_err();
-        assert_eq!(err.code(), "network");
+        assert_eq!(err.code(), easel_error::ErrorCode::Network);
     }
 }

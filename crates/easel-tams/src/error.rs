@@ -3,6 +3,7 @@
 //! credits, invalid workflow, rate limited, not found, server, network. `code()` gives the
 //! stable string the UI branches on. Messages never include credentials.
 
+use easel_error::ErrorCode;
 use serde::Deserialize;
 
 /// One `tams_api.ArgumentError` detail: which part of the request is wrong and why.
@@ -83,17 +84,17 @@ pub enum TamsError {
 
 impl TamsError {
     /// The stable code the UI branches on.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            TamsError::Auth(_) | TamsError::InvalidKey(_) => "auth",
-            TamsError::InsufficientCredits(_) => "credits",
-            TamsError::InvalidWorkflow { .. } => "invalidWorkflow",
-            TamsError::RateLimited { .. } => "rateLimited",
-            TamsError::NotFound(_) => "notFound",
-            TamsError::UrlExpired => "urlExpired",
-            TamsError::Server { .. } => "server",
-            TamsError::Network { .. } => "network",
-            TamsError::Decode(_) | TamsError::TooLarge { .. } => "server",
+            TamsError::Auth(_) | TamsError::InvalidKey(_) => ErrorCode::Auth,
+            TamsError::InsufficientCredits(_) => ErrorCode::Credits,
+            TamsError::InvalidWorkflow { .. } => ErrorCode::InvalidWorkflow,
+            TamsError::RateLimited { .. } => ErrorCode::RateLimited,
+            TamsError::NotFound(_) => ErrorCode::NotFound,
+            TamsError::UrlExpired => ErrorCode::UrlExpired,
+            TamsError::Server { .. } => ErrorCode::Server,
+            TamsError::Network { .. } => ErrorCode::Network,
+            TamsError::Decode(_) | TamsError::TooLarge { .. } => ErrorCode::Server,
         }
     }
 
@@ -152,7 +153,7 @@ mod tests {
     fn decodes_argument_errors() {
         let body = r#"{"code":3,"message":"Params Valid","details":[{"@type":"type.googleapis.com/tams_api.ArgumentError","field":"workflow","message":"node id: 25\nclass type: LoadImage\nimage: 字段必填\n"}]}"#;
         let err = TamsError::from_response(400, body);
-        assert_eq!(err.code(), "invalidWorkflow");
+        assert_eq!(err.code(), easel_error::ErrorCode::InvalidWorkflow);
         assert_eq!(
             err.to_string(),
             "the service rejected the workflow: Params Valid\nnode id: 25\nclass type: LoadImage\nimage: 字段必填"
@@ -161,15 +162,18 @@ mod tests {
 
     #[test]
     fn classifies_by_status_and_code() {
-        assert_eq!(TamsError::from_response(401, "").code(), "auth");
+        assert_eq!(TamsError::from_response(401, "").code(), easel_error::ErrorCode::Auth);
         assert!(TamsError::from_response(429, r#"{"code":8,"message":"slow down"}"#).is_retryable());
         assert!(TamsError::from_response(503, "upstream down").is_retryable());
-        assert_eq!(TamsError::from_response(404, r#"{"code":5,"message":"job not found"}"#).code(), "notFound");
+        assert_eq!(
+            TamsError::from_response(404, r#"{"code":5,"message":"job not found"}"#).code(),
+            easel_error::ErrorCode::NotFound
+        );
         let missing = TamsError::from_response(
             500,
             r#"{"code":2,"message":"can't find [nodeId:fieldName] 25:image in fields parameter"}"#,
         );
-        assert_eq!(missing.code(), "invalidWorkflow");
+        assert_eq!(missing.code(), easel_error::ErrorCode::InvalidWorkflow);
         assert!(!missing.is_retryable());
     }
 
@@ -181,10 +185,14 @@ mod tests {
             r#"{"code":7,"message":"Insufficient balance"}"#,
         ] {
             let err = TamsError::from_response(400, body);
-            assert_eq!((err.code(), err.is_retryable()), ("credits", false), "{body}");
+            assert_eq!((err.code(), err.is_retryable()), (ErrorCode::Credits, false), "{body}");
         }
-        assert_eq!(TamsError::InvalidKey("unreadable".into()).code(), "auth");
+        assert_eq!(TamsError::InvalidKey("unreadable".into()).code(), easel_error::ErrorCode::Auth);
         let outage = TamsError::from_response(503, "upstream load balancer has no healthy backend");
-        assert_eq!((outage.code(), outage.is_retryable()), ("server", true), "a 5xx is never a credit shortfall");
+        assert_eq!(
+            (outage.code(), outage.is_retryable()),
+            (ErrorCode::Server, true),
+            "a 5xx is never a credit shortfall"
+        );
     }
 }

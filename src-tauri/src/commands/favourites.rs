@@ -1,6 +1,7 @@
 //! Favourite workflows: list, save, rename, duplicate, delete/restore, import/export through the
 //! OS dialogs, and run in one click. The rules live in easel-settings; storage in `Prefs`.
 
+use easel_error::ErrorCode;
 use easel_settings::{Favourite, FavouriteDraft};
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -60,7 +61,7 @@ pub async fn favourites_export(
     let dialog = app.dialog().file().set_file_name("easel-favourites.json").add_filter("JSON", &["json"]);
     let Some(path) = pick(dialog, Pick::SaveFile).await else { return Ok(None) };
     easel_settings::save_json_file(&path, text.as_bytes())
-        .map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))?;
+        .map_err(|e| AppError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -69,8 +70,9 @@ pub async fn favourites_export(
 pub async fn favourites_import(app: AppHandle, state: State<'_, AppState>) -> Result<Option<Vec<Favourite>>, AppError> {
     let dialog = app.dialog().file().add_filter("JSON", &["json"]);
     let Some(path) = pick(dialog, Pick::File).await else { return Ok(None) };
-    let text =
-        tokio::fs::read_to_string(&path).await.map_err(|e| AppError::new("io", format!("{}: {e}", path.display())))?;
+    let text = tokio::fs::read_to_string(&path)
+        .await
+        .map_err(|e| AppError::new(ErrorCode::Io, format!("{}: {e}", path.display())))?;
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     state.prefs.change_favourites(|f| f.import(&name, &text, now_ms())).map(Some)
 }

@@ -2,6 +2,7 @@
 //! Each accepted file gets a preview token; `easel://localhost/input/<token>` serves only files
 //! registered this way, so the webview cannot ask for arbitrary paths.
 
+use easel_error::ErrorCode;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -65,7 +66,7 @@ pub async fn pick_input_image(app: AppHandle, state: State<'_, AppState>) -> Res
     let Some(path) = pick(dialog, Pick::File).await else { return Ok(None) };
     let image = tauri::async_runtime::spawn_blocking(move || easel_engine::inspect_input_image(&path))
         .await
-        .map_err(|e| AppError::new("io", e.to_string()))??;
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))??;
     Ok(Some(accept(&state, image)))
 }
 
@@ -75,7 +76,7 @@ pub async fn use_input_image(state: State<'_, AppState>, path: String) -> Result
     state.offered.check(path.as_ref())?;
     let image = tauri::async_runtime::spawn_blocking(move || easel_engine::inspect_input_image(path.as_ref()))
         .await
-        .map_err(|e| AppError::new("io", e.to_string()))??;
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))??;
     Ok(accept(&state, image))
 }
 
@@ -87,12 +88,12 @@ pub async fn paste_input_image(
     request: tauri::ipc::Request<'_>,
 ) -> Result<InputPicture, AppError> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
-        return Err(AppError::new("invalidInput", "pasted data must arrive as raw bytes"));
+        return Err(AppError::new(ErrorCode::InvalidInput, "pasted data must arrive as raw bytes"));
     };
     let bytes = bytes.clone();
-    let dir = app.path().app_data_dir().map_err(|e| AppError::new("io", e.to_string()))?.join("pasted-inputs");
+    let dir = app.path().app_data_dir().map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))?.join("pasted-inputs");
     let image = tauri::async_runtime::spawn_blocking(move || easel_engine::keep_pasted_image(&dir, &bytes))
         .await
-        .map_err(|e| AppError::new("io", e.to_string()))??;
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))??;
     Ok(accept(&state, image))
 }

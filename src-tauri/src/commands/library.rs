@@ -2,6 +2,7 @@
 //! trash/undo, reveal, copy, export, compare), opening or re-running an image's workflow, and
 //! importing a folder with progress events. Index work runs on blocking threads.
 
+use easel_error::ErrorCode;
 use easel_library::{
     EmptiedTrash, Facet, ImageDetail, ImageFilter, ImageId, ImageQuery, ImportProgress, LibraryCounts, ModelRef, Page,
     ParamDiff,
@@ -156,7 +157,7 @@ pub async fn library_export(
 pub async fn library_workflow(state: State<'_, AppState>, id: ImageId) -> Result<OpenedWorkflow, AppError> {
     let detail = on_library(state.backend().engine.gallery(), move |l| l.image(id)).await?;
     let path = detail.summary.path.clone();
-    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::new("io", format!("{path}: {e}")))?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::new(ErrorCode::Io, format!("{path}: {e}")))?;
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     let name = detail.summary.workflow.clone().unwrap_or_else(|| stem(&path));
     Ok(opened(&name, imported))

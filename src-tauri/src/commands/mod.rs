@@ -9,6 +9,7 @@ pub mod models;
 pub mod settings;
 pub mod workflow;
 
+use easel_error::ErrorCode;
 use std::sync::Arc;
 
 use easel_library::Library;
@@ -22,6 +23,6 @@ pub(crate) async fn on_library<T: Send + 'static>(
 ) -> Result<T, AppError> {
     tauri::async_runtime::spawn_blocking(move || work(&library))
         .await
-        .map_err(|e| AppError::new("storage", e.to_string()))?
+        .map_err(|e| AppError::new(ErrorCode::Storage, e.to_string()))?
         .map_err(AppError::from)
 }

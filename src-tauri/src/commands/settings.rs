@@ -1,6 +1,7 @@
 //! Settings and the API key. The key goes straight from the command's argument to the keychain;
 //! only `KeyStatus` (present + last four characters) ever comes back.
 
+use easel_error::ErrorCode;
 use easel_keychain::{key_hint, KeychainEntry};
 use easel_settings::{KeyStatus, Settings};
 use easel_tams::Sensitive;
@@ -58,7 +59,7 @@ pub fn key_status(settings: Settings) -> Result<KeyStatus, AppError> {
 pub fn key_set(settings: Settings, key: String) -> Result<KeyStatus, AppError> {
     let key = Sensitive::new(key);
     let (entry, _) = entry(&settings)?
-        .ok_or_else(|| AppError::new("invalidSettings", "backend: the offline demo needs no API key"))?;
+        .ok_or_else(|| AppError::new(ErrorCode::InvalidSettings, "backend: the offline demo needs no API key"))?;
     entry.store(&key)?;
     status(&settings)
 }

@@ -1,6 +1,7 @@
 //! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
 use easel_engine::{Hooks, LocalFiles, SeedControl, Work};
+use easel_error::ErrorCode;
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
 use tauri::State;
@@ -64,7 +65,7 @@ pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Res
     }
     let bytes = tauri::async_runtime::spawn_blocking(move || easel_workflow::read_workflow_file(&file))
         .await
-        .map_err(|e| AppError::new("io", e.to_string()))??;
+        .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))??;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     remember(&state, &path);

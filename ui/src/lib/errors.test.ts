@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { describeError, toAppError } from "./errors";
+import { describeError, toAppError, type ErrorCode } from "./errors";
 
 describe("describeError", () => {
-  it.each([
+  it.each<ErrorCode>([
     "auth",
     "credits",
     "rateLimited",
@@ -20,9 +20,30 @@ describe("describeError", () => {
   });
 
   it("falls back for unknown codes", () => {
-    expect(describeError({ code: "whatever", message: "m" })).toEqual({
+    expect(describeError({ code: "whatever" as ErrorCode, message: "m" })).toEqual({
       title: "Something went wrong",
       hint: null,
+    });
+  });
+});
+
+describe("the catalogue", () => {
+  it("has a title of its own for every code the backend sends", () => {
+    const codes: ErrorCode[] = [
+      "urlExpired",
+      "badImage",
+      "unsafePath",
+      "invalidFavourite",
+      "unsupported",
+    ];
+    for (const code of codes)
+      expect(describeError({ code, message: "m" }).title).not.toBe("Something went wrong");
+  });
+
+  it("turns a code it does not know into unknown, keeping the message", () => {
+    expect(toAppError({ code: "db", message: "locked" })).toEqual({
+      code: "unknown",
+      message: "locked",
     });
   });
 });

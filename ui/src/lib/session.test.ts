@@ -145,7 +145,7 @@ describe("running", () => {
     const pending = s.runNow();
     emit(ev({ kind: "queued", nodes: ["4", "9"] }));
     emit(ev({ kind: "submitted", jobId: "j" }));
-    emit(ev({ kind: "failed", code: "x", message: "an older run" }, "run-0"));
+    emit(ev({ kind: "failed", code: "jobFailed", message: "an older run" }, "run-0"));
     expect(s.run.phase).toBe("queued");
     resolve(["run-1"]);
     await pending;

@@ -53,10 +53,10 @@ async fn expired_urls_are_refreshed_from_the_job() {
 async fn failed_jobs_end_with_a_coded_reason() {
     let (outcome, changes, _library) = run_under("fail=1").await;
     let err = outcome.error.expect("the job failed");
-    assert_eq!(err.code(), "jobFailed");
+    assert_eq!(err.code(), easel_error::ErrorCode::JobFailed);
     assert!(outcome.images.is_empty());
     let Some(JobChange::Failed { code, message }) = changes.last() else { panic!("{changes:?}") };
-    assert_eq!(code, "jobFailed");
+    assert_eq!(*code, easel_error::ErrorCode::JobFailed);
     assert!(message.contains("TransitoryError"), "{message}");
 }
 

@@ -107,7 +107,7 @@ async fn paths_that_may_not_be_uploaded_are_located_errors_before_anything_is_se
     ];
     for (workflow, local, expected) in cases {
         let err = engine.start(request(workflow, local), &Hooks::approve_all()).await.unwrap_err();
-        assert_eq!(err.code(), "invalidInput", "{err}");
+        assert_eq!(err.code(), easel_error::ErrorCode::InvalidInput, "{err}");
         assert_eq!(err.location(), Some(("10", Some("image"))), "{err}");
         assert!(err.to_string().contains(expected), "{err} should say {expected}");
     }
@@ -132,7 +132,7 @@ async fn a_cost_not_approved_records_and_sends_nothing() {
     assert_eq!(estimate.runs, 3);
     assert!(estimate.each > 0.0 && (estimate.total - estimate.each * 3.0).abs() < 1e-9);
     assert!(matches!(err, EngineError::NotApproved { total, .. } if total == estimate.total));
-    assert_eq!(err.code(), "needsConfirmation");
+    assert_eq!(err.code(), easel_error::ErrorCode::NeedsConfirmation);
     assert!(events.lock().unwrap().is_empty());
     let created = emulator.requests().iter().filter(|r| r.path == "/v1/jobs/workflow").count();
     assert_eq!(created, 0, "no job was created");

@@ -105,7 +105,7 @@ async fn invalid_workflow_is_refused_before_anything_is_recorded() {
             .unwrap()
             .workflow;
     let err = engine.start(crate::graph(no_output, 1), &easel_engine::Hooks::approve_all()).await.unwrap_err();
-    assert_eq!(err.code(), "invalidWorkflow");
+    assert_eq!(err.code(), easel_error::ErrorCode::InvalidWorkflow);
     assert!(err.to_string().contains("no output node"), "{err}");
     assert!(events.lock().unwrap().is_empty());
 }
@@ -123,7 +123,7 @@ async fn wrong_key_fails_with_auth_code() {
     let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
     // The price check is the first request: it fails, so nothing is recorded or sent.
     let err = engine.start(reference(1), &easel_engine::Hooks::approve_all()).await.unwrap_err();
-    assert_eq!(err.code(), "auth");
+    assert_eq!(err.code(), easel_error::ErrorCode::Auth);
     assert!(!err.to_string().contains("wrong-secret-key"), "the key must never appear in messages");
     assert!(events.lock().unwrap().is_empty(), "no run was queued");
     assert!(engine.resume().unwrap().is_empty(), "no run was recorded");

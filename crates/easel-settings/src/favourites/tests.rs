@@ -34,7 +34,7 @@ fn save_normalises_and_update_keeps_identity() {
 fn bad_drafts_are_refused_and_change_nothing() {
     let mut book = Favourites::default();
     let err = book.save(draft("   "), 1).unwrap_err();
-    assert_eq!(err.code(), "invalidFavourite");
+    assert_eq!(err.code(), easel_error::ErrorCode::InvalidFavourite);
     let mut broken = draft("Broken");
     broken.doc.nodes.retain(|n| n.id != "4");
     let err = book.save(broken, 1).unwrap_err().to_string();

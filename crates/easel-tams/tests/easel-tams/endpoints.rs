@@ -34,7 +34,7 @@ async fn template_is_read_checked_and_run_with_an_uploaded_image() {
 
     // The empty default image is refused, with the per-node detail.
     let err = client.check_template(TEMPLATE, &template.fields).await.unwrap_err();
-    assert_eq!(err.code(), "invalidWorkflow");
+    assert_eq!(err.code(), easel_error::ErrorCode::InvalidWorkflow);
     assert!(err.to_string().contains("node id: 25"), "{err}");
 
     let image = client.upload_image(vec![0x89, b'P', b'N', b'G'], Some("image/png")).await.unwrap();
@@ -48,7 +48,7 @@ async fn template_is_read_checked_and_run_with_an_uploaded_image() {
 
     // Every field must be sent: one left out is code 2, a user error rather than a retryable 500.
     let err = client.create_template_job("tpl-2", TEMPLATE, &template.fields[1..]).await.unwrap_err();
-    assert_eq!(err.code(), "invalidWorkflow", "{err:?}");
+    assert_eq!(err.code(), easel_error::ErrorCode::InvalidWorkflow, "{err:?}");
     assert!(err.to_string().contains("can't find [nodeId:fieldName] 25:image"), "{err}");
     assert!(matches!(client.get_template("1").await, Err(TamsError::NotFound(_))));
 }
@@ -96,7 +96,7 @@ async fn models_are_typed_and_unknown_ids_not_found() {
     assert_eq!(ckpt.model_type, ModelType::Checkpoint);
     assert!(ckpt.name.is_some() && ckpt.base_model.is_some());
     assert_eq!(client.get_model("648628718430054626").await.unwrap().model_type, ModelType::Lora);
-    assert_eq!(client.get_model("1").await.unwrap_err().code(), "notFound");
+    assert_eq!(client.get_model("1").await.unwrap_err().code(), easel_error::ErrorCode::NotFound);
 }
 
 #[tokio::test]
@@ -115,5 +115,5 @@ async fn sts_credential_is_typed_though_the_emulator_has_none() {
     let emu = emulator(false, |_| {}).await;
     let client = client(&emu, bearer(), 5, 5);
     let err = client.request_upload_credential(&UploadRequest::default()).await.unwrap_err();
-    assert_eq!(err.code(), "notFound", "{err:?}");
+    assert_eq!(err.code(), easel_error::ErrorCode::NotFound, "{err:?}");
 }

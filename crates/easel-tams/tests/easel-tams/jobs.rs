@@ -57,12 +57,12 @@ async fn errors_are_classified() {
 
     let dangling = serde_json::json!({"9": {"classType": "SaveImage", "inputs": {"images": ["18", 0]}}});
     let invalid = client.create_workflow_job("req-2", &dangling).await.unwrap_err();
-    assert_eq!(invalid.code(), "invalidWorkflow", "{invalid:?}");
+    assert_eq!(invalid.code(), easel_error::ErrorCode::InvalidWorkflow, "{invalid:?}");
     assert!(invalid.to_string().contains("node id: 9"), "{invalid}");
 
     let (_other, wrong) = setup("wrong-key").await;
     let _ = emulator;
     let auth = wrong.create_workflow_job("req-3", &params()).await.unwrap_err();
-    assert_eq!(auth.code(), "auth");
+    assert_eq!(auth.code(), easel_error::ErrorCode::Auth);
     assert!(!format!("{auth:?} {auth}").contains("wrong-key"));
 }

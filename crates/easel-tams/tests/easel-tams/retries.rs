@@ -69,7 +69,7 @@ async fn rate_limited_once_patience_runs_out() {
     client.get_model("664602165660323756").await.unwrap();
     let err = client.get_model("664602165660323756").await.unwrap_err();
     assert_eq!(err, TamsError::RateLimited { attempts: 1 });
-    assert_eq!(err.code(), "rateLimited");
+    assert_eq!(err.code(), easel_error::ErrorCode::RateLimited);
 }
 
 #[tokio::test]

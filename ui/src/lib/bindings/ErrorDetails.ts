@@ -9,6 +9,10 @@ export type ErrorDetails = {
  */
 nodeId?: string, 
 /**
+ * `invalidSettings`: the setting, by its name in `Settings` (`customUrl`, `concurrency`...).
+ */
+field?: string, 
+/**
  * The input of that node.
  */
 input?: string, 

@@ -112,11 +112,13 @@ describe("GalleryView grid", () => {
 
   it("says in plain words when the library cannot be read, without throwing", async () => {
     answer(host, 10);
-    mocked.queryImages.mockRejectedValue({ code: "db", message: "database is locked" });
+    mocked.queryImages.mockRejectedValue({ code: "storage", message: "database is locked" });
     const view = await mountView();
     close = view.close;
-    expect(byTestId("gallery-error")?.dataset.code).toBe("db");
-    expect(byTestId("gallery-error")?.textContent).toContain("The library index had a problem.");
+    expect(byTestId("gallery-error")?.dataset.code).toBe("storage");
+    expect(byTestId("gallery-error")?.textContent).toContain(
+      "Easel could not read or write its files.",
+    );
     expect(byTestId("gallery-error")?.textContent).toContain("database is locked");
     mocked.queryImages.mockResolvedValue({ items: [], nextCursor: null });
     click([...byTestId("gallery-error")!.querySelectorAll("button")][0]);

@@ -42,7 +42,7 @@ describe("gallery messages", () => {
 
   it("has words for the error codes the library and engine send", () => {
     const { en } = catalogues();
-    const codes = ["noHost", "notFound", "io", "db", "badImage", "invalid", "storage", "unknown"];
+    const codes = ["noHost", "notFound", "io", "badImage", "unsafePath", "storage", "unknown"];
     expect(codes.filter((c) => !(`gallery.error.${c}` in en))).toEqual([]);
   });
 });

@@ -136,10 +136,10 @@ describe("PageCache", () => {
 
   it("stops after a failure until reset", async () => {
     const { c, load, onerror } = cache(500);
-    load.mockRejectedValueOnce({ code: "db", message: "locked" });
+    load.mockRejectedValueOnce({ code: "storage", message: "locked" });
     c.want(0, 10);
     await flush();
-    expect(onerror).toHaveBeenCalledWith({ code: "db", message: "locked" });
+    expect(onerror).toHaveBeenCalledWith({ code: "storage", message: "locked" });
     c.want(0, 20);
     await flush();
     expect(load).toHaveBeenCalledTimes(1);

@@ -184,7 +184,8 @@ describe("SettingsView", () => {
   it("shows the backend's field error next to that field", async () => {
     mocked.saveSettings.mockRejectedValue({
       code: "invalidSettings",
-      message: 'customUrl: "ftp://x" must start with https:// or http://',
+      message: '"ftp://x" must start with https:// or http://',
+      details: { field: "customUrl" },
     });
     await open({ backend: "custom", customUrl: "http://a" });
     await type("settings-custom-url", "ftp://x");

@@ -10,13 +10,13 @@ import { toAppError } from "../errors";
 import * as host from "../host/settings";
 import { t } from "../i18n/index.svelte";
 
-/** A message about one field: the backend's `invalidSettings` says "<field>: why". */
+/** A message about one field: an `invalidSettings` error names it in `details.field`. */
 export type FieldError = { field: string; message: string };
 
-/** Splits an `invalidSettings` message into its field and reason; null when it names none. */
-export function parseFieldError(message: string): FieldError | null {
-  const m = /^([A-Za-z]\w*): ([\s\S]+)$/.exec(message);
-  return m ? { field: m[1], message: m[2] } : null;
+/** The field an error is about, from its data; null when it names none. */
+export function fieldError(error: AppError): FieldError | null {
+  const field = error.code === "invalidSettings" ? error.details?.field : undefined;
+  return field ? { field, message: error.message } : null;
 }
 
 /** The fields the form shows for `s`, by their Settings names. */
@@ -41,9 +41,10 @@ export function hasKeyAccount(s: Settings): boolean {
 
 // Numbers the backend could not even read (an emptied box is null): caught here, said per field.
 function unreadable(s: Settings): AppError | null {
-  const invalid = (field: string, why: string) => ({
+  const invalid = (field: string, why: string): AppError => ({
     code: "invalidSettings",
-    message: `${field}: ${why}`,
+    message: why,
+    details: { field },
   });
   if (!Number.isInteger(s.concurrency)) return invalid("concurrency", t("settings.wholeNumber"));
   if (!Number.isFinite(s.confirmAbove)) return invalid("confirmAbove", t("settings.notNumber"));
@@ -68,8 +69,8 @@ export class SettingsState {
   readonly dirty = $derived(JSON.stringify(this.draft) !== JSON.stringify(this.saved));
   /** The error when it names a field the form shows (else it is shown as a general error). */
   readonly located = $derived.by((): FieldError | null => {
-    if (this.error?.code !== "invalidSettings" || !this.draft) return null;
-    const located = parseFieldError(this.error.message);
+    if (!this.error || !this.draft) return null;
+    const located = fieldError(this.error);
     return located && visibleFields(this.draft).includes(located.field) ? located : null;
   });
   readonly keyAccount = $derived(this.draft !== null && hasKeyAccount(this.draft));

@@ -1,24 +1,26 @@
 import { describe, expect, it } from "vitest";
 import type { Settings } from "../bindings/Settings";
-import { hasKeyAccount, parseFieldError, visibleFields } from "./state.svelte";
+import { fieldError, hasKeyAccount, visibleFields } from "./state.svelte";
 import { DEFAULT_SETTINGS } from "../testing/hostMock";
 
 const base: Settings = { ...DEFAULT_SETTINGS };
 
-describe("parseFieldError", () => {
-  it("splits the field from the reason", () => {
-    expect(parseFieldError("concurrency: 9 runs at once is outside 1–8")).toEqual({
-      field: "concurrency",
-      message: "9 runs at once is outside 1–8",
-    });
-    expect(parseFieldError('customUrl: "a: b" has no usable host name')?.message).toBe(
-      '"a: b" has no usable host name',
-    );
+describe("fieldError", () => {
+  it("reads the field from the error's data, never from its text", () => {
+    expect(
+      fieldError({
+        code: "invalidSettings",
+        message: "9 runs at once is outside 1–8",
+        details: { field: "concurrency" },
+      }),
+    ).toEqual({ field: "concurrency", message: "9 runs at once is outside 1–8" });
   });
 
-  it("finds no field in other messages", () => {
-    expect(parseFieldError("The settings file is damaged")).toBeNull();
-    expect(parseFieldError("two words: why")).toBeNull();
+  it("finds no field in errors without one", () => {
+    expect(
+      fieldError({ code: "invalidSettings", message: "concurrency: looks like a field" }),
+    ).toBeNull();
+    expect(fieldError({ code: "io", message: "x", details: { field: "concurrency" } })).toBeNull();
   });
 });
 

@@ -116,10 +116,10 @@ export const gallery: Record<string, string> = {
   "gallery.error.noHost": "The gallery needs the Easel app (this page is not running inside it).",
   "gallery.error.notFound": "That image is no longer in the library.",
   "gallery.error.io": "A file or folder could not be read or written.",
-  "gallery.error.db": "The library index had a problem.",
   "gallery.error.badImage": "That file is not an image Easel can read.",
-  "gallery.error.invalid": "The library could not do that.",
   "gallery.error.storage": "Easel could not read or write its files.",
+  "gallery.error.unsafePath":
+    "The library index points outside the library; Easel left that file alone.",
   "gallery.error.invalidWorkflow": "The image's workflow is not valid.",
   "gallery.error.network": "Cannot reach the server.",
   "gallery.error.server": "The server had a problem.",

@@ -100,6 +100,16 @@ export const generate: Record<string, string> = {
   "error.unsafePath.title": "Easel left a file alone",
   "error.unsafePath.hint":
     "The library index names a path outside the library folder (or one Easel did not write). Nothing was moved or deleted; the message names the path.",
+  "error.urlExpired.title": "A signed link expired",
+  "error.urlExpired.hint":
+    "The service's upload or download link timed out; run again to get a fresh one.",
+  "error.badImage.title": "The picture cannot be used",
+  "error.badImage.hint":
+    "Only PNG, JPEG and WebP files within the size limits can be used; the message names the file.",
+  "error.invalidFavourite.title": "The favourite cannot be used",
+  "error.invalidFavourite.hint":
+    "The message names the favourite (or the entry of the file) and what is wrong with it.",
+  "error.unsupported.title": "Not available on this system yet",
   "error.storage.title": "The library could not be written",
   "error.storage.hint": "Check the free space and permissions of the library folder.",
   "error.desktop.title": "The desktop did not answer",

@@ -96,6 +96,13 @@ export const generate: Record<string, string> = {
   "error.unsafePath.title": "Easel 未触碰该文件",
   "error.unsafePath.hint":
     "图库索引中的路径位于图库文件夹之外(或不是 Easel 写入的)。没有移动或删除任何文件;消息中指出了该路径。",
+  "error.urlExpired.title": "签名链接已过期",
+  "error.urlExpired.hint": "服务的上传或下载链接已超时;再次运行即可获得新的链接。",
+  "error.badImage.title": "无法使用该图片",
+  "error.badImage.hint": "只能使用大小在限制之内的 PNG、JPEG 和 WebP 文件;消息中指出了该文件。",
+  "error.invalidFavourite.title": "无法使用该收藏",
+  "error.invalidFavourite.hint": "消息中指出了该收藏(或文件中的条目)以及问题所在。",
+  "error.unsupported.title": "此系统暂不支持",
   "error.storage.title": "无法写入图库",
   "error.storage.hint": "请检查图库文件夹的剩余空间和权限。",
   "error.desktop.title": "桌面服务没有响应",
