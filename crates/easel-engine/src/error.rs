@@ -36,6 +36,18 @@ pub enum EngineError {
     /// The service reported the job as failed.
     #[error("the job failed on the service: {0}")]
     JobFailed(String),
+    /// The service no longer knows a job this run created (it answered 404 when polled). The
+    /// job is not created again automatically (that could be charged twice); the run can be
+    /// started again as a new job.
+    #[error(
+        "the service no longer knows job {job_id} ({reason}); it was not sent again, since that could be charged twice: run the workflow again to start a new job"
+    )]
+    JobUnknown {
+        /// The job id the service does not know.
+        job_id: String,
+        /// What the service said (cleaned server text).
+        reason: String,
+    },
     /// A model id that is not a uint64 number.
     #[error("\"{0}\" is not a model id (a long number)")]
     BadModelId(String),
@@ -77,7 +89,7 @@ impl EngineError {
             EngineError::Store(_) | EngineError::File { .. } => "storage",
             EngineError::BadImage { .. } => "badImage",
             EngineError::JobFailed(_) => "jobFailed",
-            EngineError::UnknownRun(_) => "notFound",
+            EngineError::UnknownRun(_) | EngineError::JobUnknown { .. } => "notFound",
             EngineError::BadModelId(_) | EngineError::Input { .. } => "invalidInput",
             EngineError::Invalid(_) => "invalidWorkflow",
             EngineError::NotApproved { .. } => "needsConfirmation",
