@@ -24,8 +24,8 @@ pub const RSA_SCHEME: &str = "TAMS-SHA256-RSA ";
 /// How far a signed timestamp may be from the emulator's clock, in seconds (an assumption).
 pub const TIMESTAMP_TOLERANCE: u64 = 300;
 
-/// The credential a request proved; the rate limit is kept per caller.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// The credential a request proved; the rate limit is kept per caller. `Debug` hides the key.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub enum Caller {
     /// A Bearer key.
     Key(String),
@@ -33,13 +33,40 @@ pub enum Caller {
     App(String),
 }
 
-/// What the emulator accepts.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Caller::Key(key) => f.debug_tuple("Key").field(&redacted(key)).finish(),
+            Caller::App(app) => f.debug_tuple("App").field(app).finish(),
+        }
+    }
+}
+
+/// What the emulator accepts. `Debug` hides the key.
+#[derive(Clone)]
 pub struct Credentials {
     /// The Bearer key (an empty key accepts nothing).
     pub api_key: String,
     /// App id and public key for RSA signatures, when configured.
     pub rsa: Option<(String, VerifyingKey<Sha256>)>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("api_key", &redacted(&self.api_key))
+            .field("rsa", &self.rsa.as_ref().map(|(app, _)| (app, "<public key>")))
+            .finish()
+    }
+}
+
+/// How a key appears in `Debug` output: whether one is set, never what it is.
+pub(crate) fn redacted(key: &str) -> &'static str {
+    if key.is_empty() {
+        "<none>"
+    } else {
+        "<redacted>"
+    }
 }
 
 /// The parts of a request an RSA signature covers.
@@ -186,6 +213,11 @@ mod tests {
         assert_eq!(c.check(Some("Bearer k"), None), Ok(Caller::Key("k".into())));
         assert!(c.check(Some("bearer k"), None).is_err());
         assert!(c.check(Some("Bearer kk"), None).is_err());
+        let creds = Credentials { api_key: "k-secret-1".into(), rsa: None };
+        let shown = format!("{:?} {:?}", creds, Caller::Key("k-secret-1".into()));
+        assert!(!shown.contains("k-secret-1") && shown.contains("<redacted>"), "{shown}");
+        let config = crate::EmulatorConfig { api_key: "cfg-secret-2".into(), ..Default::default() };
+        assert!(!format!("{config:?}").contains("cfg-secret-2"), "{config:?}");
         let empty = Credentials { api_key: String::new(), rsa: None };
         assert!(empty.check(Some("Bearer "), None).is_err());
     }

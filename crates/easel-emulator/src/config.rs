@@ -16,8 +16,8 @@ pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// the 256 open files a macOS app starts with, so held connections cannot starve the process.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 128;
 
-/// Everything an emulator instance needs to start.
-#[derive(Debug, Clone)]
+/// Everything an emulator instance needs to start. `Debug` shows every field but the key.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// The key accepted in `Authorization: Bearer <key>`.
     pub api_key: String,
@@ -45,6 +45,25 @@ pub struct EmulatorConfig {
     pub max_connections: usize,
     /// Injected faults and pacing changes; `FaultSpec::default()` injects nothing.
     pub faults: FaultSpec,
+}
+
+/// Written by hand so the key never reaches a log: it shows only whether one is set.
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("api_key", &crate::auth::redacted(&self.api_key))
+            .field("port", &self.port)
+            .field("step_delay", &self.step_delay)
+            .field("settle", &self.settle)
+            .field("url_lifetime", &self.url_lifetime)
+            .field("app_id", &self.app_id)
+            .field("public_key_pem", &self.public_key_pem.as_ref().map(|_| "<public key>"))
+            .field("rate_limit", &self.rate_limit)
+            .field("header_timeout", &self.header_timeout)
+            .field("max_connections", &self.max_connections)
+            .field("faults", &self.faults)
+            .finish()
+    }
 }
 
 impl Default for EmulatorConfig {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crate::auth::{read_public_key, Caller, Credentials};
 use crate::dimensions::picture_size;
@@ -62,6 +62,12 @@ pub struct Upload {
     pub registered: bool,
     /// Width and height from the PUT bytes' PNG/JPEG header, read once when they arrive.
     pub size: Option<(u32, u32)>,
+    /// When the slot was handed out; the slot is dropped `url_lifetime` after its PUT URL
+    /// expires (never PUT) or after it was handed out plus its PUT URL's lifetime and the
+    /// configured `url_lifetime` (PUT), whichever `evict_uploads` finds first.
+    pub created: Instant,
+    /// How long its PUT URL is valid (`expireSec`).
+    pub put_lifetime: Duration,
 }
 
 /// What the emulator knows of a value named as a resource id.
@@ -77,10 +83,23 @@ pub enum Uploaded {
 
 #[derive(Debug, Default)]
 struct Jobs {
-    by_id: HashMap<u64, Arc<Job>>,
+    /// Each job with when a client last read it (its URLs were last signed then).
+    by_id: HashMap<u64, (Arc<Job>, Instant)>,
     by_request: HashMap<String, u64>,
     created: u64,
 }
+
+/// Most jobs kept at once. Finished jobs go once their URLs have expired (`evict_jobs`); past
+/// this count the least recently read go first, finished or not, so a long demo session or a
+/// script creating jobs in a loop holds bounded memory.
+pub const MAX_JOBS_KEPT: usize = 4096;
+
+/// Most upload slots kept at once (PUT bytes can be 64 MiB each, so this also bounds memory:
+/// see `MAX_UPLOAD_BYTES_KEPT`); past it the oldest go first.
+pub const MAX_UPLOADS_KEPT: usize = 1024;
+
+/// Most PUT bytes kept over all uploads; past it the oldest uploads go first.
+pub const MAX_UPLOAD_BYTES_KEPT: usize = 512 * 1024 * 1024;
 
 impl Shared {
     /// Fresh state for an instance reachable at `base_url`; fails on an unreadable public key.
@@ -122,8 +141,9 @@ impl Shared {
     pub fn create_job(&self, request_id: Option<&str>, kind: JobKind, checked: Checked) -> (Arc<Job>, bool) {
         let mut jobs = self.jobs();
         if let Some(existing) = request_id.and_then(|r| jobs.by_request.get(r)).and_then(|id| jobs.by_id.get(id)) {
-            return (existing.clone(), false);
+            return (existing.0.clone(), false);
         }
+        self.evict_jobs(&mut jobs);
         jobs.created += 1;
         let mut id = self.job_id(jobs.created);
         while jobs.by_id.contains_key(&id) {
@@ -133,7 +153,7 @@ impl Shared {
         let settle = self.clock.ticks_covering(self.config.settle);
         let fate = Fate { queue: faults.queue, fail_rate: faults.fail_rate, seed: faults.seed, settle };
         let job = Arc::new(Job::new(id, kind, checked, fate));
-        jobs.by_id.insert(id, job.clone());
+        jobs.by_id.insert(id, (job.clone(), Instant::now()));
         if let Some(r) = request_id {
             jobs.by_request.insert(r.to_string(), id);
         }
@@ -145,9 +165,36 @@ impl Shared {
         100_000_000_000_000_000 + mix(self.salt ^ n) % 900_000_000_000_000_000
     }
 
-    /// The job with `id`.
+    /// The job with `id`, noting that it was read now (its URLs are signed from now).
     pub fn job(&self, id: u64) -> Option<Arc<Job>> {
-        self.jobs().by_id.get(&id).cloned()
+        let mut jobs = self.jobs();
+        let entry = jobs.by_id.get_mut(&id)?;
+        entry.1 = Instant::now();
+        Some(entry.0.clone())
+    }
+
+    /// Drops finished jobs (success, failure or cancel) not read for `url_lifetime`: every URL
+    /// they handed out has expired, so a client can only learn that they are gone (404, as the
+    /// service answers for a job it no longer knows). Then, past `MAX_JOBS_KEPT`, the least
+    /// recently read.
+    fn evict_jobs(&self, jobs: &mut Jobs) {
+        let lifetime = self.config.url_lifetime;
+        let finished = |job: &Job| job.canceled_at().is_some() || self.schedule_phase(job).is_terminal();
+        jobs.by_id.retain(|_, (job, read)| !(finished(job) && read.elapsed() > lifetime));
+        if jobs.by_id.len() >= MAX_JOBS_KEPT {
+            let mut by_age: Vec<(Instant, u64)> = jobs.by_id.iter().map(|(id, (_, read))| (*read, *id)).collect();
+            by_age.sort_unstable();
+            let excess = jobs.by_id.len() + 1 - MAX_JOBS_KEPT;
+            for (_, id) in by_age.into_iter().take(excess) {
+                jobs.by_id.remove(&id);
+            }
+        }
+        let Jobs { by_id, by_request, .. } = jobs;
+        by_request.retain(|_, id| by_id.contains_key(id));
+    }
+
+    fn schedule_phase(&self, job: &Job) -> crate::timeline::Phase {
+        job.schedule.phase_at(self.ticks_since(job.created))
     }
 
     /// Ticks since `since` on this instance's clock.
@@ -155,9 +202,33 @@ impl Shared {
         self.clock.ticks(since.elapsed())
     }
 
-    /// Records a new upload slot.
+    /// Records a new upload slot, first dropping the ones whose time is up (`evict_uploads`).
     pub fn add_upload(&self, resource_id: &str, upload: Upload) {
-        self.uploads().insert(resource_id.to_string(), upload);
+        let mut uploads = self.uploads();
+        self.evict_uploads(&mut uploads);
+        uploads.insert(resource_id.to_string(), upload);
+    }
+
+    /// Drops slots whose PUT URL expired more than `url_lifetime` ago (a job naming one after
+    /// that is refused like any unknown id), then, past `MAX_UPLOADS_KEPT` slots or
+    /// `MAX_UPLOAD_BYTES_KEPT` bytes, the oldest.
+    fn evict_uploads(&self, uploads: &mut HashMap<String, Upload>) {
+        let lifetime = self.config.url_lifetime;
+        uploads.retain(|_, u| u.created.elapsed() <= u.put_lifetime.saturating_add(lifetime));
+        let mut bytes: usize = uploads.values().map(|u| u.bytes.as_ref().map_or(0, Vec::len)).sum();
+        if uploads.len() < MAX_UPLOADS_KEPT && bytes <= MAX_UPLOAD_BYTES_KEPT {
+            return;
+        }
+        let mut by_age: Vec<(Instant, String)> = uploads.iter().map(|(id, u)| (u.created, id.clone())).collect();
+        by_age.sort_unstable();
+        for (_, id) in by_age {
+            if uploads.len() < MAX_UPLOADS_KEPT && bytes <= MAX_UPLOAD_BYTES_KEPT {
+                break;
+            }
+            if let Some(gone) = uploads.remove(&id) {
+                bytes -= gone.bytes.map_or(0, |b| b.len());
+            }
+        }
     }
 
     /// Stores PUT bytes; `None` for an unknown slot, else whether the resource is now registered.

@@ -37,6 +37,18 @@ pub enum EngineError {
     /// The service reported the job as failed.
     #[error("the job failed on the service: {0}")]
     JobFailed(String),
+    /// The service no longer knows a job this run created (it answered 404 when polled). The
+    /// job is not created again automatically (that could be charged twice); the run can be
+    /// started again as a new job.
+    #[error(
+        "the service no longer knows job {job_id} ({reason}); it was not sent again, since that could be charged twice: run the workflow again to start a new job"
+    )]
+    JobUnknown {
+        /// The job id the service does not know.
+        job_id: String,
+        /// What the service said (cleaned server text).
+        reason: String,
+    },
     /// A model id that is not a uint64 number.
     #[error("\"{0}\" is not a model id (a long number)")]
     BadModelId(String),
@@ -78,7 +90,7 @@ impl EngineError {
             EngineError::Store(_) | EngineError::File { .. } => ErrorCode::Storage,
             EngineError::BadImage { .. } => ErrorCode::BadImage,
             EngineError::JobFailed(_) => ErrorCode::JobFailed,
-            EngineError::UnknownRun(_) => ErrorCode::NotFound,
+            EngineError::UnknownRun(_) | EngineError::JobUnknown { .. } => ErrorCode::NotFound,
             EngineError::BadModelId(_) | EngineError::Input { .. } => ErrorCode::InvalidInput,
             EngineError::Invalid(_) => ErrorCode::InvalidWorkflow,
             EngineError::NotApproved { .. } => ErrorCode::NeedsConfirmation,

@@ -35,9 +35,11 @@ pub const MAX_INPUT_PIXELS: u64 = 8192 * 8192;
 /// How much of a file is read to recognise it before the rest is read.
 const SNIFF_BYTES: u64 = 64 * 1024;
 
-/// Checks that `path` holds a PNG, JPEG or WebP picture and reads its size from the header.
+/// Checks that `path` holds a PNG, JPEG or WebP picture and reads its size from the header:
+/// the file's length is checked first, and only its first `SNIFF_BYTES` are read.
 pub fn inspect_input_image(path: &Path) -> Result<InputImage, EngineError> {
-    read_input_image(path).map(|(info, _)| info)
+    let (_, header, _) = open_checked(path)?;
+    describe(path, &header)
 }
 
 /// Reads a picture for upload: its first bytes must already say PNG, JPEG or WebP within the
@@ -45,44 +47,69 @@ pub fn inspect_input_image(path: &Path) -> Result<InputImage, EngineError> {
 /// `/proc/self/environ`, a device) is refused having read at most 64 KB of it.
 pub fn read_input_image(path: &Path) -> Result<(InputImage, Vec<u8>), EngineError> {
     use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| EngineError::file(path, e))?;
-    let meta = file.metadata().map_err(|e| EngineError::file(path, e))?;
-    if !meta.is_file() {
-        return Err(bad(path, "not a regular file"));
-    }
-    if meta.len() > MAX_INPUT_BYTES as u64 {
-        return Err(bad(path, &format!("{} MB is more than the 50 MB an input may have", meta.len() / 1_000_000)));
-    }
-    let mut reader = file.take(MAX_INPUT_BYTES as u64 + 1);
-    let mut bytes = Vec::new();
-    (&mut reader).take(SNIFF_BYTES).read_to_end(&mut bytes).map_err(|e| EngineError::file(path, e))?;
+    let (file, mut bytes, len) = open_checked(path)?;
     describe(path, &bytes)?;
-    reader.read_to_end(&mut bytes).map_err(|e| EngineError::file(path, e))?;
+    // At most one byte past the limit: a file that grew since `metadata` is caught by `describe`.
+    let rest = (MAX_INPUT_BYTES as u64 + 1).saturating_sub(bytes.len() as u64);
+    bytes.reserve(usize::try_from(len).unwrap_or(0).min(MAX_INPUT_BYTES + 1).saturating_sub(bytes.len()));
+    file.take(rest).read_to_end(&mut bytes).map_err(|e| EngineError::file(path, e))?;
     let info = describe(path, &bytes)?;
     Ok((info, bytes))
 }
 
+/// Opens `path`, refuses anything but a regular file within `MAX_INPUT_BYTES` (by its metadata,
+/// before reading), and reads its header. Returns the file positioned after the header.
+fn open_checked(path: &Path) -> Result<(std::fs::File, Vec<u8>, u64), EngineError> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| EngineError::file(path, e))?;
+    let meta = file.metadata().map_err(|e| EngineError::file(path, e))?;
+    if !meta.is_file() {
+        return Err(bad(path, "not a regular file"));
+    }
+    check_size(path, meta.len())?;
+    let mut header = Vec::new();
+    (&mut file).take(SNIFF_BYTES).read_to_end(&mut header).map_err(|e| EngineError::file(path, e))?;
+    Ok((file, header, meta.len()))
+}
+
+fn check_size(path: &Path, len: u64) -> Result<(), EngineError> {
+    if len > MAX_INPUT_BYTES as u64 {
+        return Err(bad(path, &format!("{} MB is more than the 50 MB an input may have", len / 1_000_000)));
+    }
+    Ok(())
+}
+
 /// Stores pasted bytes as `<dir>/<sha256>.<ext>` (the same picture pasted twice is one file) and
-/// describes them. Nothing is written when the bytes are not a picture.
+/// describes them. Size, signature and pixel count are checked before anything is written, so
+/// refused bytes leave no file (and no folder) behind; a write that fails part way removes its
+/// temporary file.
 pub fn keep_pasted_image(dir: &Path, bytes: &[u8]) -> Result<InputImage, EngineError> {
     use sha2::Digest;
-    let (format, _, _) =
-        sniff(bytes).ok_or_else(|| bad(Path::new("pasted data"), "not a PNG, JPEG or WebP picture"))?;
-    let name = format!("{:x}.{format}", sha2::Sha256::digest(bytes));
+    let pasted = Path::new("pasted data");
+    let checked = describe(pasted, bytes)?;
+    let name = format!("{:x}.{}", sha2::Sha256::digest(bytes), checked.format);
     let path: PathBuf = dir.join(name);
     if !path.exists() {
         std::fs::create_dir_all(dir).map_err(|e| EngineError::file(dir, e))?;
         let temp = dir.join(format!(".{}.part", uuid::Uuid::new_v4().simple()));
-        std::fs::write(&temp, bytes).map_err(|e| EngineError::file(&temp, e))?;
-        std::fs::rename(&temp, &path).map_err(|e| EngineError::file(&path, e))?;
+        let written = std::fs::write(&temp, bytes)
+            .map_err(|e| EngineError::file(&temp, e))
+            .and_then(|()| std::fs::rename(&temp, &path).map_err(|e| EngineError::file(&path, e)));
+        if let Err(e) = written {
+            if let Err(cleanup) = std::fs::remove_file(&temp) {
+                // Already gone (the write never created it) is the expected case here.
+                if cleanup.kind() != std::io::ErrorKind::NotFound {
+                    eprintln!("easel: could not remove {}: {cleanup}", temp.display());
+                }
+            }
+            return Err(e);
+        }
     }
-    describe(&path, bytes)
+    Ok(InputImage { path: path.display().to_string(), ..checked })
 }
 
 fn describe(path: &Path, bytes: &[u8]) -> Result<InputImage, EngineError> {
-    if bytes.len() > MAX_INPUT_BYTES {
-        return Err(bad(path, &format!("{} MB is more than the 50 MB an input may have", bytes.len() / 1_000_000)));
-    }
+    check_size(path, bytes.len() as u64)?;
     let (format, width, height) = sniff(bytes).ok_or_else(|| bad(path, "not a PNG, JPEG or WebP picture"))?;
     if width == 0 || height == 0 {
         return Err(bad(path, "the picture has no pixels"));
@@ -183,6 +210,37 @@ mod tests {
         assert!(!dir.exists());
         let err = inspect_input_image(Path::new("/definitely/missing.png")).unwrap_err().to_string();
         assert!(err.starts_with("/definitely/missing.png"), "{err}");
+    }
+
+    #[test]
+    fn oversized_or_huge_pasted_pictures_leave_nothing_behind() {
+        let dir = std::env::temp_dir().join(format!("easel-inputs-{}", uuid::Uuid::new_v4().simple()));
+        // A valid PNG header padded past the byte limit.
+        let mut big = png(8, 8);
+        big.resize(MAX_INPUT_BYTES + 1, 0);
+        let err = keep_pasted_image(&dir, &big).unwrap_err().to_string();
+        assert!(err.contains("more than the 50 MB"), "{err}");
+        // A small file claiming more pixels than allowed.
+        let mut wide = png(8, 8);
+        wide[16..20].copy_from_slice(&100_000u32.to_be_bytes());
+        wide[20..24].copy_from_slice(&100_000u32.to_be_bytes());
+        let err = keep_pasted_image(&dir, &wide).unwrap_err().to_string();
+        assert!(err.contains("more pixels"), "{err}");
+        assert!(!dir.exists(), "nothing was written for refused pastes");
+    }
+
+    #[test]
+    fn a_huge_file_is_refused_by_its_length_without_being_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("huge.png");
+        let file = std::fs::File::create(&path).unwrap();
+        // Sparse: 2 GiB long, costing no disk. Refused by its metadata, before a byte is read;
+        // reading it whole first (as before) would have cost 2 GiB of memory.
+        file.set_len(2 << 30).unwrap();
+        for result in [inspect_input_image(&path), read_input_image(&path).map(|(info, _)| info)] {
+            let err = result.unwrap_err().to_string();
+            assert!(err.contains("2147 MB is more than the 50 MB"), "{err}");
+        }
     }
 
     #[test]

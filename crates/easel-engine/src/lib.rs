@@ -71,6 +71,9 @@ pub struct Engine {
 
 pub(crate) struct Inner {
     client: Client,
+    /// The endpoint as recorded (`easel_tams::endpoint_label`): the journal's backend key and
+    /// the `backend` of saved images. Never the configured URL, which may carry tokens.
+    backend: String,
     library: PathBuf,
     store: Mutex<Store>,
     sink: EventSink,
@@ -104,6 +107,7 @@ impl Engine {
         let gallery = easel_library::Library::open(&library)
             .map_err(|e| EngineError::Store(format!("gallery index in {}: {e}", library.display())))?;
         let inner = Inner {
+            backend: client.backend_label(),
             client,
             library,
             store: Mutex::new(store),
@@ -147,7 +151,7 @@ impl Engine {
     /// bad row never stops the others or the app. Runs another live process drives (the app and
     /// a script on one library) are left to it (`owner`).
     pub fn resume(&self) -> Result<Vec<RunHandle>, EngineError> {
-        let records = self.inner.with_store(|s| s.unfinished_runs(self.inner.client.base_url()))?;
+        let records = self.inner.with_store(|s| s.unfinished_runs(&self.inner.backend))?;
         let me = self.inner.with_store(|s| Ok(s.owner().to_string()))?;
         let now = store::unix_now();
         let mut handles = Vec::new();

@@ -90,7 +90,7 @@ impl ModelCache {
         if let Some(entry) = self.remembered(id, now) {
             return Ok(entry.0);
         }
-        let backend = inner.client.base_url().to_string();
+        let backend = inner.backend.clone();
         if let Some((info, fetched_at)) = inner.with_store(|s| s.model(&backend, id))? {
             let described = info.as_deref().and_then(|text| serde_json::from_str::<Described>(text).ok());
             // A row that does not parse (an older layout) is as good as missing.

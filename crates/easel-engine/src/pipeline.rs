@@ -144,7 +144,7 @@ impl Engine {
                 run_id: &plan.run_id,
                 request_id: &plan.request_id,
                 name,
-                backend: self.inner.client.base_url(),
+                backend: &self.inner.backend,
                 workflow,
                 seeds,
                 editor: editor.as_deref(),

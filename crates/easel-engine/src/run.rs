@@ -140,7 +140,7 @@ async fn follow(
         return Ok(FinalState::Canceled);
     }
     let (job_id, mut job) = match &plan.job_id {
-        Some(id) => (id.clone(), inner.client.get_job(id).await?),
+        Some(id) => (id.clone(), poll(inner, id).await?),
         None => {
             let created = match &plan.work {
                 PlannedWork::Template { template_id, fields } => {
@@ -213,7 +213,19 @@ async fn follow(
             _ = tokio::time::sleep(pause) => {}
             _ = control.wake.notified() => {}
         }
-        job = inner.client.get_job(&job_id).await?;
+        job = poll(inner, &job_id).await?;
+    }
+}
+
+/// One poll of a created job. A job the service says it does not know (404: purged, or another
+/// account's) ends the run with `JobUnknown`, which says so and that the run can be started
+/// again. It is deliberately not re-created here, even with its stored requestId: the reference
+/// leaves what a repeated requestId does unspecified ([U], section 8), so a re-create could make
+/// and charge a second job.
+async fn poll(inner: &Inner, job_id: &str) -> Result<easel_tams::Job, EngineError> {
+    match inner.client.get_job(job_id).await {
+        Err(TamsError::NotFound(reason)) => Err(EngineError::JobUnknown { job_id: job_id.to_string(), reason }),
+        other => Ok(other?),
     }
 }
 

@@ -44,7 +44,7 @@ pub(crate) async fn save_offer(
         .collect();
     let easel_chunk = json!({
         "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
-        "backend": inner.client.base_url(), "seeds": seeds, "createdAt": plan.created_at,
+        "backend": inner.backend, "seeds": seeds, "createdAt": plan.created_at,
         "workflow": plan.name, "modelNames": model_names, "credits": credits,
         "savedAt": crate::store::unix_now(), "uploads": uploads, "templateId": template,
     })

@@ -135,7 +135,7 @@ impl Engine {
             },
             other => other,
         };
-        let backend = self.inner.client.base_url().to_string();
+        let backend = self.inner.backend.clone();
         let fresh_after = crate::store::unix_now() - UPLOAD_REUSE.as_secs() as i64;
         let upload = |sha256: String, resource: String, reused: bool| Upload {
             node_id: place.node_id.to_string(),

@@ -63,10 +63,21 @@ impl KeychainEntry {
     }
 }
 
-/// A hint safe to show: the key's last four characters, e.g. `…a1b2`.
+/// Characters of the key the hint shows.
+const HINT_CHARS: usize = 4;
+
+/// The shortest key whose hint shows any of it: four characters of a key this short or shorter
+/// would be half of it or more, so its hint is the bare `…`.
+const MIN_KEY_CHARS_FOR_HINT: usize = 9;
+
+/// A hint safe to show: the key's last four characters, e.g. `…a1b2`; only `…` for a key of 8
+/// characters or fewer, so a short key is never shown whole (or mostly).
 pub fn key_hint(key: &Sensitive<String>) -> String {
-    let chars: Vec<char> = key.expose().chars().collect();
-    let tail: String = chars[chars.len().saturating_sub(4)..].iter().collect();
+    let count = key.expose().chars().count();
+    if count < MIN_KEY_CHARS_FOR_HINT {
+        return "…".to_string();
+    }
+    let tail: String = key.expose().chars().skip(count - HINT_CHARS).collect();
     format!("…{tail}")
 }
 
@@ -85,6 +96,14 @@ mod tests {
     fn hint_shows_only_the_last_four() {
         let key = easel_tams::Sensitive::new("sk-live-123456789".to_string());
         assert_eq!(super::key_hint(&key), "…6789");
-        assert_eq!(super::key_hint(&easel_tams::Sensitive::new("ab".into())), "…ab");
+        for short in ["", "ab", "abcd", "abcdefgh"] {
+            assert_eq!(super::key_hint(&easel_tams::Sensitive::new(short.into())), "…", "{short}");
+        }
+        assert_eq!(super::key_hint(&easel_tams::Sensitive::new("abcdefghi".into())), "…fghi");
+        assert_eq!(
+            super::key_hint(&easel_tams::Sensitive::new("密钥密钥密钥密钥密钥".into())),
+            "…密钥密钥",
+            "counted in characters, not bytes"
+        );
     }
 }

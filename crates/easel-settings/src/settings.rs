@@ -132,7 +132,8 @@ impl Default for Settings {
     }
 }
 
-/// Whether a key is stored, and its last four characters (all the UI ever sees of it).
+/// Whether a key is stored, and its last four characters (none for a key of 8 or fewer; all
+/// the UI ever sees of it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -183,14 +184,45 @@ impl Settings {
     }
 }
 
+/// The rule for plain `http://`, in the words easel-tams uses when it builds a client.
+pub const CLEARTEXT_RULE: &str =
+    "plain http:// is allowed only for this machine (127.0.0.0/8, ::1, localhost); use https:// for any other host";
+
 fn check_url(url: &str) -> Result<(), SettingsError> {
-    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-    match rest {
-        None => Err(invalid("customUrl", format!("\"{url}\" must start with https:// or http://"))),
-        Some(host) if host.trim_matches('/').is_empty() || host.contains(char::is_whitespace) => {
-            Err(invalid("customUrl", format!("\"{url}\" has no usable host name")))
-        }
-        Some(_) => Ok(()),
+    let (cleartext, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (false, rest),
+        (None, Some(rest)) => (true, rest),
+        (None, None) => return Err(invalid("customUrl", format!("\"{url}\" must start with https:// or http://"))),
+    };
+    let host = url_host(rest);
+    if host.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(invalid("customUrl", format!("\"{url}\" has no usable host name")));
+    }
+    // The key is sent with every request: over plain HTTP anyone on the path reads it.
+    if cleartext && !is_loopback_host(host) {
+        return Err(invalid("customUrl", format!("\"{url}\" would send the API key in cleartext: {CLEARTEXT_RULE}")));
+    }
+    Ok(())
+}
+
+/// The host of the part of a URL after `scheme://`: without userinfo, port, path, query or
+/// fragment; an IPv6 address keeps no brackets.
+fn url_host(rest: &str) -> &str {
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_port = authority.rsplit('@').next().unwrap_or("");
+    if let Some(v6) = host_port.strip_prefix('[') {
+        return v6.split(']').next().unwrap_or("");
+    }
+    host_port.split(':').next().unwrap_or("")
+}
+
+/// 127.0.0.0/8, ::1 (also IPv4-mapped) or `localhost`: what easel-tams accepts over http://.
+fn is_loopback_host(host: &str) -> bool {
+    use std::net::IpAddr;
+    match host.parse::<IpAddr>() {
+        Ok(IpAddr::V4(v4)) => v4.is_loopback(),
+        Ok(IpAddr::V6(v6)) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
     }
 }
 
@@ -231,6 +263,36 @@ mod tests {
         let rsa = Settings { backend: BackendKind::Tams, auth_mode: AuthMode::Rsa, ..Settings::default() };
         assert_eq!(field(rsa.clone()), "appId");
         assert_eq!(field(Settings { app_id: "a".into(), ..rsa }), "privateKeyPath");
+    }
+
+    #[test]
+    fn plain_http_is_only_for_this_machine() {
+        let custom =
+            |url: &str| Settings { backend: BackendKind::Custom, custom_url: url.into(), ..Settings::default() };
+        for ok in [
+            "https://tams.example",
+            "http://127.0.0.1:8080",
+            "http://127.9.0.1/",
+            "http://[::1]:4000/x",
+            "http://LocalHost:1",
+        ] {
+            assert_eq!(custom(ok).validate(), Ok(()), "{ok}");
+        }
+        for refused in [
+            "http://tams.example",
+            "http://10.1.2.3:80",
+            "http://localhost.example.com",
+            "http://127.0.0.1.nip.io",
+            "http://127.0.0.1@evil.example/",
+            "http://[::2]:1",
+        ] {
+            match custom(refused).validate() {
+                Err(SettingsError::Invalid { field: "customUrl", reason }) => {
+                    assert!(reason.contains(CLEARTEXT_RULE), "{refused}: {reason}")
+                }
+                other => panic!("{refused}: {other:?}"),
+            }
+        }
     }
 
     #[test]

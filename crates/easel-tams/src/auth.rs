@@ -51,6 +51,15 @@ impl Auth {
         }
     }
 
+    /// The secret a reply could echo back (a proxy reflecting the `Authorization` header), for
+    /// redaction. RSA sends only a one-time signature and the public app id, so none.
+    pub(crate) fn redaction_key(&self) -> Option<&str> {
+        match self {
+            Auth::Bearer(key) => Some(key.expose().as_str()),
+            Auth::Rsa { .. } => None,
+        }
+    }
+
     /// RSA auth from a PEM private key: PKCS#8 (`BEGIN PRIVATE KEY`) or PKCS#1
     /// (`BEGIN RSA PRIVATE KEY`). The error says what was wrong, never what the key holds.
     pub fn rsa_from_pem(app_id: impl Into<String>, pem: &str) -> Result<Auth, TamsError> {

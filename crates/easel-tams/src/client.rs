@@ -14,7 +14,8 @@ use reqwest::{Method, Url};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::{Auth, Budget, TamsError};
+use crate::endpoint::{check_endpoint, endpoint_label, is_loopback};
+use crate::{server_text, Auth, Budget, TamsError};
 
 /// Where and how to talk to the service.
 #[derive(Debug, Clone)]
@@ -69,14 +70,22 @@ pub(crate) type Failure = (TamsError, Option<Duration>);
 
 impl Client {
     /// A client that spends requests from `budget`. Fails when `base_url` is not a URL.
+    /// Fails when `base_url` is not a URL, or is plain `http://` to a host other than this
+    /// machine (`CLEARTEXT_RULE`): the key would travel readable by anyone on the path.
     pub fn new(config: ClientConfig, budget: Arc<Budget>) -> Result<Client, TamsError> {
-        let invalid = |reason: String| TamsError::Network { host: host_of(&config.base_url), reason };
-        let base = Url::parse(&config.base_url).map_err(|e| invalid(format!("the base URL is not valid: {e}")))?;
-        let http = reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(Duration::from_secs(10))
+        let base = check_endpoint(&config.base_url)?;
+        let mut builder = reqwest::Client::builder().timeout(config.timeout).connect_timeout(Duration::from_secs(10));
+        // A loopback endpoint is never reached through `HTTP_PROXY`/`ALL_PROXY`: the request,
+        // key included, would go in cleartext to the proxy (reqwest applies those variables to
+        // loopback hosts too unless `NO_PROXY` lists them). Remote endpoints are https and keep
+        // the system proxy, which networks may require: it tunnels (CONNECT), so the key stays
+        // inside TLS to the service.
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
-            .map_err(|e| invalid(e.to_string()))?;
+            .map_err(|e| TamsError::Network { host: endpoint_label(&config.base_url), reason: e.to_string() })?;
         Ok(Client { http, config: Arc::new(config), base, budget })
     }
 
@@ -87,9 +96,26 @@ impl Client {
         Client::new(config, Arc::new(budget))
     }
 
-    /// The base URL this client talks to.
+    /// The base URL this client talks to, as configured (it may hold tokens: never record it;
+    /// use `backend_label`).
     pub fn base_url(&self) -> &str {
         &self.config.base_url
+    }
+
+    /// The endpoint as Easel records it (`endpoint_label`): the journal's backend key and the
+    /// `backend` of every saved image.
+    pub fn backend_label(&self) -> String {
+        endpoint_label(&self.config.base_url)
+    }
+
+    /// `raw` server text made safe to show and store, with this client's key redacted.
+    pub(crate) fn server_text(&self, raw: &str) -> String {
+        server_text::clean(raw, self.redaction_key())
+    }
+
+    /// The secret a reply might reflect, for `server_text::clean`.
+    pub(crate) fn redaction_key(&self) -> Option<&str> {
+        self.config.auth.redaction_key()
     }
 
     /// The URL of `segments` under the base URL; each segment is percent-encoded, so an id can
@@ -186,7 +212,7 @@ impl Client {
         if !body.is_empty() {
             request = request.header("Content-Type", "application/json").body(body.to_vec());
         }
-        read_reply(request.send().await, url.as_str()).await
+        read_reply(request.send().await, url.as_str(), self.config.auth.redaction_key()).await
     }
 
     /// Full jitter: a uniform delay in [0, min(max, base * 2^(attempt-1))].
@@ -197,8 +223,13 @@ impl Client {
     }
 }
 
-/// Reads a reply as text; non-2xx becomes a classified error with the server's `Retry-After`.
-pub(crate) async fn read_reply(sent: reqwest::Result<reqwest::Response>, url: &str) -> Result<String, Failure> {
+/// Reads a reply as text; non-2xx becomes a classified error with the server's `Retry-After`,
+/// its text cleaned with `key` redacted (`server_text`).
+pub(crate) async fn read_reply(
+    sent: reqwest::Result<reqwest::Response>,
+    url: &str,
+    key: Option<&str>,
+) -> Result<String, Failure> {
     let net = |e: reqwest::Error| (network(url, e), None);
     let response = sent.map_err(net)?;
     let status = response.status();
@@ -212,7 +243,7 @@ pub(crate) async fn read_reply(sent: reqwest::Result<reqwest::Response>, url: &s
     if status.is_success() {
         Ok(text)
     } else {
-        Err((TamsError::from_response(status.as_u16(), &text), retry_after))
+        Err((TamsError::from_response(status.as_u16(), &text, key), retry_after))
     }
 }
 
@@ -239,14 +270,18 @@ pub(crate) async fn read_capped(response: reqwest::Response, url: &str, what: &s
     Ok(String::from_utf8_lossy(&body).into_owned())
 }
 
-/// A transport failure, named by host only (signed URLs carry secrets in their query).
+/// A transport failure, named by host only (signed URLs carry secrets in their query). The
+/// reason is the HTTP stack's own text, cleaned all the same: it can quote what a server sent.
 pub(crate) fn network(url: &str, e: reqwest::Error) -> TamsError {
-    TamsError::Network { host: host_of(url), reason: e.without_url().to_string() }
+    TamsError::Network { host: host_of(url), reason: server_text::clean(&e.without_url().to_string(), None) }
 }
 
+/// The host (and port) of a URL the server may have chosen (result and upload URLs), without
+/// userinfo, path or query, and with no control characters.
 pub(crate) fn host_of(url: &str) -> String {
     let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-    rest.split(['/', '?']).next().unwrap_or(rest).to_string()
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
+    server_text::clean(authority.rsplit('@').next().unwrap_or(authority), None)
 }
 
 #[cfg(test)]
@@ -262,13 +297,14 @@ mod tests {
     #[test]
     fn host_strips_scheme_path_and_query() {
         assert_eq!(host_of("http://127.0.0.1:80/files/1.png?Expires=2"), "127.0.0.1:80");
+        assert_eq!(host_of("http://user:pw@h\x1b[2J:1/x"), "h[2J:1");
     }
 
     #[test]
     fn endpoints_keep_a_base_path_and_encode_ids() {
-        assert_eq!(client("http://h:1/").endpoint(&["v1", "jobs", "12"]).as_str(), "http://h:1/v1/jobs/12");
-        assert_eq!(client("http://h/proxy").endpoint(&["v1", "jobs", "1"]).path(), "/proxy/v1/jobs/1");
-        assert_eq!(client("http://h").endpoint(&["v1", "jobs", "../x?y"]).path(), "/v1/jobs/..%2Fx%3Fy");
+        assert_eq!(client("https://h:1/").endpoint(&["v1", "jobs", "12"]).as_str(), "https://h:1/v1/jobs/12");
+        assert_eq!(client("https://h/proxy").endpoint(&["v1", "jobs", "1"]).path(), "/proxy/v1/jobs/1");
+        assert_eq!(client("https://h").endpoint(&["v1", "jobs", "../x?y"]).path(), "/v1/jobs/..%2Fx%3Fy");
     }
 
     #[test]

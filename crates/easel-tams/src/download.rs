@@ -25,7 +25,7 @@ impl Client {
         if !status.is_success() {
             // The body only explains the status; failing to read it loses nothing important.
             let text = read_capped(response, url, "an error body").await.unwrap_or_default();
-            return Err(TamsError::from_response(status.as_u16(), &text));
+            return Err(TamsError::from_response(status.as_u16(), &text, self.redaction_key()));
         }
         let too_large = || TamsError::TooLarge {
             what: "a result file".into(),

@@ -1,10 +1,13 @@
 //! The client's one error type. Non-2xx bodies are decoded as google.rpc.Status when they parse
 //! (keeping `tams_api.ArgumentError` details) and classified so callers can branch: auth,
 //! credits, invalid workflow, rate limited, not found, server, network. `code()` gives the
-//! stable string the UI branches on. Messages never include credentials.
+//! stable string the UI branches on. Messages never include credentials: server text is cleaned
+//! and the key redacted where a reply becomes an error (`server_text`).
 
 use easel_error::ErrorCode;
 use serde::Deserialize;
+
+use crate::server_text::clean;
 
 /// One `tams_api.ArgumentError` detail: which part of the request is wrong and why.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -15,6 +18,14 @@ pub struct ArgumentError {
     /// e.g. `node id: 25\nclass type: LoadImage\nimage: 字段必填\n`.
     pub message: String,
 }
+
+/// How much of a body that is not a `google.rpc.Status` becomes the message (an HTML error
+/// page from a proxy says what it is in its first lines).
+const RAW_BODY_CHARS: usize = 300;
+
+/// The most `ArgumentError` details kept from one reply (a graph names one per bad input; a
+/// reply listing thousands would only flood the terminal).
+const MAX_DETAILS: usize = 32;
 
 /// Everything a TAMS call can fail with.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -107,8 +118,10 @@ impl TamsError {
         }
     }
 
-    /// Classifies a non-2xx answer from its status and body.
-    pub(crate) fn from_response(status: u16, body: &str) -> TamsError {
+    /// Classifies a non-2xx answer from its status and body. Every message and detail it keeps
+    /// is server text, cleaned here once (`server_text::clean`, with `key` redacted), so no
+    /// consumer (terminal, journal, window) ever sees raw control characters or the key.
+    pub(crate) fn from_response(status: u16, body: &str, key: Option<&str>) -> TamsError {
         #[derive(Deserialize, Default)]
         #[serde(default)]
         struct Status {
@@ -119,8 +132,14 @@ impl TamsError {
         let parsed: Option<Status> = serde_json::from_str(body).ok();
         let (code, message, details) = match parsed {
             Some(s) => (s.code, s.message, s.details),
-            None => (0, body.chars().take(300).collect(), Vec::new()),
+            None => (0, body.chars().take(RAW_BODY_CHARS).collect(), Vec::new()),
         };
+        let message = clean(&message, key);
+        let details: Vec<ArgumentError> = details
+            .into_iter()
+            .take(MAX_DETAILS)
+            .map(|d| ArgumentError { field: clean(&d.field, key), message: clean(&d.message, key) })
+            .collect();
         // The real code and message for an empty balance are unknown (reference section 9), so
         // the wording decides: "credit"/"balance", or 余额 (balance) / 积分不足 (points short).
         let mentions_credit = |text: &str| {
@@ -152,26 +171,27 @@ mod tests {
     #[test]
     fn decodes_argument_errors() {
         let body = r#"{"code":3,"message":"Params Valid","details":[{"@type":"type.googleapis.com/tams_api.ArgumentError","field":"workflow","message":"node id: 25\nclass type: LoadImage\nimage: 字段必填\n"}]}"#;
-        let err = TamsError::from_response(400, body);
-        assert_eq!(err.code(), easel_error::ErrorCode::InvalidWorkflow);
+        let err = TamsError::from_response(400, body, None);
+        assert_eq!(err.code(), ErrorCode::InvalidWorkflow);
         assert_eq!(
             err.to_string(),
-            "the service rejected the workflow: Params Valid\nnode id: 25\nclass type: LoadImage\nimage: 字段必填"
+            "the service rejected the workflow: Params Valid\nnode id: 25 class type: LoadImage image: 字段必填"
         );
     }
 
     #[test]
     fn classifies_by_status_and_code() {
-        assert_eq!(TamsError::from_response(401, "").code(), easel_error::ErrorCode::Auth);
-        assert!(TamsError::from_response(429, r#"{"code":8,"message":"slow down"}"#).is_retryable());
-        assert!(TamsError::from_response(503, "upstream down").is_retryable());
+        assert_eq!(TamsError::from_response(401, "", None).code(), ErrorCode::Auth);
+        assert!(TamsError::from_response(429, r#"{"code":8,"message":"slow down"}"#, None).is_retryable());
+        assert!(TamsError::from_response(503, "upstream down", None).is_retryable());
         assert_eq!(
-            TamsError::from_response(404, r#"{"code":5,"message":"job not found"}"#).code(),
-            easel_error::ErrorCode::NotFound
+            TamsError::from_response(404, r#"{"code":5,"message":"job not found"}"#, None).code(),
+            ErrorCode::NotFound
         );
         let missing = TamsError::from_response(
             500,
             r#"{"code":2,"message":"can't find [nodeId:fieldName] 25:image in fields parameter"}"#,
+            None,
         );
         assert_eq!(missing.code(), easel_error::ErrorCode::InvalidWorkflow);
         assert!(!missing.is_retryable());
@@ -184,11 +204,11 @@ mod tests {
             r#"{"code":3,"message":"Params Valid","details":[{"field":"account","message":"余额不足"}]}"#,
             r#"{"code":7,"message":"Insufficient balance"}"#,
         ] {
-            let err = TamsError::from_response(400, body);
+            let err = TamsError::from_response(400, body, None);
             assert_eq!((err.code(), err.is_retryable()), (ErrorCode::Credits, false), "{body}");
         }
-        assert_eq!(TamsError::InvalidKey("unreadable".into()).code(), easel_error::ErrorCode::Auth);
-        let outage = TamsError::from_response(503, "upstream load balancer has no healthy backend");
+        assert_eq!(TamsError::InvalidKey("unreadable".into()).code(), ErrorCode::Auth);
+        let outage = TamsError::from_response(503, "upstream load balancer has no healthy backend", None);
         assert_eq!(
             (outage.code(), outage.is_retryable()),
             (ErrorCode::Server, true),

@@ -9,12 +9,14 @@ mod auth;
 mod budget;
 mod client;
 mod download;
+mod endpoint;
 mod error;
 mod job;
 mod model;
 mod number;
 mod resource;
 mod secret;
+mod server_text;
 mod shared;
 mod stages;
 mod template;
@@ -24,6 +26,7 @@ pub use auth::{Auth, RSA_SCHEME};
 pub use budget::{budget_folder, Budget, TAMS_REQUESTS_PER_WINDOW, TAMS_WINDOW};
 pub use client::{Client, ClientConfig, MAX_REPLY_BYTES, RATE_LIMIT_PATIENCE};
 pub use download::MAX_DOWNLOAD_BYTES;
+pub use endpoint::{check_endpoint, endpoint_label, is_loopback, CLEARTEXT_RULE};
 pub use error::{ArgumentError, TamsError};
 pub use job::{
     FailedCode, FailedInfo, Job, JobStatus, NodeItem, NodeStatus, OutputImage, OutputUi, Resource, ResourceMeta,
@@ -31,6 +34,7 @@ pub use job::{
 };
 pub use model::{Model, ModelType};
 pub use resource::{ResourceId, StsCredential, UploadRequest, UploadSlot};
-pub use secret::Sensitive;
+pub use secret::{Sensitive, Wipe};
+pub use server_text::{MAX_SERVER_TEXT_CHARS, REDACTED};
 pub use template::{FieldAttr, Template};
 pub use workflow::CreditCheck;

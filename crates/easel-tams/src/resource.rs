@@ -125,7 +125,8 @@ impl Client {
         self.retrying(|| {
             // A copy per attempt: a request body is consumed by sending it.
             let request = self.http.put(url).headers(headers.clone()).body(bytes.clone());
-            async move { read_reply(request.send().await, url).await }
+            let key = self.redaction_key();
+            async move { read_reply(request.send().await, url, key).await }
         })
         .await?;
         Ok(ResourceId(resource_id))

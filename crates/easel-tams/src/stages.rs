@@ -33,7 +33,7 @@ impl Client {
     pub async fn create_stages_job(&self, request_id: &str, stages: &Value) -> Result<Job, TamsError> {
         let envelope: JobEnvelope =
             self.post(self.endpoint(&["v1", "jobs"]), &CreateStagesJob { request_id, stages }).await?;
-        Ok(envelope.job)
+        Ok(envelope.into_job(self))
     }
 
     /// `POST /v1/jobs/credits`: the estimated credits of a stages job (0 when the service omits it).

@@ -108,7 +108,7 @@ impl Client {
         let url = self.endpoint(&["v1", "jobs", "workflow", "template"]);
         let envelope: JobEnvelope =
             self.post(url, &TemplateRequest::new(Some(request_id), template_id, fields)).await?;
-        Ok(envelope.job)
+        Ok(envelope.into_job(self))
     }
 }
 

@@ -13,7 +13,19 @@ use crate::{number, Client, Job, TamsError};
 #[derive(Deserialize)]
 pub(crate) struct JobEnvelope {
     #[serde(default)]
-    pub job: Job,
+    job: Job,
+}
+
+impl JobEnvelope {
+    /// The job, its failure reason (server text that is shown, printed and stored in the
+    /// journal) cleaned by `client` with its key redacted. Every job a caller gets goes here.
+    pub(crate) fn into_job(self, client: &Client) -> Job {
+        let mut job = self.job;
+        if let Some(info) = job.failed_info.as_mut() {
+            info.reason = info.reason.as_deref().map(|reason| client.server_text(reason));
+        }
+        job
+    }
 }
 
 /// What a check or estimate says a request would cost.
@@ -55,7 +67,7 @@ impl Client {
     pub async fn create_workflow_job(&self, request_id: &str, params: &Value) -> Result<Job, TamsError> {
         let body = CreateWorkflowJob { request_id, params };
         let envelope: JobEnvelope = self.post(self.endpoint(&["v1", "jobs", "workflow"]), &body).await?;
-        Ok(envelope.job)
+        Ok(envelope.into_job(self))
     }
 
     /// `POST /v1/jobs/workflow/params/check`: validates a raw graph and estimates its credits.
@@ -67,7 +79,7 @@ impl Client {
     /// `GET /v1/jobs/{id}`.
     pub async fn get_job(&self, job_id: &str) -> Result<Job, TamsError> {
         let envelope: JobEnvelope = self.call_empty(Method::GET, self.endpoint(&["v1", "jobs", job_id])).await?;
-        Ok(envelope.job)
+        Ok(envelope.into_job(self))
     }
 
     /// `DELETE /v1/jobs/{id}`: asks the service to cancel.

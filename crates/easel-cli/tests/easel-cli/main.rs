@@ -1,6 +1,7 @@
 //! The `easel` binary as a process: exit codes, output, and surviving SIGKILL mid-batch.
 
 mod budget;
+mod hostile;
 mod resume;
 mod run;
 

@@ -17,6 +17,10 @@ use base64::Engine;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+/// The longest `expireSec` an upload slot may ask for: 7 days, the retention of a short-term
+/// (`term` 1) resource [6], so no PUT URL outlives what it uploads to.
+pub const MAX_EXPIRE_SEC: u64 = 7 * 24 * 3600;
+
 use crate::body::{read_limited, BodyError, JsonBody, MAX_UPLOAD};
 use crate::routes::files::oss_error;
 use crate::routes::parse_body;
@@ -47,6 +51,10 @@ pub async fn create_upload(State(shared): State<Arc<Shared>>, JsonBody(body): Js
     if expire_sec == 0 {
         return Err(Status::invalid_argument("expireSec", "expireSec: must be a positive number of seconds\n"));
     }
+    // Checked: a huge value must not wrap into an already-expired (or, in debug, panicking) URL.
+    let expires = unix_now().checked_add(expire_sec).filter(|_| expire_sec <= MAX_EXPIRE_SEC).ok_or_else(|| {
+        Status::invalid_argument("expireSec", format!("expireSec: at most {MAX_EXPIRE_SEC} seconds (7 days)\n"))
+    })?;
     let term = request.term.unwrap_or(1);
     if !(1..=2).contains(&term) {
         return Err(Status::invalid_argument("term", "term: must be 1 (short) or 2 (long)\n"));
@@ -58,8 +66,16 @@ pub async fn create_upload(State(shared): State<Arc<Shared>>, JsonBody(body): Js
     });
     let callback = STANDARD.encode(callback_json.to_string());
     let path = upload_path(&resource_id);
-    let put_url = shared.signer.url("PUT", &shared.base_url, &path, unix_now() + expire_sec);
-    shared.add_upload(&resource_id, Upload { callback: callback.clone(), bytes: None, registered: false, size: None });
+    let put_url = shared.signer.url("PUT", &shared.base_url, &path, expires);
+    let upload = Upload {
+        callback: callback.clone(),
+        bytes: None,
+        registered: false,
+        size: None,
+        created: std::time::Instant::now(),
+        put_lifetime: std::time::Duration::from_secs(expire_sec),
+    };
+    shared.add_upload(&resource_id, upload);
     Ok(Json(json!({
         "resourceId": resource_id,
         "putUrl": put_url,

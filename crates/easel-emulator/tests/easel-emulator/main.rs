@@ -6,6 +6,7 @@ mod faults;
 mod files;
 mod image_inputs;
 mod jobs;
+mod lifetimes;
 mod limits;
 mod resources;
 mod sdk;

@@ -12,9 +12,16 @@ use crate::EngineError;
 
 mod cache;
 
+/// One schema step: SQL, or Rust where SQL cannot do the work (parsing URLs).
+enum Step {
+    Sql(&'static str),
+    Rust(fn(&Connection) -> rusqlite::Result<()>),
+}
+
 /// Schema steps, applied in order; `user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[
-    "
+const MIGRATIONS: &[Step] = &[
+    Step::Sql(
+        "
 CREATE TABLE runs (
     run_id      TEXT PRIMARY KEY,
     request_id  TEXT NOT NULL,
@@ -43,14 +50,18 @@ CREATE TABLE images (
 );
 CREATE INDEX images_by_time ON images(created_at DESC);
 ",
-    "
+    ),
+    Step::Sql(
+        "
 ALTER TABLE runs ADD COLUMN seeds TEXT;
 ALTER TABLE runs ADD COLUMN editor TEXT;
 CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued', 'submitted');
 ",
+    ),
     // Explicit run kinds (older rows are told apart by their stored document once, here), the
     // local files each run uploaded, and the two caches: uploads by content, model info by id.
-    "
+    Step::Sql(
+        "
 ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'graph';
 UPDATE runs SET kind = 'template'
     WHERE json_valid(workflow) AND json_type(workflow, '$.templateId') = 'text' AND json_type(workflow, '$.fields') = 'array';
@@ -71,12 +82,42 @@ CREATE TABLE models (
     PRIMARY KEY (backend, id)
 );
 ",
+    ),
     // Which process drives each run, and when it last said so (see `owner`).
-    "
+    Step::Sql(
+        "
 ALTER TABLE runs ADD COLUMN owner TEXT;
 ALTER TABLE runs ADD COLUMN heartbeat INTEGER;
 ",
+    ),
+    // Backends were recorded as the configured URL, query tokens and userinfo included; they
+    // become the endpoint label, which is also the resume key.
+    Step::Rust(label_backends),
 ];
+
+/// Tables whose `backend` column is rewritten to `easel_tams::endpoint_label`, and whether the
+/// column is part of the primary key (a cache: two old URLs may now name one backend).
+const BACKEND_TABLES: &[(&str, bool)] = &[("runs", false), ("uploads", true), ("models", true)];
+
+/// Migration 5: every stored backend becomes its label. Cache rows whose new key already exists
+/// replace the older entry (`OR REPLACE`): either is a valid cache entry for that backend.
+fn label_backends(conn: &Connection) -> rusqlite::Result<()> {
+    for (table, keyed) in BACKEND_TABLES {
+        let olds: Vec<String> = {
+            let mut stmt = conn.prepare(&format!("SELECT DISTINCT backend FROM {table}"))?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        let verb = if *keyed { "UPDATE OR REPLACE" } else { "UPDATE" };
+        for old in olds {
+            let label = easel_tams::endpoint_label(&old);
+            if label != old {
+                conn.execute(&format!("{verb} {table} SET backend = ?1 WHERE backend = ?2"), params![label, old])?;
+            }
+        }
+    }
+    Ok(())
+}
 
 /// What a run sends: a whole graph, or a template by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,6 +184,9 @@ impl Store {
         // FULL: the journal sees a few writes per run, and the row written before a paid create
         // must survive a power loss.
         conn.pragma_update(None, "synchronous", "FULL").map_err(|e| EngineError::store(path, e))?;
+        // Rewritten rows (migration 5 drops tokens from stored URLs) leave no old bytes in
+        // freed page space; the journal sees few writes, so the extra zeroing costs little.
+        conn.pragma_update(None, "secure_delete", "ON").map_err(|e| EngineError::store(path, e))?;
         // The write lock first, then the version: processes opening a new library at once wait
         // for each other here, and each finds the steps the first one already ran.
         conn.execute_batch("BEGIN IMMEDIATE").map_err(|e| EngineError::store(path, e))?;
@@ -313,8 +357,13 @@ fn migrate(conn: &Connection, path: &Path) -> Result<(), EngineError> {
             path.display()
         )));
     }
+    // Every step runs inside the caller's BEGIN IMMEDIATE, so a failed one leaves nothing.
     for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
-        conn.execute_batch(&format!("{step} PRAGMA user_version = {};", i + 1))
+        let ran = match step {
+            Step::Sql(sql) => conn.execute_batch(sql),
+            Step::Rust(run) => run(conn),
+        };
+        ran.and_then(|()| conn.execute_batch(&format!("PRAGMA user_version = {};", i + 1)))
             .map_err(|e| EngineError::store(path, e))?;
     }
     Ok(())
@@ -349,7 +398,7 @@ pub struct NewRun<'a> {
     pub request_id: &'a str,
     /// A name for people.
     pub name: &'a str,
-    /// The backend's base URL.
+    /// The backend's label (`easel_tams::endpoint_label`), never its configured URL.
     pub backend: &'a str,
     /// The TAMS params JSON as sent.
     pub workflow: &'a str,
@@ -390,6 +439,54 @@ pub(crate) fn unix_now() -> i64 {
 mod tests {
     use super::*;
 
+    /// Runs the first `steps` migrations on a bare connection, as an older Easel left it.
+    fn migrate_to(conn: &Connection, steps: usize) {
+        for step in &MIGRATIONS[..steps] {
+            match step {
+                Step::Sql(sql) => conn.execute_batch(sql).unwrap(),
+                Step::Rust(run) => run(conn).unwrap(),
+            }
+        }
+        conn.pragma_update(None, "user_version", steps).unwrap();
+    }
+
+    #[test]
+    fn a_version_four_journal_records_backends_by_label_and_still_resumes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        migrate_to(&conn, 4);
+        conn.execute_batch(
+            "INSERT INTO runs (run_id, request_id, name, backend, workflow, status, created_at, updated_at) VALUES
+               ('a', 'q1', 'n', 'http://127.0.0.1:4000/?proxy_token=qsecret42', '{}', 'submitted', 1, 1),
+               ('b', 'q2', 'n', 'https://u:pw@tams.example/base#x', '{}', 'queued', 2, 2);
+             INSERT INTO uploads VALUES ('http://127.0.0.1:4000/?proxy_token=qsecret42', 'h', 'r-old', 1, 1),
+                                        ('http://127.0.0.1:4000', 'h', 'r-new', 1, 2);
+             INSERT INTO models VALUES ('http://127.0.0.1:4000/x?t=qsecret42', '7', NULL, 1);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let resumed: Vec<String> =
+            store.unfinished_runs("http://127.0.0.1:4000").unwrap().into_iter().map(|r| r.run_id).collect();
+        assert_eq!(resumed, ["a"]);
+        assert_eq!(store.unfinished_runs("https://tams.example").unwrap().len(), 1);
+        let backends: Vec<String> = store
+            .conn
+            .prepare(
+                "SELECT backend FROM runs UNION ALL SELECT backend FROM uploads UNION ALL SELECT backend FROM models",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(backends.len(), 4, "the two upload rows for one backend became one: {backends:?}");
+        assert!(backends.iter().all(|b| !b.contains("qsecret42") && !b.contains("pw@")), "{backends:?}");
+        let version: usize = store.conn.pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, MIGRATIONS.len());
+    }
+
     #[test]
     fn many_first_opens_at_once_all_succeed() {
         let dir = tempfile::tempdir().unwrap();
@@ -410,9 +507,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("easel.sqlite");
         let conn = Connection::open(&path).unwrap();
-        for step in &MIGRATIONS[..2] {
-            conn.execute_batch(step).unwrap();
-        }
+        migrate_to(&conn, 2);
         conn.execute_batch(
             "PRAGMA user_version = 2;
              INSERT INTO runs (run_id, request_id, name, backend, workflow, status, created_at, updated_at) VALUES

@@ -1,6 +1,7 @@
 //! The engine against the emulator over real HTTP on 127.0.0.1, with a real SQLite library.
 
 mod batch;
+mod endpoint;
 mod faults;
 mod pipeline;
 mod run;

@@ -201,3 +201,47 @@ async fn a_second_engine_on_the_library_leaves_live_runs_to_their_owner() {
         assert_eq!(first.run_record(&outcome.run_id).unwrap().unwrap().status, "succeeded");
     }
 }
+
+#[tokio::test]
+async fn a_job_the_service_no_longer_knows_ends_the_run_without_creating_another() {
+    let (emulator, client) = emulator().await;
+    let library = tempfile::tempdir().unwrap();
+    let backend = client.backend_label();
+    let params = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow.to_tams_params().to_string();
+    let store = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    store
+        .insert_runs(&[easel_engine::NewRun {
+            run_id: "forgotten",
+            request_id: "forgotten-request",
+            name: "stored",
+            backend: &backend,
+            workflow: &params,
+            seeds: "{}",
+            editor: None,
+            kind: easel_engine::RunKind::Graph,
+            uploads: None,
+        }])
+        .unwrap();
+    // Submitted as job 424242, which this emulator never made (a purged job looks the same).
+    store.set_job_id("forgotten", "424242").unwrap();
+    drop(store);
+    // Unowned, as an Easel from before run owners left it: any engine may take it.
+    let conn = rusqlite::Connection::open(library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    conn.execute("UPDATE runs SET owner = NULL", []).unwrap();
+    drop(conn);
+
+    let (sink, _) = collecting_sink();
+    let engine = Engine::open(library.path(), client, sink, RunLimits::default()).unwrap();
+    let handles = engine.resume().unwrap();
+    assert_eq!(handles.len(), 1);
+    let outcome = handles.into_iter().next().unwrap().task.await.unwrap();
+    let err = outcome.error.expect("the run fails");
+    assert_eq!(err.code(), easel_error::ErrorCode::NotFound);
+    let message = err.to_string();
+    assert!(message.contains("no longer knows job 424242"), "{message}");
+    assert!(message.contains("run the workflow again"), "{message}");
+    let record = engine.run_record("forgotten").unwrap().unwrap();
+    assert_eq!(record.status, "failed");
+    let creates = emulator.requests().into_iter().filter(|r| r.method == "POST" && r.path == "/v1/jobs/workflow");
+    assert_eq!(creates.count(), 0, "nothing was created again");
+}

@@ -4,6 +4,7 @@
 
 mod auth;
 mod endpoints;
+mod hostile;
 mod jobs;
 mod limits;
 mod retries;
