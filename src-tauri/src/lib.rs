@@ -19,7 +19,7 @@ use tauri::{Emitter, Manager};
 pub use backend::BackendInfo;
 pub use error::AppError;
 
-/// Event name carrying every `JobEvent` to the window.
+/// Event name carrying the `JobEvent`s of runs no window call started (resumed at launch).
 pub const JOB_EVENT: &str = "job://event";
 /// Event name telling the window which gallery images changed (empty: reload everything).
 pub const LIBRARY_CHANGED: &str = "library://changed";
@@ -28,7 +28,6 @@ pub const LIBRARY_IMPORT: &str = "library://import";
 
 /// Builds and runs the app; returns when the last window closes.
 pub fn run() {
-    use commands::library;
     // The list's `module::name` paths, as the invoke handler.
     macro_rules! commands {
         ($($module:ident :: $name:ident),* $(,)?) => {
@@ -42,12 +41,10 @@ pub fn run() {
         .invoke_handler(include!("commands/list.rs"))
         .setup(|app| {
             let handle = app.handle().clone();
+            // Events of runs no window call started (resumed at launch); a call's own batch
+            // goes to that call's channel (`runs::Caller`).
             let sink: easel_engine::EventSink = std::sync::Arc::new(move |event| {
-                if let easel_engine::JobChange::ImageSaved { image, .. } = &event.change {
-                    if let Some(id) = image.id {
-                        library::announce(&handle, &[id]);
-                    }
-                }
+                announce_saved(&handle, &event);
                 if let Err(e) = handle.emit(JOB_EVENT, &event) {
                     eprintln!("easel-app: could not deliver an event to the window: {e}");
                 }
@@ -73,6 +70,15 @@ pub fn run() {
         Err(e) => {
             eprintln!("easel-app: cannot start: {e}");
             std::process::exit(1);
+        }
+    }
+}
+
+/// Tells the gallery about an image a run just saved.
+fn announce_saved(app: &tauri::AppHandle, event: &easel_engine::JobEvent) {
+    if let easel_engine::JobChange::ImageSaved { image, .. } = &event.change {
+        if let Some(id) = image.id {
+            commands::library::announce(app, &[id]);
         }
     }
 }

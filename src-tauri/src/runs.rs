@@ -4,8 +4,12 @@
 //! the cost is agreed: at or below the Settings threshold, or when the window already showed the
 //! person this estimate and they accepted (`approved`, the total they saw). Otherwise the call
 //! fails with `needsConfirmation` and the estimate in `details`; the window asks and calls again.
+//! Where the batch's events go: to the `Channel` the window passed with this call, so it knows
+//! each event's batch before the call returns the run ids (never to the global `job://event`).
 
-use easel_engine::{EngineError, Estimate, Hooks, LocalFiles, RunRequest, Work};
+use easel_engine::{EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunRequest, Work};
+use tauri::ipc::Channel;
+use tauri::AppHandle;
 
 use crate::backend::AppState;
 use crate::error::ErrorDetails;
@@ -14,9 +18,30 @@ use crate::AppError;
 /// Credits may differ in the last bits between two identical checks; this much is the same price.
 const SAME_PRICE: f64 = 1e-6;
 
+/// The window's side of one call: the app (to announce saved images) and the call's channel.
+pub struct Caller {
+    pub app: AppHandle,
+    pub events: Channel<JobEvent>,
+}
+
+impl Caller {
+    /// The batch's event sink: each event to the call's channel, saved images announced to the
+    /// gallery as for any run.
+    fn sink(self) -> EventSink {
+        let Caller { app, events } = self;
+        std::sync::Arc::new(move |event: JobEvent| {
+            crate::announce_saved(&app, &event);
+            if let Err(e) = events.send(event) {
+                eprintln!("easel-app: could not deliver an event to its window channel: {e}");
+            }
+        })
+    }
+}
+
 /// Starts `work` as a batch of `count` runs; returns the run ids.
 pub async fn start(
     state: &AppState,
+    caller: Caller,
     name: String,
     count: u32,
     work: Work,
@@ -26,16 +51,16 @@ pub async fn start(
     let local_files = LocalFiles::Picked(state.inputs.paths());
     let request = RunRequest { name, count, work, local_files };
     let confirm = consent(threshold, approved);
-    let hooks = Hooks { confirm: &confirm, uploading: &|_| {} };
+    let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: Some(caller.sink()) };
     let started = state.backend().engine.start(request, &hooks).await.map_err(|e| refused(e, threshold))?;
     Ok(started.runs.into_iter().map(|r| r.run_id).collect())
 }
 
 /// Retries a recorded run under the same cost rule; returns the new run's id.
-pub async fn retry(state: &AppState, run_id: &str, approved: Option<f64>) -> Result<String, AppError> {
+pub async fn retry(state: &AppState, caller: Caller, run_id: &str, approved: Option<f64>) -> Result<String, AppError> {
     let threshold = state.prefs.settings().confirm_above;
     let confirm = consent(threshold, approved);
-    let hooks = Hooks { confirm: &confirm, uploading: &|_| {} };
+    let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: Some(caller.sink()) };
     let handle = state.backend().engine.retry(run_id, &hooks).await.map_err(|e| refused(e, threshold))?;
     Ok(handle.run_id)
 }

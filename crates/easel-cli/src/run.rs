@@ -159,7 +159,7 @@ impl Start {
             yes || estimate.total <= confirm_above || ask(estimate.total, confirm_above)
         };
         let uploading = |path: &std::path::Path| eprintln!("uploading {}", path.display());
-        let hooks = Hooks { confirm: &confirm, uploading: &uploading };
+        let hooks = Hooks { confirm: &confirm, uploading: &uploading, events: None };
         match engine.start(request, &hooks).await {
             Ok(started) => Ok(started.runs),
             Err(EngineError::NotApproved { total, .. }) => Err((

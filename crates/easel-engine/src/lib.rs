@@ -241,6 +241,15 @@ impl Inner {
         (self.sink)(JobEvent { run_id: run_id.to_string(), change });
     }
 
+    /// An event of a running plan: to the sink its front door gave, else the engine's.
+    fn emit_run(&self, plan: &RunPlan, change: JobChange) {
+        let event = JobEvent { run_id: plan.run_id.clone(), change };
+        match &plan.events {
+            Some(sink) => sink(event),
+            None => (self.sink)(event),
+        }
+    }
+
     fn with_store<T>(&self, f: impl FnOnce(&Store) -> Result<T, EngineError>) -> Result<T, EngineError> {
         let store = self.store.lock().map_err(|_| EngineError::Store("the database lock was poisoned".into()))?;
         f(&store)

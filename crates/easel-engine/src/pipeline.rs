@@ -44,7 +44,7 @@ impl Engine {
         if !(hooks.confirm)(&estimate) {
             return Err(EngineError::NotApproved { total: estimate.total, each });
         }
-        let plans = self.plan(&request.name, runs, &prepared)?;
+        let plans = self.plan(&request.name, runs, &prepared, hooks.events.as_ref())?;
         let runs = plans.into_iter().map(|plan| self.spawn(plan)).collect();
         Ok(Started { runs, estimate, uploads: prepared.uploads })
     }
@@ -100,7 +100,13 @@ impl Engine {
     }
 
     /// One journal row per run, written before anything is sent; then the plans to spawn.
-    fn plan(&self, name: &str, runs: u32, prepared: &Prepared) -> Result<Vec<RunPlan>, EngineError> {
+    fn plan(
+        &self,
+        name: &str,
+        runs: u32,
+        prepared: &Prepared,
+        events: Option<&crate::EventSink>,
+    ) -> Result<Vec<RunPlan>, EngineError> {
         let uploads = if prepared.uploads.is_empty() {
             None
         } else {
@@ -124,6 +130,7 @@ impl Engine {
                 created_at: store::unix_now(),
                 work,
                 uploads: prepared.uploads.clone(),
+                events: events.cloned(),
             };
             plans.push(plan);
         }

@@ -21,6 +21,8 @@ pub(crate) struct RunPlan {
     pub work: PlannedWork,
     /// Local files uploaded for it, named in its PNGs' `easel` chunk.
     pub uploads: Vec<Upload>,
+    /// Where its events go instead of the engine's sink (`Hooks::events`); none when resumed.
+    pub events: Option<crate::EventSink>,
 }
 
 /// What the run sends.
@@ -131,6 +133,7 @@ impl RunPlan {
             created_at: record.created_at,
             work,
             uploads,
+            events: None,
         })
     }
 }

@@ -93,12 +93,16 @@ pub struct Hooks<'a> {
     pub confirm: &'a (dyn Fn(&Estimate) -> bool + Sync),
     /// Called with each local file just before it is read and uploaded.
     pub uploading: &'a (dyn Fn(&Path) + Sync),
+    /// Where every event of the runs this call starts goes, from their first `Queued`, instead
+    /// of the engine's sink: the app's per-call channel, so a window knows each event's batch
+    /// before the call returns the run ids. `None`: the engine's sink.
+    pub events: Option<crate::EventSink>,
 }
 
 impl Hooks<'static> {
     /// Agrees to any cost and announces nothing (tests, and callers that already agreed).
     pub fn approve_all() -> Hooks<'static> {
-        Hooks { confirm: &|_| true, uploading: &|_| {} }
+        Hooks { confirm: &|_| true, uploading: &|_| {}, events: None }
     }
 }
 

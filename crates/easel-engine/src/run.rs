@@ -84,7 +84,7 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
         canceled: false,
         error: None,
     };
-    inner.emit(&plan.run_id, JobChange::Queued { nodes: plan.work.order().to_vec() });
+    inner.emit_run(&plan, JobChange::Queued { nodes: plan.work.order().to_vec() });
     let holds_slot = plan.job_id.is_none();
     let result = if holds_slot {
         match inner.queue.wait_turn(&plan.run_id).await {
@@ -122,11 +122,11 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     if let Err(e) = recorded {
         // The run's end could not be written: say so instead of pretending it is safely recorded.
         let change = JobChange::Failed { code: e.code(), message: e.to_string() };
-        inner.emit(&plan.run_id, change);
+        inner.emit_run(&plan, change);
         outcome.error = Some(e);
         return outcome;
     }
-    inner.emit(&plan.run_id, change);
+    inner.emit_run(&plan, change);
     outcome
 }
 
@@ -154,7 +154,7 @@ async fn follow(
         }
     };
     outcome.job_id = Some(job_id.clone());
-    inner.emit(&plan.run_id, JobChange::Submitted { job_id: job_id.clone() });
+    inner.emit_run(&plan, JobChange::Submitted { job_id: job_id.clone() });
 
     let mut tracker = Tracker::new(plan.work.order().to_vec());
     let mut downloads: JoinSet<Result<SavedImage, EngineError>> = JoinSet::new();
@@ -165,7 +165,7 @@ async fn follow(
     loop {
         let (changes, offers) = tracker.update(&job);
         for change in changes {
-            inner.emit(&plan.run_id, change);
+            inner.emit_run(&plan, change);
         }
         for offer in offers {
             downloads.spawn(save_offer(inner.clone(), plan.clone(), job_id.clone(), job.credits, offer));
@@ -277,7 +277,7 @@ fn record(
 ) {
     match done {
         Ok(Ok(image)) => {
-            inner.emit(&plan.run_id, JobChange::ImageSaved { image: image.clone() });
+            inner.emit_run(&plan, JobChange::ImageSaved { image: image.clone() });
             outcome.images.push(image);
         }
         Ok(Err(e)) => {

@@ -80,12 +80,15 @@ pub async fn favourites_import(app: AppHandle, state: State<'_, AppState>) -> Re
 /// Runs a favourite as saved (`count` runs, seeds as saved), through the engine's pipeline.
 #[tauri::command]
 pub async fn favourite_run(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: String,
     count: u32,
     approved_credits: Option<f64>,
+    events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let favourite = state.prefs.favourites(|f| f.get(&id).cloned())?;
     let work = crate::commands::workflow::graph_work(&favourite.doc, Vec::new())?;
-    crate::runs::start(&state, favourite.name, count.max(1), work, approved_credits).await
+    let caller = crate::runs::Caller { app, events };
+    crate::runs::start(&state, caller, favourite.name, count.max(1), work, approved_credits).await
 }

@@ -172,13 +172,16 @@ pub async fn library_compare(state: State<'_, AppState>, left: ImageId, right: I
 /// Runs an image's workflow again with the values it was made with (seed included).
 #[tauri::command]
 pub async fn library_run_again(
+    app: AppHandle,
     state: State<'_, AppState>,
     id: ImageId,
     approved_credits: Option<f64>,
+    events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let opened = library_workflow(state.clone(), id).await?;
     let work = crate::commands::workflow::graph_work(&opened.doc, Vec::new())?;
-    crate::runs::start(&state, opened.doc.name.clone(), 1, work, approved_credits).await
+    let caller = crate::runs::Caller { app, events };
+    crate::runs::start(&state, caller, opened.doc.name.clone(), 1, work, approved_credits).await
 }
 
 /// Asks for a folder and indexes its PNGs in place, reporting progress as `library://import`.

@@ -1,14 +1,17 @@
 //! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
+use easel_engine::JobEvent;
 use easel_engine::{Hooks, LocalFiles, SeedControl, Work};
 use easel_error::ErrorCode;
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
-use tauri::State;
+use tauri::ipc::Channel;
+use tauri::{AppHandle, State};
 use ts_rs::TS;
 
 use crate::backend::{AppState, BackendInfo};
 use crate::commands::files::remember;
+use crate::runs::Caller;
 use crate::AppError;
 
 /// A workflow just opened: the graph, where it came from, and what is wrong with it.
@@ -117,16 +120,19 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
 }
 
 /// Starts a run (or a batch) of the edited workflow through the engine's pipeline; progress
-/// arrives as `job://event` events. Above the credit threshold it needs `approvedCredits`.
+/// arrives on `events`, this call's channel. Above the credit threshold it needs `approvedCredits`.
 #[tauri::command]
 pub async fn run_workflow(
+    app: AppHandle,
     state: State<'_, AppState>,
     doc: WorkflowDoc,
     options: Option<RunOptions>,
+    events: Channel<JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let options = options.unwrap_or_default();
     let work = graph_work(&doc, options.seeds)?;
-    crate::runs::start(&state, doc.name.clone(), options.count.max(1), work, options.approved_credits).await
+    let caller = Caller { app, events };
+    crate::runs::start(&state, caller, doc.name.clone(), options.count.max(1), work, options.approved_credits).await
 }
 
 /// The graph work of a document: its graph, seed modes, and the editor graph it came from.
@@ -143,11 +149,13 @@ pub fn cancel_run(state: State<'_, AppState>, run_id: String) -> bool {
 /// Starts a finished (or failed) run's document again as a new run; returns its id.
 #[tauri::command]
 pub async fn retry_run(
+    app: AppHandle,
     state: State<'_, AppState>,
     run_id: String,
     approved_credits: Option<f64>,
+    events: Channel<JobEvent>,
 ) -> Result<String, AppError> {
-    crate::runs::retry(&state, &run_id, approved_credits).await
+    crate::runs::retry(&state, Caller { app, events }, &run_id, approved_credits).await
 }
 
 /// Moves pending runs to the front of the queue, in this order.

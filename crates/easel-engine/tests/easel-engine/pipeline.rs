@@ -55,7 +55,7 @@ async fn a_picked_picture_is_uploaded_once_and_never_again_on_retry() {
     let input = picture(dir.path());
     let announced = std::sync::Mutex::new(Vec::new());
     let uploading = |p: &Path| announced.lock().unwrap().push(p.to_path_buf());
-    let hooks = Hooks { confirm: &|_| true, uploading: &uploading };
+    let hooks = Hooks { confirm: &|_| true, uploading: &uploading, events: None };
 
     let started =
         engine.start(request(img2img(&input), LocalFiles::Picked(vec![input.clone()])), &hooks).await.unwrap();
@@ -126,7 +126,7 @@ async fn a_cost_not_approved_records_and_sends_nothing() {
         *seen.lock().unwrap() = Some(*e);
         false
     };
-    let hooks = Hooks { confirm: &confirm, uploading: &|_| {} };
+    let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: None };
     let err = engine.start(reference(3), &hooks).await.unwrap_err();
     let estimate = seen.lock().unwrap().expect("asked");
     assert_eq!(estimate.runs, 3);
@@ -209,4 +209,26 @@ async fn results_of_an_editor_file_reopen_with_the_edited_graph_and_values() {
     assert!(reopened.editor.is_some());
     assert_eq!(reopened.workflow.nodes[&sampler].number("seed"), Some(424242.0));
     assert_eq!(reopened.workflow.nodes[&text_node].inputs["text"].value().unwrap(), "a lighthouse at dusk, edited");
+}
+
+#[tokio::test]
+async fn a_batch_s_events_go_only_to_the_sink_its_front_door_gave() {
+    let (_emulator, client) = emulator_with("").await;
+    let (global, global_events) = collecting_sink();
+    let (engine, _library) = engine(client, global, 2);
+    let (own, own_events) = collecting_sink();
+    let hooks = Hooks { confirm: &|_| true, uploading: &|_| {}, events: Some(own) };
+    let started = engine.start(reference(2), &hooks).await.unwrap();
+    let ids: Vec<String> = started.runs.iter().map(|r| r.run_id.clone()).collect();
+    for handle in started.runs {
+        assert!(handle.task.await.unwrap().error.is_none());
+    }
+    let own_events = own_events.lock().unwrap().clone();
+    for id in &ids {
+        let mine: Vec<_> = own_events.iter().filter(|e| &e.run_id == id).map(|e| &e.change).collect();
+        assert!(matches!(mine.first(), Some(easel_engine::JobChange::Queued { .. })), "{mine:?}");
+        assert!(matches!(mine.last(), Some(easel_engine::JobChange::Succeeded { .. })), "{mine:?}");
+    }
+    assert!(own_events.iter().all(|e| ids.contains(&e.run_id)));
+    assert!(global_events.lock().unwrap().is_empty(), "nothing of the batch reached the engine's sink");
 }
