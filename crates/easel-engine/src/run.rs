@@ -154,7 +154,7 @@ async fn follow(
         }
     };
     outcome.job_id = Some(job_id.clone());
-    inner.emit_run(&plan, JobChange::Submitted { job_id: job_id.clone() });
+    inner.emit_run(plan, JobChange::Submitted { job_id: job_id.clone() });
 
     let mut tracker = Tracker::new(plan.work.order().to_vec());
     let mut downloads: JoinSet<Result<SavedImage, EngineError>> = JoinSet::new();
@@ -165,7 +165,7 @@ async fn follow(
     loop {
         let (changes, offers) = tracker.update(&job);
         for change in changes {
-            inner.emit_run(&plan, change);
+            inner.emit_run(plan, change);
         }
         for offer in offers {
             downloads.spawn(save_offer(inner.clone(), plan.clone(), job_id.clone(), job.credits, offer));
@@ -277,7 +277,7 @@ fn record(
 ) {
     match done {
         Ok(Ok(image)) => {
-            inner.emit_run(&plan, JobChange::ImageSaved { image: image.clone() });
+            inner.emit_run(plan, JobChange::ImageSaved { image: image.clone() });
             outcome.images.push(image);
         }
         Ok(Err(e)) => {
