@@ -11,113 +11,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::EngineError;
 
 mod cache;
+mod schema;
 
-/// One schema step: SQL, or Rust where SQL cannot do the work (parsing URLs).
-enum Step {
-    Sql(&'static str),
-    Rust(fn(&Connection) -> rusqlite::Result<()>),
-}
-
-/// Schema steps, applied in order; `user_version` records how many ran.
-const MIGRATIONS: &[Step] = &[
-    Step::Sql(
-        "
-CREATE TABLE runs (
-    run_id      TEXT PRIMARY KEY,
-    request_id  TEXT NOT NULL,
-    job_id      TEXT,
-    name        TEXT NOT NULL,
-    backend     TEXT NOT NULL,
-    workflow    TEXT NOT NULL,
-    status      TEXT NOT NULL,
-    credits     REAL,
-    error_code  TEXT,
-    error       TEXT,
-    created_at  INTEGER NOT NULL,
-    updated_at  INTEGER NOT NULL
-);
-CREATE TABLE images (
-    id          INTEGER PRIMARY KEY,
-    run_id      TEXT NOT NULL REFERENCES runs(run_id),
-    job_id      TEXT NOT NULL,
-    resource    TEXT NOT NULL,
-    node_id     TEXT NOT NULL,
-    path        TEXT NOT NULL,
-    width       INTEGER NOT NULL,
-    height      INTEGER NOT NULL,
-    created_at  INTEGER NOT NULL,
-    UNIQUE (run_id, resource)
-);
-CREATE INDEX images_by_time ON images(created_at DESC);
-",
-    ),
-    Step::Sql(
-        "
-ALTER TABLE runs ADD COLUMN seeds TEXT;
-ALTER TABLE runs ADD COLUMN editor TEXT;
-CREATE INDEX runs_unfinished ON runs(status) WHERE status IN ('queued', 'submitted');
-",
-    ),
-    // Explicit run kinds (older rows are told apart by their stored document once, here), the
-    // local files each run uploaded, and the two caches: uploads by content, model info by id.
-    Step::Sql(
-        "
-ALTER TABLE runs ADD COLUMN kind TEXT NOT NULL DEFAULT 'graph';
-UPDATE runs SET kind = 'template'
-    WHERE json_valid(workflow) AND json_type(workflow, '$.templateId') = 'text' AND json_type(workflow, '$.fields') = 'array';
-ALTER TABLE runs ADD COLUMN uploads TEXT;
-CREATE TABLE uploads (
-    backend     TEXT NOT NULL,
-    sha256      TEXT NOT NULL,
-    resource    TEXT NOT NULL,
-    bytes       INTEGER NOT NULL,
-    uploaded_at INTEGER NOT NULL,
-    PRIMARY KEY (backend, sha256)
-);
-CREATE TABLE models (
-    backend     TEXT NOT NULL,
-    id          TEXT NOT NULL,
-    info        TEXT,
-    fetched_at  INTEGER NOT NULL,
-    PRIMARY KEY (backend, id)
-);
-",
-    ),
-    // Which process drives each run, and when it last said so (see `owner`).
-    Step::Sql(
-        "
-ALTER TABLE runs ADD COLUMN owner TEXT;
-ALTER TABLE runs ADD COLUMN heartbeat INTEGER;
-",
-    ),
-    // Backends were recorded as the configured URL, query tokens and userinfo included; they
-    // become the endpoint label, which is also the resume key.
-    Step::Rust(label_backends),
-];
-
-/// Tables whose `backend` column is rewritten to `easel_tams::endpoint_label`, and whether the
-/// column is part of the primary key (a cache: two old URLs may now name one backend).
-const BACKEND_TABLES: &[(&str, bool)] = &[("runs", false), ("uploads", true), ("models", true)];
-
-/// Migration 5: every stored backend becomes its label. Cache rows whose new key already exists
-/// replace the older entry (`OR REPLACE`): either is a valid cache entry for that backend.
-fn label_backends(conn: &Connection) -> rusqlite::Result<()> {
-    for (table, keyed) in BACKEND_TABLES {
-        let olds: Vec<String> = {
-            let mut stmt = conn.prepare(&format!("SELECT DISTINCT backend FROM {table}"))?;
-            let rows = stmt.query_map([], |r| r.get(0))?;
-            rows.collect::<rusqlite::Result<_>>()?
-        };
-        let verb = if *keyed { "UPDATE OR REPLACE" } else { "UPDATE" };
-        for old in olds {
-            let label = easel_tams::endpoint_label(&old);
-            if label != old {
-                conn.execute(&format!("{verb} {table} SET backend = ?1 WHERE backend = ?2"), params![label, old])?;
-            }
-        }
-    }
-    Ok(())
-}
+use schema::migrate;
 
 /// What a run sends: a whole graph, or a template by id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -348,27 +244,6 @@ impl Store {
     }
 }
 
-fn migrate(conn: &Connection, path: &Path) -> Result<(), EngineError> {
-    let version: usize =
-        conn.pragma_query_value(None, "user_version", |r| r.get(0)).map_err(|e| EngineError::store(path, e))?;
-    if version > MIGRATIONS.len() {
-        return Err(EngineError::Store(format!(
-            "{} was written by a newer Easel (schema {version}); refusing to touch it",
-            path.display()
-        )));
-    }
-    // Every step runs inside the caller's BEGIN IMMEDIATE, so a failed one leaves nothing.
-    for (i, step) in MIGRATIONS.iter().enumerate().skip(version) {
-        let ran = match step {
-            Step::Sql(sql) => conn.execute_batch(sql),
-            Step::Rust(run) => run(conn),
-        };
-        ran.and_then(|()| conn.execute_batch(&format!("PRAGMA user_version = {};", i + 1)))
-            .map_err(|e| EngineError::store(path, e))?;
-    }
-    Ok(())
-}
-
 const RUN_COLUMNS: &str =
     "run_id, request_id, job_id, status, name, workflow, editor, created_at, kind, uploads, owner, heartbeat";
 
@@ -437,6 +312,7 @@ pub(crate) fn unix_now() -> i64 {
 
 #[cfg(test)]
 mod tests {
+    use super::schema::{Step, MIGRATIONS};
     use super::*;
 
     /// Runs the first `steps` migrations on a bare connection, as an older Easel left it.
