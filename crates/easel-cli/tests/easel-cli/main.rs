@@ -1,6 +1,8 @@
-//! The `easel` binary as a process: exit codes, output, and surviving SIGKILL mid-batch.
+//! The `easel` binary as a process: exit codes, output, surviving SIGKILL mid-batch, and the
+//! audit's crafted inputs under a memory cap (`hostile`).
 
 mod budget;
+mod hostile;
 mod resume;
 mod run;
 

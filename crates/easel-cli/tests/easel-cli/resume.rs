@@ -131,7 +131,7 @@ async fn a_resumed_batch_never_uploads_its_picture_again() {
 
 /// Starts `easel run <workflow> <args> --json` against `endpoint`, waits until `jobs` runs were
 /// submitted (reading its events), SIGKILLs it, and returns the ids of those runs.
-async fn run_until_submitted_then_kill(
+pub(crate) async fn run_until_submitted_then_kill(
     workflow: &Path,
     args: &[&str],
     endpoint: &str,
@@ -167,6 +167,8 @@ async fn run_until_submitted_then_kill(
         }
     });
     wait.await.unwrap_or_else(|_| panic!("{jobs} job(s) were submitted within 60 s"));
+    // The events also end when the run exits early (a refused key, say): that is no kill test.
+    assert_eq!(submitted.len(), jobs, "the run ended before {jobs} job(s) were submitted");
     child.start_kill().unwrap(); // SIGKILL
     let status = child.wait().await.unwrap();
     assert!(!status.success());
