@@ -177,6 +177,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_decoded_row_re_encodes_to_a_fixed_point() {
+        // The journal_row fuzz target's first find: extra node keys came back reordered.
+        let row = r#"{"1": {"classType": "A", "inpu: {`classType[": "B", "nupits": {"x": ["1", 0]}}}"#;
+        let (stored, uploads) = decode_row("graph", row, None, None).unwrap();
+        assert_eq!(uploads, 0);
+        assert_eq!(decode_row("graph", &stored, None, None).unwrap(), (stored, 0));
+        // Bad editor and uploads columns are dropped, never the run.
+        let (_, uploads) = decode_row("", row, Some("{not json"), Some("[{")).unwrap();
+        assert_eq!(uploads, 0);
+        assert!(decode_row("template", row, None, None).unwrap_err().contains("not a template run"));
+    }
+
+    #[test]
     fn stored_template_round_trips() {
         let fields = vec![FieldAttr {
             node_id: "27".into(),
