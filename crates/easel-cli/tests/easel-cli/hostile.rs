@@ -10,13 +10,16 @@
 //!
 //! Memory: each child gets `RLIMIT_AS` = `AS_LIMIT` (1 GiB) as a hard stop, so a regression
 //! aborts the child instead of the machine, and the assertion is on peak resident memory
-//! (`ru_maxrss` from `wait4`) below `MAX_RSS_KB` (256 MB). An address-space limit of 256 MB
+//! (`ru_maxrss` from `wait4`) below `MAX_RSS_KB` (256 MB). The child is forked from a fresh copy
+//! of this test binary (`rss_probe`), not from the test process itself: Linux counts the pages a
+//! child inherits at fork into its high-water mark across `exec`, so measuring from here would
+//! report this process's own peak (the text-bomb test alone holds 64 MiB). The probe's few MB
+//! are the floor of every figure. An address-space limit of 256 MB
 //! alone is not usable for a multi-threaded tokio binary: glibc reserves 64 MB of address space
 //! per malloc arena and every thread reserves its stack, none of which is resident. The children
 //! run with `MALLOC_ARENA_MAX=2` to keep those reservations few. Time is never asserted. The API
 //! key given to the children is checked to appear in none of their output.
 
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -90,19 +93,60 @@ impl Outcome {
     }
 }
 
-/// Runs `easel <args>` with the address-space cap, waits with `wait4` and returns its outcome.
+/// Runs `easel <args>` with the address-space cap and returns its outcome. The measuring is
+/// done by a fresh process (`rss_probe`, this test binary started anew): a child forked from
+/// this big, multi-threaded test process would start with this process's resident pages as its
+/// own, and Linux carries that high-water mark across `exec` into `ru_maxrss`.
 fn easel(args: &[&std::ffi::OsStr], envs: &[(&str, &std::ffi::OsStr)]) -> Outcome {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_easel"));
-    command
-        .args(args)
+    let dir = tempfile::tempdir().unwrap();
+    let argv: Vec<String> = args.iter().map(|a| a.to_str().unwrap().to_string()).collect();
+    let mut probe = Command::new(std::env::current_exe().unwrap());
+    probe
+        .args(["--exact", "hostile::rss_probe", "--test-threads", "1", "--quiet"])
+        .env(PROBE_ARGS, serde_json::to_string(&argv).unwrap())
+        .env(PROBE_DIR, dir.path())
         .env("MALLOC_ARENA_MAX", "2")
         .env("EASEL_API_KEY", KEY)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stdout(Stdio::null());
     for (k, v) in envs {
-        command.env(k, v);
+        probe.env(k, v);
     }
+    let probed = probe.output().unwrap();
+    assert!(probed.status.success(), "the probe failed: {}", String::from_utf8_lossy(&probed.stderr));
+    let read = |name: &str| String::from_utf8_lossy(&std::fs::read(dir.path().join(name)).unwrap()).into_owned();
+    let report: Value = serde_json::from_str(&read("report.json")).unwrap();
+    Outcome {
+        code: report["code"].as_i64().map(|c| c as i32),
+        signal: report["signal"].as_i64().map(|c| c as i32),
+        stdout: read("stdout"),
+        stderr: read("stderr"),
+        peak_rss_kb: report["maxrssKb"].as_i64().unwrap(),
+    }
+}
+
+/// The probe's arguments for `easel`, as a JSON list of strings.
+const PROBE_ARGS: &str = "EASEL_HOSTILE_PROBE_ARGS";
+/// Where the probe writes `stdout`, `stderr` and `report.json`.
+const PROBE_DIR: &str = "EASEL_HOSTILE_PROBE_DIR";
+
+/// Not a test of its own: the fresh, small process `easel()` starts to measure one `easel` run.
+/// Without `PROBE_ARGS` (every normal test run) it does nothing. It forks `easel` with
+/// `RLIMIT_AS` set in `pre_exec`, its output going to files, waits with `wait4` and writes the
+/// exit status and `ru_maxrss` (KiB) to `report.json`.
+#[test]
+fn rss_probe() {
+    let (Some(args), Some(dir)) = (std::env::var_os(PROBE_ARGS), std::env::var_os(PROBE_DIR)) else { return };
+    let args: Vec<String> = serde_json::from_str(args.to_str().unwrap()).unwrap();
+    let dir = PathBuf::from(dir);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_easel"));
+    command
+        .args(&args)
+        .env_remove(PROBE_ARGS)
+        .env_remove(PROBE_DIR)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(dir.join("stdout")).unwrap())
+        .stderr(std::fs::File::create(dir.join("stderr")).unwrap());
     // SAFETY: setrlimit is async-signal-safe and touches no memory the parent shares.
     unsafe {
         command.pre_exec(|| {
@@ -113,16 +157,9 @@ fn easel(args: &[&std::ffi::OsStr], envs: &[(&str, &std::ffi::OsStr)]) -> Outcom
             Ok(())
         });
     }
-    let mut child = command.spawn().unwrap();
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut out = Vec::new();
-            pipe.read_to_end(&mut out).unwrap();
-            String::from_utf8_lossy(&out).into_owned()
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    // Reaped by the wait4 below (which std's `wait` cannot do: it returns no rusage).
+    #[allow(clippy::zombie_processes)]
+    let child = command.spawn().unwrap();
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     // SAFETY: a zeroed rusage is a valid value for wait4 to fill.
@@ -136,14 +173,12 @@ fn easel(args: &[&std::ffi::OsStr], envs: &[(&str, &std::ffi::OsStr)]) -> Outcom
         let error = std::io::Error::last_os_error();
         assert_eq!(error.kind(), std::io::ErrorKind::Interrupted, "wait4: {error}");
     }
-    let exited = libc::WIFEXITED(status);
-    Outcome {
-        code: exited.then(|| libc::WEXITSTATUS(status)),
-        signal: libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-        peak_rss_kb: usage.ru_maxrss,
-    }
+    let report = json!({
+        "code": libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        "signal": libc::WIFSIGNALED(status).then(|| libc::WTERMSIG(status)),
+        "maxrssKb": usage.ru_maxrss,
+    });
+    std::fs::write(dir.join("report.json"), report.to_string()).unwrap();
 }
 
 fn os(s: &str) -> &std::ffi::OsStr {
