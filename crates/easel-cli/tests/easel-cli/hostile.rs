@@ -331,6 +331,7 @@ fn journal(library: &Path) -> Vec<(String, String, Option<String>, i64)> {
 
 #[test]
 fn long_chains_and_node_counts_are_bounded_in_check_convert_and_run() {
+    let _timed = crate::TIMED.blocking_lock();
     let dir = tempfile::tempdir().unwrap();
     // H2: 12,004 nodes, about 1.3 MB, under the emulator's 2 MiB body limit: refused by the cap.
     let long = api_file(dir.path(), "chain12000.json", 12_000);
@@ -371,6 +372,7 @@ fn long_chains_and_node_counts_are_bounded_in_check_convert_and_run() {
 
 #[test]
 fn subgraph_bombs_and_recursion_are_refused_by_name_in_check_convert_run_and_import() {
+    let _timed = crate::TIMED.blocking_lock();
     let dir = tempfile::tempdir().unwrap();
     let bomb_pngs = dir.path().join("pngs");
     std::fs::create_dir(&bomb_pngs).unwrap();
@@ -407,6 +409,7 @@ fn subgraph_bombs_and_recursion_are_refused_by_name_in_check_convert_run_and_imp
 
 #[test]
 fn a_png_text_bomb_is_read_within_one_budget_in_check_convert_and_import() {
+    let _timed = crate::TIMED.blocking_lock();
     // M1: 40 zTXt chunks, each inflating to 64 MiB ("{}" then spaces): 2.5 GiB were it all read.
     const INFLATED: usize = 64 << 20;
     let mut body = vec![b' '; INFLATED];
@@ -625,6 +628,7 @@ fn run_against(mode: Hostility, dir: &Path) -> (Outcome, PathBuf) {
 
 #[test]
 fn oversized_and_endless_results_are_refused_without_leftovers() {
+    let _timed = crate::TIMED.blocking_lock();
     let dir = tempfile::tempdir().unwrap();
     for mode in [Hostility::HugeImage, Hostility::EndlessImage] {
         let (outcome, library) = run_against(mode, dir.path());
@@ -643,6 +647,7 @@ fn oversized_and_endless_results_are_refused_without_leftovers() {
 
 #[test]
 fn oversized_and_endless_json_replies_are_refused_before_anything_is_recorded() {
+    let _timed = crate::TIMED.blocking_lock();
     let dir = tempfile::tempdir().unwrap();
     for mode in [Hostility::HugeJson, Hostility::EndlessJson] {
         let (outcome, library) = run_against(mode, dir.path());
@@ -656,6 +661,7 @@ fn oversized_and_endless_json_replies_are_refused_before_anything_is_recorded() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unreadable_journal_rows_are_failed_by_name_and_the_rest_resume() {
+    let _timed = crate::TIMED.lock().await;
     // The kill helper signs with `cli-key`; the resume below is given the same key.
     let emulator = easel_emulator::Emulator::start(easel_emulator::EmulatorConfig {
         api_key: "cli-key".into(),

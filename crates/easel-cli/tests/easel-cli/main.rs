@@ -8,6 +8,14 @@ mod run;
 
 use std::path::{Path, PathBuf};
 
+/// Held by each test that counts requests per second at the emulator (`budget`, `resume`) and
+/// by each CPU-heavy `hostile` test, so no two of them run at once. The machine-wide budget
+/// spaces requests by 1.1 s windows when it grants them, while the emulator logs when they
+/// arrive; on 2 shared cores a hostile child (a 5,000-node run, a 64 MiB inflate) beside a
+/// timed test delayed requests by more than that 100 ms margin, and "6 requests within one
+/// second" failed the budget and resume tests now and then.
+pub static TIMED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The reference workflow file in the repository.
 pub fn reference_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../easel-workflow/data/reference.json")

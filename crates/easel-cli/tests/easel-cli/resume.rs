@@ -16,6 +16,7 @@ use crate::{files_under, reference_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
+    let _timed = crate::TIMED.lock().await;
     let emulator = Emulator::start(EmulatorConfig {
         api_key: "cli-key".into(),
         step_delay: Duration::from_millis(60),
@@ -90,6 +91,7 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
 /// from the journal without uploading again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resumed_batch_never_uploads_its_picture_again() {
+    let _timed = crate::TIMED.lock().await;
     let emulator =
         Emulator::start(EmulatorConfig { api_key: "cli-key".into(), ..EmulatorConfig::default() }).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -181,6 +183,7 @@ pub(crate) async fn run_until_submitted_then_kill(
 /// each process's exit code matches what its own runs did.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_resumes_at_once_share_the_batch_and_save_each_image_once() {
+    let _timed = crate::TIMED.lock().await;
     const RUNS: usize = 8;
     let emulator = Emulator::start(EmulatorConfig {
         api_key: "cli-key".into(),
