@@ -5,7 +5,8 @@
 //! workflow file names, each printed before it is sent; for templates, the paths given with
 //! `--set`) and answers the cost question: above `--confirm-above` it asks (or needs `--yes`). Exit codes:
 //! 0 every run succeeded, 2 the file or an edit is invalid (nothing was sent), 3 declined for
-//! its cost, 1 anything else (service, network, storage).
+//! its cost, 1 anything else (service, network, storage; for `resume`, also a journal row that
+//! could not be read back, which is marked failed).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -249,8 +250,15 @@ async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> Ex
     drop(engine);
     let json = target.json;
     let mut line = ProgressLine::new(workflow, handles.len());
+    // Runs that failed without a task: a resume marks a journal row it cannot read failed and
+    // reports it by event only, so the exit status must count those events too.
+    let driven: std::collections::HashSet<String> = handles.iter().map(|h| h.run_id.clone()).collect();
     let printer = tokio::spawn(async move {
+        let mut failed_untracked = 0usize;
         while let Some(event) = rx.recv().await {
+            if matches!(event.change, easel_engine::JobChange::Failed { .. }) && !driven.contains(&event.run_id) {
+                failed_untracked += 1;
+            }
             if json {
                 match serde_json::to_string(&event) {
                     Ok(text) => println!("{text}"),
@@ -261,6 +269,7 @@ async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> Ex
             }
         }
         line.finish();
+        failed_untracked
     });
     let mut paths = Vec::new();
     let mut failed = 0;
@@ -277,8 +286,9 @@ async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> Ex
         }
     }
     // Every run has ended, so the engine and the sink's sender are gone: the printer drains and stops.
-    if let Err(e) = printer.await {
-        eprintln!("easel: progress display failed: {e}");
+    match printer.await {
+        Ok(untracked) => failed += untracked,
+        Err(e) => eprintln!("easel: progress display failed: {e}"),
     }
     if !json {
         for path in &paths {

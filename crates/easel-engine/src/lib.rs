@@ -36,6 +36,8 @@ pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_IN
 pub use model_cache::{ModelInfo, MODEL_INFO_MAX_AGE, UNKNOWN_MODEL_MAX_AGE};
 pub use owner::{HEARTBEAT, LEASE};
 pub use pipeline::{Started, MAX_BATCH};
+#[doc(hidden)]
+pub use plan::decode_row;
 pub use request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
 pub use run::{RunLimits, RunOutcome};
 pub use seeds::{apply_seeds, seed_inputs, seeds_used, SeedControl, SeedMode, SEED_INPUTS};

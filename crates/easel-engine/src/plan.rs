@@ -103,28 +103,11 @@ impl PlannedWork {
 impl RunPlan {
     /// The plan of a journal row, for resume. An unreadable row is an error naming the run.
     pub(crate) fn from_record(record: RunRecord) -> Result<RunPlan, EngineError> {
-        let unreadable = |why: String| {
-            EngineError::Store(format!("run {}: the stored document is unreadable: {why}", record.run_id))
-        };
-        let work = match record.kind {
-            RunKind::Template => {
-                let (template_id, fields) =
-                    template_from_stored(&record.workflow).ok_or_else(|| unreadable("not a template run".into()))?;
-                PlannedWork::Template { template_id, fields }
-            }
-            RunKind::Graph => {
-                let value: Value = serde_json::from_str(&record.workflow).map_err(|e| unreadable(e.to_string()))?;
-                let workflow = Workflow::from_stored_params(value).map_err(|e| unreadable(e.to_string()))?;
-                let editor: Option<Value> = record.editor.as_deref().and_then(|e| serde_json::from_str(e).ok());
-                // The stored editor chunk already holds this run's values.
-                let mut work = PlannedWork::graph(&workflow, None).map_err(|e| unreadable(e.to_string()))?;
-                if let PlannedWork::Graph { editor_chunk, .. } = &mut work {
-                    *editor_chunk = editor.map(|e| e.to_string());
-                }
-                work
-            }
-        };
-        let uploads = record.uploads.as_deref().and_then(|u| serde_json::from_str(u).ok()).unwrap_or_default();
+        let (work, uploads) =
+            decode_columns(record.kind, &record.workflow, record.editor.as_deref(), record.uploads.as_deref())
+                .map_err(|why| {
+                    EngineError::Store(format!("run {}: the stored document is unreadable: {why}", record.run_id))
+                })?;
         Ok(RunPlan {
             run_id: record.run_id,
             name: record.name,
@@ -138,6 +121,52 @@ impl RunPlan {
     }
 }
 
+/// The work and uploads of a journal row's columns: the one decoder `from_record` and the fuzz
+/// target share. A bad editor or uploads column is dropped (they only decorate the saved PNGs);
+/// a bad document is the error.
+fn decode_columns(
+    kind: RunKind,
+    workflow: &str,
+    editor: Option<&str>,
+    uploads: Option<&str>,
+) -> Result<(PlannedWork, Vec<Upload>), String> {
+    let work = match kind {
+        RunKind::Template => {
+            let (template_id, fields) = template_from_stored(workflow).ok_or("not a template run")?;
+            PlannedWork::Template { template_id, fields }
+        }
+        RunKind::Graph => {
+            let value: Value = serde_json::from_str(workflow).map_err(|e| e.to_string())?;
+            let workflow = Workflow::from_stored_params(value).map_err(|e| e.to_string())?;
+            let editor: Option<Value> = editor.and_then(|e| serde_json::from_str(e).ok());
+            // The stored editor chunk already holds this run's values.
+            let mut work = PlannedWork::graph(&workflow, None).map_err(|e| e.to_string())?;
+            if let PlannedWork::Graph { editor_chunk, .. } = &mut work {
+                *editor_chunk = editor.map(|e| e.to_string());
+            }
+            work
+        }
+    };
+    let uploads = uploads.and_then(|u| serde_json::from_str(u).ok()).unwrap_or_default();
+    Ok((work, uploads))
+}
+
+/// For the journal fuzz target only (`crates/easel-engine/fuzz`): decodes a row's `kind`,
+/// `workflow`, `editor` and `uploads` columns exactly as resume does and returns the document
+/// as the journal would store it again, with the number of uploads, so a fuzzer can check that
+/// a decoded row re-encodes to a fixed point. The `seeds` column is not an input: resume
+/// recomputes seeds from the stored graph and never reads it.
+#[doc(hidden)]
+pub fn decode_row(
+    kind: &str,
+    workflow: &str,
+    editor: Option<&str>,
+    uploads: Option<&str>,
+) -> Result<(String, usize), String> {
+    let (work, uploads) = decode_columns(RunKind::from_column(kind), workflow, editor, uploads)?;
+    Ok((work.stored(), uploads.len()))
+}
+
 /// Reads a stored template document back.
 pub(crate) fn template_from_stored(text: &str) -> Option<(String, Vec<FieldAttr>)> {
     let value: Value = serde_json::from_str(text).ok()?;
@@ -149,6 +178,19 @@ pub(crate) fn template_from_stored(text: &str) -> Option<(String, Vec<FieldAttr>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decoded_row_re_encodes_to_a_fixed_point() {
+        // The journal_row fuzz target's first find: extra node keys came back reordered.
+        let row = r#"{"1": {"classType": "A", "inpu: {`classType[": "B", "nupits": {"x": ["1", 0]}}}"#;
+        let (stored, uploads) = decode_row("graph", row, None, None).unwrap();
+        assert_eq!(uploads, 0);
+        assert_eq!(decode_row("graph", &stored, None, None).unwrap(), (stored, 0));
+        // Bad editor and uploads columns are dropped, never the run.
+        let (_, uploads) = decode_row("", row, Some("{not json"), Some("[{")).unwrap();
+        assert_eq!(uploads, 0);
+        assert!(decode_row("template", row, None, None).unwrap_err().contains("not a template run"));
+    }
 
     #[test]
     fn stored_template_round_trips() {

@@ -133,7 +133,11 @@ pub(crate) fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> 
             "node {id} is not an object (expected {{\"classType\": ..., \"inputs\": {{...}}}})"
         )));
     };
-    let class_type = match obj.remove("classType").or_else(|| obj.remove("class_type")) {
+    // `shift_remove`, not `remove`: with `preserve_order` the latter swaps the last key into the
+    // hole, so the keys Easel keeps untouched (`extra`) would come out in another order than they
+    // came in, and a stored graph read back would not match what was sent (found by the
+    // journal_row fuzz target).
+    let class_type = match obj.shift_remove("classType").or_else(|| obj.shift_remove("class_type")) {
         Some(Value::String(s)) if !s.is_empty() => s,
         Some(_) => return Err(WorkflowError::node(id, "?", None, "classType must be a non-empty string")),
         None => {
@@ -142,16 +146,16 @@ pub(crate) fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> 
             )))
         }
     };
-    let inputs = match obj.remove("inputs") {
+    let inputs = match obj.shift_remove("inputs") {
         Some(Value::Object(m)) => m.into_iter().map(|(k, v)| (k, Input::from_json(v))).collect(),
         None => IndexMap::new(),
         Some(_) => return Err(WorkflowError::node(id, &class_type, None, "inputs must be an object")),
     };
     let title = obj.get("_meta").and_then(|m| m.get("title")).and_then(Value::as_str).map(str::to_string);
     if let Some(Value::Object(meta)) = obj.get_mut("_meta") {
-        meta.remove("title");
+        meta.shift_remove("title");
         if meta.is_empty() {
-            obj.remove("_meta");
+            obj.shift_remove("_meta");
         }
     }
     Ok(Node { class_type, inputs, title, extra: obj })
@@ -160,6 +164,20 @@ pub(crate) fn parse_node(id: &str, value: Value) -> Result<Node, WorkflowError> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_kept_beside_class_and_inputs_keep_their_order_through_a_stored_round_trip() {
+        // From the journal_row fuzz target: `classType` first, then two keys Easel keeps.
+        let stored = r#"{"1":{"classType":"A","inputs":{},"zeta":"B","alpha":{"x":["1",0]}}}"#;
+        let once = Workflow::from_stored_params(serde_json::from_str(stored).unwrap()).unwrap().to_tams_params();
+        assert_eq!(once.to_string(), stored);
+        let keys: Vec<_> = once["1"].as_object().unwrap().keys().cloned().collect();
+        assert_eq!(keys, ["classType", "inputs", "zeta", "alpha"]);
+        let api = r#"{"1":{"zeta":1,"class_type":"A","alpha":2,"_meta":{"title":"t"},"omega":3}}"#;
+        let node = &Workflow::from_json_str(api).unwrap().workflow.nodes["1"];
+        let extras: Vec<_> = node.extra.keys().cloned().collect();
+        assert_eq!(extras, ["zeta", "alpha", "omega"]);
+    }
 
     #[test]
     fn detects_tams_request_and_keeps_order() {

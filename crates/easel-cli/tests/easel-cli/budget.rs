@@ -11,6 +11,7 @@ use crate::{files_under, peak_and_429s, reference_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_one_key_share_five_requests_a_second() {
+    let _timed = crate::TIMED.lock().await;
     let emulator = Emulator::start(EmulatorConfig {
         api_key: "shared-key".into(),
         step_delay: Duration::from_millis(30),

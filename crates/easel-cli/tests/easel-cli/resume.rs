@@ -16,6 +16,7 @@ use crate::{files_under, reference_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
+    let _timed = crate::TIMED.lock().await;
     let emulator = Emulator::start(EmulatorConfig {
         api_key: "cli-key".into(),
         step_delay: Duration::from_millis(60),
@@ -90,6 +91,7 @@ async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
 /// from the journal without uploading again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_resumed_batch_never_uploads_its_picture_again() {
+    let _timed = crate::TIMED.lock().await;
     let emulator =
         Emulator::start(EmulatorConfig { api_key: "cli-key".into(), ..EmulatorConfig::default() }).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -131,7 +133,7 @@ async fn a_resumed_batch_never_uploads_its_picture_again() {
 
 /// Starts `easel run <workflow> <args> --json` against `endpoint`, waits until `jobs` runs were
 /// submitted (reading its events), SIGKILLs it, and returns the ids of those runs.
-async fn run_until_submitted_then_kill(
+pub(crate) async fn run_until_submitted_then_kill(
     workflow: &Path,
     args: &[&str],
     endpoint: &str,
@@ -167,8 +169,125 @@ async fn run_until_submitted_then_kill(
         }
     });
     wait.await.unwrap_or_else(|_| panic!("{jobs} job(s) were submitted within 60 s"));
+    // The events also end when the run exits early (a refused key, say): that is no kill test.
+    assert_eq!(submitted.len(), jobs, "the run ended before {jobs} job(s) were submitted");
     child.start_kill().unwrap(); // SIGKILL
     let status = child.wait().await.unwrap();
     assert!(!status.success());
     submitted
+}
+
+/// Audit M4: two `easel resume` processes started at the same moment on one library split the
+/// killed batch between them: each run is claimed by exactly one of them, every image is saved
+/// and indexed exactly once, the journal says succeeded for every run (with its image), and
+/// each process's exit code matches what its own runs did.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_resumes_at_once_share_the_batch_and_save_each_image_once() {
+    let _timed = crate::TIMED.lock().await;
+    const RUNS: usize = 8;
+    let emulator = Emulator::start(EmulatorConfig {
+        api_key: "cli-key".into(),
+        step_delay: Duration::from_millis(60),
+        faults: FaultSpec::parse("queue=0").unwrap(),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap();
+    let library = tempfile::tempdir().unwrap();
+    let budget = tempfile::tempdir().unwrap();
+    // Four submitted and four still queued when the kill lands.
+    run_until_submitted_then_kill(
+        &reference_file(),
+        &["--count", &RUNS.to_string(), "--concurrency", "4"],
+        &emulator.base_url(),
+        library.path(),
+        budget.path(),
+        4,
+    )
+    .await;
+
+    let resume = || {
+        Command::new(env!("CARGO_BIN_EXE_easel"))
+            .args(["resume", "--json", "--endpoint", &emulator.base_url()])
+            .arg("--library")
+            .arg(library.path())
+            .env("EASEL_API_KEY", "cli-key")
+            .env("EASEL_BUDGET_DIR", budget.path())
+            .kill_on_drop(true)
+            .output()
+    };
+    let both = tokio::time::timeout(Duration::from_secs(180), async { tokio::join!(resume(), resume()) });
+    let (first, second) = both.await.expect("both resumes finished within 180 s");
+    let outputs = [first.unwrap(), second.unwrap()];
+
+    // What each process drove, from its own events: the runs it reported on, and which failed.
+    let mut claimed: Vec<HashSet<String>> = Vec::new();
+    for (i, output) in outputs.iter().enumerate() {
+        let mut runs = HashSet::new();
+        let mut failed = HashSet::new();
+        for line in String::from_utf8_lossy(&output.stdout).lines() {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            let run = event["runId"].as_str().unwrap().to_string();
+            if event["change"]["kind"] == "failed" {
+                failed.insert(run.clone());
+            }
+            runs.insert(run);
+        }
+        println!("resume {i}: exit {:?}, drove {} run(s), {} failed", output.status.code(), runs.len(), failed.len());
+        let expected = if failed.is_empty() { 0 } else { 1 };
+        assert_eq!(
+            output.status.code(),
+            Some(expected),
+            "resume {i}: its exit code says what its runs did ({failed:?}); stderr: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        claimed.push(runs);
+    }
+    assert!(
+        claimed[0].is_disjoint(&claimed[1]),
+        "a run was driven by both: {:?}",
+        claimed[0].intersection(&claimed[1])
+    );
+
+    let files = files_under(library.path());
+    assert!(files.iter().all(|f| !f.to_string_lossy().ends_with(".part")), "half-written files left: {files:?}");
+    let mut per_run: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for png in files.iter().filter(|p| p.extension().is_some_and(|e| e == "png")) {
+        let text = easel_workflow::png_text_chunks(&std::fs::read(png).unwrap()).unwrap();
+        let easel: serde_json::Value =
+            serde_json::from_str(&text.iter().find(|(k, _)| k == "easel").unwrap().1).unwrap();
+        *per_run.entry(easel["runId"].as_str().unwrap().to_string()).or_default() += 1;
+    }
+    assert_eq!(per_run.len(), RUNS, "every run has its image: {per_run:?}");
+    assert!(per_run.values().all(|&n| n == 1), "one PNG per run: {per_run:?}");
+
+    let index = rusqlite::Connection::open(library.path().join("library.sqlite")).unwrap();
+    let mut indexed: Vec<(String, i64)> = index
+        .prepare("SELECT run_id, COUNT(*) FROM images GROUP BY run_id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    indexed.sort();
+    let mut expected: Vec<(String, i64)> = per_run.keys().map(|r| (r.clone(), 1)).collect();
+    expected.sort();
+    assert_eq!(indexed, expected, "one gallery row per run");
+
+    let journal = rusqlite::Connection::open(library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    let rows: Vec<(String, String, i64)> = journal
+        .prepare("SELECT run_id, status, (SELECT COUNT(*) FROM images i WHERE i.run_id = r.run_id) FROM runs r")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), RUNS);
+    for (run, status, images) in &rows {
+        assert_eq!((status.as_str(), *images), ("succeeded", 1), "{run}: the journal says what happened");
+    }
+    // Not asserted to be the whole batch: a run may have finished before the kill landed.
+    println!("the two resumes drove {} of {RUNS} runs", claimed.iter().map(HashSet::len).sum::<usize>());
+    let (_, limited) = crate::peak_and_429s(&emulator);
+    assert_eq!(limited, 0, "the shared budget kept the two processes and the killed run under the rate limit");
 }

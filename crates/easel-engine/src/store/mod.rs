@@ -31,6 +31,16 @@ impl RunKind {
             RunKind::Template => "template",
         }
     }
+
+    /// The kind a `kind` column holds: anything but `template` is a graph run (the column's
+    /// default, and what rows older than it were).
+    pub(crate) fn from_column(text: &str) -> RunKind {
+        if text == "template" {
+            RunKind::Template
+        } else {
+            RunKind::Graph
+        }
+    }
 }
 
 /// A stored run, as read back.
@@ -257,7 +267,7 @@ fn run_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<RunRecord> {
         workflow: r.get(5)?,
         editor: r.get(6)?,
         created_at: r.get(7)?,
-        kind: if r.get::<_, String>(8)? == "template" { RunKind::Template } else { RunKind::Graph },
+        kind: RunKind::from_column(&r.get::<_, String>(8)?),
         uploads: r.get(9)?,
         owner: r.get(10)?,
         heartbeat: r.get(11)?,

@@ -185,3 +185,51 @@ fn editor_files_are_capped_after_conversion_and_before_expansion() {
         }
     );
 }
+
+/// Audit I4: `GetNode` resolution looks setters up in a map built once, so thousands of Set/Get
+/// pairs cost one pass. The editor-node cap (`MAX_EXPANDED_NODES`, 20,000) leaves room for
+/// 9,999 pairs next to one source and one consumer; every pair carries a different output slot
+/// and its Get is written in the reverse file order of its Set, so a wrong or positional match
+/// would show as a wrong slot. Time is not measured: the check is that every one of the pairs
+/// resolves to exactly its own setter's source, and the size of the result is exact.
+#[test]
+fn the_most_set_get_pairs_the_editor_cap_allows_resolve_each_to_its_own_setter() {
+    const PAIRS: usize = (easel_workflow::MAX_EXPANDED_NODES - 2) / 2;
+    assert_eq!(PAIRS, 9_999);
+    let source = 1usize;
+    let consumer = 2 * PAIRS + 2;
+    let set_id = |i: usize| 2 + i;
+    let get_id = |i: usize| 2 + PAIRS + (PAIRS - 1 - i);
+    let mut nodes = vec![json!({
+        "id": source, "type": "EasyMultiOutput", "mode": 0,
+        "outputs": (0..PAIRS).map(|i| json!({"name": format!("o{i}"), "type": "LATENT", "links": [i + 1]})).collect::<Vec<_>>()
+    })];
+    let mut links = Vec::with_capacity(2 * PAIRS);
+    for i in 0..PAIRS {
+        // Link i+1: source slot i -> SetNode i; link PAIRS+i+1: GetNode i -> consumer input i.
+        links.push(json!([i + 1, source, i, set_id(i), 0, "LATENT"]));
+        links.push(json!([PAIRS + i + 1, get_id(i), 0, consumer, i, "LATENT"]));
+        nodes.push(json!({"id": set_id(i), "type": "SetNode", "mode": 0,
+            "inputs": [{"name": "LATENT", "type": "LATENT", "link": i + 1}], "widgets_values": [format!("v{i}")]}));
+    }
+    for i in (0..PAIRS).rev() {
+        nodes.push(json!({"id": get_id(i), "type": "GetNode", "mode": 0,
+            "outputs": [{"name": "LATENT", "type": "LATENT", "links": [PAIRS + i + 1]}], "widgets_values": [format!("v{i}")]}));
+    }
+    nodes.push(json!({
+        "id": consumer, "type": "EasyCollector", "mode": 0,
+        "inputs": (0..PAIRS).map(|i| json!({"name": format!("in{i}"), "type": "LATENT", "link": PAIRS + i + 1})).collect::<Vec<_>>()
+    }));
+    assert_eq!(nodes.len(), easel_workflow::MAX_EXPANDED_NODES, "exactly at the editor-node cap");
+    let file = json!({"version": 0.4, "nodes": nodes, "links": links});
+
+    let imported = Schemas::bundled().import_value(file).unwrap();
+    let w = &imported.workflow;
+    assert_eq!(w.nodes.len(), 2, "every Set and Get is virtual and vanishes: {:?}", w.nodes.keys().collect::<Vec<_>>());
+    let collector = &w.nodes[consumer.to_string().as_str()];
+    assert_eq!(collector.inputs.len(), PAIRS);
+    for i in 0..PAIRS {
+        let expected = Input::Link(Link { node: source.to_string(), output: i as u32 });
+        assert_eq!(collector.inputs[format!("in{i}").as_str()], expected, "pair {i}");
+    }
+}
