@@ -72,11 +72,11 @@ fn time(schemas: &Schemas, text: &str, runs: usize) -> Duration {
 fn main() {
     let schemas = Schemas::bundled();
     let base_text = chain(1_000);
-    let base = time(&schemas, &base_text, 41);
+    let base = time(schemas, &base_text, 41);
     println!("1,000-node chain ({} KB): median {:.2} ms (baseline)", base_text.len() / 1024, base.as_secs_f64() * 1e3);
     for nodes in [5_000, 10_000] {
         let text = chain(nodes);
-        let took = time(&schemas, &text, 21);
+        let took = time(schemas, &text, 21);
         println!(
             "{nodes:>6}-node chain ({} KB): median {:.2} ms = {:.1}x the 1,000-node chain (nodes x{})",
             text.len() / 1024,
