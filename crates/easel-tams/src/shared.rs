@@ -70,6 +70,11 @@ impl SharedWindow {
                     let oldest = state.sent.iter().copied().min().unwrap_or(now);
                     return (true, Some(Duration::from_nanos((oldest + window_ns).saturating_sub(now)).max(MIN_WAIT)));
                 }
+                // Evenly spaced (see `Budget`): one window's share after the newest.
+                let gap = window_ns / limit.max(1) as u64;
+                if let Some(newest) = state.sent.iter().copied().max().filter(|t| now - *t < gap) {
+                    return (true, Some(Duration::from_nanos(newest + gap - now).max(MIN_WAIT)));
+                }
                 state.sent.push(now);
                 (true, None)
             })
@@ -199,22 +204,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn two_windows_on_one_file_share_the_limit() {
+    async fn two_windows_on_one_file_share_the_limit_and_the_spacing() {
         let dir = tempfile::tempdir().unwrap();
         let a = SharedWindow::open(dir.path(), "http://h", "id").unwrap();
         let b = SharedWindow::open(dir.path(), "http://h", "id").unwrap();
         let other = SharedWindow::open(dir.path(), "http://h", "another key").unwrap();
         let window = Duration::from_secs(60);
-        for _ in 0..3 {
-            assert_eq!(a.take(5, window).await.unwrap(), None);
-        }
-        assert_eq!(b.take(5, window).await.unwrap(), None);
-        assert_eq!(b.take(5, window).await.unwrap(), None);
-        assert!(a.take(5, window).await.unwrap().is_some(), "the sixth request in the window must wait");
+        let gap = window / 5;
+        assert_eq!(a.take(5, window).await.unwrap(), None);
+        // The other process, right after: it must wait for the spacing too (one shared window).
+        let wait = b.take(5, window).await.unwrap().expect("the second request waits for its share");
+        assert!(wait <= gap && wait > gap - Duration::from_secs(1), "{wait:?}");
         assert_eq!(other.take(5, window).await.unwrap(), None, "another key has its own window");
+        // Five requests spaced a share apart, all still inside the window: the sixth waits for
+        // the oldest to leave it, not just for the spacing.
+        let now = boot_nanos().unwrap();
+        // 11.9 s apart: the oldest leaves the window in 0.5 s (the spacing alone would say 0.1 s).
+        let spaced: Vec<u64> = (1..=5u64).map(|k| now - k * 11_900_000_000).collect();
+        a.inner.write(&State { closed_until: 0, sent: spaced }).unwrap();
+        let wait = b.take(5, window).await.unwrap().expect("the sixth request in the window must wait");
+        assert!(wait > Duration::from_millis(300) && wait <= Duration::from_millis(500), "{wait:?}");
         b.close_for(Duration::from_secs(30)).await.unwrap();
         let wait = other.take(5, window).await.unwrap();
-        assert_eq!(wait, None, "a 429 on one key does not close another's window");
+        assert!(wait.is_none_or(|w| w <= gap), "a 429 on one key does not close another's window: {wait:?}");
         let text = std::fs::read_to_string(
             dir.path()
                 .read_dir()

@@ -60,9 +60,7 @@ const PEAK_WINDOW: std::time::Duration = std::time::Duration::from_millis(900);
 pub fn peak_and_429s(emulator: &easel_emulator::Emulator) -> (usize, usize) {
     let api: Vec<_> = emulator.requests().into_iter().filter(|r| r.path.starts_with("/v1/")).collect();
     let peak = (0..api.len())
-        .map(|i| {
-            api[i..].iter().take_while(|r| r.at.duration_since(api[i].at) < PEAK_WINDOW).count()
-        })
+        .map(|i| api[i..].iter().take_while(|r| r.at.duration_since(api[i].at) < PEAK_WINDOW).count())
         .max()
         .unwrap_or(0);
     (peak, api.iter().filter(|r| r.status == 429).count())
