@@ -15,22 +15,10 @@ import { FormState } from "./form/state.svelte";
 import * as host from "./host";
 import { loadSettings } from "./host/settings";
 import { t } from "./i18n/index.svelte";
-import {
-  acceptBatch,
-  activeRunIds,
-  beginBatch,
-  currentBatch,
-  EMPTY_QUEUE,
-  focusedItem,
-  movePending,
-  queueActive,
-  reduceQueue,
-  rejectBatch,
-  trackBatch,
-  type Queue,
-} from "./run/queue";
 import { consent, withConsent, type CostQuestion } from "./run/consent.svelte";
-import { IDLE, isFinished, type RunState } from "./run/reduce";
+import type { Queue } from "./run/queue";
+import type { RunState } from "./run/reduce";
+import { RunQueue } from "./run/runs.svelte";
 import { sameValue, type ValueInput } from "./workflow/inputs";
 
 export type LoadState = "loading" | "ready" | "failed";
@@ -57,16 +45,12 @@ export class Session {
   doc = $state<WorkflowDoc | null>(null);
   backend = $state<BackendInfo | null>(null);
   selectedId = $state<string | null>(null);
-  queue = $state.raw<Queue>(EMPTY_QUEUE);
   /** The error the banner shows, until dismissed or the next run. */
   error = $state.raw<AppError | null>(null);
   /** What the last import changed or skipped. */
   warnings = $state.raw<string[]>([]);
   /** Files are being dragged over the window. */
   dropping = $state(false);
-  startedAt = $state<number | null>(null);
-  endedAt = $state<number | null>(null);
-  now = $state(0);
   /** The saved settings (null until loaded, or when they could not be read). */
   settings = $state.raw<Settings | null>(null);
   /** Recently opened workflow files, newest first. */
@@ -76,42 +60,37 @@ export class Session {
     return consent.question;
   }
   readonly form: FormState;
+  readonly runs: RunQueue;
 
   readonly selected: NodeDoc | null = $derived(
     this.doc?.nodes.find((n) => n.id === this.selectedId) ?? null,
   );
+  get queue(): Queue {
+    return this.runs.queue;
+  }
   /** The run the graph and status line follow. */
-  readonly run: RunState = $derived(focusedItem(this.queue)?.state ?? IDLE);
+  get run(): RunState {
+    return this.runs.run;
+  }
   /** Images of the newest batch, in arrival order per run. */
-  readonly images: SavedImage[] = $derived(
-    currentBatch(this.queue).flatMap((i) => (i.state.phase === "idle" ? [] : i.state.images)),
-  );
-  readonly active: boolean = $derived(queueActive(this.queue));
+  get images(): SavedImage[] {
+    return this.runs.images;
+  }
+  get active(): boolean {
+    return this.runs.active;
+  }
+  get elapsedMs(): number {
+    return this.runs.elapsedMs;
+  }
   /** More batches can be queued while others run. */
   readonly canRun: boolean = $derived(this.doc !== null);
-  readonly elapsedMs: number = $derived(
-    this.startedAt === null ? 0 : (this.endedAt ?? this.now) - this.startedAt,
-  );
 
   #original: WorkflowDoc | null = null;
-  /** Events that arrived while run_workflow had not yet told us the run ids. */
-  #early: JobEvent[] = [];
-  /** Batches sent whose run ids have not come back yet. */
-  #awaiting = 0;
-  /** Cancel was pressed before the backend gave the run ids. */
-  #cancelOnAccept = false;
   #stops: (() => void)[] = [];
-  #ticker: ReturnType<typeof setInterval> | null = null;
-  #clock: () => number;
-  #tickMs: number;
-  #focused: () => boolean;
 
   constructor(options: SessionOptions = {}) {
-    this.#clock = options.clock ?? (() => Date.now());
-    this.#focused = options.focused ?? (() => globalThis.document?.hasFocus() ?? true);
-    this.#tickMs = options.tickMs ?? 250;
     this.form = new FormState(options.refreshMs ?? 300);
-    this.now = this.#clock();
+    this.runs = new RunQueue({ ...options, onError: (error) => (this.error = error) });
   }
 
   /** Listens for job events and file drops, then opens the default workflow and asks which
@@ -203,7 +182,7 @@ export class Session {
   dispose(): void {
     for (const stop of this.#stops) stop();
     this.#stops = [];
-    this.#stopTicker();
+    this.runs.dispose();
     this.form.cancelScheduled();
   }
 
@@ -267,39 +246,25 @@ export class Session {
     const doc = $state.snapshot(this.doc) as WorkflowDoc;
     const options = { count: this.form.count, seeds: this.form.controls() };
     this.error = null;
-    this.#awaiting++;
-    this.#cancelOnAccept = false;
-    this.startedAt = this.#clock();
-    this.now = this.startedAt;
-    this.endedAt = null;
-    // Shown at once; the backend's own `queued` events replace it.
-    this.queue = beginBatch(
-      this.queue,
+    const { batch, onEvent } = this.runs.begin(
       doc.nodes.map((n) => n.id),
+      true,
     );
-    const batch = this.queue.batch;
-    this.#startTicker();
     try {
       const runIds = await withConsent(
-        (ok) => host.runWorkflow(doc, { ...options, approvedCredits: ok }),
+        (ok) => host.runWorkflow(doc, { ...options, approvedCredits: ok }, onEvent),
         approved,
       );
       if (runIds === null) {
-        this.#replayEarly([]);
-        this.#update(
-          rejectBatch(this.queue, batch, {
-            code: "needsConfirmation",
-            message: t("error.needsConfirmation.title"),
-          }),
-        );
+        this.runs.reject(batch, {
+          code: "needsConfirmation",
+          message: t("error.needsConfirmation.title"),
+        });
         return;
       }
-      this.queue = acceptBatch(this.queue, batch, runIds);
-      this.#replayEarly(runIds);
-      if (this.#cancelOnAccept) await this.cancel();
+      this.runs.accept(batch, runIds);
     } catch (error) {
-      this.#replayEarly([]);
-      this.#update(rejectBatch(this.queue, batch, toAppError(error)));
+      this.runs.reject(batch, toAppError(error));
     }
   }
 
@@ -313,124 +278,29 @@ export class Session {
     consent.answer(false);
   }
 
-  /** Follows runs started elsewhere (a favourite, "run again" from the gallery). */
-  track(runIds: string[]): void {
-    if (runIds.length === 0) return;
-    this.queue = trackBatch(this.queue, runIds);
-    if (this.startedAt === null || this.endedAt !== null) {
-      this.startedAt = this.#clock();
-      this.endedAt = null;
-      this.now = this.startedAt;
-    }
-    this.#startTicker();
-  }
-
   /** Runs a finished run's graph again as a new run. */
-  async retry(runId: string): Promise<void> {
-    try {
-      const id = await withConsent((approved) => host.retryRun(runId, approved));
-      if (id !== null) this.track([id]);
-    } catch (error) {
-      this.error = toAppError(error);
-    }
+  retry(runId: string): Promise<void> {
+    return this.runs.retry(runId);
   }
 
   /** Moves a pending run earlier (-1) or later (+1) in Easel's queue. */
-  async move(runId: string, delta: -1 | 1): Promise<void> {
-    const moved = movePending(this.queue, runId, delta);
-    if (!moved) return;
-    this.queue = moved.queue;
-    try {
-      await host.reorderRuns(moved.order);
-    } catch (error) {
-      this.error = toAppError(error);
-    }
+  move(runId: string, delta: -1 | 1): Promise<void> {
+    return this.runs.move(runId, delta);
   }
 
   /** Cancels every run still under way (or one run). The verdict arrives as an event. */
-  async cancel(runId?: string): Promise<void> {
-    if (this.#awaiting > 0 && runId === undefined) {
-      this.#cancelOnAccept = true;
-      return;
-    }
-    const ids = runId === undefined ? activeRunIds(this.queue) : [runId];
-    const results = await Promise.allSettled(ids.map((id) => host.cancelRun(id)));
-    const failed = results.find((r) => r.status === "rejected");
-    if (failed) this.error = toAppError(failed.reason);
+  cancel(runId?: string): Promise<void> {
+    return this.runs.cancel(runId);
   }
 
-  /** One job event from the backend. Events of runs not in the queue are ignored. */
+  /** One job event from the global listener (runs this window did not start). */
   receive(event: JobEvent): void {
-    const known = this.queue.items.some((i) => i.runId === event.runId);
-    if (!known && this.#awaiting > 0) {
-      // Possibly a run of a batch whose ids are still on their way: keep it until they arrive.
-      this.#early.push(event);
-      return;
-    }
-    this.#update(reduceQueue(this.queue, event));
-  }
-
-  /** A batch got its ids (or failed): its buffered events are applied; other batches' wait. */
-  #replayEarly(runIds: string[]): void {
-    this.#awaiting = Math.max(0, this.#awaiting - 1);
-    const mine = (e: JobEvent) => runIds.includes(e.runId);
-    const early = this.#early;
-    this.#early = this.#awaiting > 0 ? early.filter((e) => !mine(e)) : [];
-    for (const event of early.filter(mine)) this.#update(reduceQueue(this.queue, event));
-  }
-
-  #update(next: Queue): void {
-    const before = this.queue;
-    if (next === before) return;
-    this.queue = next;
-    const failed = next.items.find(
-      (i) =>
-        i.state.phase === "failed" &&
-        before.items.find((b) => b.runId === i.runId)?.state.phase !== "failed",
-    );
-    if (failed && failed.state.phase === "failed") this.error = failed.state.error;
-    if (queueActive(before) && !queueActive(next)) {
-      this.endedAt = this.#clock();
-      this.#stopTicker();
-      if (!this.#focused()) this.#notifyEnd(before, next);
-    }
-  }
-
-  /** Tells the desktop how the runs that just ended went (the window is in the background). */
-  #notifyEnd(before: Queue, next: Queue): void {
-    const ended = next.items.filter(
-      (i) =>
-        isFinished(i.state) &&
-        !isFinished(before.items.find((b) => b.runId === i.runId)?.state ?? IDLE),
-    );
-    const failed = ended.filter((i) => i.state.phase === "failed").length;
-    const images = ended.reduce(
-      (n, i) => n + (i.state.phase === "idle" ? 0 : i.state.images.length),
-      0,
-    );
-    const title = failed > 0 ? t("notify.failedTitle") : t("notify.doneTitle");
-    const body =
-      failed > 0
-        ? t("notify.failedBody", { failed, runs: ended.length })
-        : t("notify.doneBody", { runs: ended.length, images });
-    host.notify(title, body).catch(() => {
-      // No notification service (a bare session): the window still shows the result.
-    });
+    this.runs.receive(event);
   }
 
   #valueInput(doc: WorkflowDoc | null, nodeId: string, name: string): ValueInput | null {
     const node = doc?.nodes.find((n) => n.id === nodeId);
     const input = node?.inputs.find((i) => i.name === name);
     return input?.kind === "value" ? input : null;
-  }
-
-  #startTicker(): void {
-    this.#stopTicker();
-    this.#ticker = setInterval(() => (this.now = this.#clock()), this.#tickMs);
-  }
-
-  #stopTicker(): void {
-    if (this.#ticker !== null) clearInterval(this.#ticker);
-    this.#ticker = null;
   }
 }

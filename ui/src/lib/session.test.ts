@@ -4,6 +4,7 @@ import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
+import { channelOf } from "./testing/hostMock";
 import { referenceDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
@@ -44,6 +45,11 @@ function inspect(answer: Partial<Inspection>) {
 }
 
 const ev = (change: JobChange, runId = "run-1"): JobEvent => ({ runId, change });
+
+/** Sends `event` on the channel of the latest Run (or of the `n`th run_workflow call). */
+function send(event: JobEvent, n?: number) {
+  channelOf(mocked.runWorkflow, n)(event);
+}
 
 async function started(options = {}) {
   const s = new Session(options);
@@ -125,31 +131,43 @@ describe("running", () => {
     expect(structuredClone(sent)).toEqual(sent);
   });
 
-  it("is queued at once, then follows its own events only", async () => {
+  it("is queued at once, then follows its own channel only", async () => {
     const s = await started();
     const pending = s.runNow();
     expect(s.run.phase).toBe("queued");
     expect(s.active).toBe(true);
     expect(s.canRun).toBe(true);
     await pending;
-    emit(ev({ kind: "submitted", jobId: "job-9" }));
+    send(ev({ kind: "submitted", jobId: "job-9" }));
     emit(ev({ kind: "canceled" }, "someone-else"));
-    emit(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.5, overall: 0.1 }));
+    send(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.5, overall: 0.1 }));
     expect(s.run).toMatchObject({ phase: "running", jobId: "job-9", current: "4" });
+    expect(s.queue.items.map((i) => i.runId)).toEqual(["run-1"]);
   });
 
-  it("replays events that arrived before the run id", async () => {
+  it("follows events that arrive on the channel before the run ids", async () => {
     let resolve!: (ids: string[]) => void;
     mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
     const s = await started();
     const pending = s.runNow();
-    emit(ev({ kind: "queued", nodes: ["4", "9"] }));
-    emit(ev({ kind: "submitted", jobId: "j" }));
-    emit(ev({ kind: "failed", code: "jobFailed", message: "an older run" }, "run-0"));
-    expect(s.run.phase).toBe("queued");
+    await vi.waitFor(() => expect(mocked.runWorkflow).toHaveBeenCalled());
+    send(ev({ kind: "queued", nodes: ["4", "9"] }));
+    send(ev({ kind: "submitted", jobId: "j" }));
+    expect(s.queue.items.map((i) => i.runId)).toEqual(["run-1"]);
+    expect(s.run).toMatchObject({ phase: "submitted", jobId: "j", order: ["4", "9"] });
     resolve(["run-1"]);
     await pending;
+    expect(s.queue.items).toHaveLength(1);
     expect(s.run).toMatchObject({ phase: "submitted", jobId: "j", order: ["4", "9"] });
+  });
+
+  it("updates runs it knows from the global listener, and no others", async () => {
+    const s = await started();
+    await s.runNow();
+    emit(ev({ kind: "queued", nodes: ["4"] }, "resumed-at-launch"));
+    emit(ev({ kind: "submitted", jobId: "j" }));
+    expect(s.queue.items.map((i) => i.runId)).toEqual(["run-1"]);
+    expect(s.run).toMatchObject({ phase: "submitted", jobId: "j" });
   });
 
   it("turns a rejected run into a failed run and a banner", async () => {
@@ -166,7 +184,7 @@ describe("running", () => {
   it("shows a failed job in the banner and clears it on the next run", async () => {
     const s = await started();
     await s.runNow();
-    emit(ev({ kind: "failed", code: "credits", message: "balance 0" }));
+    send(ev({ kind: "failed", code: "credits", message: "balance 0" }));
     expect(s.error).toEqual({ code: "credits", message: "balance 0" });
     mocked.runWorkflow.mockResolvedValue(["run-2"]);
     await s.runNow();
@@ -174,23 +192,28 @@ describe("running", () => {
     expect(s.run.phase).toBe("queued");
   });
 
-  it("queues a second batch while the first runs, each following its own events", async () => {
+  it("queues a second batch while the first runs, each following its own channel", async () => {
     const answers: ((ids: string[]) => void)[] = [];
     mocked.runWorkflow.mockImplementation(() => new Promise((r) => answers.push(r)));
     const s = await started();
     const first = s.runNow();
     const second = s.runNow();
-    emit(ev({ kind: "submitted", jobId: "j2" }, "run-2"));
-    emit(ev({ kind: "submitted", jobId: "j1" }, "run-1"));
+    await vi.waitFor(() => expect(mocked.runWorkflow).toHaveBeenCalledTimes(2));
+    send(ev({ kind: "queued", nodes: ["4"] }, "run-2"), 1);
+    send(ev({ kind: "submitted", jobId: "j2" }, "run-2"), 1);
+    send(ev({ kind: "queued", nodes: ["4"] }, "run-1"), 0);
+    send(ev({ kind: "submitted", jobId: "j1" }, "run-1"), 0);
     answers[0](["run-1"]);
     await first;
-    expect(s.queue.items.find((i) => i.runId === "run-1")?.state.phase).toBe("submitted");
+    expect(s.queue.items.find((i) => i.runId === "run-1")).toMatchObject({
+      batch: 1,
+      state: { phase: "submitted", jobId: "j1" },
+    });
     answers[1](["run-2"]);
     await second;
-    expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);
-    expect(s.queue.items.find((i) => i.runId === "run-2")?.state).toMatchObject({
-      phase: "submitted",
-      jobId: "j2",
+    expect(s.queue.items.find((i) => i.runId === "run-2")).toMatchObject({
+      batch: 2,
+      state: { phase: "submitted", jobId: "j2" },
     });
   });
 
@@ -202,13 +225,13 @@ describe("running", () => {
     t = 3_500;
     vi.advanceTimersByTime(100);
     expect(s.elapsedMs).toBe(2_500);
-    emit(
+    send(
       ev({
         kind: "imageSaved",
         image: { id: 1, path: "/p", nodeId: "9", width: 1024, height: 1536 },
       }),
     );
-    emit(ev({ kind: "succeeded", credits: null, images: 1 }));
+    send(ev({ kind: "succeeded", credits: null, images: 1 }));
     t = 9_000;
     vi.advanceTimersByTime(1_000);
     expect(s.elapsedMs).toBe(2_500);
@@ -258,11 +281,11 @@ describe("batches", () => {
       seeds: [{ nodeId: "3", input: "seed", mode: "increment" }],
     });
     expect(s.queue.items.map((i) => i.runId)).toEqual(["a", "b"]);
-    emit(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.1, overall: 0.1 }, "b"));
-    emit(ev({ kind: "succeeded", credits: 1, images: 1 }, "a"));
+    send(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.1, overall: 0.1 }, "b"));
+    send(ev({ kind: "succeeded", credits: 1, images: 1 }, "a"));
     expect(s.run.phase).toBe("running");
     expect(s.active).toBe(true);
-    emit(ev({ kind: "failed", code: "jobFailed", message: "b broke" }, "b"));
+    send(ev({ kind: "failed", code: "jobFailed", message: "b broke" }, "b"));
     expect(s.active).toBe(false);
     expect(s.error?.message).toBe("b broke");
     expect(s.queue.items.map((i) => i.state.phase)).toEqual(["succeeded", "failed"]);
@@ -273,8 +296,8 @@ describe("batches", () => {
     const s = await started();
     await s.runNow();
     const image = (id: number) => ({ id, path: `/${id}`, nodeId: "9", width: 8, height: 8 });
-    emit(ev({ kind: "imageSaved", image: image(1) }, "a"));
-    emit(ev({ kind: "imageSaved", image: image(2) }, "b"));
+    send(ev({ kind: "imageSaved", image: image(1) }, "a"));
+    send(ev({ kind: "imageSaved", image: image(2) }, "b"));
     expect(s.images.map((i) => i.id)).toEqual([1, 2]);
   });
 
@@ -282,7 +305,7 @@ describe("batches", () => {
     mocked.runWorkflow.mockResolvedValue(["a", "b"]);
     const s = await started();
     await s.runNow();
-    emit(ev({ kind: "canceled" }, "a"));
+    send(ev({ kind: "canceled" }, "a"));
     await s.cancel();
     expect(mocked.cancelRun.mock.calls).toEqual([["b"]]);
     await s.cancel("b");
@@ -302,6 +325,26 @@ describe("batches", () => {
     resolve(["a"]);
     await pending;
     expect(mocked.cancelRun).toHaveBeenCalledWith("a");
+  });
+
+  it("cancels the runs of a starting batch as they appear on its channel, once each", async () => {
+    let resolve!: (ids: string[]) => void;
+    mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
+    const s = await started();
+    const pending = s.runNow();
+    await vi.waitFor(() => expect(mocked.runWorkflow).toHaveBeenCalled());
+    send(ev({ kind: "queued", nodes: ["4"] }, "a"));
+    await s.cancel();
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"]]);
+    send(ev({ kind: "queued", nodes: ["4"] }, "b"));
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"]]);
+    resolve(["a", "b", "c"]);
+    await pending;
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"], ["c"]]);
+    send(ev({ kind: "canceled" }, "a"));
+    send(ev({ kind: "canceled" }, "b"));
+    send(ev({ kind: "canceled" }, "c"));
+    expect(s.active).toBe(false);
   });
 });
 
@@ -449,39 +492,59 @@ describe("cost, retry, order, outside runs and notifications", () => {
 
   it("retries a run as a new batch and reorders pending runs", async () => {
     mocked.runWorkflow.mockResolvedValue(["a", "b", "c"]);
-    mocked.retryRun.mockResolvedValue("a2");
+    mocked.retryRun.mockImplementation(async (_runId, onEvent) => {
+      onEvent(ev({ kind: "queued", nodes: ["4", "9"] }, "a2"));
+      return "a2";
+    });
     const s = await started();
     await s.runNow();
-    emit(ev({ kind: "queued", nodes: ["4"] }, "a"));
-    emit(ev({ kind: "queued", nodes: ["4"] }, "b"));
-    emit(ev({ kind: "queued", nodes: ["4"] }, "c"));
+    send(ev({ kind: "queued", nodes: ["4"] }, "a"));
+    send(ev({ kind: "queued", nodes: ["4"] }, "b"));
+    send(ev({ kind: "queued", nodes: ["4"] }, "c"));
     await s.move("c", -1);
     expect(mocked.reorderRuns).toHaveBeenCalledWith(["a", "c", "b"]);
     expect(s.queue.items.map((i) => i.runId)).toEqual(["a", "c", "b"]);
     await s.retry("b");
-    expect(s.queue.items.at(-1)?.runId).toBe("a2");
+    expect(s.queue.items.at(-1)).toMatchObject({ runId: "a2", batch: 2 });
+    expect(s.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
+    channelOf(mocked.retryRun)(ev({ kind: "submitted", jobId: "j" }, "a2"));
+    expect(s.run).toMatchObject({ phase: "submitted", jobId: "j" });
     mocked.retryRun.mockRejectedValue({ code: "notFound", message: "no run b" });
     await s.retry("b");
     expect(s.error?.code).toBe("notFound");
+    expect(s.queue.batches.map((b) => b.batch)).toEqual([1, 2]);
   });
 
-  it("follows runs started elsewhere", async () => {
+  it("follows runs another view starts, from the moment the call is sent", async () => {
     const s = await started();
-    s.track(["fav-1"]);
-    emit(ev({ kind: "queued", nodes: ["4", "9"] }, "fav-1"));
+    let resolve!: (ids: string[]) => void;
+    const started_ = s.runs.follow(
+      (onEvent) =>
+        new Promise((r) => {
+          resolve = r;
+          onEvent(ev({ kind: "queued", nodes: ["4", "9"] }, "fav-1"));
+        }),
+    );
+    expect(s.active).toBe(true);
     expect(s.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
+    resolve(["fav-1"]);
+    expect(await started_).toEqual(["fav-1"]);
+    await expect(s.runs.follow(async () => Promise.reject(new Error("refused")))).rejects.toThrow(
+      "refused",
+    );
+    expect(s.queue.batches.map((b) => b.batch)).toEqual([1]);
   });
 
   it("notifies when runs end while the window is in the background", async () => {
     let focused = true;
     const s = await started({ focused: () => focused });
     await s.runNow();
-    emit(ev({ kind: "succeeded", credits: 1, images: 1 }));
+    send(ev({ kind: "succeeded", credits: 1, images: 1 }));
     expect(mocked.notify).not.toHaveBeenCalled();
     focused = false;
     mocked.runWorkflow.mockResolvedValue(["run-2"]);
     await s.runNow();
-    emit(ev({ kind: "failed", code: "credits", message: "Balance is 0" }, "run-2"));
+    send(ev({ kind: "failed", code: "credits", message: "Balance is 0" }, "run-2"));
     expect(mocked.notify).toHaveBeenCalledTimes(1);
     expect(mocked.notify.mock.calls[0][0]).toMatch(/failed/i);
   });
