@@ -8,6 +8,7 @@ import type { JobChange } from "./lib/bindings/JobChange";
 import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
 import * as host from "./lib/host";
+import { channelOf } from "./lib/testing/hostMock";
 import { referenceDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
@@ -135,7 +136,8 @@ function valueIn(
 }
 
 function send(change: JobChange, runId = "run-1") {
-  emit({ runId, change });
+  // Runs this window starts report on their call's channel, not the global listener.
+  channelOf(mocked.runWorkflow)({ runId, change });
   flushSync();
 }
 
@@ -292,6 +294,35 @@ describe("batches and the queue", () => {
     expect(byTestId("run-status")?.textContent).toBe("Canceled");
     expect(byTestId("cancel")).toBeNull();
     expect(byTestId<HTMLButtonElement>("run")!.disabled).toBe(false);
+  });
+
+  it("shows runs from the channel before the ids, and cancels a batch still starting", async () => {
+    let resolve!: (ids: string[]) => void;
+    mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
+    await open();
+    byTestId("run")!.click();
+    await settle();
+    // Starting: no runs known yet, nothing to list, but Cancel is offered.
+    expect(all("queue-item")).toEqual([]);
+    expect(byTestId("cancel")).not.toBeNull();
+    send({ kind: "queued", nodes: ["3", "9"] }, "a");
+    send({ kind: "node", nodeId: "3", status: "running", progress: 0.5, overall: 0.5 }, "a");
+    expect(all("queue-item").map((i) => `${i.dataset.runId}:${i.dataset.state}`)).toEqual([
+      "a:running",
+    ]);
+    expect(byTestId("node-3")?.dataset.state).toBe("running");
+    // A run resumed at launch reports on the global listener; this window did not start it.
+    emit({ runId: "resumed", change: { kind: "queued", nodes: ["3"] } });
+    flushSync();
+    expect(all("queue-item")).toHaveLength(1);
+    byTestId("cancel")!.click();
+    await settle();
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"]]);
+    send({ kind: "queued", nodes: ["3", "9"] }, "b");
+    resolve(["a", "b", "c"]);
+    await settle();
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"], ["c"]]);
+    expect(all("queue-item").map((i) => i.dataset.runId)).toEqual(["c", "b", "a"]);
   });
 });
 

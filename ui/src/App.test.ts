@@ -2,22 +2,18 @@ import { flushSync, mount, tick, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { JobChange } from "./lib/bindings/JobChange";
-import type { JobEvent } from "./lib/bindings/JobEvent";
 import * as host from "./lib/host";
+import { channelOf } from "./lib/testing/hostMock";
 import { referenceDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
 
 const mocked = vi.mocked(host);
-let emit: (event: JobEvent) => void;
 let app: ReturnType<typeof mount> | null = null;
 
 beforeEach(() => {
-  mocked.onJobEvent.mockImplementation(async (handler) => {
-    emit = handler;
-    return () => {};
-  });
+  mocked.onJobEvent.mockImplementation(async () => () => {});
   mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
@@ -52,7 +48,8 @@ const $ = <T extends Element = HTMLElement>(selector: string) =>
 const byTestId = (id: string) => $(`[data-testid="${id}"]`);
 
 function send(change: JobChange, runId = "run-1") {
-  emit({ runId, change });
+  // Runs this window starts report on their call's channel, not the global listener.
+  channelOf(mocked.runWorkflow)({ runId, change });
   flushSync();
 }
 

@@ -4,6 +4,7 @@ import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
+import { channelOf } from "./testing/hostMock";
 import { referenceDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
@@ -45,6 +46,11 @@ function inspect(answer: Partial<Inspection>) {
 
 const ev = (change: JobChange, runId = "run-1"): JobEvent => ({ runId, change });
 
+/** Sends `event` on the channel of the latest Run (or of the `n`th run_workflow call). */
+function send(event: JobEvent, n?: number) {
+  channelOf(mocked.runWorkflow, n)(event);
+}
+
 async function started(options = {}) {
   const s = new Session(options);
   await s.start();
@@ -55,9 +61,9 @@ describe("Session.start", () => {
   it("listens first, then loads the workflow and backend", async () => {
     const s = await started();
     expect(mocked.onJobEvent).toHaveBeenCalledBefore(mocked.openDefaultWorkflow);
-    expect(s.load).toBe("ready");
-    expect(s.doc?.nodes).toHaveLength(11);
-    expect(s.backend).toEqual({
+    expect(s.document.load).toBe("ready");
+    expect(s.document.doc?.nodes).toHaveLength(11);
+    expect(s.app.backend).toEqual({
       kind: "demo",
       endpoint: "http://127.0.0.1:4000",
       library: "/lib",
@@ -72,7 +78,7 @@ describe("Session.start", () => {
   it("shows a load failure as an error", async () => {
     mocked.openDefaultWorkflow.mockRejectedValue({ code: "server", message: "no file" });
     const s = await started();
-    expect(s.load).toBe("failed");
+    expect(s.document.load).toBe("failed");
     expect(s.error).toEqual({ code: "server", message: "no file" });
     expect(s.canRun).toBe(false);
   });
@@ -80,44 +86,48 @@ describe("Session.start", () => {
   it("still opens the workflow when the backend info fails", async () => {
     mocked.backendInfo.mockRejectedValue({ code: "server", message: "x" });
     const s = await started();
-    expect(s.load).toBe("ready");
-    expect(s.backend).toBeNull();
+    expect(s.document.load).toBe("ready");
+    expect(s.app.backend).toBeNull();
   });
 });
 
 describe("editing", () => {
   it("edits literals in place, tracks and resets modifications", async () => {
     const s = await started();
-    expect(s.isModified("3", "seed")).toBe(false);
-    s.setValue("3", "seed", 7);
-    const seed = s.doc!.nodes.find((n) => n.id === "3")!.inputs.find((i) => i.name === "seed");
+    expect(s.document.isModified("3", "seed")).toBe(false);
+    s.document.setValue("3", "seed", 7);
+    const seed = s.document
+      .doc!.nodes.find((n) => n.id === "3")!
+      .inputs.find((i) => i.name === "seed");
     expect(seed).toMatchObject({ kind: "value", value: 7 });
-    expect(s.isModified("3", "seed")).toBe(true);
-    s.resetValue("3", "seed");
-    expect(s.isModified("3", "seed")).toBe(false);
+    expect(s.document.isModified("3", "seed")).toBe(true);
+    s.document.resetValue("3", "seed");
+    expect(s.document.isModified("3", "seed")).toBe(false);
   });
 
   it("never turns a link into a value", async () => {
     const s = await started();
-    s.setValue("3", "model", 1);
-    const model = s.doc!.nodes.find((n) => n.id === "3")!.inputs.find((i) => i.name === "model");
+    s.document.setValue("3", "model", 1);
+    const model = s.document
+      .doc!.nodes.find((n) => n.id === "3")!
+      .inputs.find((i) => i.name === "model");
     expect(model).toEqual({ kind: "link", name: "model", node: "14", output: 0 });
-    expect(s.isModified("3", "model")).toBe(false);
+    expect(s.document.isModified("3", "model")).toBe(false);
   });
 
   it("selects nodes", async () => {
     const s = await started();
-    s.select("6");
-    expect(s.selected?.classType).toBe("CLIPTextEncode");
-    s.select(null);
-    expect(s.selected).toBeNull();
+    s.document.select("6");
+    expect(s.document.selected?.classType).toBe("CLIPTextEncode");
+    s.document.select(null);
+    expect(s.document.selected).toBeNull();
   });
 });
 
 describe("running", () => {
   it("sends the edited workflow as plain data", async () => {
     const s = await started();
-    s.setValue("6", "text", "a lighthouse at dusk");
+    s.document.setValue("6", "text", "a lighthouse at dusk");
     await s.runNow();
     const sent = mocked.runWorkflow.mock.calls[0][0];
     const text = sent.nodes.find((n) => n.id === "6")!.inputs.find((i) => i.name === "text");
@@ -125,38 +135,50 @@ describe("running", () => {
     expect(structuredClone(sent)).toEqual(sent);
   });
 
-  it("is queued at once, then follows its own events only", async () => {
+  it("is queued at once, then follows its own channel only", async () => {
     const s = await started();
     const pending = s.runNow();
-    expect(s.run.phase).toBe("queued");
-    expect(s.active).toBe(true);
+    expect(s.runs.run.phase).toBe("queued");
+    expect(s.runs.active).toBe(true);
     expect(s.canRun).toBe(true);
     await pending;
-    emit(ev({ kind: "submitted", jobId: "job-9" }));
+    send(ev({ kind: "submitted", jobId: "job-9" }));
     emit(ev({ kind: "canceled" }, "someone-else"));
-    emit(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.5, overall: 0.1 }));
-    expect(s.run).toMatchObject({ phase: "running", jobId: "job-9", current: "4" });
+    send(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.5, overall: 0.1 }));
+    expect(s.runs.run).toMatchObject({ phase: "running", jobId: "job-9", current: "4" });
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["run-1"]);
   });
 
-  it("replays events that arrived before the run id", async () => {
+  it("follows events that arrive on the channel before the run ids", async () => {
     let resolve!: (ids: string[]) => void;
     mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
     const s = await started();
     const pending = s.runNow();
-    emit(ev({ kind: "queued", nodes: ["4", "9"] }));
-    emit(ev({ kind: "submitted", jobId: "j" }));
-    emit(ev({ kind: "failed", code: "jobFailed", message: "an older run" }, "run-0"));
-    expect(s.run.phase).toBe("queued");
+    await vi.waitFor(() => expect(mocked.runWorkflow).toHaveBeenCalled());
+    send(ev({ kind: "queued", nodes: ["4", "9"] }));
+    send(ev({ kind: "submitted", jobId: "j" }));
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["run-1"]);
+    expect(s.runs.run).toMatchObject({ phase: "submitted", jobId: "j", order: ["4", "9"] });
     resolve(["run-1"]);
     await pending;
-    expect(s.run).toMatchObject({ phase: "submitted", jobId: "j", order: ["4", "9"] });
+    expect(s.runs.queue.items).toHaveLength(1);
+    expect(s.runs.run).toMatchObject({ phase: "submitted", jobId: "j", order: ["4", "9"] });
+  });
+
+  it("updates runs it knows from the global listener, and no others", async () => {
+    const s = await started();
+    await s.runNow();
+    emit(ev({ kind: "queued", nodes: ["4"] }, "resumed-at-launch"));
+    emit(ev({ kind: "submitted", jobId: "j" }));
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["run-1"]);
+    expect(s.runs.run).toMatchObject({ phase: "submitted", jobId: "j" });
   });
 
   it("turns a rejected run into a failed run and a banner", async () => {
     mocked.runWorkflow.mockRejectedValue({ code: "invalidWorkflow", message: "node 3: steps" });
     const s = await started();
     await s.runNow();
-    expect(s.run).toMatchObject({ phase: "failed", error: { code: "invalidWorkflow" } });
+    expect(s.runs.run).toMatchObject({ phase: "failed", error: { code: "invalidWorkflow" } });
     expect(s.error).toEqual({ code: "invalidWorkflow", message: "node 3: steps" });
     expect(s.canRun).toBe(true);
     s.dismissError();
@@ -166,31 +188,36 @@ describe("running", () => {
   it("shows a failed job in the banner and clears it on the next run", async () => {
     const s = await started();
     await s.runNow();
-    emit(ev({ kind: "failed", code: "credits", message: "balance 0" }));
+    send(ev({ kind: "failed", code: "credits", message: "balance 0" }));
     expect(s.error).toEqual({ code: "credits", message: "balance 0" });
     mocked.runWorkflow.mockResolvedValue(["run-2"]);
     await s.runNow();
     expect(s.error).toBeNull();
-    expect(s.run.phase).toBe("queued");
+    expect(s.runs.run.phase).toBe("queued");
   });
 
-  it("queues a second batch while the first runs, each following its own events", async () => {
+  it("queues a second batch while the first runs, each following its own channel", async () => {
     const answers: ((ids: string[]) => void)[] = [];
     mocked.runWorkflow.mockImplementation(() => new Promise((r) => answers.push(r)));
     const s = await started();
     const first = s.runNow();
     const second = s.runNow();
-    emit(ev({ kind: "submitted", jobId: "j2" }, "run-2"));
-    emit(ev({ kind: "submitted", jobId: "j1" }, "run-1"));
+    await vi.waitFor(() => expect(mocked.runWorkflow).toHaveBeenCalledTimes(2));
+    send(ev({ kind: "queued", nodes: ["4"] }, "run-2"), 1);
+    send(ev({ kind: "submitted", jobId: "j2" }, "run-2"), 1);
+    send(ev({ kind: "queued", nodes: ["4"] }, "run-1"), 0);
+    send(ev({ kind: "submitted", jobId: "j1" }, "run-1"), 0);
     answers[0](["run-1"]);
     await first;
-    expect(s.queue.items.find((i) => i.runId === "run-1")?.state.phase).toBe("submitted");
+    expect(s.runs.queue.items.find((i) => i.runId === "run-1")).toMatchObject({
+      batch: 1,
+      state: { phase: "submitted", jobId: "j1" },
+    });
     answers[1](["run-2"]);
     await second;
-    expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);
-    expect(s.queue.items.find((i) => i.runId === "run-2")?.state).toMatchObject({
-      phase: "submitted",
-      jobId: "j2",
+    expect(s.runs.queue.items.find((i) => i.runId === "run-2")).toMatchObject({
+      batch: 2,
+      state: { phase: "submitted", jobId: "j2" },
     });
   });
 
@@ -201,18 +228,18 @@ describe("running", () => {
     await s.runNow();
     t = 3_500;
     vi.advanceTimersByTime(100);
-    expect(s.elapsedMs).toBe(2_500);
-    emit(
+    expect(s.runs.elapsedMs).toBe(2_500);
+    send(
       ev({
         kind: "imageSaved",
         image: { id: 1, path: "/p", nodeId: "9", width: 1024, height: 1536 },
       }),
     );
-    emit(ev({ kind: "succeeded", credits: null, images: 1 }));
+    send(ev({ kind: "succeeded", credits: null, images: 1 }));
     t = 9_000;
     vi.advanceTimersByTime(1_000);
-    expect(s.elapsedMs).toBe(2_500);
-    expect(s.run.phase).toBe("succeeded");
+    expect(s.runs.elapsedMs).toBe(2_500);
+    expect(s.runs.run.phase).toBe("succeeded");
     expect(vi.getTimerCount()).toBe(0);
   });
 });
@@ -250,22 +277,22 @@ describe("batches", () => {
     mocked.runWorkflow.mockResolvedValue(["a", "b"]);
     const s = await started();
     await Promise.resolve();
-    s.form.setCount(2);
-    s.form.setSeedMode("3", "seed", "increment");
+    s.document.form.setCount(2);
+    s.document.form.setSeedMode("3", "seed", "increment");
     await s.runNow();
     expect(mocked.runWorkflow.mock.calls[0][1]).toEqual({
       count: 2,
       seeds: [{ nodeId: "3", input: "seed", mode: "increment" }],
     });
-    expect(s.queue.items.map((i) => i.runId)).toEqual(["a", "b"]);
-    emit(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.1, overall: 0.1 }, "b"));
-    emit(ev({ kind: "succeeded", credits: 1, images: 1 }, "a"));
-    expect(s.run.phase).toBe("running");
-    expect(s.active).toBe(true);
-    emit(ev({ kind: "failed", code: "jobFailed", message: "b broke" }, "b"));
-    expect(s.active).toBe(false);
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["a", "b"]);
+    send(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.1, overall: 0.1 }, "b"));
+    send(ev({ kind: "succeeded", credits: 1, images: 1 }, "a"));
+    expect(s.runs.run.phase).toBe("running");
+    expect(s.runs.active).toBe(true);
+    send(ev({ kind: "failed", code: "jobFailed", message: "b broke" }, "b"));
+    expect(s.runs.active).toBe(false);
     expect(s.error?.message).toBe("b broke");
-    expect(s.queue.items.map((i) => i.state.phase)).toEqual(["succeeded", "failed"]);
+    expect(s.runs.queue.items.map((i) => i.state.phase)).toEqual(["succeeded", "failed"]);
   });
 
   it("collects the images of the whole batch", async () => {
@@ -273,22 +300,22 @@ describe("batches", () => {
     const s = await started();
     await s.runNow();
     const image = (id: number) => ({ id, path: `/${id}`, nodeId: "9", width: 8, height: 8 });
-    emit(ev({ kind: "imageSaved", image: image(1) }, "a"));
-    emit(ev({ kind: "imageSaved", image: image(2) }, "b"));
-    expect(s.images.map((i) => i.id)).toEqual([1, 2]);
+    send(ev({ kind: "imageSaved", image: image(1) }, "a"));
+    send(ev({ kind: "imageSaved", image: image(2) }, "b"));
+    expect(s.runs.images.map((i) => i.id)).toEqual([1, 2]);
   });
 
   it("cancels every active run, or one", async () => {
     mocked.runWorkflow.mockResolvedValue(["a", "b"]);
     const s = await started();
     await s.runNow();
-    emit(ev({ kind: "canceled" }, "a"));
-    await s.cancel();
+    send(ev({ kind: "canceled" }, "a"));
+    await s.runs.cancel();
     expect(mocked.cancelRun.mock.calls).toEqual([["b"]]);
-    await s.cancel("b");
+    await s.runs.cancel("b");
     expect(mocked.cancelRun).toHaveBeenCalledTimes(2);
     mocked.cancelRun.mockRejectedValue({ code: "server", message: "nope" });
-    await s.cancel();
+    await s.runs.cancel();
     expect(s.error).toEqual({ code: "server", message: "nope" });
   });
 
@@ -297,11 +324,31 @@ describe("batches", () => {
     mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
     const s = await started();
     const pending = s.runNow();
-    await s.cancel();
+    await s.runs.cancel();
     expect(mocked.cancelRun).not.toHaveBeenCalled();
     resolve(["a"]);
     await pending;
     expect(mocked.cancelRun).toHaveBeenCalledWith("a");
+  });
+
+  it("cancels the runs of a starting batch as they appear on its channel, once each", async () => {
+    let resolve!: (ids: string[]) => void;
+    mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
+    const s = await started();
+    const pending = s.runNow();
+    await vi.waitFor(() => expect(mocked.runWorkflow).toHaveBeenCalled());
+    send(ev({ kind: "queued", nodes: ["4"] }, "a"));
+    await s.runs.cancel();
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"]]);
+    send(ev({ kind: "queued", nodes: ["4"] }, "b"));
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"]]);
+    resolve(["a", "b", "c"]);
+    await pending;
+    expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"], ["c"]]);
+    send(ev({ kind: "canceled" }, "a"));
+    send(ev({ kind: "canceled" }, "b"));
+    send(ev({ kind: "canceled" }, "c"));
+    expect(s.runs.active).toBe(false);
   });
 });
 
@@ -311,10 +358,10 @@ describe("form", () => {
     inspect({ fields: [seedField], problems: [problem("3", "steps")] });
     const s = await started({ refreshMs: 200 });
     await vi.advanceTimersByTimeAsync(0);
-    expect(s.form.fields).toHaveLength(1);
-    expect(s.form.field("3", "seed")?.kind).toBe("seed");
-    expect(s.form.problemsOf("3", "steps")).toHaveLength(1);
-    expect(s.form.perRun).toBe(1.2);
+    expect(s.document.form.fields).toHaveLength(1);
+    expect(s.document.form.field("3", "seed")?.kind).toBe("seed");
+    expect(s.document.form.problemsOf("3", "steps")).toHaveLength(1);
+    expect(s.document.form.perRun).toBe(1.2);
     expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(1);
 
     inspect({
@@ -322,8 +369,8 @@ describe("form", () => {
       credits: null,
       estimateError: { code: "network", message: "x" },
     });
-    s.setValue("3", "steps", 20);
-    s.setValue("3", "steps", 25);
+    s.document.setValue("3", "steps", 20);
+    s.document.setValue("3", "steps", 25);
     await vi.advanceTimersByTimeAsync(100);
     expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(1);
     await vi.advanceTimersByTimeAsync(150);
@@ -332,8 +379,8 @@ describe("form", () => {
     expect(
       sent.nodes.find((n) => n.id === "3")!.inputs.find((i) => i.name === "steps"),
     ).toMatchObject({ value: 25 });
-    expect(s.form.problems).toEqual([]);
-    expect(s.form.perRun).toBeNull();
+    expect(s.document.form.problems).toEqual([]);
+    expect(s.document.form.perRun).toBeNull();
     s.dispose();
   });
 
@@ -342,18 +389,18 @@ describe("form", () => {
     mocked.inspectWorkflow.mockReturnValueOnce(new Promise((r) => (slow = r)));
     const s = await started();
     inspect({ problems: [problem("3", "cfg", "new")] });
-    await s.form.refresh(s.doc!);
+    await s.document.form.refresh(s.document.doc!);
     slow({ problems: [], fields: [], credits: 1 });
     await Promise.resolve();
-    expect(s.form.problems.map((p) => p.message)).toEqual(["new"]);
+    expect(s.document.form.problems.map((p) => p.message)).toEqual(["new"]);
   });
 
   it("clamps the batch count", async () => {
     const s = await started();
-    s.form.setCount(0);
-    expect(s.form.count).toBe(1);
-    s.form.setCount(7.4);
-    expect(s.form.count).toBe(7);
+    s.document.form.setCount(0);
+    expect(s.document.form.count).toBe(1);
+    s.document.form.setCount(7.4);
+    expect(s.document.form.count).toBe(7);
   });
 });
 
@@ -375,14 +422,14 @@ describe("opening", () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/tmp/dropped.png");
-    expect(s.doc?.name).toBe("dropped");
-    expect(s.warnings).toEqual(["dropped 2 notes"]);
+    expect(s.document.doc?.name).toBe("dropped");
+    expect(s.document.warnings).toEqual(["dropped 2 notes"]);
     await vi.waitFor(() =>
-      expect(s.form.problemsOf("3", "seed")[0]?.message).toBe("from the first inspection"),
+      expect(s.document.form.problemsOf("3", "seed")[0]?.message).toBe("from the first inspection"),
     );
     expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(2); // the default workflow, then this one
-    s.dismissWarnings();
-    expect(s.warnings).toEqual([]);
+    s.document.dismissWarnings();
+    expect(s.document.warnings).toEqual([]);
   });
 
   it("imports pasted text under a name", async () => {
@@ -390,7 +437,7 @@ describe("opening", () => {
     const s = await started();
     await s.pasteText('{"3": {}}');
     expect(mocked.importWorkflowText).toHaveBeenCalledWith("Pasted workflow", '{"3": {}}');
-    expect(s.doc?.name).toBe("Pasted workflow");
+    expect(s.document.doc?.name).toBe("Pasted workflow");
   });
 
   it("shows a located import error in the banner and keeps the open workflow", async () => {
@@ -404,7 +451,7 @@ describe("opening", () => {
       code: "invalidWorkflow",
       message: "bad.json: node 7: input seed: expected a number",
     });
-    expect(s.doc?.nodes).toHaveLength(11);
+    expect(s.document.doc?.nodes).toHaveLength(11);
   });
 });
 
@@ -412,8 +459,8 @@ describe("cost, retry, order, outside runs and notifications", () => {
   it("asks before a batch above the threshold and runs only once accepted", async () => {
     inspect({ credits: 4 });
     const s = await started();
-    await vi.waitFor(() => expect(s.form.perRun).toBe(4));
-    s.form.setCount(3);
+    await vi.waitFor(() => expect(s.document.form.perRun).toBe(4));
+    s.document.form.setCount(3);
     const declined = s.runNow();
     await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 12, threshold: 10 }));
     expect(mocked.runWorkflow).not.toHaveBeenCalled();
@@ -449,39 +496,59 @@ describe("cost, retry, order, outside runs and notifications", () => {
 
   it("retries a run as a new batch and reorders pending runs", async () => {
     mocked.runWorkflow.mockResolvedValue(["a", "b", "c"]);
-    mocked.retryRun.mockResolvedValue("a2");
+    mocked.retryRun.mockImplementation(async (_runId, onEvent) => {
+      onEvent(ev({ kind: "queued", nodes: ["4", "9"] }, "a2"));
+      return "a2";
+    });
     const s = await started();
     await s.runNow();
-    emit(ev({ kind: "queued", nodes: ["4"] }, "a"));
-    emit(ev({ kind: "queued", nodes: ["4"] }, "b"));
-    emit(ev({ kind: "queued", nodes: ["4"] }, "c"));
-    await s.move("c", -1);
+    send(ev({ kind: "queued", nodes: ["4"] }, "a"));
+    send(ev({ kind: "queued", nodes: ["4"] }, "b"));
+    send(ev({ kind: "queued", nodes: ["4"] }, "c"));
+    await s.runs.move("c", -1);
     expect(mocked.reorderRuns).toHaveBeenCalledWith(["a", "c", "b"]);
-    expect(s.queue.items.map((i) => i.runId)).toEqual(["a", "c", "b"]);
-    await s.retry("b");
-    expect(s.queue.items.at(-1)?.runId).toBe("a2");
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["a", "c", "b"]);
+    await s.runs.retry("b");
+    expect(s.runs.queue.items.at(-1)).toMatchObject({ runId: "a2", batch: 2 });
+    expect(s.runs.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
+    channelOf(mocked.retryRun)(ev({ kind: "submitted", jobId: "j" }, "a2"));
+    expect(s.runs.run).toMatchObject({ phase: "submitted", jobId: "j" });
     mocked.retryRun.mockRejectedValue({ code: "notFound", message: "no run b" });
-    await s.retry("b");
+    await s.runs.retry("b");
     expect(s.error?.code).toBe("notFound");
+    expect(s.runs.queue.batches.map((b) => b.batch)).toEqual([1, 2]);
   });
 
-  it("follows runs started elsewhere", async () => {
+  it("follows runs another view starts, from the moment the call is sent", async () => {
     const s = await started();
-    s.track(["fav-1"]);
-    emit(ev({ kind: "queued", nodes: ["4", "9"] }, "fav-1"));
-    expect(s.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
+    let resolve!: (ids: string[]) => void;
+    const started_ = s.runs.follow(
+      (onEvent) =>
+        new Promise((r) => {
+          resolve = r;
+          onEvent(ev({ kind: "queued", nodes: ["4", "9"] }, "fav-1"));
+        }),
+    );
+    expect(s.runs.active).toBe(true);
+    expect(s.runs.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
+    resolve(["fav-1"]);
+    expect(await started_).toEqual(["fav-1"]);
+    await expect(s.runs.follow(async () => Promise.reject(new Error("refused")))).rejects.toThrow(
+      "refused",
+    );
+    expect(s.runs.queue.batches.map((b) => b.batch)).toEqual([1]);
   });
 
   it("notifies when runs end while the window is in the background", async () => {
     let focused = true;
     const s = await started({ focused: () => focused });
     await s.runNow();
-    emit(ev({ kind: "succeeded", credits: 1, images: 1 }));
+    send(ev({ kind: "succeeded", credits: 1, images: 1 }));
     expect(mocked.notify).not.toHaveBeenCalled();
     focused = false;
     mocked.runWorkflow.mockResolvedValue(["run-2"]);
     await s.runNow();
-    emit(ev({ kind: "failed", code: "credits", message: "Balance is 0" }, "run-2"));
+    send(ev({ kind: "failed", code: "credits", message: "Balance is 0" }, "run-2"));
     expect(mocked.notify).toHaveBeenCalledTimes(1);
     expect(mocked.notify.mock.calls[0][0]).toMatch(/failed/i);
   });
@@ -497,7 +564,7 @@ describe("cost, retry, order, outside runs and notifications", () => {
     const s = await started();
     await s.openDialog();
     expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/w/a.json");
-    expect(s.recent).toEqual(["/w/a.json"]);
+    expect(s.app.recent).toEqual(["/w/a.json"]);
   });
 });
 
@@ -516,6 +583,6 @@ describe("start-up", () => {
     await s.openFile("/tmp/dropped.json");
     resolveDefault(referenceDoc());
     await starting;
-    expect(s.doc?.name).toBe("dropped");
+    expect(s.document.doc?.name).toBe("dropped");
   });
 });

@@ -1,8 +1,10 @@
 import { flushSync, mount, tick, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from "vitest";
 import type { Favourite } from "../bindings/Favourite";
+import type { JobEvent } from "../bindings/JobEvent";
 import * as host from "../host/favourites";
 import { setLocale } from "../i18n/index.svelte";
+import type { StartRuns } from "../run/runs.svelte";
 import FavouritesView from "./FavouritesView.svelte";
 import { TOAST_MS } from "./state.svelte";
 import { favourite, reactiveProps } from "./testing.svelte";
@@ -36,6 +38,7 @@ let view: ReturnType<typeof mount> | null = null;
 let props: {
   active: boolean;
   onopen: Mock<(favourite: Favourite) => void>;
+  start: Mock<StartRuns>;
   onruns: Mock<(runIds: string[]) => void>;
 };
 
@@ -51,6 +54,8 @@ afterEach(() => {
   document.body.innerHTML = "";
 });
 
+const channel = vi.fn<(event: JobEvent) => void>();
+
 async function settle() {
   for (let i = 0; i < 5; i++) await tick();
   flushSync();
@@ -60,6 +65,8 @@ async function open() {
   props = reactiveProps({
     active: true,
     onopen: vi.fn<(favourite: Favourite) => void>(),
+    // The queue's start: hands the host call this batch's channel handler.
+    start: vi.fn<StartRuns>((begin) => begin(channel)),
     onruns: vi.fn<(runIds: string[]) => void>(),
   });
   view = mount(FavouritesView, { target: document.body, props });
@@ -117,7 +124,8 @@ describe("FavouritesView", () => {
     mocked.runFavourite.mockResolvedValue(["run-7"]);
     await open();
     await click(byTestId("favourite-run", card("b")));
-    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1, undefined);
+    expect(props.start).toHaveBeenCalledTimes(1);
+    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1, channel, undefined);
     expect(props.onruns).toHaveBeenCalledWith(["run-7"]);
     expect(byTestId("toast")?.textContent).toContain("Started “Landscape”");
   });

@@ -16,6 +16,7 @@ import {
   runFavourite,
 } from "../host/favourites";
 import { withConsent } from "../run/consent.svelte";
+import type { StartRuns } from "../run/runs.svelte";
 import { filterFavourites } from "./search";
 
 /** A short message; `undo` is the favourite a delete removed. Text is a catalogue key so the
@@ -64,12 +65,15 @@ export class FavouritesState {
     }
   }
 
-  /** Starts one run of a favourite; resolves with its run ids, or null when it failed. */
-  async run(favourite: Favourite): Promise<string[] | null> {
+  /** Starts one run of a favourite through the queue's `start` (so its events reach the queue);
+   * resolves with its run ids, or null when it failed. */
+  async run(favourite: Favourite, start: StartRuns): Promise<string[] | null> {
     if (this.starting.includes(favourite.id)) return null;
     this.starting.push(favourite.id);
     try {
-      const ids = await withConsent((approved) => runFavourite(favourite.id, 1, approved));
+      const ids = await start((onEvent) =>
+        withConsent((approved) => runFavourite(favourite.id, 1, onEvent, approved)),
+      );
       if (ids === null) return null;
       this.#show({ key: "favourites.started", params: { name: favourite.name } });
       return ids;

@@ -114,8 +114,9 @@ describe("Viewer", () => {
     );
     click(byTestId("metadata-run-again")!);
     await settle();
-    expect(mocked.runAgain).toHaveBeenCalledWith(4, undefined);
-    expect(view.props.onruns).toHaveBeenCalledWith(["run-9"]);
+    expect(view.props.start).toHaveBeenCalledTimes(1);
+    expect(mocked.runAgain).toHaveBeenCalledWith(4, view.channel, undefined);
+    expect(byTestId("toast")?.textContent).toContain("Started 1 run");
   });
 
   it("says an image carries no workflow without calling it an error", async () => {

@@ -10,6 +10,7 @@ import type { ParamDiff } from "../bindings/ParamDiff";
 import * as host from "../host/library";
 import { t } from "../i18n/index.svelte";
 import { withConsent } from "../run/consent.svelte";
+import type { StartRuns } from "../run/runs.svelte";
 import { formatNumber, plural } from "./format";
 import type { Gallery } from "./gallery.svelte";
 
@@ -123,11 +124,14 @@ export class ImageActions {
     return diff;
   }
 
-  /** Starts the image's workflow again; resolves with the run ids (null on failure). */
-  async runAgain(id: ImageId): Promise<string[] | null> {
+  /** Starts the image's workflow again through the queue's `start` (so its events reach the
+   * queue); resolves with the run ids (null on failure). */
+  async runAgain(id: ImageId, start: StartRuns): Promise<string[] | null> {
     let runs: string[] | null = null;
     await this.feedback.attempt(async () => {
-      runs = await withConsent((approved) => host.runAgain(id, approved));
+      runs = await start((onEvent) =>
+        withConsent((approved) => host.runAgain(id, onEvent, approved)),
+      );
       if (runs) this.feedback.notify(plural("gallery.toast.started", runs.length));
     });
     return runs;

@@ -3,6 +3,8 @@
 
 import { flushSync, mount, tick, unmount } from "svelte";
 import { vi } from "vitest";
+import type { JobEvent } from "../bindings/JobEvent";
+import type { StartRuns } from "../run/runs.svelte";
 import GalleryView from "./GalleryView.svelte";
 
 /** Gives every element a size, as a window of `width` × `height` would. */
@@ -18,11 +20,15 @@ export async function settle() {
 
 /** Mounts the view; returns its callbacks and a way to change `active`. */
 export async function mountView(active = true) {
-  const props = $state({ active, onopenworkflow: vi.fn(), onruns: vi.fn() });
+  // `start` stands in for the queue's: it hands the host call the batch's `channel`.
+  const channel = vi.fn<(event: JobEvent) => void>();
+  const start = vi.fn<StartRuns>((begin) => begin(channel));
+  const props = $state({ active, onopenworkflow: vi.fn(), start });
   const view = mount(GalleryView, { target: document.body, props });
   await settle();
   return {
     props,
+    channel,
     close: () => unmount(view),
   };
 }

@@ -1,7 +1,7 @@
 // The layout as Svelte Flow nodes and edges, plus how a link looks for a run and a selection.
 // Nodes and edges only change with the layout: live state (run, selection, problems) reaches the
 // cards and links through one shared `GraphLive`, so a progress event re-renders what changed
-// instead of handing the library a whole new graph. Leaves out rendering (components/).
+// instead of handing the library a whole new graph. Leaves out rendering (generate/).
 
 import { Position, type Edge, type Node } from "@xyflow/svelte";
 import { nodeState, type RunState } from "../run/reduce";

@@ -2,8 +2,10 @@
 // src-tauri/src/commands/list.rs), its named arguments and its result, with the generated
 // bindings' types. `call` is typed by this map, so a misspelt command or a wrong argument is a
 // compile error; a Rust test (src-tauri/src/command_list.rs) fails when the names here and in the
-// Rust list differ. Argument and result types are written by hand against ts-rs bindings.
+// Rust list differ. Argument and result types are written by hand against ts-rs bindings. The
+// commands that start runs take `events`, the channel every event of those runs arrives on.
 
+import type { Channel } from "@tauri-apps/api/core";
 import type { BackendInfo } from "../bindings/BackendInfo";
 import type { EmptiedTrash } from "../bindings/EmptiedTrash";
 import type { Favourite } from "../bindings/Favourite";
@@ -15,6 +17,7 @@ import type { ImageQuery } from "../bindings/ImageQuery";
 import type { ImportProgress } from "../bindings/ImportProgress";
 import type { Inspection } from "../bindings/Inspection";
 import type { InputPicture } from "../bindings/InputPicture";
+import type { JobEvent } from "../bindings/JobEvent";
 import type { KeyStatus } from "../bindings/KeyStatus";
 import type { LibraryCounts } from "../bindings/LibraryCounts";
 import type { LibraryFacets } from "../bindings/LibraryFacets";
@@ -32,9 +35,15 @@ export type Commands = {
   open_workflow_file: { args: { path: string }; result: OpenedWorkflow };
   import_workflow_text: { args: { name: string; text: string }; result: OpenedWorkflow };
   inspect_workflow: { args: { doc: WorkflowDoc }; result: Inspection };
-  run_workflow: { args: { doc: WorkflowDoc; options: RunOptions }; result: string[] };
+  run_workflow: {
+    args: { doc: WorkflowDoc; options: RunOptions; events: Channel<JobEvent> };
+    result: string[];
+  };
   cancel_run: { args: { runId: string }; result: boolean };
-  retry_run: { args: { runId: string; approvedCredits: number | null }; result: string };
+  retry_run: {
+    args: { runId: string; approvedCredits: number | null; events: Channel<JobEvent> };
+    result: string;
+  };
   reorder_runs: { args: { first: string[] }; result: void };
   backend_info: { args: undefined; result: BackendInfo };
   pick_workflow_file: { args: undefined; result: string | null };
@@ -60,7 +69,10 @@ export type Commands = {
   library_export: { args: { ids: ImageId[]; keepMetadata: boolean }; result: string[] | null };
   library_workflow: { args: { id: ImageId }; result: OpenedWorkflow };
   library_compare: { args: { left: ImageId; right: ImageId }; result: ParamDiff };
-  library_run_again: { args: { id: ImageId; approvedCredits: number | null }; result: string[] };
+  library_run_again: {
+    args: { id: ImageId; approvedCredits: number | null; events: Channel<JobEvent> };
+    result: string[];
+  };
   library_import: { args: undefined; result: ImportProgress | null };
   settings_get: { args: undefined; result: Settings };
   settings_save: { args: { settings: Settings }; result: BackendInfo };
@@ -78,7 +90,12 @@ export type Commands = {
   favourites_export: { args: { ids: string[] }; result: string | null };
   favourites_import: { args: undefined; result: Favourite[] | null };
   favourite_run: {
-    args: { id: string; count: number; approvedCredits: number | null };
+    args: {
+      id: string;
+      count: number;
+      approvedCredits: number | null;
+      events: Channel<JobEvent>;
+    };
     result: string[];
   };
 };

@@ -2,7 +2,8 @@
 
 import type { Favourite } from "../bindings/Favourite";
 import type { FavouriteDraft } from "../bindings/FavouriteDraft";
-import { call } from "./call";
+import type { JobEvent } from "../bindings/JobEvent";
+import { call, callWithEvents } from "./call";
 
 /** Every favourite, most recently changed first. */
 export function listFavourites(): Promise<Favourite[]> {
@@ -43,11 +44,16 @@ export function importFavourites(): Promise<Favourite[] | null> {
   return call("favourites_import");
 }
 
-/** Runs a favourite as saved; resolves with the run ids (progress arrives as job events). */
+/** Runs a favourite as saved; resolves with the run ids, their events go to `onEvent`. */
 export function runFavourite(
   id: string,
   count: number,
+  onEvent: (event: JobEvent) => void,
   approvedCredits?: number,
 ): Promise<string[]> {
-  return call("favourite_run", { id, count, approvedCredits: approvedCredits ?? null });
+  return callWithEvents(
+    "favourite_run",
+    { id, count, approvedCredits: approvedCredits ?? null },
+    onEvent,
+  );
 }

@@ -1,6 +1,13 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
-const core = vi.hoisted(() => ({ invoke: vi.fn(), isTauri: vi.fn(() => true) }));
+const core = vi.hoisted(() => ({
+  invoke: vi.fn(),
+  isTauri: vi.fn(() => true),
+  // Stands in for Tauri's channel: the backend side is the test calling `onmessage`.
+  Channel: class {
+    onmessage: (message: unknown) => void = () => {};
+  },
+}));
 const event = vi.hoisted(() => ({ listen: vi.fn() }));
 const webview = vi.hoisted(() => ({ onDragDropEvent: vi.fn() }));
 vi.mock("@tauri-apps/api/core", () => core);
@@ -19,6 +26,7 @@ import {
   NO_HOST,
   onJobEvent,
   openDefaultWorkflow,
+  retryRun,
   runWorkflow,
 } from "./index";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
@@ -38,13 +46,29 @@ describe("commands", () => {
     core.invoke.mockResolvedValueOnce({ kind: "demo", endpoint: "http://127.0.0.1:1" });
     const options = { count: 2, seeds: [{ nodeId: "3", input: "seed", mode: "increment" }] };
     expect(await openDefaultWorkflow()).toBe(doc);
-    expect(await runWorkflow(doc, options as never)).toEqual(["run-1", "run-2"]);
+    expect(await runWorkflow(doc, options as never, vi.fn())).toEqual(["run-1", "run-2"]);
     expect(await backendInfo()).toEqual({ kind: "demo", endpoint: "http://127.0.0.1:1" });
     expect(core.invoke.mock.calls).toEqual([
       ["open_default_workflow", undefined],
-      ["run_workflow", { doc, options }],
+      ["run_workflow", { doc, options, events: expect.any(core.Channel) }],
       ["backend_info", undefined],
     ]);
+  });
+
+  it("give each start call a channel of its own that reaches its handler", async () => {
+    core.invoke.mockResolvedValue("a2");
+    const first = vi.fn();
+    const second = vi.fn();
+    await retryRun("a", first, 12);
+    await retryRun("b", second);
+    const [[, one], [, two]] = core.invoke.mock.calls;
+    expect(one).toMatchObject({ runId: "a", approvedCredits: 12 });
+    expect(two).toMatchObject({ runId: "b", approvedCredits: null });
+    expect(one.events).not.toBe(two.events);
+    const event = { runId: "a2", change: { kind: "queued", nodes: [] } };
+    one.events.onmessage(event);
+    expect(first).toHaveBeenCalledWith(event);
+    expect(second).not.toHaveBeenCalled();
   });
 
   it("open, import, inspect and cancel", async () => {
@@ -63,7 +87,7 @@ describe("commands", () => {
 
   it("reject with the backend's AppError", async () => {
     core.invoke.mockRejectedValueOnce({ code: "invalidWorkflow", message: "node 3: bad" });
-    await expect(runWorkflow(doc, { count: 1, seeds: [] })).rejects.toEqual({
+    await expect(runWorkflow(doc, { count: 1, seeds: [] }, vi.fn())).rejects.toEqual({
       code: "invalidWorkflow",
       message: "node 3: bad",
     });
@@ -72,6 +96,9 @@ describe("commands", () => {
   it("reject with noHost outside the app, without invoking", async () => {
     core.isTauri.mockReturnValue(false);
     await expect(backendInfo()).rejects.toMatchObject({ code: NO_HOST });
+    await expect(runWorkflow(doc, { count: 1, seeds: [] }, vi.fn())).rejects.toMatchObject({
+      code: NO_HOST,
+    });
     expect(core.invoke).not.toHaveBeenCalled();
   });
 });

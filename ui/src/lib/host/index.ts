@@ -13,11 +13,11 @@ import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { RunOptions } from "../bindings/RunOptions";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { NO_HOST, toAppError } from "../errors";
-import { call } from "./call";
+import { call, callWithEvents } from "./call";
 
 export { NO_HOST, toAppError };
 
-/** The Tauri event that carries every `JobEvent`. */
+/** The Tauri event that carries the `JobEvent`s of runs no start call of this window made. */
 export const JOB_EVENT = "job://event";
 
 /** The reference workflow the app opens with. */
@@ -40,11 +40,18 @@ export function inspectWorkflow(doc: WorkflowDoc): Promise<Inspection> {
   return call("inspect_workflow", { doc });
 }
 
-/** Starts a batch of runs of `doc`; resolves with one run id per run. Progress arrives only as
- * `JobEvent`s. Above the credit threshold `options.approvedCredits` must hold the accepted total
- * (`needsConfirmation` otherwise). */
-export function runWorkflow(doc: WorkflowDoc, options: RunOptions): Promise<string[]> {
-  return call("run_workflow", { doc, options });
+/** Called with each event of the runs one start call made, in order. */
+export type OnJobEvent = (event: JobEvent) => void;
+
+/** Starts a batch of runs of `doc`; resolves with one run id per run. Their progress arrives only
+ * through `onEvent` (possibly before this resolves). Above the credit threshold
+ * `options.approvedCredits` must hold the accepted total (`needsConfirmation` otherwise). */
+export function runWorkflow(
+  doc: WorkflowDoc,
+  options: RunOptions,
+  onEvent: OnJobEvent,
+): Promise<string[]> {
+  return callWithEvents("run_workflow", { doc, options }, onEvent);
 }
 
 /** Asks the backend to cancel a run; `false` when it was no longer active. */
@@ -52,10 +59,15 @@ export function cancelRun(runId: string): Promise<boolean> {
   return call("cancel_run", { runId });
 }
 
-/** Starts a recorded run's document again as a new run; resolves with the new run id. Above the
- * credit threshold it needs the accepted total (`needsConfirmation` otherwise). */
-export function retryRun(runId: string, approvedCredits?: number): Promise<string> {
-  return call("retry_run", { runId, approvedCredits: approvedCredits ?? null });
+/** Starts a recorded run's document again as a new run; resolves with the new run id, its events
+ * go to `onEvent`. Above the credit threshold it needs the accepted total (`needsConfirmation`
+ * otherwise). */
+export function retryRun(
+  runId: string,
+  onEvent: OnJobEvent,
+  approvedCredits?: number,
+): Promise<string> {
+  return callWithEvents("retry_run", { runId, approvedCredits: approvedCredits ?? null }, onEvent);
 }
 
 /** Moves pending runs to the front of the queue, in this order. */
@@ -103,7 +115,8 @@ export function backendInfo(): Promise<BackendInfo> {
   return call("backend_info");
 }
 
-/** Calls `handler` for every job event; resolves with a function that stops listening. */
+/** Calls `handler` for every job event of runs this window did not start (those resumed at
+ * launch); resolves with a function that stops listening. */
 export async function onJobEvent(handler: (event: JobEvent) => void): Promise<() => void> {
   if (!isTauri()) return () => {};
   return listen<JobEvent>(JOB_EVENT, (event) => handler(event.payload));

@@ -8,12 +8,13 @@ import type { ImageDetail } from "../bindings/ImageDetail";
 import type { ImageId } from "../bindings/ImageId";
 import type { ImageQuery } from "../bindings/ImageQuery";
 import type { ImportProgress } from "../bindings/ImportProgress";
+import type { JobEvent } from "../bindings/JobEvent";
 import type { LibraryCounts } from "../bindings/LibraryCounts";
 import type { LibraryFacets } from "../bindings/LibraryFacets";
 import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Page } from "../bindings/Page";
 import type { ParamDiff } from "../bindings/ParamDiff";
-import { call } from "./call";
+import { call, callWithEvents } from "./call";
 
 /** Event sent when images are added, changed or removed (payload: the ids concerned). */
 export const LIBRARY_CHANGED = "library://changed";
@@ -100,9 +101,18 @@ export function compareImages(left: ImageId, right: ImageId): Promise<ParamDiff>
   return call("library_compare", { left, right });
 }
 
-/** Runs the image's workflow again with the same values (seed included); resolves with run ids. */
-export function runAgain(id: ImageId, approvedCredits?: number): Promise<string[]> {
-  return call("library_run_again", { id, approvedCredits: approvedCredits ?? null });
+/** Runs the image's workflow again with the same values (seed included); resolves with run ids,
+ * their events go to `onEvent`. */
+export function runAgain(
+  id: ImageId,
+  onEvent: (event: JobEvent) => void,
+  approvedCredits?: number,
+): Promise<string[]> {
+  return callWithEvents(
+    "library_run_again",
+    { id, approvedCredits: approvedCredits ?? null },
+    onEvent,
+  );
 }
 
 /** Asks for a folder and indexes its PNGs in place; `null` when cancelled. Progress arrives

@@ -3,42 +3,80 @@ import type { JobChange } from "../bindings/JobChange";
 import {
   acceptBatch,
   activeRunIds,
+  batchOf,
   beginBatch,
   currentBatch,
+  dropBatch,
   EMPTY_QUEUE,
   focusedItem,
+  focusedState,
   KEEP_FINISHED,
   movePending,
-  pendingId,
   queueActive,
+  reduceBatchEvent,
   reduceQueue,
   rejectBatch,
-  trackBatch,
+  requestCancel,
   type Queue,
 } from "./queue";
 
 const ev = (runId: string, change: JobChange) => ({ runId, change });
 const phases = (q: Queue) => q.items.map((i) => `${i.runId}:${i.state.phase}`);
 
-function batchOf(ids: string[], q: Queue = EMPTY_QUEUE): Queue {
+function started(ids: string[], q: Queue = EMPTY_QUEUE): Queue {
   const begun = beginBatch(q, ["1", "2"]);
   return acceptBatch(begun, begun.batch, ids);
 }
 
 describe("queue", () => {
-  it("shows a placeholder at once, then one item per run id", () => {
+  it("shows a starting batch with no runs at once, then one item per run id", () => {
     const q = beginBatch(EMPTY_QUEUE, ["1", "2"]);
-    expect(phases(q)).toEqual([`${pendingId(1)}:queued`]);
+    expect(q.items).toEqual([]);
+    expect(batchOf(q, 1)?.starting).toBe(true);
+    expect(focusedState(q)).toMatchObject({ phase: "queued", order: ["1", "2"] });
     expect(activeRunIds(q)).toEqual([]);
     expect(queueActive(q)).toBe(true);
     const accepted = acceptBatch(q, 1, ["a", "b", "c"]);
     expect(phases(accepted)).toEqual(["a:queued", "b:queued", "c:queued"]);
     expect(accepted.items.map((i) => i.index)).toEqual([1, 2, 3]);
+    expect(batchOf(accepted, 1)?.starting).toBe(false);
     expect(activeRunIds(accepted)).toEqual(["a", "b", "c"]);
   });
 
+  it("adds runs from their queued events on the batch's channel, before the ids", () => {
+    let q = beginBatch(beginBatch(EMPTY_QUEUE, ["1"]), ["1"]);
+    q = reduceBatchEvent(q, 2, ev("b", { kind: "queued", nodes: ["7", "8"] }));
+    q = reduceBatchEvent(q, 2, ev("b", { kind: "submitted", jobId: "j" }));
+    // Not a queued event, of a run no batch knows: nowhere to go.
+    expect(reduceBatchEvent(q, 2, ev("zzz", { kind: "canceled" }))).toBe(q);
+    q = reduceBatchEvent(q, 1, ev("a", { kind: "queued", nodes: ["1"] }));
+    expect(q.items.map((i) => [i.runId, i.batch, i.index])).toEqual([
+      ["b", 2, 1],
+      ["a", 1, 1],
+    ]);
+    expect(focusedState(q)).toMatchObject({ phase: "submitted", jobId: "j", order: ["7", "8"] });
+    const accepted = acceptBatch(q, 2, ["b", "c"]);
+    // "b" keeps what its events said; "c" joins, waiting for its own queued event.
+    expect(phases(accepted)).toEqual(["b:submitted", "a:queued", "c:queued"]);
+    expect(accepted.items.at(-1)).toMatchObject({ runId: "c", batch: 2, index: 2 });
+  });
+
+  it("flags batches still starting when Cancel is pressed", () => {
+    const q = requestCancel(acceptBatch(beginBatch(beginBatch(EMPTY_QUEUE, []), []), 1, ["a"]));
+    expect(batchOf(q, 1)?.cancelRequested).toBe(false);
+    expect(batchOf(q, 2)?.cancelRequested).toBe(true);
+    expect(requestCancel(q)).toBe(q);
+  });
+
+  it("drops a batch that started nothing", () => {
+    const q = dropBatch(beginBatch(EMPTY_QUEUE, ["1"]), 1);
+    expect(q.batches).toEqual([]);
+    expect(queueActive(q)).toBe(false);
+    expect(focusedState(q).phase).toBe("idle");
+  });
+
   it("reduces each run from its own events and ignores unknown runs", () => {
-    let q = batchOf(["a", "b"]);
+    let q = started(["a", "b"]);
     q = reduceQueue(
       q,
       ev("a", { kind: "node", nodeId: "1", status: "running", progress: 0.5, overall: 0.3 }),
@@ -58,21 +96,23 @@ describe("queue", () => {
   });
 
   it("keeps older batches, follows the newest", () => {
-    let q = batchOf(["a"]);
+    let q = started(["a"]);
     q = reduceQueue(q, ev("a", { kind: "succeeded", credits: null, images: 1 }));
-    q = batchOf(["b", "c"], q);
+    q = started(["b", "c"], q);
     expect(q.batch).toBe(2);
     expect(currentBatch(q).map((i) => i.runId)).toEqual(["b", "c"]);
     expect(focusedItem(q)?.runId).toBe("b");
     expect(activeRunIds(q)).toEqual(["b", "c"]);
   });
 
-  it("fails the placeholder when the backend refuses the batch", () => {
+  it("keeps the error of a batch the backend refused", () => {
     const q = rejectBatch(beginBatch(EMPTY_QUEUE, []), 1, {
       code: "invalidWorkflow",
       message: "bad",
     });
-    const state = focusedItem(q)!.state;
+    expect(q.items).toEqual([]);
+    expect(queueActive(q)).toBe(false);
+    const state = focusedState(q);
     expect(state.phase).toBe("failed");
     expect(state.phase === "failed" && state.error).toEqual({
       code: "invalidWorkflow",
@@ -84,25 +124,20 @@ describe("queue", () => {
   it("forgets the oldest finished runs past the limit", () => {
     let q = EMPTY_QUEUE;
     for (let n = 0; n < KEEP_FINISHED + 5; n++) {
-      q = batchOf([`r${n}`], q);
+      q = started([`r${n}`], q);
       q = reduceQueue(q, ev(`r${n}`, { kind: "canceled" }));
     }
     q = beginBatch(q, []);
-    expect(q.items).toHaveLength(KEEP_FINISHED + 1);
+    expect(q.items).toHaveLength(KEEP_FINISHED);
     expect(q.items[0].runId).toBe("r5");
-    expect(q.items.at(-1)?.runId).toBe(pendingId(q.batch));
+    // Batch records go with their last run; the one just begun stays.
+    expect(q.batches.map((b) => b.batch)).toEqual([...q.items.map((i) => i.batch), q.batch]);
   });
 });
 
-describe("reordering and outside runs", () => {
-  it("tracks runs started elsewhere as their own batch", () => {
-    const q = trackBatch(batchOf(["a"]), ["f1", "f2"]);
-    expect(currentBatch(q).map((i) => i.runId)).toEqual(["f1", "f2"]);
-    expect(trackBatch(q, [])).toBe(q);
-  });
-
+describe("reordering", () => {
   it("moves pending runs among themselves and says the new order", () => {
-    let q = batchOf(["a", "b", "c"]);
+    let q = started(["a", "b", "c"]);
     q = reduceQueue(q, ev("a", { kind: "submitted", jobId: "j" }));
     const moved = movePending(q, "c", -1);
     expect(moved?.order).toEqual(["c", "b"]);

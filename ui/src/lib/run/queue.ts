@@ -1,5 +1,8 @@
-// Every run of the session, batch by batch: each one reduced by `reduceRun` from its own job
-// events. Pure; the session keeps one `Queue` and renders what comes out.
+// Every run of the session, batch by batch: each run reduced by `reduceRun` from its own job
+// events. A batch exists from the moment its start call is sent; its runs join it with their
+// `queued` events on the call's channel (or with the ids the call resolves with, whichever comes
+// first). Pure; the queue store keeps one `Queue` and renders what comes out. Leaves out talking
+// to the backend and timing.
 
 import type { AppError } from "../bindings/AppError";
 import type { JobEvent } from "../bindings/JobEvent";
@@ -7,56 +10,114 @@ import { IDLE, isActive, isFinished, reduceRun, type RunState } from "./reduce";
 
 export type QueueItem = {
   runId: string;
-  /** Which Run press made it (1, 2, ...). */
+  /** Which start made it (1, 2, ...). */
   batch: number;
   /** Its place in the batch, from 1. */
   index: number;
   state: RunState;
 };
 
-export type Queue = { items: QueueItem[]; batch: number };
+/** One start (a Run press, a favourite, "Run again", a retry), with or without runs yet. */
+export type Batch = {
+  batch: number;
+  /** The start call has not answered yet; runs may still join. */
+  starting: boolean;
+  /** The nodes its runs will go through, when known before their `queued` events (a Run press). */
+  nodes: string[];
+  /** Why the backend refused the start. */
+  error: AppError | null;
+  /** Cancel was pressed while it was starting: its runs are cancelled as they become known. */
+  cancelRequested: boolean;
+};
 
-export const EMPTY_QUEUE: Queue = { items: [], batch: 0 };
+export type Queue = { items: QueueItem[]; batches: Batch[]; batch: number };
+
+export const EMPTY_QUEUE: Queue = { items: [], batches: [], batch: 0 };
 
 /** Finished runs kept in the panel at most (the active ones are always kept). */
 export const KEEP_FINISHED = 30;
 
-/** The run id of a batch whose ids the backend has not given yet. */
-export function pendingId(batch: number): string {
-  return `pending:${batch}`;
-}
-
-function prune(items: QueueItem[]): QueueItem[] {
-  let finished = items.filter((i) => isFinished(i.state)).length;
-  if (finished <= KEEP_FINISHED) return items;
-  return items.filter((i) => {
+function prune(queue: Queue): Queue {
+  let finished = queue.items.filter((i) => isFinished(i.state)).length;
+  if (finished <= KEEP_FINISHED) return queue;
+  const items = queue.items.filter((i) => {
     if (finished > KEEP_FINISHED && isFinished(i.state)) {
       finished--;
       return false;
     }
     return true;
   });
+  // A batch record goes with its last run; one still starting stays.
+  const batches = queue.batches.filter(
+    (b) => b.starting || b.batch === queue.batch || items.some((i) => i.batch === b.batch),
+  );
+  return { ...queue, items, batches };
 }
 
-/** A Run press: one placeholder, shown at once, until the backend answers with run ids. */
+function updateBatch(queue: Queue, batch: number, change: Partial<Batch>): Queue {
+  if (!queue.batches.some((b) => b.batch === batch)) return queue;
+  const batches = queue.batches.map((b) => (b.batch === batch ? { ...b, ...change } : b));
+  return { ...queue, batches };
+}
+
+/** A start is sent: a batch with no runs yet, shown as starting at once. */
 export function beginBatch(queue: Queue, nodes: string[]): Queue {
   const batch = queue.batch + 1;
-  const state = reduceRun(IDLE, { kind: "queued", nodes });
-  const item: QueueItem = { runId: pendingId(batch), batch, index: 1, state };
-  return { batch, items: prune([...queue.items, item]) };
+  const record: Batch = { batch, starting: true, nodes, error: null, cancelRequested: false };
+  return prune({ ...queue, batch, batches: [...queue.batches, record] });
 }
 
-/** The backend accepted the batch: the placeholder becomes one item per run id. */
+/** The batch record, if the queue still has it. */
+export function batchOf(queue: Queue, batch: number): Batch | undefined {
+  return queue.batches.find((b) => b.batch === batch);
+}
+
+function addRun(queue: Queue, batch: number, runId: string, state: RunState): Queue {
+  const index = queue.items.filter((i) => i.batch === batch).length + 1;
+  return prune({ ...queue, items: [...queue.items, { runId, batch, index, state }] });
+}
+
+/** One event on a batch's channel: a `queued` event of a run the queue does not know adds that
+ * run to the batch; any other event goes to its run as `reduceQueue` would. */
+export function reduceBatchEvent(queue: Queue, batch: number, event: JobEvent): Queue {
+  const known = queue.items.some((i) => i.runId === event.runId);
+  if (known || event.change.kind !== "queued" || !batchOf(queue, batch)) {
+    return reduceQueue(queue, event);
+  }
+  return addRun(queue, batch, event.runId, reduceRun(IDLE, event.change));
+}
+
+/** The start call answered with its run ids: runs whose `queued` event has not come yet join as
+ * queued through the batch's known nodes, in the order of the ids. */
 export function acceptBatch(queue: Queue, batch: number, runIds: string[]): Queue {
-  const placeholder = queue.items.find((i) => i.runId === pendingId(batch));
-  if (!placeholder) return queue;
-  const runs = runIds.map((runId, n) => ({ ...placeholder, runId, index: n + 1 }));
-  return { ...queue, items: queue.items.flatMap((i) => (i === placeholder ? runs : [i])) };
+  const record = batchOf(queue, batch);
+  if (!record) return queue;
+  let next = updateBatch(queue, batch, { starting: false });
+  for (const runId of runIds) {
+    if (next.items.some((i) => i.runId === runId)) continue;
+    next = addRun(next, batch, runId, reduceRun(IDLE, { kind: "queued", nodes: record.nodes }));
+  }
+  return next;
 }
 
-/** The backend refused the batch: the placeholder fails with the error. */
+/** The backend refused the start: the batch keeps the error and no runs. */
 export function rejectBatch(queue: Queue, batch: number, error: AppError): Queue {
-  return applyTo(queue, pendingId(batch), { kind: "failed", ...error });
+  return updateBatch(queue, batch, { starting: false, error });
+}
+
+/** The start ended without runs and nothing to show (declined, or reported elsewhere). */
+export function dropBatch(queue: Queue, batch: number): Queue {
+  if (!batchOf(queue, batch)) return queue;
+  const batches = queue.batches.filter((b) => b.batch !== batch);
+  const items = queue.items.filter((i) => i.batch !== batch);
+  return { ...queue, batches, items };
+}
+
+/** Cancel pressed: every batch still starting cancels its runs as they become known. */
+export function requestCancel(queue: Queue): Queue {
+  if (!queue.batches.some((b) => b.starting && !b.cancelRequested)) return queue;
+  const batches = queue.batches.map((b) => (b.starting ? { ...b, cancelRequested: true } : b));
+  return { ...queue, batches };
 }
 
 function applyTo(queue: Queue, runId: string, change: JobEvent["change"]): Queue {
@@ -88,29 +149,30 @@ export function focusedItem(queue: Queue): QueueItem | null {
   return batch.find((i) => isActive(i.state)) ?? batch.at(-1) ?? null;
 }
 
-/** Ids of the runs still under way that the backend knows (placeholders excluded). */
+/** What the graph and status line show: the focused run, or for a newest batch with no runs
+ * yet, queued through its nodes while it starts and failed when it was refused. */
+export function focusedState(queue: Queue): RunState {
+  const item = focusedItem(queue);
+  if (item) return item.state;
+  const record = batchOf(queue, queue.batch);
+  if (!record) return IDLE;
+  const queued = reduceRun(IDLE, { kind: "queued", nodes: record.nodes });
+  return record.error ? reduceRun(queued, { kind: "failed", ...record.error }) : queued;
+}
+
+/** Ids of the runs still under way. */
 export function activeRunIds(queue: Queue): string[] {
-  return queue.items
-    .filter((i) => isActive(i.state) && !i.runId.startsWith("pending:"))
-    .map((i) => i.runId);
+  return queue.items.filter((i) => isActive(i.state)).map((i) => i.runId);
 }
 
-/** Whether any run is under way. */
+/** Whether any run is under way or any batch still starting. */
 export function queueActive(queue: Queue): boolean {
-  return queue.items.some((i) => isActive(i.state));
-}
-
-/** Runs started elsewhere (a favourite, "run again" in the gallery) join the queue as a batch of
- * their own; their nodes arrive with their `queued` events. */
-export function trackBatch(queue: Queue, runIds: string[]): Queue {
-  if (runIds.length === 0) return queue;
-  const started = beginBatch(queue, []);
-  return acceptBatch(started, started.batch, runIds);
+  return queue.batches.some((b) => b.starting) || queue.items.some((i) => isActive(i.state));
 }
 
 /** Whether the run waits in Easel's own queue (not yet sent), so it can still be reordered. */
 export function isPending(item: QueueItem): boolean {
-  return item.state.phase === "queued" && !item.runId.startsWith("pending:");
+  return item.state.phase === "queued";
 }
 
 /** Moves a pending run one place earlier (`delta` -1) or later (+1) among the pending runs.

@@ -3,6 +3,7 @@
 // Commands are bare `vi.fn()`s (each test sets what it needs); URL builders stay real.
 
 import { vi } from "vitest";
+import type { JobEvent } from "../bindings/JobEvent";
 import type { Settings } from "../bindings/Settings";
 
 /** Settings as the backend sends them when none were saved. */
@@ -55,6 +56,17 @@ export function hostMock() {
     inputUrl: url("input"),
     modelPreviewUrl: url("model"),
   };
+}
+
+/** What the channel of a mocked start call (`runWorkflow`, `retryRun`, `runFavourite`,
+ * `runAgain`) delivers: the `onEvent` its latest call (or call `n`) was handed. */
+export function channelOf(
+  start: { mock: { calls: unknown[][] } },
+  n = start.mock.calls.length - 1,
+): (event: JobEvent) => void {
+  const onEvent = start.mock.calls[n]?.find((arg) => typeof arg === "function");
+  if (!onEvent) throw new Error(`start call ${n} was not made with an event handler`);
+  return onEvent as (event: JobEvent) => void;
 }
 
 /** The settings module's double: defaults as the backend would send them. */

@@ -1,4 +1,4 @@
-// English messages for the generated form (components/form/*, ParamsPanel, ParamField).
+// English messages for the generated form (generate/form/*, ParamsPanel, ParamField).
 // Leaves out input names and node titles, which come from the workflow and stay as they are.
 export const form: Record<string, string> = {
   "form.title": "Parameters",

@@ -1,4 +1,4 @@
-// English messages for the node graph (components/GraphPanel.svelte and its parts).
+// English messages for the node graph (generate/GraphPanel.svelte and its parts).
 // Leaves out the library's attribution link, which names the library and stays as it is.
 export const graph: Record<string, string> = {
   "graph.label": "Node graph",
