@@ -9,7 +9,7 @@ import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
 import * as host from "./lib/host";
 import { channelOf } from "./lib/testing/hostMock";
-import { referenceDoc } from "./lib/testing/reference";
+import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -86,7 +86,7 @@ beforeEach(() => {
     drops = handlers;
     return () => {};
   });
-  mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
+  mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
@@ -331,7 +331,7 @@ describe("opening", () => {
     doc: { ...referenceDoc(), name: "dropped" },
     format: "comfyUi" as never,
     warnings: ["Dropped 2 note nodes"],
-    problems: [],
+    fields: [],
   };
 
   it("opens a file dropped on the window and shows the import warnings", async () => {

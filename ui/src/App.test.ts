@@ -4,7 +4,7 @@ import App from "./App.svelte";
 import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import { channelOf } from "./lib/testing/hostMock";
-import { referenceDoc } from "./lib/testing/reference";
+import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -14,7 +14,7 @@ let app: ReturnType<typeof mount> | null = null;
 
 beforeEach(() => {
   mocked.onJobEvent.mockImplementation(async () => () => {});
-  mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
+  mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",

@@ -26,6 +26,10 @@ pub struct OpenedWorkflow {
     /// Things the import changed or skipped (dropped notes, unknown widgets...). Problems come
     /// from the window's first `inspect_workflow`, so opening validates once.
     pub warnings: Vec<String>,
+    /// The generated form, at once: the first inspection also prices a run (a request to the
+    /// service), and a form that appeared only then would swap the controls under a person
+    /// already typing in them.
+    pub fields: Vec<FormField>,
 }
 
 /// How to run: batch size and seed modes.
@@ -44,18 +48,20 @@ pub struct RunOptions {
 }
 
 pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
+    let fields = Schemas::bundled().form_fields(&imported.workflow);
     OpenedWorkflow {
         doc: WorkflowDoc::from_imported(name, &imported),
         format: imported.format,
         warnings: imported.warnings,
+        fields,
     }
 }
 
 /// The workflow the app opens with: the owner's reference example.
 #[tauri::command(async)]
-pub fn open_default_workflow() -> Result<WorkflowDoc, AppError> {
+pub fn open_default_workflow() -> Result<OpenedWorkflow, AppError> {
     let imported = Workflow::from_json_str(REFERENCE_WORKFLOW)?;
-    Ok(WorkflowDoc::from_workflow("Reference: two-pass SD1.5 with LoRAs", &imported.workflow))
+    Ok(opened("Reference: two-pass SD1.5 with LoRAs", imported))
 }
 
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.

@@ -67,7 +67,7 @@ export class Session {
     // A file dropped or pasted while the app was starting wins over the default workflow.
     if (this.document.doc !== null) return;
     if (doc.status === "fulfilled") {
-      this.document.open(doc.value);
+      this.document.open(doc.value.doc, doc.value);
     } else {
       this.document.failed();
       this.error = toAppError(doc.reason);

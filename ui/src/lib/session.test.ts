@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
 import type { Inspection } from "./bindings/Inspection";
 import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
 import { channelOf } from "./testing/hostMock";
-import { referenceDoc } from "./testing/reference";
+import { referenceDoc, openedDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
 vi.mock("./host/settings", async () => (await import("./testing/hostMock")).settingsMock());
@@ -21,7 +22,7 @@ beforeEach(() => {
     emit = handler;
     return unlisten;
   });
-  mocked.openDefaultWorkflow.mockResolvedValue(referenceDoc());
+  mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
@@ -409,6 +410,7 @@ describe("opening", () => {
     doc: { ...referenceDoc(), name },
     format: "comfyApi" as never,
     warnings: ["dropped 2 notes"],
+    fields: [],
   });
 
   it("opens a dropped file with its warnings and problems", async () => {
@@ -430,6 +432,14 @@ describe("opening", () => {
     expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(2); // the default workflow, then this one
     s.document.dismissWarnings();
     expect(s.document.warnings).toEqual([]);
+  });
+
+  it("shows the form the backend made on opening before the first inspection answers", async () => {
+    const s = await started();
+    mocked.inspectWorkflow.mockReturnValue(new Promise(() => {}));
+    mocked.openWorkflowFile.mockResolvedValue({ ...openedDoc(), fields: [seedField] });
+    await s.openFile("/tmp/a.json");
+    expect(s.document.form.field("3", "seed")?.kind).toBe("seed");
   });
 
   it("imports pasted text under a name", async () => {
@@ -555,11 +565,7 @@ describe("cost, retry, order, outside runs and notifications", () => {
 
   it("opens from the dialog and refreshes the recent files", async () => {
     mocked.pickWorkflowFile.mockResolvedValue("/w/a.json");
-    mocked.openWorkflowFile.mockResolvedValue({
-      doc: referenceDoc(),
-      format: "comfyApi",
-      warnings: [],
-    });
+    mocked.openWorkflowFile.mockResolvedValue(openedDoc());
     mocked.recentFiles.mockResolvedValue(["/w/a.json"]);
     const s = await started();
     await s.openDialog();
@@ -570,18 +576,14 @@ describe("cost, retry, order, outside runs and notifications", () => {
 
 describe("start-up", () => {
   it("keeps a workflow dropped while the default one was still loading", async () => {
-    let resolveDefault!: (doc: ReturnType<typeof referenceDoc>) => void;
+    let resolveDefault!: (opened: OpenedWorkflow) => void;
     mocked.openDefaultWorkflow.mockReturnValue(new Promise((r) => (resolveDefault = r)));
-    mocked.openWorkflowFile.mockResolvedValue({
-      doc: { ...referenceDoc(), name: "dropped" },
-      format: "comfyApi",
-      warnings: [],
-    });
+    mocked.openWorkflowFile.mockResolvedValue(openedDoc({ ...referenceDoc(), name: "dropped" }));
     const s = new Session();
     const starting = s.start();
     await vi.waitFor(() => expect(drop).toBeDefined());
     await s.openFile("/tmp/dropped.json");
-    resolveDefault(referenceDoc());
+    resolveDefault(openedDoc());
     await starting;
     expect(s.document.doc?.name).toBe("dropped");
   });

@@ -49,10 +49,10 @@ export class FormState {
 
   /** A new workflow: forget the old one's modes, pins and findings (a favourite's pins are
    * restored after this with `exposed.setAll`). */
-  reset(): void {
+  reset(fields: FormField[] = []): void {
     this.cancelScheduled();
     this.#generation++;
-    this.fields = [];
+    this.fields = fields;
     this.problems = [];
     this.perRun = null;
     this.seedModes = {};

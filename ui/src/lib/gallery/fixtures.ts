@@ -103,6 +103,7 @@ export function answer(host: typeof Library, count: number) {
     doc: referenceDoc(),
     format: "pngPrompt",
     warnings: [],
+    fields: [],
   }));
   m.setFavourite.mockResolvedValue(undefined);
   m.addTag.mockResolvedValue(undefined);

@@ -31,13 +31,14 @@ export class OpenDocument {
   }
 
   /** Shows `doc`, remembering it as the baseline for "modified"; refreshes its form. */
-  open(doc: WorkflowDoc, opened?: Pick<OpenedWorkflow, "warnings">): void {
+  open(doc: WorkflowDoc, opened?: Pick<OpenedWorkflow, "warnings" | "fields">): void {
     this.#original = structuredClone(doc);
     this.doc = doc;
     this.load = "ready";
     this.warnings = opened?.warnings ?? [];
     if (!doc.nodes.some((n) => n.id === this.selectedId)) this.selectedId = null;
-    this.form.reset();
+    // The form the backend made on opening, at once; the first inspection refreshes it.
+    this.form.reset(opened?.fields ?? []);
     void this.form.refresh(doc);
   }
 

@@ -31,7 +31,7 @@ import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 
 /** Command name → named arguments (`undefined`: none; `Uint8Array`: a raw body) and result. */
 export type Commands = {
-  open_default_workflow: { args: undefined; result: WorkflowDoc };
+  open_default_workflow: { args: undefined; result: OpenedWorkflow };
   open_workflow_file: { args: { path: string }; result: OpenedWorkflow };
   import_workflow_text: { args: { name: string; text: string }; result: OpenedWorkflow };
   inspect_workflow: { args: { doc: WorkflowDoc }; result: Inspection };

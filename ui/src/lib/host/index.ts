@@ -21,7 +21,7 @@ export { NO_HOST, toAppError };
 export const JOB_EVENT = "job://event";
 
 /** The reference workflow the app opens with. */
-export function openDefaultWorkflow(): Promise<WorkflowDoc> {
+export function openDefaultWorkflow(): Promise<OpenedWorkflow> {
   return call("open_default_workflow");
 }
 

@@ -1,5 +1,6 @@
 // The reference workflow (crates/easel-workflow/data/reference.json) as the backend hands it
 // to the UI: a fixture for tests. A fresh copy per call, so tests can edit it freely.
+import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 
 const REFERENCE: WorkflowDoc = {
@@ -352,4 +353,9 @@ const REFERENCE: WorkflowDoc = {
 
 export function referenceDoc(): WorkflowDoc {
   return structuredClone(REFERENCE);
+}
+
+/** `doc` as the backend answers an opening: no warnings, no form fields known yet. */
+export function openedDoc(doc: WorkflowDoc = referenceDoc()): OpenedWorkflow {
+  return { doc, format: "comfyApi", warnings: [], fields: [] };
 }
