@@ -5,6 +5,10 @@
 //! the issue asks that 10,000 cost at most 10× 1,000. Prints medians and the ratios.
 //!
 //! cargo run --release -p easel-workflow --example chain_bench
+//!
+//! `-- --once N` checks one N-node chain once, for an instruction count that does not depend on
+//! what else the machine runs: `valgrind --tool=callgrind target/release/examples/chain_bench
+//! --once 1000` (and 10000); the ratio of the two totals is the scaling without timer noise.
 
 use std::time::{Duration, Instant};
 
@@ -71,6 +75,14 @@ fn time(schemas: &Schemas, text: &str, runs: usize) -> Duration {
 
 fn main() {
     let schemas = Schemas::bundled();
+    let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, n] = args.as_slice() {
+        if flag == "--once" {
+            let nodes: usize = n.parse().expect("--once takes a node count");
+            println!("{}", check(schemas, &chain(nodes)));
+            return;
+        }
+    }
     let base_text = chain(1_000);
     let base = time(schemas, &base_text, 41);
     println!("1,000-node chain ({} KB): median {:.2} ms (baseline)", base_text.len() / 1024, base.as_secs_f64() * 1e3);
