@@ -132,7 +132,7 @@ mod tests {
         });
         assert_eq!(
             message(cycle),
-            "node id: 1\nclass type: VAEDecode\nsamples: forms a cycle through nodes 1 -> 2 -> 9\n"
+            "node id: 1\nclass type: VAEDecode\nsamples: forms a cycle through nodes 1 -> 2\n"
         );
         let no_output = json!({"4": {"classType": "CheckpointLoaderSimple", "inputs": {}}});
         assert!(message(no_output).contains("no output node"));
