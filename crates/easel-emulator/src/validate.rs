@@ -130,10 +130,7 @@ mod tests {
             "2": {"class_type": "KSampler", "inputs": {"latent_image": ["1", 0]}},
             "9": {"classType": "SaveImage", "inputs": {"images": ["1", 0]}}
         });
-        assert_eq!(
-            message(cycle),
-            "node id: 1\nclass type: VAEDecode\nsamples: forms a cycle through nodes 1 -> 2\n"
-        );
+        assert_eq!(message(cycle), "node id: 1\nclass type: VAEDecode\nsamples: forms a cycle through nodes 1 -> 2\n");
         let no_output = json!({"4": {"classType": "CheckpointLoaderSimple", "inputs": {}}});
         assert!(message(no_output).contains("no output node"));
         assert!(message(json!({"4": 5})).contains("node 4"));
