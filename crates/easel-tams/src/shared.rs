@@ -214,16 +214,17 @@ mod tests {
         assert_eq!(a.take(5, window).await.unwrap(), None);
         // The other process, right after: it must wait for the spacing too (one shared window).
         let wait = b.take(5, window).await.unwrap().expect("the second request waits for its share");
-        assert!(wait <= gap && wait > gap - Duration::from_secs(1), "{wait:?}");
+        assert!(wait <= gap && wait > gap - Duration::from_secs(5), "{wait:?}");
         assert_eq!(other.take(5, window).await.unwrap(), None, "another key has its own window");
         // Five requests spaced a share apart, all still inside the window: the sixth waits for
         // the oldest to leave it, not just for the spacing.
         let now = boot_nanos().unwrap();
-        // 11.9 s apart: the oldest leaves the window in 0.5 s (the spacing alone would say 0.1 s).
-        let spaced: Vec<u64> = (1..=5u64).map(|k| now - k * 11_900_000_000).collect();
+        // 30 to 50 s old: the newest is past the spacing (which alone would let this one go), the
+        // oldest leaves the window in 10 s. Seconds of margin, so a stalled test cannot fail it.
+        let spaced: Vec<u64> = (0..5u64).map(|k| now - (30 + 5 * k) * 1_000_000_000).collect();
         a.inner.write(&State { closed_until: 0, sent: spaced }).unwrap();
         let wait = b.take(5, window).await.unwrap().expect("the sixth request in the window must wait");
-        assert!(wait > Duration::from_millis(300) && wait <= Duration::from_millis(500), "{wait:?}");
+        assert!(wait > Duration::from_secs(5) && wait <= Duration::from_secs(10), "{wait:?}");
         b.close_for(Duration::from_secs(30)).await.unwrap();
         let wait = other.take(5, window).await.unwrap();
         assert!(wait.is_none_or(|w| w <= gap), "a 429 on one key does not close another's window: {wait:?}");
