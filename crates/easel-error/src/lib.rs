@@ -109,7 +109,32 @@ mod tests {
 
     #[test]
     fn the_text_form_is_the_serialised_form() {
-        for code in [ErrorCode::Auth, ErrorCode::RateLimited, ErrorCode::NeedsConfirmation, ErrorCode::UnsafePath] {
+        for code in [
+            ErrorCode::Auth,
+            ErrorCode::Credits,
+            ErrorCode::RateLimited,
+            ErrorCode::InvalidWorkflow,
+            ErrorCode::InvalidInput,
+            ErrorCode::NeedsConfirmation,
+            ErrorCode::Server,
+            ErrorCode::Network,
+            ErrorCode::UrlExpired,
+            ErrorCode::JobFailed,
+            ErrorCode::NotFound,
+            ErrorCode::BadImage,
+            ErrorCode::Storage,
+            ErrorCode::Io,
+            ErrorCode::UnsafePath,
+            ErrorCode::InvalidSettings,
+            ErrorCode::InvalidFavourite,
+            ErrorCode::NoKey,
+            ErrorCode::Keychain,
+            ErrorCode::Busy,
+            ErrorCode::Desktop,
+            ErrorCode::Unsupported,
+            ErrorCode::NoHost,
+            ErrorCode::Unknown,
+        ] {
             assert_eq!(serde_json::to_string(&code).unwrap(), format!("\"{}\"", code.as_str()));
         }
     }
