@@ -10,7 +10,7 @@ import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
 import type { WorkflowDoc } from "./bindings/WorkflowDoc";
 import { AppState } from "./app/state.svelte";
 import { toAppError } from "./errors";
-import { imageDropTarget } from "./form/imageDrop";
+import { imageDropTarget } from "./generate/form/imageDrop";
 import { OpenDocument } from "./generate/document.svelte";
 import * as host from "./host";
 import { t } from "./i18n/index.svelte";

@@ -3,7 +3,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { FormField } from "../../bindings/FormField";
 import type { NodeDoc } from "../../bindings/NodeDoc";
-import { FormState } from "../../form/state.svelte";
+import { FormState } from "./state.svelte";
 import { setLocale } from "../../i18n/index.svelte";
 import ParamsPanel from "../ParamsPanel.svelte";
 import FormOverview from "./FormOverview.svelte";

@@ -2,7 +2,7 @@
 import { flushSync, mount, tick, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { InputPicture } from "../../bindings/InputPicture";
-import { imageDropTarget } from "../../form/imageDrop";
+import { imageDropTarget } from "./imageDrop";
 import * as host from "../../host";
 import ImageField from "./ImageField.svelte";
 

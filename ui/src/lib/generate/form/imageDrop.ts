@@ -3,10 +3,10 @@
 // app asks `imageDropTarget(x, y)` before treating a drop as "open this workflow". Leaves out
 // listening for drops (the app's) and the preview (ImageField's).
 
-import type { AppError } from "../bindings/AppError";
-import type { InputPicture } from "../bindings/InputPicture";
-import { toAppError } from "../errors";
-import * as host from "../host";
+import type { AppError } from "../../bindings/AppError";
+import type { InputPicture } from "../../bindings/InputPicture";
+import { toAppError } from "../../errors";
+import * as host from "../../host";
 
 export type ImageDropZone = {
   /** The element carrying `data-image-drop`. */

@@ -2,8 +2,8 @@
 // fixed numbers computed from the inputs, so layout and links never wait for the DOM to measure.
 // Leaves out colours and live state (NodeCard.svelte) and where the card goes (layout.ts).
 
-import type { InputDoc } from "../bindings/InputDoc";
-import type { NodeDoc } from "../bindings/NodeDoc";
+import type { InputDoc } from "../../bindings/InputDoc";
+import type { NodeDoc } from "../../bindings/NodeDoc";
 
 export type LinkInput = Extract<InputDoc, { kind: "link" }>;
 export type ValueInput = Extract<InputDoc, { kind: "value" }>;

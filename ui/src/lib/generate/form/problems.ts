@@ -1,7 +1,7 @@
 // Validation problems indexed the way the views look them up: per input, per node, and the
 // ones that name no input. Pure.
 
-import type { Problem } from "../bindings/Problem";
+import type { Problem } from "../../bindings/Problem";
 
 export type ProblemIndex = {
   byInput: Map<string, Problem[]>;

@@ -3,7 +3,7 @@
 // picture out. Leaves out drawing, live state and anything the DOM would have to measure.
 
 import { graphlib, layout as dagreLayout } from "@dagrejs/dagre";
-import type { NodeDoc } from "../bindings/NodeDoc";
+import type { NodeDoc } from "../../bindings/NodeDoc";
 import { cardShape, type CardShape } from "./card";
 
 /** One link between two nodes of the workflow. */

@@ -2,13 +2,13 @@
 // credit estimate, the batch count, the seed modes and the fields pinned for the simple view. Refreshed from the backend (through the
 // host door) whenever the workflow changes, debounced; stale answers are dropped.
 
-import type { FormField } from "../bindings/FormField";
-import type { Inspection } from "../bindings/Inspection";
-import type { Problem } from "../bindings/Problem";
-import type { SeedControl } from "../bindings/SeedControl";
-import type { SeedMode } from "../bindings/SeedMode";
-import type { WorkflowDoc } from "../bindings/WorkflowDoc";
-import * as host from "../host";
+import type { FormField } from "../../bindings/FormField";
+import type { Inspection } from "../../bindings/Inspection";
+import type { Problem } from "../../bindings/Problem";
+import type { SeedControl } from "../../bindings/SeedControl";
+import type { SeedMode } from "../../bindings/SeedMode";
+import type { WorkflowDoc } from "../../bindings/WorkflowDoc";
+import * as host from "../../host";
 import { clampCount } from "./credits";
 import { Exposed } from "./exposed.svelte";
 import { indexProblems, inputKey, type ProblemIndex } from "./problems";

@@ -1,7 +1,7 @@
 // Limits of number fields: when a slider fits, how a typed number is snapped, whether it is in
 // range. Pure.
 
-import type { FormField } from "../bindings/FormField";
+import type { FormField } from "../../bindings/FormField";
 
 type Limits = Pick<FormField, "kind" | "min" | "max" | "step">;
 

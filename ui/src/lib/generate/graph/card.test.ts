@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NodeDoc } from "../bindings/NodeDoc";
+import type { NodeDoc } from "../../bindings/NodeDoc";
 import { CARD, cardShape, hasOwnTitle, shortValue } from "./card";
 
 const sampler: NodeDoc = {

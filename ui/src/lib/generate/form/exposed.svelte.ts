@@ -1,9 +1,9 @@
 // The fields pinned for the simple view, in pin order, in the shape favourites store (TAMS
 // `fieldAttrs`). Leaves out saving them: the favourites code takes `toExposed(list, valueOf)`.
 
-import type { ExposedField } from "../bindings/ExposedField";
-import type { FormField } from "../bindings/FormField";
-import { inputLabel } from "../workflow/inputs";
+import type { ExposedField } from "../../bindings/ExposedField";
+import type { FormField } from "../../bindings/FormField";
+import { inputLabel } from "../../workflow/inputs";
 
 export class Exposed {
   list = $state.raw<ExposedField[]>([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { FormField } from "../bindings/FormField";
+import type { FormField } from "../../bindings/FormField";
 import { Exposed, pinOf, toExposed } from "./exposed.svelte";
 
 const field = (nodeId: string, nodeTitle: string, input: string, value: unknown): FormField => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Problem } from "../bindings/Problem";
+import type { Problem } from "../../bindings/Problem";
 import { indexProblems, inputKey } from "./problems";
 
 const p = (

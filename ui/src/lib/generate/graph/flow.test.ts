@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { IDLE, reduceRun, type RunState } from "../run/reduce";
-import { referenceDoc } from "../testing/reference";
+import { IDLE, reduceRun, type RunState } from "../../run/reduce";
+import { referenceDoc } from "../../testing/reference";
 import { linkLook, toFlow, type GraphLive } from "./flow";
 import { layoutGraph } from "./layout";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { NodeDoc } from "../bindings/NodeDoc";
-import { referenceDoc } from "../testing/reference";
+import type { NodeDoc } from "../../bindings/NodeDoc";
+import { referenceDoc } from "../../testing/reference";
 import { editorPositions, layoutGraph, linksOf, type PlacedNode } from "./layout";
 
 function node(id: string, ...sources: (string | [string, number])[]): NodeDoc {

@@ -1,9 +1,9 @@
 // Model details for model-id fields, asked once per id however many fields show it. Leaves out
 // the preview picture: the webview loads it by URL (host.modelPreviewUrl), the backend caches it.
 
-import type { ModelInfo } from "../bindings/ModelInfo";
-import { toAppError } from "../errors";
-import * as host from "../host";
+import type { ModelInfo } from "../../bindings/ModelInfo";
+import { toAppError } from "../../errors";
+import * as host from "../../host";
 
 const asked = new Map<string, Promise<ModelInfo>>();
 

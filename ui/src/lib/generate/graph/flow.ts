@@ -1,13 +1,14 @@
 // The layout as Svelte Flow nodes and edges, plus how a link looks for a run and a selection.
 // Nodes and edges only change with the layout: live state (run, selection, problems) reaches the
 // cards and links through one shared `GraphLive`, so a progress event re-renders what changed
-// instead of handing the library a whole new graph. Leaves out rendering (generate/).
+// instead of handing the library a whole new graph. Leaves out rendering (GraphPanel,
+// NodeCard, LinkEdge).
 
 import { Position, type Edge, type Node } from "@xyflow/svelte";
-import { nodeState, type RunState } from "../run/reduce";
+import { nodeState, type RunState } from "../../run/reduce";
 import { inputHandle, outputHandle, type CardShape } from "./card";
 import type { GraphLayout, Link } from "./layout";
-import type { NodeDoc } from "../bindings/NodeDoc";
+import type { NodeDoc } from "../../bindings/NodeDoc";
 
 /** What cards and links read to show the live state; getters, so reads stay reactive. */
 export type GraphLive = {

@@ -1,9 +1,9 @@
 // Seeds: the dice, the modes a batch applies, and what Run sends. Pure; the modes' words are in
 // the i18n catalogue (`form.seed.<mode>`).
 
-import type { FormField } from "../bindings/FormField";
-import type { SeedControl } from "../bindings/SeedControl";
-import type { SeedMode } from "../bindings/SeedMode";
+import type { FormField } from "../../bindings/FormField";
+import type { SeedControl } from "../../bindings/SeedControl";
+import type { SeedMode } from "../../bindings/SeedMode";
 
 export const SEED_MODES: readonly SeedMode[] = ["fixed", "increment", "decrement", "randomize"];
 
