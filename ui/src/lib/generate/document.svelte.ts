@@ -7,7 +7,7 @@ import type { NodeDoc } from "../bindings/NodeDoc";
 import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { FormState } from "./form/state.svelte";
-import { sameValue, type ValueInput } from "../workflow/inputs";
+import { sameValue, type ValueInput } from "./inputs";
 
 export type LoadState = "loading" | "ready" | "failed";
 

@@ -3,7 +3,7 @@
 
 import type { ExposedField } from "../../bindings/ExposedField";
 import type { FormField } from "../../bindings/FormField";
-import { inputLabel } from "../../workflow/inputs";
+import { inputLabel } from "../inputs";
 
 export class Exposed {
   list = $state.raw<ExposedField[]>([]);

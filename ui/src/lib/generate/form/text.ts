@@ -1,6 +1,6 @@
 // What free text typed into a field becomes. Pure.
 
-import { parseNumber } from "../../workflow/inputs";
+import { parseNumber } from "../inputs";
 
 /** Text keeps the value's type: a number stays a number, except a whole number too big for a
  * double to hold exactly (a 64-bit model id), which stays text rather than losing digits. */
