@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
+import * as settingsHost from "./lib/host/settings";
 import { channelOf } from "./lib/testing/hostMock";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
@@ -171,5 +172,29 @@ describe("App", () => {
     expect(byTestId("graph-placeholder")?.textContent).toContain("No workflow");
     expect(byTestId("error-banner")?.textContent).toContain("Not running inside Easel");
     expect((byTestId("run") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("takes the backend a Settings save switched to into the app bar", async () => {
+    vi.mocked(settingsHost).saveSettings.mockResolvedValue({
+      kind: "tams",
+      endpoint: "https://ap-east-1.tensorart.cloud",
+      library: "/lib",
+      notice: null,
+    });
+    await open();
+    expect(byTestId("backend")?.textContent).toContain("Offline demo");
+    byTestId("nav-settings")!.click();
+    await settle();
+    const concurrency = byTestId("settings-concurrency") as HTMLInputElement;
+    concurrency.value = "3";
+    concurrency.dispatchEvent(new Event("input", { bubbles: true }));
+    flushSync();
+    byTestId("settings-save")!.click();
+    await settle();
+    expect(vi.mocked(settingsHost).saveSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ concurrency: 3 }),
+    );
+    expect(byTestId("backend")?.textContent).toContain("Tensor.Art");
+    expect(byTestId("backend")?.title).toContain("https://ap-east-1.tensorart.cloud");
   });
 });

@@ -1,7 +1,8 @@
 // The app store: which backend runs the jobs, the saved settings and the recently opened files,
-// as the window last heard them. Loaded once at start; Settings hands back what it saved, and
-// opening a file refreshes the recent list. Leaves out editing settings (the Settings view's own
-// state) and applying theme and language (settings/apply.ts).
+// as the window last heard them. Loaded once at start; the Settings view (which gets the store
+// from context, context.ts) reports each save through `saved`, and opening a file refreshes the
+// recent list. Leaves out editing settings (the Settings view's own state) and applying theme and
+// language (settings/apply.ts).
 
 import type { BackendInfo } from "../bindings/BackendInfo";
 import type { Settings } from "../bindings/Settings";
@@ -36,7 +37,7 @@ export class AppState {
     if (recent.status === "fulfilled") this.recent = recent.value;
   }
 
-  /** Settings were saved: the backend they chose comes with them. */
+  /** Settings were saved (the Settings view calls this): the backend they chose comes with them. */
   saved(settings: Settings, backend: BackendInfo): void {
     this.settings = settings;
     this.backend = backend;

@@ -1,5 +1,7 @@
 import { flushSync, mount, tick, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { appContext } from "../app/context";
+import { AppState } from "../app/state.svelte";
 import type { BackendInfo } from "../bindings/BackendInfo";
 import type { Settings } from "../bindings/Settings";
 import * as host from "../host/settings";
@@ -30,7 +32,8 @@ const noKey = { present: false, hint: null, account: "tams:https://ap-east-1.ten
 const stored = { present: true, hint: "…abcd", account: "tams:https://ap-east-1.tensorart.cloud" };
 
 let view: ReturnType<typeof mount> | null = null;
-let onsaved: ReturnType<typeof vi.fn<(settings: Settings, backend: BackendInfo) => void>>;
+/** The app store the view reports saves to, as App.svelte hands it down. */
+let app: AppState;
 
 beforeEach(() => {
   mocked.loadSettings.mockResolvedValue({ ...defaults });
@@ -52,9 +55,13 @@ async function settle() {
 
 async function open(settings: Partial<Settings> = {}) {
   mocked.loadSettings.mockResolvedValue({ ...defaults, ...settings });
-  onsaved = vi.fn();
-  view = mount(SettingsView, { target: document.body, props: { onsaved } });
+  mountView();
   await settle();
+}
+
+function mountView() {
+  app = new AppState();
+  view = mount(SettingsView, { target: document.body, context: appContext(app) });
 }
 
 const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
@@ -106,7 +113,10 @@ describe("SettingsView", () => {
     await click("settings-save");
     const sent = { ...defaults, concurrency: 4, language: "zh-CN" };
     expect(mocked.saveSettings).toHaveBeenCalledWith(sent);
-    expect(onsaved).toHaveBeenCalledWith(sent, info);
+    // The app store now holds what was saved and the backend the save switched to.
+    expect(app.settings).toEqual(sent);
+    expect(app.backend).toEqual(info);
+    expect(app.confirmAbove).toBe(sent.confirmAbove);
     expect(byTestId("settings-note")?.textContent).toContain("Settings saved.");
     expect(byTestId<HTMLButtonElement>("settings-save")!.disabled).toBe(true);
     // Editing again hides the note.
@@ -195,7 +205,9 @@ describe("SettingsView", () => {
     expect(error.dataset.field).toBe("customUrl");
     expect(error.textContent).toBe('"ftp://x" must start with https:// or http://');
     expect(error.parentElement?.contains(byTestId("settings-custom-url"))).toBe(true);
-    expect(onsaved).not.toHaveBeenCalled();
+    // A refused save leaves the app store as it was.
+    expect(app.settings).toBeNull();
+    expect(app.backend).toBeNull();
   });
 
   it("catches a number the backend could not read at its field", async () => {
@@ -250,7 +262,7 @@ describe("SettingsView", () => {
   it("says when the settings cannot be loaded, and speaks Chinese", async () => {
     setLocale("zh-CN");
     mocked.loadSettings.mockRejectedValue({ code: "noHost", message: "not in the app" });
-    view = mount(SettingsView, { target: document.body, props: { onsaved: vi.fn() } });
+    mountView();
     await settle();
     expect(byTestId("settings")?.textContent).toContain("设置");
     expect(errors()[0].textContent).toContain("无法读取设置：not in the app");
