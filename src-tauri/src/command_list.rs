@@ -1,6 +1,8 @@
-//! The command names of the one list (`commands/list.rs`), for the test that keeps the other
-//! three places in step with it: the capability that grants each command, and the window's typed
-//! `Commands` map. The handler and the permission manifest are produced from the list itself.
+//! The command names of the one list (`commands/list.rs`), for the tests that keep the other
+//! places in step with it: the capability that grants each command, and the window's typed
+//! `Commands` map, whose argument names and types and result type are compared with each Rust
+//! function's signature (`signature`). The handler and the permission manifest are produced from
+//! the list itself.
 
 /// Every command, as the window calls it.
 pub const COMMAND_NAMES: &[&str] = {
@@ -11,6 +13,21 @@ pub const COMMAND_NAMES: &[&str] = {
     }
     include!("commands/list.rs")
 };
+
+/// Every command as (module under `commands/`, name).
+#[cfg(test)]
+const COMMAND_PATHS: &[(&str, &str)] = {
+    macro_rules! commands {
+        ($($module:ident :: $name:ident),* $(,)?) => {
+            &[$((stringify!($module), stringify!($name))),*]
+        };
+    }
+    include!("commands/list.rs")
+};
+
+#[cfg(test)]
+#[path = "command_signature.rs"]
+mod signature;
 
 #[cfg(test)]
 mod tests {

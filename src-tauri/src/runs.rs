@@ -49,7 +49,7 @@ pub async fn start(
 ) -> Result<Vec<String>, AppError> {
     let threshold = state.prefs.settings().confirm_above;
     let local_files = LocalFiles::Picked(state.inputs.paths());
-    let request = RunRequest { name, count, work, local_files };
+    let request = RunRequest { name, count, work, local_files, models: Vec::new() };
     let confirm = consent(threshold, approved);
     let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: Some(caller.sink()) };
     let started = state.backend().engine.start(request, &hooks).await.map_err(|e| refused(e, threshold))?;

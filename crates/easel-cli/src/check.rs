@@ -1,12 +1,17 @@
-//! `easel check <file>`: imports a workflow and validates it against node schemas, printing
-//! every import warning and problem, one per line, located by node, title, class and input.
-//! Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 when the file
-//! cannot be read or imported.
+//! `easel check <file>`: imports a workflow and validates it against node schemas and the rules
+//! of the backend it is for, printing every import warning and problem, one per line, located by
+//! node, title, class and input. For Tensor.Art (the service, or the offline demo that plays it)
+//! every model input must be a model id or a file the library maps to one (`easel models map`);
+//! `--backend any` checks the schemas only. Exit 0 when there is no error (warnings allowed), 1
+//! when there are errors, 2 when the file or the library's journal cannot be read.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
+
+use easel_engine::{ModelUse, Store, TENSORART_IDS};
+use easel_workflow::{Problem, Schemas, Workflow};
 
 use crate::convert::{import_file, load_schemas};
 
@@ -18,6 +23,25 @@ pub struct CheckArgs {
     /// Node schemas in ComfyUI object_info JSON, used over the bundled ones.
     #[arg(long)]
     pub schemas: Option<PathBuf>,
+    /// The backend the workflow is checked for: `tams` and `demo` take model ids (or mapped
+    /// files), `any` checks the node schemas only.
+    #[arg(long, value_enum, default_value_t = CheckBackend::Tams)]
+    pub backend: CheckBackend,
+    /// Library folder whose model mappings apply (default: $EASEL_LIBRARY or ~/Pictures/Easel);
+    /// its journal is opened (and brought to the current schema) only when it exists.
+    #[arg(long)]
+    pub library: Option<PathBuf>,
+}
+
+/// What `easel check` checks a workflow for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckBackend {
+    /// Tensor.Art: model inputs take model ids.
+    Tams,
+    /// The offline demo, which follows the service's rules.
+    Demo,
+    /// Node schemas only.
+    Any,
 }
 
 /// Runs `easel check`.
@@ -39,7 +63,16 @@ fn check(args: &CheckArgs) -> u8 {
     for w in &imported.warnings {
         println!("{shown}: warning[import]: {w}");
     }
-    let problems = schemas.validate(&imported.workflow);
+    let mut problems = schemas.validate(&imported.workflow);
+    if args.backend != CheckBackend::Any {
+        match model_problems(&imported.workflow, args.library.as_deref()) {
+            Ok(found) => problems.extend(found),
+            Err(e) => {
+                eprintln!("easel check: {e}");
+                return 2;
+            }
+        }
+    }
     for p in &problems {
         println!("{shown}: {p}");
     }
@@ -51,6 +84,25 @@ fn check(args: &CheckArgs) -> u8 {
         imported.workflow.nodes.len()
     );
     u8::from(errors > 0)
+}
+
+/// The model inputs Tensor.Art cannot take as they stand, after the library's mappings.
+fn model_problems(workflow: &Workflow, library: Option<&Path>) -> Result<Vec<Problem>, String> {
+    let library = library.map(Path::to_path_buf).unwrap_or_else(easel_engine::default_library);
+    let journal = library.join(easel_engine::DATABASE_FILE);
+    // Checking never creates a library: without a journal there are no mappings.
+    let store = if journal.is_file() { Some(Store::open(&journal).map_err(|e| e.to_string())?) } else { None };
+    let mut problems = Vec::new();
+    for input in Schemas::bundled().model_inputs(workflow) {
+        let row = match &store {
+            Some(store) if !input.is_id() => {
+                store.model_mapping(TENSORART_IDS, &input.value).map_err(|e| e.to_string())?
+            }
+            _ => None,
+        };
+        problems.extend(ModelUse::resolve(input, row, None).problem());
+    }
+    Ok(problems)
 }
 
 #[cfg(test)]
@@ -66,12 +118,16 @@ mod tests {
                 .join("corpus")
                 .join(rel),
             schemas: None,
+            backend: CheckBackend::Any,
+            library: Some(std::env::temp_dir().join("easel-check-test-no-library")),
         }
     }
 
     #[test]
     fn exit_status_follows_the_findings() {
         assert_eq!(check(&args("workflows/api/sd15_txt2img.json")), 0);
+        let for_tams = CheckArgs { backend: CheckBackend::Tams, ..args("workflows/api/sd15_txt2img.json") };
+        assert_eq!(check(&for_tams), 1, "its checkpoint is a file name");
         assert_eq!(check(&args("workflows/api/area_composition_32_nodes_png.json")), 1);
         assert_eq!(check(&args("png/neg_comfy_input_no_metadata.png")), 2);
         assert_eq!(check(&args("no/such/file.json")), 2);

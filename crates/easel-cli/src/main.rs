@@ -6,6 +6,7 @@ mod backend;
 mod check;
 mod convert;
 mod library;
+mod models;
 mod progress;
 mod run;
 
@@ -32,6 +33,8 @@ enum Command {
     Resume(run::ResumeArgs),
     /// The gallery index: import a folder of PNGs, search it.
     Library(library::LibraryArgs),
+    /// Model files mapped to Tensor.Art model ids: map, list, unmap.
+    Models(models::ModelsArgs),
     /// Serve the offline TAMS emulator on 127.0.0.1.
     Emulator(backend::EmulatorArgs),
 }
@@ -56,6 +59,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Run(args) => run::run(args).await,
             Command::Resume(args) => run::resume(args).await,
+            Command::Models(args) => models::run(args).await,
             Command::Emulator(args) => backend::serve_emulator(args).await,
             Command::Convert(args) => convert::run(args),
             Command::Check(args) => check::run(args),

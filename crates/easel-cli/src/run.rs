@@ -3,7 +3,7 @@
 //! `--json`) and print the saved image paths. Starting goes through the engine's one pipeline
 //! (`Engine::start`): this file only says which local files may be uploaded (any picture the
 //! workflow file names, each printed before it is sent; for templates, the paths given with
-//! `--set`) and answers the cost question: above `--confirm-above` it asks (or needs `--yes`). Exit codes:
+//! `--set`), which model files go as which ids for this run (`--map`), and answers the cost question: above `--confirm-above` it asks (or needs `--yes`). Exit codes:
 //! 0 every run succeeded, 2 the file or an edit is invalid (nothing was sent), 3 declined for
 //! its cost, 1 anything else (service, network, storage; for `resume`, also a journal row that
 //! could not be read back, which is marked failed).
@@ -17,7 +17,7 @@ use easel_engine::{
     RunRequest, SeedControl, SeedMode, Work,
 };
 use easel_error::ErrorCode;
-use easel_workflow::Workflow;
+use easel_workflow::{parse_model_reference, Workflow};
 use serde_json::Value;
 use tokio::sync::mpsc;
 
@@ -52,6 +52,10 @@ pub(crate) struct RunArgs {
     /// Change an input before running: NODE.INPUT=VALUE (VALUE is JSON, or else a string).
     #[arg(long = "set", value_name = "NODE.INPUT=VALUE")]
     sets: Vec<String>,
+    /// Send a model file as a Tensor.Art model id for this run only: FILE=ID (ID may be a model
+    /// page URL). Stored mappings (`easel models map`) apply to the other files.
+    #[arg(long = "map", value_name = "FILE=ID")]
+    maps: Vec<String>,
     /// Number of runs in the batch.
     #[arg(long, default_value_t = 1)]
     count: u32,
@@ -113,6 +117,19 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
             return fail(2, &format!("--set {set}: {e}"));
         }
     }
+    let mut models = Vec::new();
+    for map in &args.maps {
+        let parsed = map.rsplit_once('=').and_then(|(file, id)| Some((file.trim(), parse_model_reference(id)?)));
+        match parsed {
+            Some((file, id)) if !file.is_empty() => models.push((file.to_string(), id)),
+            _ => {
+                return fail(
+                    2,
+                    &format!("--map {map}: expected FILE=ID, with ID a Tensor.Art model id or model page URL"),
+                )
+            }
+        }
+    }
     let mode = match args.seed_mode {
         Some(SeedArg::Fixed) => SeedMode::Fixed,
         Some(SeedArg::Increment) => SeedMode::Increment,
@@ -129,6 +146,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         count: args.count,
         work: Work::Graph { workflow: workflow.clone(), seeds, editor: editor_workflow },
         local_files: LocalFiles::Named,
+        models,
     };
     let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
     drive(&args.target, Some(&workflow), start).await
@@ -201,12 +219,16 @@ async fn template_request(
         count,
         work: Work::Template { template_id: template_id.to_string(), fields },
         local_files: LocalFiles::Picked(picked),
+        models: Vec::new(),
     })
 }
 
 /// 2 when the document or an input is at fault (nothing was sent), 1 otherwise.
 fn exit_code(e: &EngineError) -> u8 {
-    if matches!(e.code(), ErrorCode::InvalidWorkflow | ErrorCode::InvalidInput | ErrorCode::NotFound) {
+    if matches!(
+        e.code(),
+        ErrorCode::InvalidWorkflow | ErrorCode::InvalidInput | ErrorCode::UnmappedModel | ErrorCode::NotFound
+    ) {
         2
     } else {
         1

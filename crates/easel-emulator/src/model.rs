@@ -14,7 +14,16 @@ const CATALOGUE: &[(u64, &str, &str, &str)] = &[
     (600_423_083_519_508_503, "Demo realistic checkpoint", "SD 1.5", "CHECKPOINT"),
     (757_279_507_095_956_705, "Demo SDXL checkpoint", "SDXL 1.0", "CHECKPOINT"),
     (619_225_630_271_212_879, "Demo VAE", "SD 1.5", "OTHER"),
+    (702_113_540_908_317_210, "Demo SDXL VAE", "SDXL 1.0", "OTHER"),
+    (715_548_209_336_081_772, "Demo SDXL LoRA", "SDXL 1.0", "LORA"),
+    (688_310_920_114_605_417, "Demo canny ControlNet", "SD 1.5", "CONTROLNET"),
+    (671_905_338_224_519_006, "Demo 4x upscaler", "Other", "OTHER"),
 ];
+
+/// The Tensor.Art type (`CHECKPOINT`, `LORA`...) of a catalogue model.
+pub fn model_type(id: u64) -> Option<&'static str> {
+    CATALOGUE.iter().find(|(m, ..)| *m == id).map(|(.., kind)| *kind)
+}
 
 /// The `{"model": ...}` body for `id`, if the catalogue has it; `base_url` is the emulator's own.
 pub fn model_json(id: u64, base_url: &str) -> Option<Value> {

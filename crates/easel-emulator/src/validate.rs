@@ -3,14 +3,15 @@
 //! `node id: <id>\nclass type: <class>\n<input>: <reason>\n`. Structural checks first (shape,
 //! dangling links, cycles, an output node), then the bundled node schemas: unknown classType,
 //! missing required input, wrong type, value out of range or not in the combo list, bad output
-//! index. The emulator plays a strict server: what the library calls warnings (unknown class,
+//! index, then the model inputs (ids only, known to the catalogue, of a fitting type). The
+//! emulator plays a strict server: what the library calls warnings (unknown class,
 //! value not in a possibly dated list) are refusals here. Link type mismatches are let through:
 //! the emulator renders placeholders whatever flows, and its own tests feed a LATENT straight
 //! into PreviewImage. Only the first problem is reported, as TAMS does.
 
 use std::collections::BTreeMap;
 
-use easel_workflow::{Input, Problem, Schemas, Severity, Workflow, WorkflowError, OUTPUT_CLASSES};
+use easel_workflow::{model_fits, Input, Problem, Schemas, Severity, Workflow, WorkflowError, OUTPUT_CLASSES};
 use serde_json::{json, Value};
 
 use crate::rpc::Status;
@@ -48,7 +49,7 @@ pub fn check_workflow(workflow: Workflow) -> Result<Checked, Status> {
             format!("workflow: no output node ({}), so the job would produce nothing\n", OUTPUT_CLASSES.join(" or ")),
         ));
     }
-    if let Some(problem) = schema_problem(&workflow) {
+    if let Some(problem) = schema_problem(&workflow).or_else(|| model_problem(&workflow)) {
         let node_id = problem.node_id.as_deref().unwrap_or("-");
         let class_type = problem.class_type.as_deref().unwrap_or("-");
         return Err(Status::invalid_argument(
@@ -74,6 +75,33 @@ fn schema_problem(workflow: &Workflow) -> Option<Problem> {
         .filter(|p| p.node_id.is_some())
         .filter(|p| !(p.code == "typeMismatch" && is_link(workflow, p)))
         .find(|p| p.severity == Severity::Error || REFUSED_WARNINGS.contains(&p.code.as_str()))
+}
+
+/// The first model input the service refuses: a file name where Tensor.Art takes a model id
+/// [C], an id the catalogue does not know, or a model whose type does not fit the loader [I].
+fn model_problem(workflow: &Workflow) -> Option<Problem> {
+    Schemas::bundled().model_inputs(workflow).into_iter().find_map(|m| {
+        let reason = if !m.is_id() {
+            format!("\"{}\" is not a model id: Tensor.Art takes the id of a {} here, not a file name", m.value, m.kind)
+        } else {
+            match m.value.parse().ok().and_then(crate::model::model_type) {
+                None => format!("model {} not found", m.value),
+                Some(t) if !model_fits(&m.kind, t) => {
+                    format!("model {} is a {t} model, which does not fit a {} input", m.value, m.kind)
+                }
+                Some(_) => return None,
+            }
+        };
+        Some(Problem {
+            severity: Severity::Error,
+            code: "unmappedModel".into(),
+            node_id: Some(m.node_id),
+            node_title: Some(m.node_title),
+            class_type: Some(m.class_type),
+            input: Some(m.input),
+            message: reason,
+        })
+    })
 }
 
 /// The ArgumentError text for one located problem.

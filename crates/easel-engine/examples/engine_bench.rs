@@ -73,6 +73,7 @@ async fn latency(workflow: &Workflow) {
         count: JOBS_A as u32,
         work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None },
         local_files: LocalFiles::None,
+        models: Vec::new(),
     };
     for handle in engine.start(request, &Hooks::approve_all()).await.expect("start").runs {
         handle.task.await.expect("run");
@@ -145,6 +146,7 @@ async fn rate(workflow: &Workflow) {
         count: JOBS_B,
         work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None },
         local_files: LocalFiles::None,
+        models: Vec::new(),
     };
     let start = Instant::now();
     let mut failed = 0;

@@ -52,6 +52,25 @@ pub enum EngineError {
     /// A model id that is not a uint64 number.
     #[error("\"{0}\" is not a model id (a long number)")]
     BadModelId(String),
+    /// A model file name a mapping cannot take (empty, too long, or itself an id).
+    #[error("\"{0}\" is not a model file name that can be mapped")]
+    BadModelFile(String),
+    /// The chosen model's type does not fit the input it was chosen for.
+    #[error("model {model_id} ({name}) is a {model_type} model, which does not fit a {kind} input: choose a {kind}")]
+    ModelMismatch {
+        /// The model id.
+        model_id: String,
+        /// Its name, when known.
+        name: String,
+        /// Its Tensor.Art type.
+        model_type: String,
+        /// The family of the input (`checkpoint`, `lora`...).
+        kind: String,
+    },
+    /// A model input holds a file name with no mapping (or a mapping that does not fit); nothing
+    /// was sent.
+    #[error("{0}")]
+    UnmappedModel(Box<easel_workflow::Problem>),
     /// No run with this id was recorded in this library.
     #[error("no run {0} is recorded in this library")]
     UnknownRun(String),
@@ -91,7 +110,11 @@ impl EngineError {
             EngineError::BadImage { .. } => ErrorCode::BadImage,
             EngineError::JobFailed(_) => ErrorCode::JobFailed,
             EngineError::UnknownRun(_) | EngineError::JobUnknown { .. } => ErrorCode::NotFound,
-            EngineError::BadModelId(_) | EngineError::Input { .. } => ErrorCode::InvalidInput,
+            EngineError::BadModelId(_)
+            | EngineError::BadModelFile(_)
+            | EngineError::ModelMismatch { .. }
+            | EngineError::Input { .. } => ErrorCode::InvalidInput,
+            EngineError::UnmappedModel(_) => ErrorCode::UnmappedModel,
             EngineError::Invalid(_) => ErrorCode::InvalidWorkflow,
             EngineError::NotApproved { .. } => ErrorCode::NeedsConfirmation,
         }
@@ -101,7 +124,9 @@ impl EngineError {
     pub fn location(&self) -> Option<(&str, Option<&str>)> {
         match self {
             EngineError::Input { node_id, input, .. } => Some((node_id, Some(input))),
-            EngineError::Invalid(p) => p.node_id.as_deref().map(|n| (n, p.input.as_deref())),
+            EngineError::Invalid(p) | EngineError::UnmappedModel(p) => {
+                p.node_id.as_deref().map(|n| (n, p.input.as_deref()))
+            }
             _ => None,
         }
     }

@@ -126,6 +126,16 @@ impl ModelCache {
         Ok(described)
     }
 
+    /// What the memory or the journal already holds of `id`, fresh or not (no network): a
+    /// listing of mappings shows the last known name rather than waiting for the service.
+    pub(crate) fn cached(&self, inner: &Inner, id: &str) -> Option<ModelInfo> {
+        if let Some((described, _)) = self.memory.lock().unwrap_or_else(|p| p.into_inner()).get(id) {
+            return described.as_ref().map(|d| d.info.clone());
+        }
+        let (info, _) = inner.with_store(|s| s.model(&inner.backend, id)).ok().flatten()?;
+        serde_json::from_str::<Described>(&info?).ok().map(|d| d.info)
+    }
+
     /// Names of the model ids in `params` (a TAMS params map). Never fails: a model the cache
     /// cannot describe is left unnamed.
     pub(crate) async fn names(&self, inner: &Inner, params: &Value) -> BTreeMap<String, String> {

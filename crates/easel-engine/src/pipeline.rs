@@ -1,5 +1,6 @@
 //! The one way work starts. `Engine::start` takes a front door's `RunRequest` and, in order:
-//! validates it (nothing is sent for an invalid document), uploads the local pictures the front
+//! validates it (nothing is sent for an invalid document), sends every model input as a model
+//! id (stored and one-off mappings; a file name left over stops the run), uploads the local pictures the front
 //! door allows (content-addressed, once per backend), prices the batch with the service's check
 //! endpoint, asks the front door's `confirm` hook with the estimate, then records every run in
 //! the journal and queues it. Window runs, favourites, "run again", retries, the CLI and template
@@ -38,7 +39,7 @@ impl Engine {
     /// means no job was created (uploads may have happened: they cost nothing and are reused).
     pub async fn start(&self, request: RunRequest, hooks: &Hooks<'_>) -> Result<Started, EngineError> {
         let runs = request.count.clamp(1, MAX_BATCH);
-        let prepared = self.prepare(request.work, &request.local_files, hooks).await?;
+        let prepared = self.prepare(request.work, &request.local_files, &request.models, hooks).await?;
         let each = self.price(&prepared.work).await?;
         let estimate = Estimate { each, runs, total: each * f64::from(runs) };
         if !(hooks.confirm)(&estimate) {
@@ -52,7 +53,7 @@ impl Engine {
     /// What one run of `work` is expected to cost, after the same validation and uploads as
     /// `start` (the form's live estimate). Nothing is recorded or run.
     pub async fn estimate(&self, work: Work, local_files: &LocalFiles, hooks: &Hooks<'_>) -> Result<f64, EngineError> {
-        let prepared = self.prepare(work, local_files, hooks).await?;
+        let prepared = self.prepare(work, local_files, &[], hooks).await?;
         self.price(&prepared.work).await
     }
 
@@ -69,15 +70,22 @@ impl Engine {
                 editor: editor_chunk.and_then(|e| serde_json::from_str(&e).ok()),
             },
         };
-        let request = RunRequest { name: plan.name, count: 1, work, local_files: LocalFiles::None };
+        let request = RunRequest { name: plan.name, count: 1, work, local_files: LocalFiles::None, models: Vec::new() };
         let mut started = self.start(request, hooks).await?;
         started.runs.pop().ok_or_else(|| EngineError::Store("the retried run was not recorded".into()))
     }
 
-    async fn prepare(&self, work: Work, local: &LocalFiles, hooks: &Hooks<'_>) -> Result<Prepared, EngineError> {
+    async fn prepare(
+        &self,
+        work: Work,
+        local: &LocalFiles,
+        models: &[(String, String)],
+        hooks: &Hooks<'_>,
+    ) -> Result<Prepared, EngineError> {
         match work {
             Work::Graph { mut workflow, seeds, editor } => {
                 validate(&workflow)?;
+                self.apply_models(&mut workflow, models).await?;
                 let uploads = self.upload_graph_images(&mut workflow, local, hooks).await?;
                 Ok(Prepared { work: Work::Graph { workflow, seeds, editor }, uploads })
             }

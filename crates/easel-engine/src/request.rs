@@ -24,6 +24,9 @@ pub struct RunRequest {
     pub work: Work,
     /// Which local pictures named by the document may be uploaded.
     pub local_files: LocalFiles,
+    /// Model files sent as these ids for this request only (file name, model id), before the
+    /// library's stored mappings (`easel run --map FILE=ID`).
+    pub models: Vec<(String, String)>,
 }
 
 /// The document of a run.

@@ -25,6 +25,9 @@ pub enum ErrorCode {
     InvalidWorkflow,
     /// One input's value cannot be used (a path that may not be uploaded, a model id); located.
     InvalidInput,
+    /// A model input names a file where the backend takes a model id, and no mapping is stored
+    /// for it; located (node, input), with the file name.
+    UnmappedModel,
     /// The batch costs more than agreed; `details` has the total and the threshold.
     NeedsConfirmation,
     /// The server failed or answered something Easel cannot use.
@@ -74,6 +77,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "rateLimited",
             ErrorCode::InvalidWorkflow => "invalidWorkflow",
             ErrorCode::InvalidInput => "invalidInput",
+            ErrorCode::UnmappedModel => "unmappedModel",
             ErrorCode::NeedsConfirmation => "needsConfirmation",
             ErrorCode::Server => "server",
             ErrorCode::Network => "network",
@@ -115,6 +119,7 @@ mod tests {
             ErrorCode::RateLimited,
             ErrorCode::InvalidWorkflow,
             ErrorCode::InvalidInput,
+            ErrorCode::UnmappedModel,
             ErrorCode::NeedsConfirmation,
             ErrorCode::Server,
             ErrorCode::Network,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;
 
+use crate::models::{kind_by_folder, kind_by_name};
 use crate::schema::{InputSpec, InputType, Schemas};
 use crate::{Input, Workflow, WorkflowError};
 
@@ -92,36 +93,6 @@ pub struct ExposedField {
     pub label: Option<String>,
 }
 
-/// The model family an input names, from its schema folder.
-fn model_type(spec: &InputSpec) -> Option<&'static str> {
-    Some(match spec.folder.as_deref()? {
-        "checkpoints" => "checkpoint",
-        "loras" => "lora",
-        "vae" => "vae",
-        "controlnet" => "controlnet",
-        "upscale_models" => "upscale",
-        "text_encoders" | "clip" => "clip",
-        "clip_vision" => "clip_vision",
-        "diffusion_models" | "unet" => "unet",
-        "configs" => "config",
-        _ => "model",
-    })
-}
-
-fn model_type_by_name(name: &str, class_type: &str) -> Option<&'static str> {
-    Some(match name {
-        "ckpt_name" => "checkpoint",
-        "lora_name" => "lora",
-        "vae_name" => "vae",
-        "control_net_name" => "controlnet",
-        "unet_name" => "unet",
-        "clip_name" if class_type.contains("Vision") => "clip_vision",
-        "clip_name" | "clip_name1" | "clip_name2" | "clip_name3" | "clip_name4" => "clip",
-        "model_name" if class_type.contains("Upscale") => "upscale",
-        _ => return None,
-    })
-}
-
 impl Schemas {
     /// One field per literal input of every node, nodes in execution order (file order when the
     /// graph has a cycle).
@@ -150,7 +121,7 @@ impl Schemas {
                 if matches!(spec.kind, InputType::Link(_)) && !schema.inferred {
                     continue;
                 }
-                let model = model_type(spec).or_else(|| model_type_by_name(name, &node.class_type));
+                let model = kind_by_folder(spec).or_else(|| kind_by_name(name, &node.class_type));
                 let kind = field_kind(spec, value, model.is_some());
                 out.push(FormField {
                     node_id: id.clone(),

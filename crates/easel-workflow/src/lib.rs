@@ -17,6 +17,7 @@ mod format;
 mod graph;
 mod import;
 mod lenient;
+mod models;
 mod order;
 mod output;
 mod png_import;
@@ -41,6 +42,7 @@ pub use format::{Format, Imported};
 pub use graph::{Input, Link, Node, Workflow, MAX_NODES};
 pub use import::node_from_json;
 pub use lenient::parse as parse_json_lenient;
+pub use models::{is_model_id, model_fits, parse_model_reference, ModelInput, MODEL_ID_MAX_DIGITS};
 pub use output::{ImagePlan, NodePlans, MAX_PLANNED_IMAGES, OUTPUT_CLASSES};
 pub use png_text::{
     png_text, png_text_chunks, png_with_text, PngText, SkippedChunk, INFLATED_KEYWORDS, MAX_TEXT_CHUNKS,

@@ -1,7 +1,8 @@
 //! Choosing what a PNG's text chunks mean. The API graph in `prompt` is what ran, so it wins;
 //! the editor `workflow` rides along for the UI, and is converted only when `prompt` is absent
 //! or unreadable. Without either, A1111 `parameters` text or Fooocus JSON is rebuilt as a plain
-//! graph. A PNG with none of these is an error that lists the chunks it does have. Text chunks
+//! graph. Tensor.Art's own `generation_data` chunk (its `models` list) maps the graph's model
+//! files to their ids. A PNG with none of these is an error that lists the chunks it does have. Text chunks
 //! the reader left out (over the inflate budget, past the chunk cap) are named in a warning, or
 //! in the error when nothing could be imported. Reading the chunks is `png_text`'s business.
 
@@ -16,6 +17,10 @@ pub(crate) fn import_png(bytes: &[u8], schemas: &Schemas) -> Result<Imported, Wo
     }
     match choose(&text, schemas) {
         Ok(mut imported) => {
+            let generation = text.entries.iter().find(|(k, _)| k.eq_ignore_ascii_case("generation_data"));
+            if let Some((_, data)) = generation {
+                crate::tensorart::apply_generation_data(&mut imported, data);
+            }
             let notes = left_out.into_iter().map(|s| format!("PNG text chunk not read: {s}"));
             imported.warnings.splice(0..0, notes);
             Ok(imported)

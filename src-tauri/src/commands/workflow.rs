@@ -1,7 +1,7 @@
 //! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
 use easel_engine::JobEvent;
-use easel_engine::{Hooks, LocalFiles, SeedControl, Work};
+use easel_engine::{Hooks, LocalFiles, ModelUse, Readiness, SeedControl, Work};
 use easel_error::ErrorCode;
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
@@ -97,6 +97,10 @@ pub struct Inspection {
     pub problems: Vec<Problem>,
     /// The editable fields, typed from the node schemas.
     pub fields: Vec<FormField>,
+    /// Every model input, with the library's mapping of its file name (the form's model picker).
+    pub models: Vec<ModelUse>,
+    /// Whether it runs as it stands (the status badge; Run is disabled with the reason).
+    pub readiness: Readiness,
     /// Credits one run is expected to cost; none when it could not be priced.
     pub credits: Option<f64>,
     /// Why it could not be priced (none when the graph has errors: it is not sent then).
@@ -111,18 +115,22 @@ pub struct Inspection {
 pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> Result<Inspection, AppError> {
     let workflow = doc.to_workflow()?;
     let schemas = Schemas::bundled();
-    let problems = schemas.validate(&workflow);
+    let engine = state.backend().engine.clone();
+    let mut problems = schemas.validate(&workflow);
+    let models = engine.model_uses(&workflow)?;
+    problems.extend(models.iter().filter_map(ModelUse::problem));
+    let readiness = engine.readiness(&workflow)?;
     let fields = schemas.form_fields(&workflow);
     if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {
-        return Ok(Inspection { problems, fields, credits: None, estimate_error: None });
+        return Ok(Inspection { problems, fields, models, readiness, credits: None, estimate_error: None });
     }
     let work = graph_work(&doc, Vec::new())?;
     let local = LocalFiles::Picked(state.inputs.paths());
-    let (credits, estimate_error) = match state.backend().engine.estimate(work, &local, &Hooks::approve_all()).await {
+    let (credits, estimate_error) = match engine.estimate(work, &local, &Hooks::approve_all()).await {
         Ok(credits) => (Some(credits), None),
         Err(e) => (None, Some(AppError::from(e))),
     };
-    Ok(Inspection { problems, fields, credits, estimate_error })
+    Ok(Inspection { problems, fields, models, readiness, credits, estimate_error })
 }
 
 /// Starts a run (or a batch) of the edited workflow through the engine's pipeline; progress

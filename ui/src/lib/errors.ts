@@ -39,6 +39,7 @@ const CATALOGUE: Record<ErrorCode, { hint: boolean }> = {
   rateLimited: { hint: true },
   invalidWorkflow: { hint: true },
   invalidInput: { hint: true },
+  unmappedModel: { hint: true },
   needsConfirmation: { hint: true },
   server: { hint: true },
   network: { hint: true },

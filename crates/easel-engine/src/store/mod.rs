@@ -11,7 +11,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use crate::EngineError;
 
 mod cache;
+mod mapping;
 mod schema;
+
+pub use mapping::MappedRow;
 
 use schema::migrate;
 

@@ -89,6 +89,21 @@ ALTER TABLE runs ADD COLUMN heartbeat INTEGER;
     // Backends were recorded as the configured URL, query tokens and userinfo included; they
     // become the endpoint label, which is also the resume key.
     Step::Rust(label_backends),
+    // Model files a person mapped to model ids (see `mapping`), one row per file name and
+    // namespace of ids; looked up by file (sending) and by id (the reverse direction).
+    Step::Sql(
+        "
+CREATE TABLE model_map (
+    namespace   TEXT NOT NULL,
+    file        TEXT NOT NULL,
+    model_id    TEXT NOT NULL,
+    model_type  TEXT NOT NULL,
+    mapped_at   INTEGER NOT NULL,
+    PRIMARY KEY (namespace, file)
+);
+CREATE INDEX model_map_by_id ON model_map(namespace, model_id);
+",
+    ),
 ];
 
 /// Tables whose `backend` column is rewritten to `easel_tams::endpoint_label`, and whether the

@@ -3,6 +3,7 @@
 mod batch;
 mod endpoint;
 mod faults;
+mod mapping;
 mod pipeline;
 mod run;
 
@@ -61,6 +62,7 @@ pub fn graph(workflow: Workflow, count: u32) -> RunRequest {
         count,
         work: Work::Graph { workflow, seeds: Vec::new(), editor: None },
         local_files: LocalFiles::None,
+        models: Vec::new(),
     }
 }
 

@@ -33,6 +33,7 @@ fn request(workflow: Workflow, local_files: LocalFiles) -> RunRequest {
         count: 1,
         work: Work::Graph { workflow, seeds: Vec::new(), editor: None },
         local_files,
+        models: Vec::new(),
     }
 }
 
@@ -187,11 +188,14 @@ async fn results_of_an_editor_file_reopen_with_the_edited_graph_and_values() {
     workflow.set_value(&sampler, "seed", serde_json::json!(424242)).unwrap();
     workflow.set_value(&sampler, "steps", serde_json::json!(7)).unwrap();
     workflow.set_value(&text_node, "text", serde_json::json!("a lighthouse at dusk, edited")).unwrap();
+    // Its checkpoint is a file name: mapped once, it is sent as the demo catalogue's checkpoint.
+    engine.map_model("v1-5-pruned-emaonly.ckpt", "600423083519508503", Some("checkpoint")).await.unwrap();
     let request = RunRequest {
         name: "edited".into(),
         count: 1,
         work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: Some(editor) },
         local_files: LocalFiles::None,
+        models: Vec::new(),
     };
     let outcome = start(&engine, request).await.remove(0).task.await.unwrap();
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
@@ -199,8 +203,12 @@ async fn results_of_an_editor_file_reopen_with_the_edited_graph_and_values() {
     let text = png_text_chunks(&png).unwrap();
     let embedded: serde_json::Value =
         serde_json::from_str(&text.iter().find(|(k, _)| k == "workflow").unwrap().1).unwrap();
-    // The editor graph alone (as ComfyUI would read it) gives back the edited values.
+    // The editor graph alone (as ComfyUI would read it) gives back the edited values, and the
+    // model id that was sent in place of the mapped file.
     let (from_editor, _) = easel_workflow::editor_to_workflow(&embedded, Schemas::bundled()).unwrap();
+    let (loader, _) = workflow.nodes.iter().find(|(_, n)| n.class_type == "CheckpointLoaderSimple").unwrap();
+    let loader = loader.clone();
+    workflow.set_value(&loader, "ckpt_name", serde_json::json!("600423083519508503")).unwrap();
     for (id, node) in &workflow.nodes {
         assert_eq!(from_editor.nodes[id].inputs, node.inputs, "node {id} reopens with its edited inputs");
     }

@@ -90,6 +90,9 @@ export const generate: Record<string, string> = {
   "error.invalidInput.title": "An input cannot be sent",
   "error.invalidInput.hint":
     "The message names the node and input; pick the image again in the form.",
+  "error.unmappedModel.title": "A model is named by its file",
+  "error.unmappedModel.hint":
+    "Tensor.Art takes model ids: map the file to a Tensor.Art model in the form (paste the model page URL or its id).",
   "error.keychain.title": "The system keychain is not available",
   "error.keychain.hint": "Unlock your keyring (Secret Service) and try again.",
   "error.invalidSettings.title": "A setting cannot be used",

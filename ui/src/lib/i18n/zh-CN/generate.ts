@@ -84,6 +84,9 @@ export const generate: Record<string, string> = {
   "error.needsConfirmation.hint": "没有运行任何任务。再次运行以查看预估并确认。",
   "error.invalidInput.title": "某个输入无法发送",
   "error.invalidInput.hint": "消息中给出了节点和输入；请在表单中重新选择图片。",
+  "error.unmappedModel.title": "模型以文件名给出",
+  "error.unmappedModel.hint":
+    "Tensor.Art 需要模型 ID：请在表单中把该文件对应到一个 Tensor.Art 模型（粘贴模型页面链接或 ID）。",
   "error.busy.title": "仍有运行在进行",
   "error.busy.hint": "请等待完成或取消后再试。",
   "error.keychain.title": "系统钥匙串不可用",
