@@ -152,6 +152,10 @@ fn a_comfyui_png_runs_and_its_editor_workflow_is_embedded_again() {
         .arg(shared.join("corpus/png/comfy_lora_multiple.png"))
         .arg("--library")
         .arg(dir.path())
+        // Its models are file names; Tensor.Art takes ids (see `models`).
+        .args(["--map", "v1-5-pruned-emaonly.ckpt=600423083519508503"])
+        .args(["--map", "epiNoiseoffset_v2.safetensors=648628718430054626"])
+        .args(["--map", "theovercomer8sContrastFix_sd15.safetensors=631627137633337321"])
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);

@@ -91,6 +91,44 @@ async fn invalid_graphs_are_400_with_an_argument_error() {
     emu.shutdown().await;
 }
 
+/// The ArgumentError message of a refused create and check of the reference graph with `node`'s
+/// `input` set to `value`.
+async fn refused_model(emu: &easel_emulator::Emulator, node: &str, input: &str, value: &str) -> [String; 2] {
+    let mut body = reference_body("m");
+    body["params"][node]["inputs"][input] = json!(value);
+    let mut messages = Vec::new();
+    for (path, body) in
+        [("/v1/jobs/workflow", body.clone()), ("/v1/jobs/workflow/params/check", json!({"params": body["params"]}))]
+    {
+        let (status, reply) = post(emu, path, &body).await;
+        assert_eq!((status, reply["code"].clone()), (400, json!(3)), "{path}: {reply}");
+        messages.push(reply["details"][0]["message"].as_str().unwrap_or_default().to_string());
+    }
+    [messages[0].clone(), messages[1].clone()]
+}
+
+#[tokio::test]
+async fn model_inputs_take_known_model_ids_of_a_fitting_type() {
+    let emu = start().await;
+    for message in refused_model(&emu, "4", "ckpt_name", "v1-5-pruned-emaonly.safetensors").await {
+        assert_eq!(
+            message,
+            "node id: 4\nclass type: CheckpointLoaderSimple\nckpt_name: \"v1-5-pruned-emaonly.safetensors\" is not a model id: Tensor.Art takes the id of a checkpoint here, not a file name\n"
+        );
+    }
+    let [created, _] = refused_model(&emu, "10", "lora_name", "123456789012345678").await;
+    assert!(
+        created.contains("node id: 10\n") && created.contains("lora_name: model 123456789012345678 not found"),
+        "{created}"
+    );
+    // The reference example's LoRA where its checkpoint goes.
+    let [created, _] = refused_model(&emu, "4", "ckpt_name", "648628718430054626").await;
+    assert!(created.contains("is a LORA model, which does not fit a checkpoint input"), "{created}");
+    let created = emu.requests().iter().filter(|r| r.path == "/v1/jobs/workflow" && r.status == 200).count();
+    assert_eq!(created, 0, "no job was made");
+    emu.shutdown().await;
+}
+
 #[tokio::test]
 async fn unknown_job_is_404_code_5() {
     let emu = start().await;

@@ -16,7 +16,10 @@ fn refused_by_check_and_convert(what: &str, file: &Path, parts: &[&str]) {
 /// VAEDecode (with a checkpoint's VAE) and SaveImage: `links + 4` nodes.
 pub(super) fn chain(links: usize) -> Value {
     let mut nodes = serde_json::Map::new();
-    nodes.insert("ckpt".into(), json!({"classType": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "1"}}));
+    nodes.insert(
+        "ckpt".into(),
+        json!({"classType": "CheckpointLoaderSimple", "inputs": {"ckpt_name": "600423083519508503"}}),
+    );
     nodes.insert(
         "latent".into(),
         json!({"classType": "EmptyLatentImage", "inputs": {"width": 256, "height": 256, "batch_size": 1}}),
