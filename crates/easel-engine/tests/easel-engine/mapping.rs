@@ -42,7 +42,7 @@ async fn a_file_name_stops_the_run_at_its_node_until_it_is_mapped() {
     let (engine, _library) = engine(client, sink, 1);
 
     let refused = engine.start(graph(with_file("dreamshaper_8.safetensors"), 1), &Hooks::approve_all()).await;
-    let error = refused.err().expect("a file name is refused");
+    let error = refused.expect_err("a file name is refused");
     assert_eq!(error.code(), ErrorCode::UnmappedModel);
     assert_eq!(error.location(), Some(("4", Some("ckpt_name"))));
     assert!(error.to_string().contains("dreamshaper_8.safetensors"), "{error}");
