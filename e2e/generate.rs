@@ -1,6 +1,7 @@
 //! Journeys of the Generate view with real files: a corpus workflow opened from the recent-files
-//! menu, edited (prompt and seed) and run; a ComfyUI PNG dropped on the window gives its
-//! workflow back.
+//! menu, its model files mapped to Tensor.Art ids in the form (Run stays disabled until they
+//! are), edited (prompt and seed) and run, and a second workflow naming the same files found
+//! mapped already; a ComfyUI PNG dropped on the window gives its workflow back.
 
 use std::path::Path;
 use std::time::Duration;
@@ -24,15 +25,70 @@ fn embedded_prompt(png: &Path) -> Value {
     serde_json::from_str(&text).expect("prompt json")
 }
 
-/// Open the SDXL editor workflow from the corpus through Recent files, change the positive
-/// prompt and the base sampler's seed, run, watch every node finish, see the image, and find
-/// both edits in the PNG that landed in the library.
+/// The demo catalogue's SDXL checkpoint (crates/easel-emulator/src/model.rs).
+const SDXL_CHECKPOINT: &str = "757279507095956705";
+
+/// The toolbar's model status: `ready`, `unmapped` or `blocked`.
+async fn model_status(session: &Session, want: &str) -> Value {
+    session
+        .wait_until(
+            &format!("the model status to be {want}"),
+            &format!(
+                "const b = document.querySelector('[data-testid=model-status]');
+                 return b && b.dataset.state === '{want}' ? b.textContent : null;"
+            ),
+            Duration::from_secs(30),
+        )
+        .await
+}
+
+/// Maps the model file of `node`'s `ckpt_name` in the form: paste `reference`, wait for the
+/// looked-up name and preview, confirm, and see the mapped mark name the id.
+async fn map_in_form(session: &Session, node: &str, reference: &str) {
+    session.click_on(&format!("[data-testid=node-{node}]")).await;
+    let field = format!("[data-testid=model-field-{node}-ckpt_name]");
+    session.find(&format!("{field} [data-testid=model-unmapped]"), Duration::from_secs(10)).await;
+    let input = session.find(&format!("{field} [data-testid=model-reference]"), Duration::from_secs(10)).await;
+    session.type_into(&input, reference).await;
+    let name = session
+        .wait_until(
+            "the pasted model's name and preview",
+            &format!(
+                "const f = document.querySelector('{field}');
+                 const n = f && f.querySelector('[data-testid=model-preview-name]');
+                 const img = f && f.querySelector('[data-testid=model-preview]');
+                 return n && img && img.complete && img.naturalWidth > 0 ? n.textContent : null;"
+            ),
+            Duration::from_secs(30),
+        )
+        .await;
+    assert!(name.as_str().is_some_and(|n| n.contains("Demo SDXL checkpoint")), "{name}");
+    session.click_on(&format!("{field} [data-testid=model-map-confirm]")).await;
+    let mapped = session
+        .wait_until(
+            "the mapped mark",
+            &format!(
+                "const m = document.querySelector('{field} [data-testid=model-mapped]');
+                 return m ? m.textContent : null;"
+            ),
+            Duration::from_secs(30),
+        )
+        .await;
+    assert!(mapped.as_str().is_some_and(|m| m.contains(SDXL_CHECKPOINT)), "{mapped}");
+}
+
+/// Open the SDXL editor workflow from the corpus through Recent files: its two checkpoints are
+/// file names, so the status says so and Run is disabled with the reason. Map both in the form
+/// (one by model page URL, one by id), change the positive prompt and the base sampler's seed,
+/// run, watch every node finish, see the image, and find both edits and the mapped id in the
+/// PNG that landed in the library. A second workflow naming the same files opens mapped.
 #[tokio::test]
 async fn opens_a_corpus_workflow_edits_prompt_and_seed_and_runs_it() {
     let file = corpus("workflows/ui/examples_sdxl_simple_primitives_notes_png.json");
-    let recent = file.display().to_string();
+    let second = corpus("workflows/api/sdxl_base_refiner_ksampleradvanced.json");
+    let recent = [file.display().to_string(), second.display().to_string()];
     let session = Session::start_prepared("corpus-run", &[], |root| {
-        seed_settings(root, json!({"recentFiles": [recent]}));
+        seed_settings(root, json!({"recentFiles": recent}));
     })
     .await;
     session.click_on("[data-testid=recent-toggle]:not([disabled])").await;
@@ -45,6 +101,23 @@ async fn opens_a_corpus_workflow_edits_prompt_and_seed_and_runs_it() {
             Duration::from_secs(30),
         )
         .await;
+
+    let status = model_status(&session, "unmapped").await;
+    assert!(status.as_str().is_some_and(|s| s.contains('2')), "two model files to map: {status}");
+    let blocked = session
+        .wait_until(
+            "Run disabled with its reason",
+            "const run = document.querySelector('[data-testid=run]');
+             const why = document.querySelector('[data-testid=run-blocked-reason]');
+             return run && run.disabled && why && why.textContent.trim() ? why.textContent : null;",
+            Duration::from_secs(10),
+        )
+        .await;
+    assert!(blocked.as_str().is_some_and(|w| !w.is_empty()), "{blocked}");
+    session.screenshot("corpus-unmapped").await;
+    map_in_form(&session, "4", &format!("https://tensor.art/models/{SDXL_CHECKPOINT}/demo-sdxl")).await;
+    map_in_form(&session, "12", SDXL_CHECKPOINT).await;
+    model_status(&session, "ready").await;
 
     // The positive prompt: select its node, type a new text.
     session.click_on("[data-testid=node-6]").await;
@@ -89,6 +162,21 @@ async fn opens_a_corpus_workflow_edits_prompt_and_seed_and_runs_it() {
     let graph = embedded_prompt(&pngs[0]);
     assert_eq!(graph["6"]["inputs"]["text"], json!("a lighthouse on a cliff at dawn, oil painting"));
     assert_eq!(graph["10"]["inputs"]["noise_seed"], json!(4242));
+    assert_eq!(graph["4"]["inputs"]["ckpt_name"], json!(SDXL_CHECKPOINT), "the mapped id was sent");
+
+    // Another workflow naming the same two files: mapped already, ready to run.
+    session.click_on("[data-testid=recent-toggle]:not([disabled])").await;
+    session.click_on("[data-testid=recent-menu] button[title$=\"sdxl_base_refiner_ksampleradvanced.json\"]").await;
+    session
+        .wait_until(
+            "the second workflow",
+            "const n = document.querySelector('[data-testid=workflow-name]');
+             return n && n.textContent.includes('sdxl_base_refiner');",
+            Duration::from_secs(30),
+        )
+        .await;
+    model_status(&session, "ready").await;
+    session.screenshot("corpus-second-mapped").await;
     session.close().await;
 }
 

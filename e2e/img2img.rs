@@ -13,6 +13,13 @@ use crate::custom_backend::switch_to_custom;
 use crate::driver::{corpus, Session};
 use crate::generate::seed_settings;
 
+/// Stores a model mapping in `library`'s journal, as `easel models map` would.
+pub fn map_model(library: &std::path::Path, file: &str, id: &str, model_type: &str) {
+    std::fs::create_dir_all(library).expect("library folder");
+    let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("the journal opens");
+    store.record_mapping(easel_engine::TENSORART_IDS, file, id, model_type).expect("the mapping is stored");
+}
+
 #[tokio::test]
 async fn a_dropped_picture_is_uploaded_and_the_server_gets_its_resource_id() {
     let key = "sk-e2e-img2img-5a6b7c8d9e0f";
@@ -23,6 +30,9 @@ async fn a_dropped_picture_is_uploaded_and_the_server_gets_its_resource_id() {
     let workflow = corpus("workflows/api/img2img_sd15_loadimage.json").display().to_string();
     let session = Session::start_prepared("img2img", &[], |root| {
         seed_settings(root, json!({"recentFiles": [workflow]}));
+        // Its checkpoint is a file name: mapped in an earlier session (journeys of their own
+        // cover mapping in the window: `models`).
+        map_model(&root.join("library"), "v1-5-pruned-emaonly.ckpt", "600423083519508503", "CHECKPOINT");
     })
     .await;
     switch_to_custom(&session, &url, key).await;

@@ -104,3 +104,31 @@ impl Store {
         rows.collect::<rusqlite::Result<_>>().map_err(EngineError::sql)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mappings_are_kept_per_namespace_and_read_both_ways() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("easel.sqlite")).unwrap();
+        store.record_mapping("tensorart", "base.safetensors", "1", "CHECKPOINT").unwrap();
+        store.record_mapping("tensorart", "base-copy.safetensors", "1", "CHECKPOINT").unwrap();
+        store.record_mapping("other", "base.safetensors", "9", "CHECKPOINT").unwrap();
+        // Mapping again replaces the earlier choice.
+        store.record_mapping("tensorart", "lora.safetensors", "2", "CHECKPOINT").unwrap();
+        store.record_mapping("tensorart", "lora.safetensors", "3", "LORA").unwrap();
+
+        let all = store.model_mappings("tensorart").unwrap();
+        let files: Vec<_> = all.iter().map(|m| (m.file.as_str(), m.model_id.as_str())).collect();
+        assert_eq!(files, [("base-copy.safetensors", "1"), ("base.safetensors", "1"), ("lora.safetensors", "3")]);
+        assert_eq!(store.model_mapping("other", "base.safetensors").unwrap().unwrap().model_id, "9");
+        assert_eq!(store.files_for_model("tensorart", "1").unwrap(), ["base-copy.safetensors", "base.safetensors"]);
+        assert!(store.files_for_model("tensorart", "2").unwrap().is_empty(), "the replaced id is gone");
+
+        assert!(store.remove_mapping("tensorart", "base.safetensors").unwrap());
+        assert!(!store.remove_mapping("tensorart", "base.safetensors").unwrap());
+        assert_eq!(store.model_mapping("other", "base.safetensors").unwrap().unwrap().model_id, "9");
+    }
+}
