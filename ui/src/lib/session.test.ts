@@ -6,6 +6,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
 import { channelOf } from "./testing/hostMock";
+import { inspection } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
@@ -42,7 +43,7 @@ afterEach(() => vi.useRealTimers());
 
 /** What the mocked backend answers about the edited graph from now on. */
 function inspect(answer: Partial<Inspection>) {
-  mocked.inspectWorkflow.mockResolvedValue({ problems: [], fields: [], credits: 1.2, ...answer });
+  mocked.inspectWorkflow.mockResolvedValue(inspection({ credits: 1.2, ...answer }));
 }
 
 const ev = (change: JobChange, runId = "run-1"): JobEvent => ({ runId, change });
@@ -391,7 +392,7 @@ describe("form", () => {
     const s = await started();
     inspect({ problems: [problem("3", "cfg", "new")] });
     await s.document.form.refresh(s.document.doc!);
-    slow({ problems: [], fields: [], credits: 1 });
+    slow(inspection());
     await Promise.resolve();
     expect(s.document.form.problems.map((p) => p.message)).toEqual(["new"]);
   });

@@ -5,6 +5,7 @@
 import { vi } from "vitest";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { Settings } from "../bindings/Settings";
+import { inspection } from "./inspection";
 
 /** Settings as the backend sends them when none were saved. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -31,7 +32,7 @@ export function hostMock() {
     openDefaultWorkflow: vi.fn(),
     openWorkflowFile: vi.fn(),
     importWorkflowText: vi.fn(),
-    inspectWorkflow: vi.fn(async () => ({ problems: [], fields: [], credits: 1 })),
+    inspectWorkflow: vi.fn(async () => inspection()),
     backendInfo: vi.fn(),
     runWorkflow: vi.fn(),
     cancelRun: vi.fn(async () => true),
