@@ -39,7 +39,15 @@ beforeEach(() => {
   mocked.cancelRun.mockResolvedValue(true);
 });
 
-afterEach(() => vi.useRealTimers());
+// Every session a test starts is disposed after it: a session left running keeps its debounced
+// form refresh (a real 300 ms timer after an edit), which would otherwise fire during a later
+// test and count as that test's inspections.
+const sessions: Session[] = [];
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+  vi.useRealTimers();
+});
 
 /** What the mocked backend answers about the edited graph from now on. */
 function inspect(answer: Partial<Inspection>) {
@@ -53,8 +61,14 @@ function send(event: JobEvent, n?: number) {
   channelOf(mocked.runWorkflow, n)(event);
 }
 
-async function started(options = {}) {
+function session(options = {}) {
   const s = new Session(options);
+  sessions.push(s);
+  return s;
+}
+
+async function started(options = {}) {
+  const s = session(options);
   await s.start();
   return s;
 }
@@ -415,6 +429,8 @@ describe("opening", () => {
   });
 
   it("opens a dropped file with its warnings and problems", async () => {
+    // Opening inspects at once; no timer of this test (or a late one) may add an inspection.
+    vi.useFakeTimers();
     mocked.openWorkflowFile.mockResolvedValue(opened("dropped"));
     inspect({ problems: [problem("3", "seed", "from the first inspection")] });
     const s = await started();
@@ -431,6 +447,8 @@ describe("opening", () => {
       expect(s.document.form.problemsOf("3", "seed")[0]?.message).toBe("from the first inspection"),
     );
     expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(2); // the default workflow, then this one
+    expect(mocked.inspectWorkflow.mock.calls[1][0].name).toBe("dropped");
+    expect(vi.getTimerCount()).toBe(0);
     s.document.dismissWarnings();
     expect(s.document.warnings).toEqual([]);
   });
@@ -580,7 +598,7 @@ describe("start-up", () => {
     let resolveDefault!: (opened: OpenedWorkflow) => void;
     mocked.openDefaultWorkflow.mockReturnValue(new Promise((r) => (resolveDefault = r)));
     mocked.openWorkflowFile.mockResolvedValue(openedDoc({ ...referenceDoc(), name: "dropped" }));
-    const s = new Session();
+    const s = session();
     const starting = s.start();
     await vi.waitFor(() => expect(drop).toBeDefined());
     await s.openFile("/tmp/dropped.json");
