@@ -5,7 +5,8 @@
 import { vi } from "vitest";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { Settings } from "../bindings/Settings";
-import { inspection } from "./inspection";
+import type { WorkflowDoc } from "../bindings/WorkflowDoc";
+import { inspection, readiness } from "./inspection";
 
 /** Settings as the backend sends them when none were saved. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -48,6 +49,11 @@ export function hostMock() {
       baseModel: null,
       hasPreview: false,
     })),
+    modelMappings: vi.fn(async () => []),
+    modelMap: vi.fn(),
+    modelUnmap: vi.fn(async () => true),
+    // Every workflow runs as it stands unless a test says otherwise.
+    workflowReadiness: vi.fn(async (docs: WorkflowDoc[]) => docs.map(() => readiness())),
     pickInputImage: vi.fn(async () => null),
     useInputImage: vi.fn(),
     pasteInputImage: vi.fn(),
