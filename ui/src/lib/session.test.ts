@@ -6,7 +6,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
 import { channelOf } from "./testing/hostMock";
-import { inspection } from "./testing/inspection";
+import { inspection, readiness } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
@@ -417,6 +417,35 @@ describe("form", () => {
     expect(s.document.form.count).toBe(1);
     s.document.form.setCount(7.4);
     expect(s.document.form.count).toBe(7);
+  });
+});
+
+describe("readiness", () => {
+  it("refuses to run while the latest inspection says the workflow cannot run as it stands", async () => {
+    inspect({ readiness: readiness({ ready: false, unmapped: 1 }) });
+    const s = await started();
+    await vi.waitFor(() => expect(s.document.form.readiness?.unmapped).toBe(1));
+    expect(s.canRun).toBe(false);
+    await s.runNow();
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+    expect(s.runs.queue.items).toEqual([]);
+
+    inspect({});
+    await s.document.form.refresh(s.document.doc!);
+    expect(s.canRun).toBe(true);
+    await s.runNow();
+    expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not block a workflow whose first inspection has not answered yet", async () => {
+    inspect({ readiness: readiness({ ready: false, errors: 2 }) });
+    const s = await started();
+    await vi.waitFor(() => expect(s.canRun).toBe(false));
+    mocked.inspectWorkflow.mockReturnValue(new Promise(() => {}));
+    mocked.openWorkflowFile.mockResolvedValue(openedDoc());
+    await s.openFile("/tmp/other.json");
+    expect(s.document.form.readiness).toBeNull();
+    expect(s.canRun).toBe(true);
   });
 });
 
