@@ -9,6 +9,7 @@ import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
 import * as host from "./lib/host";
 import { channelOf } from "./lib/testing/hostMock";
+import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
@@ -69,12 +70,7 @@ const problem = (nodeId: string | null, input: string | null, message: string): 
 
 /** What the mocked backend answers about the edited graph from now on. */
 function inspect(answer: Partial<Inspection>) {
-  mocked.inspectWorkflow.mockResolvedValue({
-    problems: [],
-    fields: FIELDS,
-    credits: 1.2,
-    ...answer,
-  });
+  mocked.inspectWorkflow.mockResolvedValue(inspection({ fields: FIELDS, credits: 1.2, ...answer }));
 }
 
 beforeEach(() => {

@@ -5,6 +5,7 @@ import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import * as settingsHost from "./lib/host/settings";
 import { channelOf } from "./lib/testing/hostMock";
+import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
@@ -24,7 +25,7 @@ beforeEach(() => {
   });
   mocked.onFileDrop.mockResolvedValue(() => {});
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
-  mocked.inspectWorkflow.mockResolvedValue({ problems: [], fields: [], credits: 1.2 });
+  mocked.inspectWorkflow.mockResolvedValue(inspection({ credits: 1.2 }));
   mocked.cancelRun.mockResolvedValue(true);
 });
 

@@ -38,8 +38,12 @@ export class Session {
   get confirming(): CostQuestion | null {
     return consent.question;
   }
-  /** More batches can be queued while others run. */
-  readonly canRun: boolean = $derived.by(() => this.document.doc !== null);
+  /** A workflow is open and nothing stops it running as it stands (an unmapped model file or
+   * another error in the latest inspection disables Run; unknown until the first inspection
+   * answers, when the engine still checks). More batches can be queued while others run. */
+  readonly canRun: boolean = $derived.by(
+    () => this.document.doc !== null && (this.document.form.readiness?.ready ?? true),
+  );
 
   #stops: (() => void)[] = [];
 
@@ -126,7 +130,7 @@ export class Session {
    * more than the Settings threshold. Progress arrives on the batch's own channel. */
   async runNow(): Promise<void> {
     const { doc: edited, form } = this.document;
-    if (!edited) return;
+    if (!edited || !this.canRun) return;
     const threshold = this.app.confirmAbove;
     const credits = this.document.expectedCredits();
     // Asked before anything moves when the form already knows the price; the engine decides

@@ -6,6 +6,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
 import { channelOf } from "./testing/hostMock";
+import { inspection, readiness } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
@@ -38,11 +39,19 @@ beforeEach(() => {
   mocked.cancelRun.mockResolvedValue(true);
 });
 
-afterEach(() => vi.useRealTimers());
+// Every session a test starts is disposed after it: a session left running keeps its debounced
+// form refresh (a real 300 ms timer after an edit), which would otherwise fire during a later
+// test and count as that test's inspections.
+const sessions: Session[] = [];
+
+afterEach(() => {
+  for (const s of sessions.splice(0)) s.dispose();
+  vi.useRealTimers();
+});
 
 /** What the mocked backend answers about the edited graph from now on. */
 function inspect(answer: Partial<Inspection>) {
-  mocked.inspectWorkflow.mockResolvedValue({ problems: [], fields: [], credits: 1.2, ...answer });
+  mocked.inspectWorkflow.mockResolvedValue(inspection({ credits: 1.2, ...answer }));
 }
 
 const ev = (change: JobChange, runId = "run-1"): JobEvent => ({ runId, change });
@@ -52,8 +61,14 @@ function send(event: JobEvent, n?: number) {
   channelOf(mocked.runWorkflow, n)(event);
 }
 
-async function started(options = {}) {
+function session(options = {}) {
   const s = new Session(options);
+  sessions.push(s);
+  return s;
+}
+
+async function started(options = {}) {
+  const s = session(options);
   await s.start();
   return s;
 }
@@ -391,7 +406,7 @@ describe("form", () => {
     const s = await started();
     inspect({ problems: [problem("3", "cfg", "new")] });
     await s.document.form.refresh(s.document.doc!);
-    slow({ problems: [], fields: [], credits: 1 });
+    slow(inspection());
     await Promise.resolve();
     expect(s.document.form.problems.map((p) => p.message)).toEqual(["new"]);
   });
@@ -405,6 +420,35 @@ describe("form", () => {
   });
 });
 
+describe("readiness", () => {
+  it("refuses to run while the latest inspection says the workflow cannot run as it stands", async () => {
+    inspect({ readiness: readiness({ ready: false, unmapped: 1 }) });
+    const s = await started();
+    await vi.waitFor(() => expect(s.document.form.readiness?.unmapped).toBe(1));
+    expect(s.canRun).toBe(false);
+    await s.runNow();
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+    expect(s.runs.queue.items).toEqual([]);
+
+    inspect({});
+    await s.document.form.refresh(s.document.doc!);
+    expect(s.canRun).toBe(true);
+    await s.runNow();
+    expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
+  });
+
+  it("does not block a workflow whose first inspection has not answered yet", async () => {
+    inspect({ readiness: readiness({ ready: false, errors: 2 }) });
+    const s = await started();
+    await vi.waitFor(() => expect(s.canRun).toBe(false));
+    mocked.inspectWorkflow.mockReturnValue(new Promise(() => {}));
+    mocked.openWorkflowFile.mockResolvedValue(openedDoc());
+    await s.openFile("/tmp/other.json");
+    expect(s.document.form.readiness).toBeNull();
+    expect(s.canRun).toBe(true);
+  });
+});
+
 describe("opening", () => {
   const opened = (name: string) => ({
     doc: { ...referenceDoc(), name },
@@ -414,6 +458,8 @@ describe("opening", () => {
   });
 
   it("opens a dropped file with its warnings and problems", async () => {
+    // Opening inspects at once; no timer of this test (or a late one) may add an inspection.
+    vi.useFakeTimers();
     mocked.openWorkflowFile.mockResolvedValue(opened("dropped"));
     inspect({ problems: [problem("3", "seed", "from the first inspection")] });
     const s = await started();
@@ -430,6 +476,8 @@ describe("opening", () => {
       expect(s.document.form.problemsOf("3", "seed")[0]?.message).toBe("from the first inspection"),
     );
     expect(mocked.inspectWorkflow).toHaveBeenCalledTimes(2); // the default workflow, then this one
+    expect(mocked.inspectWorkflow.mock.calls[1][0].name).toBe("dropped");
+    expect(vi.getTimerCount()).toBe(0);
     s.document.dismissWarnings();
     expect(s.document.warnings).toEqual([]);
   });
@@ -579,7 +627,7 @@ describe("start-up", () => {
     let resolveDefault!: (opened: OpenedWorkflow) => void;
     mocked.openDefaultWorkflow.mockReturnValue(new Promise((r) => (resolveDefault = r)));
     mocked.openWorkflowFile.mockResolvedValue(openedDoc({ ...referenceDoc(), name: "dropped" }));
-    const s = new Session();
+    const s = session();
     const starting = s.start();
     await vi.waitFor(() => expect(drop).toBeDefined());
     await s.openFile("/tmp/dropped.json");

@@ -3,10 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from "vite
 import type { Favourite } from "../bindings/Favourite";
 import type { JobEvent } from "../bindings/JobEvent";
 import * as host from "../host/favourites";
+import * as door from "../host";
 import { setLocale } from "../i18n/index.svelte";
 import type { StartRuns } from "../run/runs.svelte";
 import FavouritesView from "./FavouritesView.svelte";
-import { TOAST_MS } from "./state.svelte";
+import { readiness } from "../testing/inspection";
+import { FavouritesState, READINESS_BATCH, TOAST_MS } from "./state.svelte";
 import { favourite, reactiveProps } from "./testing.svelte";
 
 vi.mock("../host/favourites", () => ({
@@ -20,11 +22,13 @@ vi.mock("../host/favourites", () => ({
   importFavourites: vi.fn(),
   runFavourite: vi.fn(),
 }));
+vi.mock("../host", () => ({ workflowReadiness: vi.fn() }));
 vi.mock("../host/library", () => ({
   thumbUrl: (id: number) => `easel://localhost/thumb/${id}`,
 }));
 
 const mocked = vi.mocked(host);
+const workflowReadiness = vi.mocked(door.workflowReadiness);
 const portrait = favourite({
   id: "a",
   name: "Portrait",
@@ -44,6 +48,7 @@ let props: {
 
 beforeEach(() => {
   mocked.listFavourites.mockResolvedValue([portrait, landscape]);
+  workflowReadiness.mockImplementation(async (docs) => docs.map(() => readiness()));
 });
 
 afterEach(() => {
@@ -234,5 +239,70 @@ describe("FavouritesView", () => {
     await settle();
     expect(mocked.listFavourites).toHaveBeenCalledTimes(2);
     expect(cards().map((c) => c.dataset.id)).toEqual(["b"]);
+  });
+});
+
+describe("FavouritesView readiness", () => {
+  const status = (id: string) => byTestId("favourite-model-status", card(id));
+  const runOf = (id: string) => byTestId<HTMLButtonElement>("favourite-run", card(id))!;
+
+  it("checks every favourite in one call and badges each card", async () => {
+    workflowReadiness.mockResolvedValue([readiness(), readiness({ ready: false, unmapped: 1 })]);
+    await open();
+    expect(workflowReadiness).toHaveBeenCalledTimes(1);
+    expect(workflowReadiness).toHaveBeenCalledWith([portrait.doc, landscape.doc]);
+    expect(status("a")?.dataset.state).toBe("ready");
+    expect(status("a")?.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect(runOf("a").disabled).toBe(false);
+    expect(status("b")?.dataset.state).toBe("unmapped");
+    expect(status("b")?.textContent?.trim()).toBe("Needs 1 model mapping");
+    const run = runOf("b");
+    expect(run.disabled).toBe(true);
+    expect(run.title).toBe(
+      "Map 1 model file to a Tensor.Art model first. Open it in Generate to map its models.",
+    );
+    expect(run.getAttribute("aria-describedby")).toBe(status("b")!.id);
+    await click(run);
+    expect(mocked.runFavourite).not.toHaveBeenCalled();
+    expect(props.start).not.toHaveBeenCalled();
+  });
+
+  it("disables Run for other errors too, and asks again when the list changes", async () => {
+    workflowReadiness.mockResolvedValue([readiness({ ready: false, errors: 2 }), readiness()]);
+    mocked.duplicateFavourite.mockResolvedValue(
+      favourite({ id: "c", name: "Portrait (copy)", updatedAt: 5000 }),
+    );
+    await open();
+    expect(status("a")?.dataset.state).toBe("blocked");
+    expect(runOf("a").disabled).toBe(true);
+    workflowReadiness.mockImplementation(async (docs) => docs.map(() => readiness()));
+    await click(byTestId("favourite-duplicate", card("a")));
+    expect(workflowReadiness).toHaveBeenCalledTimes(2);
+    expect(workflowReadiness.mock.lastCall![0]).toHaveLength(3);
+    expect(status("a")?.dataset.state).toBe("ready");
+    expect(status("c")?.dataset.state).toBe("ready");
+    expect(runOf("a").disabled).toBe(false);
+  });
+
+  it("shows no badge and holds no Run back when the check fails", async () => {
+    workflowReadiness.mockRejectedValue({ code: "storage", message: "locked" });
+    mocked.runFavourite.mockResolvedValue(["run-1"]);
+    await open();
+    expect(status("a")).toBeNull();
+    expect(runOf("a").disabled).toBe(false);
+    await click(runOf("a"));
+    expect(mocked.runFavourite).toHaveBeenCalledTimes(1);
+  });
+
+  it("splits a list past the backend's limit into as few calls as it takes", async () => {
+    const many = Array.from({ length: READINESS_BATCH + 1 }, (_, n) =>
+      favourite({ id: `f${n}`, updatedAt: n }),
+    );
+    mocked.listFavourites.mockResolvedValue(many);
+    const state = new FavouritesState();
+    await state.refresh();
+    await vi.waitFor(() => expect(Object.keys(state.readiness)).toHaveLength(many.length));
+    expect(workflowReadiness.mock.calls.map(([docs]) => docs.length)).toEqual([READINESS_BATCH, 1]);
+    expect(state.readinessOf(many[READINESS_BATCH])?.ready).toBe(true);
   });
 });

@@ -1,10 +1,15 @@
-// The Favourites view's state: the list as the backend keeps it, the search, one toast (with
-// Undo after a delete) and the last error. Every change goes through the host and the list is
-// updated from its answer. Leaves out multi-select and sorting other than most recent first.
+// The Favourites view's state: the list as the backend keeps it, whether each favourite runs as
+// it stands (one `workflow_readiness` call for the whole list whenever it loads or changes), the
+// search, one toast (with Undo after a delete) and the last error. Every change goes through the
+// host and the list is updated from its answer. Leaves out multi-select and sorting other than
+// most recent first.
 
 import type { AppError } from "../bindings/AppError";
 import type { Favourite } from "../bindings/Favourite";
+import type { Readiness } from "../bindings/Readiness";
+import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { toAppError } from "../errors";
+import { workflowReadiness } from "../host";
 import {
   deleteFavourite,
   duplicateFavourite,
@@ -30,6 +35,9 @@ export type Toast = {
 /** How long a toast stays, long enough to reach Undo. */
 export const TOAST_MS = 8000;
 
+/** Workflows one `workflow_readiness` call takes (the backend's limit). */
+export const READINESS_BATCH = 500;
+
 /** Most recently changed first, as the backend lists them. */
 function recentFirst(items: Favourite[]): Favourite[] {
   return items.sort((a, b) => b.updatedAt - a.updatedAt || a.name.localeCompare(b.name));
@@ -43,10 +51,13 @@ export class FavouritesState {
   error = $state<AppError | null>(null);
   /** Ids whose run is being started (Run is one click; a second one waits). */
   starting = $state<string[]>([]);
+  /** Whether each favourite (by id) runs as it stands; missing while unknown. */
+  readiness = $state.raw<Record<string, Readiness>>({});
 
   readonly shown = $derived(filterFavourites(this.items, this.query));
 
   #listSeq = 0;
+  #readinessSeq = 0;
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Fetches the list; a newer refresh wins over an older one still under way. */
@@ -58,6 +69,7 @@ export class FavouritesState {
       if (seq !== this.#listSeq) return;
       this.items = items;
       this.load = "ready";
+      void this.#checkReadiness();
     } catch (error) {
       if (seq !== this.#listSeq) return;
       this.error = toAppError(error);
@@ -69,6 +81,7 @@ export class FavouritesState {
    * resolves with its run ids, or null when it failed. */
   async run(favourite: Favourite, start: StartRuns): Promise<string[] | null> {
     if (this.starting.includes(favourite.id)) return null;
+    if (this.readinessOf(favourite)?.ready === false) return null;
     this.starting.push(favourite.id);
     try {
       const ids = await start((onEvent) =>
@@ -83,6 +96,11 @@ export class FavouritesState {
     } finally {
       this.starting = this.starting.filter((id) => id !== favourite.id);
     }
+  }
+
+  /** Whether `favourite` runs as it stands; null while unknown (Run is then not held back). */
+  readinessOf(favourite: Favourite): Readiness | null {
+    return this.readiness[favourite.id] ?? null;
   }
 
   /** Renames; an empty or unchanged name changes nothing. */
@@ -130,6 +148,7 @@ export class FavouritesState {
       const added = await importFavourites();
       if (added === null) return;
       this.items = recentFirst([...this.items, ...added]);
+      void this.#checkReadiness();
       this.#show(
         added.length === 1
           ? { key: "favourites.imported.one" }
@@ -153,6 +172,29 @@ export class FavouritesState {
     clearTimeout(this.#toastTimer);
   }
 
+  // Asks whether every listed favourite runs as it stands: one call for the list (split only past
+  // the backend's limit); a newer check wins. Unanswered, the badges stay away and Run is not
+  // held back (starting a run checks again).
+  async #checkReadiness(): Promise<void> {
+    const seq = ++this.#readinessSeq;
+    const listed = this.items.map((f) => ({
+      id: f.id,
+      doc: $state.snapshot(f.doc) as WorkflowDoc,
+    }));
+    const answers: Readiness[] = [];
+    try {
+      for (let at = 0; at < listed.length; at += READINESS_BATCH) {
+        const docs = listed.slice(at, at + READINESS_BATCH).map((f) => f.doc);
+        answers.push(...(await workflowReadiness(docs)));
+      }
+    } catch {
+      if (seq === this.#readinessSeq) this.readiness = {};
+      return;
+    }
+    if (seq !== this.#readinessSeq) return;
+    this.readiness = Object.fromEntries(listed.map((f, i) => [f.id, answers[i]]));
+  }
+
   #show(toast: Toast): void {
     clearTimeout(this.#toastTimer);
     this.toast = toast;
@@ -164,6 +206,7 @@ export class FavouritesState {
     try {
       const changed = await action();
       this.items = recentFirst([...this.items.filter((f) => f.id !== changed.id), changed]);
+      void this.#checkReadiness();
     } catch (error) {
       this.error = toAppError(error);
     }

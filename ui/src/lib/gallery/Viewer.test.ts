@@ -1,6 +1,8 @@
 import { flushSync } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as host from "../host/library";
+import { readiness } from "../testing/inspection";
+import { referenceDoc } from "../testing/reference";
 import { answer } from "./fixtures";
 import { byTestId, click, key, layOut, mountView, settle } from "./testing.svelte";
 
@@ -119,6 +121,42 @@ describe("Viewer", () => {
     expect(byTestId("toast")?.textContent).toContain("Started 1 run");
   });
 
+  it("says whether the image's workflow runs as it stands, from one readiness call", async () => {
+    await openViewer(6);
+    expect(mocked.workflowReadiness).toHaveBeenCalledTimes(1);
+    expect(mocked.workflowReadiness).toHaveBeenCalledWith([referenceDoc()]);
+    const status = byTestId("image-model-status")!;
+    expect(status.dataset.state).toBe("ready");
+    expect(status.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect((byTestId("metadata-run-again") as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("disables Run again with the reason when the workflow needs model mappings", async () => {
+    answer(host, 500);
+    mocked.workflowReadiness.mockResolvedValue([readiness({ ready: false, unmapped: 2 })]);
+    const view = await mountView();
+    close = view.close;
+    document
+      .querySelector('[data-testid="gallery-cell"][data-id="2"]')!
+      .dispatchEvent(new MouseEvent("dblclick", { bubbles: true }));
+    await settle();
+    const status = byTestId("image-model-status")!;
+    expect(status.dataset.state).toBe("unmapped");
+    expect(status.textContent?.trim()).toBe("Needs 2 model mappings");
+    const again = byTestId("metadata-run-again") as HTMLButtonElement;
+    expect(again.disabled).toBe(true);
+    expect(again.title).toBe(
+      "Map 2 model files to Tensor.Art models first. Open it in Generate to map its models.",
+    );
+    expect(again.getAttribute("aria-describedby")).toBe(status.id);
+    again.click();
+    await settle();
+    expect(view.props.start).not.toHaveBeenCalled();
+    expect(mocked.runAgain).not.toHaveBeenCalled();
+    // Opening the workflow stays possible: that is where its models get mapped.
+    expect((byTestId("metadata-open-workflow") as HTMLButtonElement).disabled).toBe(false);
+  });
+
   it("says an image carries no workflow without calling it an error", async () => {
     answer(host, 500);
     mocked.imageWorkflow.mockRejectedValue({ code: "invalidWorkflow", message: "no prompt chunk" });
@@ -131,6 +169,8 @@ describe("Viewer", () => {
     expect(byTestId("metadata")?.textContent).toContain("This image carries no workflow.");
     expect((byTestId("metadata-open-workflow") as HTMLButtonElement).disabled).toBe(true);
     expect(byTestId("gallery-error")).toBeNull();
+    expect(byTestId("image-model-status")).toBeNull();
+    expect(mocked.workflowReadiness).not.toHaveBeenCalled();
   });
 
   it("adds and removes tags", async () => {

@@ -8,6 +8,7 @@ import type { ImageQuery } from "../bindings/ImageQuery";
 import type { ImageSummary } from "../bindings/ImageSummary";
 import type { Page } from "../bindings/Page";
 import type * as Library from "../host/library";
+import { readiness } from "../testing/inspection";
 import { referenceDoc } from "../testing/reference";
 
 /** The summary of fake image number `n` (ids start at 1, newest first). */
@@ -60,6 +61,7 @@ export function hostModule() {
     importFolder: vi.fn(),
     onLibraryChanged: vi.fn(),
     onImportProgress: vi.fn(),
+    workflowReadiness: vi.fn(),
     libraryImageUrl: (id: number) => `easel://localhost/image/${id}`,
     thumbUrl: (id: number) => `easel://localhost/thumb/${id}`,
   };
@@ -111,6 +113,7 @@ export function answer(host: typeof Library, count: number) {
   m.trashImages.mockImplementation(async (ids) => ids);
   m.restoreImages.mockResolvedValue(undefined);
   m.runAgain.mockResolvedValue(["run-9"]);
+  m.workflowReadiness.mockImplementation(async (docs) => docs.map(() => readiness()));
   m.exportImages.mockImplementation(async (ids) => ids.map((id) => `/out/${id}.png`));
   m.onLibraryChanged.mockImplementation(async (handler) => {
     handlers.changed = handler;

@@ -1,6 +1,7 @@
 // The document store: the workflow open in the Generate view (edited in place), the baseline it
 // was opened with (for "modified" and reset), the selected node, what its import warned about,
-// and its generated form, refreshed a moment after each edit. Leaves out where a workflow comes
+// and its generated form, refreshed a moment after each edit (and at once after a model file is
+// mapped: the document keeps its file names, the engine sends the ids). Leaves out where a workflow comes
 // from (files, paste, gallery: the session) and running it (the queue store).
 
 import type { NodeDoc } from "../bindings/NodeDoc";
@@ -27,7 +28,7 @@ export class OpenDocument {
 
   /** `refreshMs`: how long after the last edit the form, problems and estimate refresh. */
   constructor(refreshMs = 300) {
-    this.form = new FormState(refreshMs);
+    this.form = new FormState(refreshMs, () => this.doc);
   }
 
   /** Shows `doc`, remembering it as the baseline for "modified"; refreshes its form. */

@@ -53,7 +53,10 @@ export type Commands = {
   notify: { args: { title: string; body: string }; result: void };
   model_info: { args: { id: string }; result: ModelInfo };
   model_mappings: { args: undefined; result: ModelMapping[] };
-  model_map: { args: { file: string; reference: string; kind: string | null }; result: ModelMapping };
+  model_map: {
+    args: { file: string; reference: string; kind: string | null };
+    result: ModelMapping;
+  };
   model_unmap: { args: { file: string }; result: boolean };
   workflow_readiness: { args: { docs: WorkflowDoc[] }; result: Readiness[] };
   pick_input_image: { args: undefined; result: InputPicture | null };

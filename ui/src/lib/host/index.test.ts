@@ -23,11 +23,15 @@ import {
   openWorkflowFile,
   inspectWorkflow,
   JOB_EVENT,
+  modelMap,
+  modelMappings,
+  modelUnmap,
   NO_HOST,
   onJobEvent,
   openDefaultWorkflow,
   retryRun,
   runWorkflow,
+  workflowReadiness,
 } from "./index";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 
@@ -82,6 +86,33 @@ describe("commands", () => {
       ["import_workflow_text", { name: "Pasted", text: "{}" }],
       ["inspect_workflow", { doc }],
       ["cancel_run", { runId: "run-1" }],
+    ]);
+  });
+
+  it("map, list and unmap model files, and check workflows in one call", async () => {
+    core.invoke.mockResolvedValue([]);
+    await modelMap(
+      "v1-5.safetensors",
+      "https://tensor.art/models/600423083519508503",
+      "checkpoint",
+    );
+    await modelMap("x.safetensors", "600423083519508503", null);
+    await modelMappings();
+    await modelUnmap("v1-5.safetensors");
+    await workflowReadiness([doc, doc]);
+    expect(core.invoke.mock.calls).toEqual([
+      [
+        "model_map",
+        {
+          file: "v1-5.safetensors",
+          reference: "https://tensor.art/models/600423083519508503",
+          kind: "checkpoint",
+        },
+      ],
+      ["model_map", { file: "x.safetensors", reference: "600423083519508503", kind: null }],
+      ["model_mappings", undefined],
+      ["model_unmap", { file: "v1-5.safetensors" }],
+      ["workflow_readiness", { docs: [doc, doc] }],
     ]);
   });
 

@@ -8,8 +8,10 @@ import type { BackendInfo } from "../bindings/BackendInfo";
 import type { InputPicture } from "../bindings/InputPicture";
 import type { Inspection } from "../bindings/Inspection";
 import type { ModelInfo } from "../bindings/ModelInfo";
+import type { ModelMapping } from "../bindings/ModelMapping";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
+import type { Readiness } from "../bindings/Readiness";
 import type { RunOptions } from "../bindings/RunOptions";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { NO_HOST, toAppError } from "../errors";
@@ -93,6 +95,32 @@ export function notify(title: string, body: string): Promise<void> {
 /** Name and kind of a model id (from the service's model catalogue). */
 export function modelInfo(id: string): Promise<ModelInfo> {
   return call("model_info", { id });
+}
+
+/** Every model file name this library maps to a model id. */
+export function modelMappings(): Promise<ModelMapping[]> {
+  return call("model_mappings");
+}
+
+/** Maps a model file name to the model `reference` names (a Tensor.Art model page URL or an id).
+ * With `kind` (the input's model family) a model of a type that does not fit is refused
+ * (`invalidInput`, the message names both types); an unknown id is `notFound`. */
+export function modelMap(
+  file: string,
+  reference: string,
+  kind: string | null,
+): Promise<ModelMapping> {
+  return call("model_map", { file, reference, kind });
+}
+
+/** Forgets the mapping of a model file name; `false` when there was none. */
+export function modelUnmap(file: string): Promise<boolean> {
+  return call("model_unmap", { file });
+}
+
+/** Whether each workflow runs as it stands, in the order given (at most 500 at once). */
+export function workflowReadiness(docs: WorkflowDoc[]): Promise<Readiness[]> {
+  return call("workflow_readiness", { docs });
 }
 
 /** Asks for a picture for an image input; `null` when cancelled. */

@@ -135,4 +135,6 @@ export async function onImportProgress(
   return listen<ImportProgress>(LIBRARY_IMPORT, (event) => handler(event.payload));
 }
 
-export { imageUrl as libraryImageUrl, thumbUrl } from "./index";
+// The gallery reaches these through this module too: URLs, and whether an image's workflow runs
+// as it stands (its "Run again").
+export { imageUrl as libraryImageUrl, thumbUrl, workflowReadiness } from "./index";

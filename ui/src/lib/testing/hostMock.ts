@@ -5,6 +5,8 @@
 import { vi } from "vitest";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { Settings } from "../bindings/Settings";
+import type { WorkflowDoc } from "../bindings/WorkflowDoc";
+import { inspection, readiness } from "./inspection";
 
 /** Settings as the backend sends them when none were saved. */
 export const DEFAULT_SETTINGS: Settings = {
@@ -31,7 +33,7 @@ export function hostMock() {
     openDefaultWorkflow: vi.fn(),
     openWorkflowFile: vi.fn(),
     importWorkflowText: vi.fn(),
-    inspectWorkflow: vi.fn(async () => ({ problems: [], fields: [], credits: 1 })),
+    inspectWorkflow: vi.fn(async () => inspection()),
     backendInfo: vi.fn(),
     runWorkflow: vi.fn(),
     cancelRun: vi.fn(async () => true),
@@ -47,6 +49,11 @@ export function hostMock() {
       baseModel: null,
       hasPreview: false,
     })),
+    modelMappings: vi.fn(async () => []),
+    modelMap: vi.fn(),
+    modelUnmap: vi.fn(async () => true),
+    // Every workflow runs as it stands unless a test says otherwise.
+    workflowReadiness: vi.fn(async (docs: WorkflowDoc[]) => docs.map(() => readiness())),
     pickInputImage: vi.fn(async () => null),
     useInputImage: vi.fn(),
     pasteInputImage: vi.fn(),

@@ -41,7 +41,9 @@ function show(value: unknown, testid = "10-lora_name") {
   const props = $state({
     id: `form-${testid}`,
     testid,
+    inputKey: testid,
     value,
+    picker: null,
     onchange: vi.fn((next: unknown) => {
       props.value = next;
     }),

@@ -1,9 +1,11 @@
-// Model details for model-id fields, asked once per id however many fields show it. Leaves out
-// the preview picture: the webview loads it by URL (host.modelPreviewUrl), the backend caches it.
+// Model details for model fields and the model picker, asked once per id however many fields
+// show it, and what a failed lookup says. Leaves out the preview picture: the webview loads it by
+// URL (host.modelPreviewUrl), the backend caches it.
 
 import type { ModelInfo } from "../../bindings/ModelInfo";
-import { toAppError } from "../../errors";
+import { toAppError, type AppError } from "../../errors";
 import * as host from "../../host";
+import { t } from "../../i18n/index.svelte";
 
 const asked = new Map<string, Promise<ModelInfo>>();
 
@@ -26,4 +28,11 @@ export function describeModel(id: string): Promise<ModelInfo> {
 /** Async so that even a synchronous failure of the door arrives as a rejection. */
 async function ask(id: string): Promise<ModelInfo> {
   return host.modelInfo(id);
+}
+
+/** What a failed lookup says, by code: an unknown id, a value that is no id, or no answer. */
+export function lookupFailure(error: AppError): string {
+  if (error.code === "notFound") return t("form.model.unknown");
+  if (error.code === "invalidInput") return t("form.model.notAnId");
+  return t("form.model.unavailable");
 }

@@ -1,10 +1,16 @@
-// The generated form's state: fields typed by the node schemas, validation problems, the
-// credit estimate, the batch count, the seed modes and the fields pinned for the simple view. Refreshed from the backend (through the
-// host door) whenever the workflow changes, debounced; stale answers are dropped.
+// The generated form's state: fields typed by the node schemas, validation problems, the model
+// inputs with their mappings, whether the graph runs as it stands, the credit estimate, the batch
+// count, the seed modes and the fields pinned for the simple view. Refreshed from the backend
+// (through the host door) whenever the workflow changes, debounced; stale answers are dropped.
+// Mapping a model file (or undoing it) inspects again at once. Leaves out the workflow itself:
+// the document store owns it and hands it over (`current`).
 
 import type { FormField } from "../../bindings/FormField";
 import type { Inspection } from "../../bindings/Inspection";
+import type { ModelMapping } from "../../bindings/ModelMapping";
+import type { ModelUse } from "../../bindings/ModelUse";
 import type { Problem } from "../../bindings/Problem";
+import type { Readiness } from "../../bindings/Readiness";
 import type { SeedControl } from "../../bindings/SeedControl";
 import type { SeedMode } from "../../bindings/SeedMode";
 import type { WorkflowDoc } from "../../bindings/WorkflowDoc";
@@ -14,9 +20,25 @@ import { Exposed } from "./exposed.svelte";
 import { indexProblems, inputKey, type ProblemIndex } from "./problems";
 import { seedControls, seedKey } from "./seed";
 
+/** What a model field reads and does about its input's file name: the latest inspection's view
+ * of the input, and mapping it (both inspect again before resolving; they reject with the
+ * backend's `AppError`). */
+export type ModelPicker = {
+  /** The input's model use; null when the inspection lists none for it (or none answered). */
+  use: ModelUse | null;
+  /** An inspection of this workflow has answered, so a null `use` is the backend's word. */
+  checked: boolean;
+  map: (file: string, reference: string) => Promise<ModelMapping>;
+  unmap: (file: string) => Promise<void>;
+};
+
 export class FormState {
   fields = $state.raw<FormField[]>([]);
   problems = $state.raw<Problem[]>([]);
+  /** Every model input, with the library's mapping of its file name. */
+  models = $state.raw<ModelUse[]>([]);
+  /** Whether the graph runs as it stands; null until the first inspection answers. */
+  readiness = $state.raw<Readiness | null>(null);
   /** Credits one run is expected to cost; null while unknown. */
   perRun = $state<number | null>(null);
   count = $state(1);
@@ -28,18 +50,62 @@ export class FormState {
   readonly fieldMap: Record<string, FormField> = $derived(
     Object.fromEntries(this.fields.map((f) => [inputKey(f.nodeId, f.input), f])),
   );
+  readonly modelMap: Record<string, ModelUse> = $derived(
+    Object.fromEntries(this.models.map((m) => [inputKey(m.input.nodeId, m.input.input), m])),
+  );
 
   #generation = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #delayMs: number;
+  #current: () => WorkflowDoc | null;
 
-  constructor(delayMs = 300) {
+  /** `current`: the workflow as edited now (what a mapping change inspects again). */
+  constructor(delayMs = 300, current: () => WorkflowDoc | null = () => null) {
     this.#delayMs = delayMs;
+    this.#current = current;
   }
 
   /** The field of one input, when the schemas know it. */
   field(nodeId: string, input: string): FormField | null {
     return this.fieldMap[inputKey(nodeId, input)] ?? null;
+  }
+
+  /** The model use of one input, from the latest inspection. */
+  modelUse(nodeId: string, input: string): ModelUse | null {
+    return this.modelMap[inputKey(nodeId, input)] ?? null;
+  }
+
+  /** What the model field of `field` maps with; null for other kinds of fields. */
+  modelPicker(field: FormField): ModelPicker | null {
+    if (field.kind !== "model") return null;
+    const use = this.modelUse(field.nodeId, field.input);
+    const kind = use?.input.kind ?? field.modelType;
+    return {
+      use,
+      checked: this.readiness !== null,
+      map: (file, reference) => this.mapModel(file, reference, kind),
+      unmap: (file) => this.unmapModel(file),
+    };
+  }
+
+  /** Maps a model file name to the model `reference` names (a model page URL or an id) for
+   * inputs of family `kind`, then inspects the workflow again: every input naming that file is
+   * sent with the id from now on. */
+  async mapModel(file: string, reference: string, kind: string | null): Promise<ModelMapping> {
+    const mapping = await host.modelMap(file, reference, kind);
+    await this.#inspectAgain();
+    return mapping;
+  }
+
+  /** Forgets the mapping of a model file name, then inspects the workflow again. */
+  async unmapModel(file: string): Promise<void> {
+    await host.modelUnmap(file);
+    await this.#inspectAgain();
+  }
+
+  async #inspectAgain(): Promise<void> {
+    const doc = this.#current();
+    if (doc) await this.refresh(doc);
   }
 
   /** Problems of one input. */
@@ -54,6 +120,8 @@ export class FormState {
     this.#generation++;
     this.fields = fields;
     this.problems = [];
+    this.models = [];
+    this.readiness = null;
     this.perRun = null;
     this.seedModes = {};
     this.exposed.setAll([]);
@@ -75,6 +143,8 @@ export class FormState {
     if (generation !== this.#generation) return;
     this.fields = inspection.fields;
     this.problems = inspection.problems;
+    this.models = inspection.models;
+    this.readiness = inspection.readiness;
     this.perRun = inspection.credits;
   }
 

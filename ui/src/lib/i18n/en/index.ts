@@ -7,6 +7,7 @@ import { favourites } from "./favourites";
 import { shortcuts } from "./shortcuts";
 import { gallery } from "./gallery";
 import { form } from "./form";
+import { readiness } from "./readiness";
 
 export const en: Record<string, string> = {
   ...common,
@@ -17,4 +18,5 @@ export const en: Record<string, string> = {
   ...shortcuts,
   ...gallery,
   ...form,
+  ...readiness,
 };

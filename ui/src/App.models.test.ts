@@ -1,0 +1,139 @@
+// A workflow naming a model file, in the whole window: the toolbar says it needs a mapping and Run
+// is disabled with the reason; mapping the file in the form inspects again, the badge turns
+// ready and Run sends the document as it was opened (the engine swaps in the id).
+import { flushSync, mount, tick, unmount } from "svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import App from "./App.svelte";
+import type { FormField } from "./lib/bindings/FormField";
+import * as host from "./lib/host";
+import { inspection, mapping, modelUse, readiness } from "./lib/testing/inspection";
+import { openedDoc, referenceDoc } from "./lib/testing/reference";
+
+vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
+vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
+
+const mocked = vi.mocked(host);
+const FILE = "v1-5-pruned-emaonly.safetensors";
+let app: ReturnType<typeof mount> | null = null;
+
+const ckpt: FormField = {
+  nodeId: "4",
+  nodeTitle: "Load Checkpoint",
+  classType: "CheckpointLoaderSimple",
+  input: "ckpt_name",
+  kind: "model",
+  value: FILE,
+  default: null,
+  min: null,
+  max: null,
+  step: null,
+  options: [],
+  multiline: false,
+  modelType: "checkpoint",
+  required: true,
+};
+
+/** The reference workflow with its checkpoint named by file. */
+function withFile() {
+  const doc = referenceDoc();
+  const input = doc.nodes.find((n) => n.id === "4")!.inputs[0];
+  if (input.kind === "value") input.value = FILE;
+  return doc;
+}
+
+const unmapped = () =>
+  inspection({
+    fields: [ckpt],
+    models: [modelUse("4", "ckpt_name", FILE)],
+    readiness: readiness({ ready: false, unmapped: 1 }),
+    credits: null,
+  });
+const mapped = () =>
+  inspection({
+    fields: [ckpt],
+    models: [modelUse("4", "ckpt_name", FILE, { mapping: mapping(FILE) })],
+  });
+
+beforeEach(() => {
+  mocked.onJobEvent.mockImplementation(async () => () => {});
+  mocked.onFileDrop.mockResolvedValue(() => {});
+  mocked.openDefaultWorkflow.mockResolvedValue(openedDoc(withFile()));
+  mocked.backendInfo.mockResolvedValue({
+    kind: "demo",
+    endpoint: "http://127.0.0.1:4000",
+    library: "/lib",
+    notice: null,
+  });
+  mocked.inspectWorkflow.mockResolvedValue(unmapped());
+  mocked.runWorkflow.mockResolvedValue(["run-1"]);
+  mocked.modelInfo.mockImplementation(async (id) => ({
+    id,
+    name: "Demo realistic checkpoint",
+    modelType: "CHECKPOINT",
+    baseModel: "SD 1.5",
+    hasPreview: false,
+  }));
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = null;
+  document.body.innerHTML = "";
+});
+
+async function settle() {
+  for (let i = 0; i < 8; i++) await tick();
+  flushSync();
+}
+
+const byTestId = <T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document) =>
+  root.querySelector<T>(`[data-testid="${id}"]`);
+
+describe("a workflow naming a model file", () => {
+  it("is blocked until the file is mapped in the form, then runs as opened", async () => {
+    app = mount(App, { target: document.body });
+    await settle();
+    const status = byTestId("model-status")!;
+    expect(status.dataset.state).toBe("unmapped");
+    expect(status.textContent?.trim()).toBe("Needs 1 model mapping");
+    const run = byTestId<HTMLButtonElement>("run")!;
+    expect(run.disabled).toBe(true);
+    expect(byTestId("run-blocked-reason")?.textContent).toBe(
+      "Map 1 model file to a Tensor.Art model first.",
+    );
+    // The shortcut is refused too.
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true }));
+    await settle();
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+
+    const field = byTestId("model-field-4-ckpt_name")!;
+    expect(byTestId("model-unmapped", field)).not.toBeNull();
+    const box = byTestId<HTMLInputElement>("model-reference", field)!;
+    box.value = "https://tensor.art/models/600423083519508503";
+    box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+    await settle();
+    expect(byTestId("model-preview-name", field)?.textContent).toBe("Demo realistic checkpoint");
+
+    mocked.modelMap.mockResolvedValue(mapping(FILE));
+    mocked.inspectWorkflow.mockResolvedValue(mapped());
+    const before = mocked.inspectWorkflow.mock.calls.length;
+    byTestId("model-map-confirm", field)!.click();
+    await settle();
+    expect(mocked.modelMap).toHaveBeenCalledWith(
+      FILE,
+      "https://tensor.art/models/600423083519508503",
+      "checkpoint",
+    );
+    expect(mocked.inspectWorkflow.mock.calls.length).toBe(before + 1);
+    expect(byTestId("model-mapped", field)?.textContent).toContain("600423083519508503");
+    expect(byTestId("model-status")?.dataset.state).toBe("ready");
+    expect(byTestId("model-status")?.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect(byTestId("run-blocked-reason")).toBeNull();
+    expect(run.disabled).toBe(false);
+
+    run.click();
+    await settle();
+    const sent = mocked.runWorkflow.mock.calls[0][0];
+    expect(sent.nodes.find((n) => n.id === "4")!.inputs[0]).toMatchObject({ value: FILE });
+  });
+});
