@@ -45,9 +45,10 @@ async fn model_status(session: &Session, want: &str) -> Value {
 /// Maps the model file of `node`'s `ckpt_name` in the form: paste `reference`, wait for the
 /// looked-up name and preview, confirm, and see the mapped mark name the id.
 async fn map_in_form(session: &Session, node: &str, reference: &str) {
-    session.click_on(&format!("[data-testid=node-{node}]")).await;
+    // The form lists every node's inputs; the card may be outside the graph's view.
     let field = format!("[data-testid=model-field-{node}-ckpt_name]");
     session.find(&format!("{field} [data-testid=model-unmapped]"), Duration::from_secs(10)).await;
+    session.script(&format!("document.querySelector('{field}').scrollIntoView({{block: 'center'}})"), json!([])).await;
     let input = session.find(&format!("{field} [data-testid=model-reference]"), Duration::from_secs(10)).await;
     session.type_into(&input, reference).await;
     let name = session
@@ -63,6 +64,7 @@ async fn map_in_form(session: &Session, node: &str, reference: &str) {
         )
         .await;
     assert!(name.as_str().is_some_and(|n| n.contains("Demo SDXL checkpoint")), "{name}");
+    session.screenshot(&format!("corpus-model-picker-{node}")).await;
     session.click_on(&format!("{field} [data-testid=model-map-confirm]")).await;
     let mapped = session
         .wait_until(

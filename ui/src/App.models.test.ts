@@ -95,7 +95,7 @@ describe("a workflow naming a model file", () => {
     await settle();
     const status = byTestId("model-status")!;
     expect(status.dataset.state).toBe("unmapped");
-    expect(status.textContent?.trim()).toBe("Needs 1 model mapping");
+    expect(status.textContent?.trim()).toBe("1 model to map");
     const run = byTestId<HTMLButtonElement>("run")!;
     expect(run.disabled).toBe(true);
     expect(byTestId("run-blocked-reason")?.textContent).toBe(
@@ -127,7 +127,7 @@ describe("a workflow naming a model file", () => {
     expect(mocked.inspectWorkflow.mock.calls.length).toBe(before + 1);
     expect(byTestId("model-mapped", field)?.textContent).toContain("600423083519508503");
     expect(byTestId("model-status")?.dataset.state).toBe("ready");
-    expect(byTestId("model-status")?.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect(byTestId("model-status")?.textContent?.trim()).toBe("Runs as is");
     expect(byTestId("run-blocked-reason")).toBeNull();
     expect(run.disabled).toBe(false);
 

@@ -252,10 +252,10 @@ describe("FavouritesView readiness", () => {
     expect(workflowReadiness).toHaveBeenCalledTimes(1);
     expect(workflowReadiness).toHaveBeenCalledWith([portrait.doc, landscape.doc]);
     expect(status("a")?.dataset.state).toBe("ready");
-    expect(status("a")?.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect(status("a")?.textContent?.trim()).toBe("Runs as is");
     expect(runOf("a").disabled).toBe(false);
     expect(status("b")?.dataset.state).toBe("unmapped");
-    expect(status("b")?.textContent?.trim()).toBe("Needs 1 model mapping");
+    expect(status("b")?.textContent?.trim()).toBe("1 model to map");
     const run = runOf("b");
     expect(run.disabled).toBe(true);
     expect(run.title).toBe(

@@ -127,7 +127,7 @@ describe("Viewer", () => {
     expect(mocked.workflowReadiness).toHaveBeenCalledWith([referenceDoc()]);
     const status = byTestId("image-model-status")!;
     expect(status.dataset.state).toBe("ready");
-    expect(status.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect(status.textContent?.trim()).toBe("Runs as is");
     expect((byTestId("metadata-run-again") as HTMLButtonElement).disabled).toBe(false);
   });
 
@@ -142,7 +142,7 @@ describe("Viewer", () => {
     await settle();
     const status = byTestId("image-model-status")!;
     expect(status.dataset.state).toBe("unmapped");
-    expect(status.textContent?.trim()).toBe("Needs 2 model mappings");
+    expect(status.textContent?.trim()).toBe("2 models to map");
     const again = byTestId("metadata-run-again") as HTMLButtonElement;
     expect(again.disabled).toBe(true);
     expect(again.title).toBe(

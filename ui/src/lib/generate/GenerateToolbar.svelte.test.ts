@@ -46,7 +46,7 @@ describe("GenerateToolbar status", () => {
   it("says a ready workflow runs as is, and Run is enabled with no reason", () => {
     const props = show({ readiness: readiness(), canRun: true });
     expect(byTestId("model-status")?.dataset.state).toBe("ready");
-    expect(byTestId("model-status")?.textContent?.trim()).toBe("Runs on Tensor.Art as is");
+    expect(byTestId("model-status")?.textContent?.trim()).toBe("Runs as is");
     expect(run().disabled).toBe(false);
     expect(run().hasAttribute("aria-describedby")).toBe(false);
     expect(byTestId("run-blocked-reason")).toBeNull();
@@ -58,7 +58,7 @@ describe("GenerateToolbar status", () => {
     const props = show({ readiness: readiness({ ready: false, unmapped: 2 }), canRun: false });
     const badge = byTestId("model-status")!;
     expect(badge.dataset.state).toBe("unmapped");
-    expect(badge.textContent?.trim()).toBe("Needs 2 model mappings");
+    expect(badge.textContent?.trim()).toBe("2 models to map");
     expect(run().disabled).toBe(true);
     const reason = byTestId("run-blocked-reason")!;
     expect(reason.textContent).toBe("Map 2 model files to Tensor.Art models first.");
@@ -72,7 +72,7 @@ describe("GenerateToolbar status", () => {
   it("is blocked by other errors, and follows the next inspection", () => {
     const props = show({ readiness: readiness({ ready: false, errors: 1 }), canRun: false });
     expect(byTestId("model-status")?.dataset.state).toBe("blocked");
-    expect(byTestId("model-status")?.textContent?.trim()).toBe("1 error to fix");
+    expect(byTestId("model-status")?.textContent?.trim()).toBe("1 error");
     expect(byTestId("run-blocked-reason")?.textContent).toBe("Fix 1 error in the workflow first.");
     props.readiness = readiness();
     props.canRun = true;
@@ -87,7 +87,7 @@ describe("GenerateToolbar status", () => {
     const badge = byTestId("model-status")!;
     expect(badge.dataset.state).toBe("ready");
     expect(badge.dataset.warning).toBe("unknownClasses");
-    expect(badge.textContent?.trim()).toBe("Uses 1 node class Tensor.Art may lack");
+    expect(badge.textContent?.trim()).toBe("1 unknown node class");
     expect(badge.title).toContain("FaceDetailer");
     expect(run().disabled).toBe(false);
   });

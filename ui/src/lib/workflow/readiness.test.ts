@@ -9,7 +9,7 @@ describe("describeReadiness", () => {
   it("says a ready workflow runs as is, with no reason to refuse", () => {
     expect(describeReadiness(readiness())).toMatchObject({
       state: "ready",
-      text: "Runs on Tensor.Art as is",
+      text: "Runs as is",
       warning: false,
       reason: null,
     });
@@ -17,11 +17,11 @@ describe("describeReadiness", () => {
 
   it("counts the model mappings needed, and other errors beside them", () => {
     const one = describeReadiness(readiness({ ready: false, unmapped: 1 }));
-    expect(one).toMatchObject({ state: "unmapped", text: "Needs 1 model mapping" });
+    expect(one).toMatchObject({ state: "unmapped", text: "1 model to map" });
     expect(one.reason).toBe("Map 1 model file to a Tensor.Art model first.");
     const both = describeReadiness(readiness({ ready: false, unmapped: 3, errors: 2 }));
     expect(both.state).toBe("unmapped");
-    expect(both.text).toBe("Needs 3 model mappings · 2 errors to fix");
+    expect(both.text).toBe("3 models to map · 2 errors");
     expect(both.reason).toBe(
       "Map 3 model files to Tensor.Art models first. Fix 2 errors in the workflow first.",
     );
@@ -29,7 +29,7 @@ describe("describeReadiness", () => {
 
   it("is blocked by other errors alone", () => {
     const view = describeReadiness(readiness({ ready: false, errors: 1 }));
-    expect(view).toMatchObject({ state: "blocked", text: "1 error to fix" });
+    expect(view).toMatchObject({ state: "blocked", text: "1 error" });
     expect(view.reason).toBe("Fix 1 error in the workflow first.");
     expect(describeReadiness(readiness({ ready: false })).text).toBe("Cannot run as it stands");
   });
@@ -38,7 +38,7 @@ describe("describeReadiness", () => {
     const view = describeReadiness(readiness({ unknownClasses: ["MyNode", "Other"] }));
     expect(view).toMatchObject({
       state: "ready",
-      text: "Uses 2 node classes Tensor.Art may lack",
+      text: "2 unknown node classes",
       warning: true,
       reason: null,
     });
@@ -46,13 +46,11 @@ describe("describeReadiness", () => {
     const blocked = describeReadiness(
       readiness({ ready: false, unmapped: 1, unknownClasses: ["MyNode"] }),
     );
-    expect(blocked.text).toBe("Needs 1 model mapping · Uses 1 node class Tensor.Art may lack");
+    expect(blocked.text).toBe("1 model to map · 1 unknown node class");
   });
 
   it("is translated", () => {
     setLocale("zh-CN");
-    expect(describeReadiness(readiness({ ready: false, unmapped: 2 })).text).toBe(
-      "需要映射 2 个模型",
-    );
+    expect(describeReadiness(readiness({ ready: false, unmapped: 2 })).text).toBe("2 个模型待映射");
   });
 });

@@ -1,13 +1,13 @@
 // 简体中文 messages of the "runs as it stands" status: the same keys as en/readiness.ts.
 export const readiness: Record<string, string> = {
-  "readiness.ready": "可直接在 Tensor.Art 上运行",
-  "readiness.unmapped.one": "需要映射 1 个模型",
-  "readiness.unmapped.other": "需要映射 {count} 个模型",
-  "readiness.errors.one": "有 1 个错误需要修正",
-  "readiness.errors.other": "有 {count} 个错误需要修正",
+  "readiness.ready": "可直接运行",
+  "readiness.unmapped.one": "1 个模型待映射",
+  "readiness.unmapped.other": "{count} 个模型待映射",
+  "readiness.errors.one": "1 个错误",
+  "readiness.errors.other": "{count} 个错误",
   "readiness.blocked": "无法按现状运行",
-  "readiness.unknown.one": "使用了 1 个 Tensor.Art 可能没有的节点类型",
-  "readiness.unknown.other": "使用了 {count} 个 Tensor.Art 可能没有的节点类型",
+  "readiness.unknown.one": "1 个未知节点类型",
+  "readiness.unknown.other": "{count} 个未知节点类型",
   "readiness.unknownTitle": "内置节点列表中没有：{classes}。发送运行时 Tensor.Art 会告知是否支持。",
   "readiness.title":
     "按 Tensor.Art 的规则检查（离线演示也遵循同样的规则）：模型输入必须是模型 ID。",
