@@ -156,6 +156,36 @@ describe("GraphPanel", () => {
     expect(wrapper.style.transform).toBe(`translate(${index * 300}px, 40px)`);
   });
 
+  describe("opening view", () => {
+    /** jsdom has no layout: give every element this client size while the panel opens. */
+    function paneSize(width: number, height: number) {
+      vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(width);
+      vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(height);
+    }
+    const viewport = () =>
+      document.querySelector<HTMLElement>(".svelte-flow__viewport")!.style.transform;
+
+    it("shows the whole reference workflow when it is readable whole", () => {
+      paneSize(1259, 703);
+      show();
+      expect(viewport()).toMatch(/scale\(0\.42/);
+      // Left end (the checkpoint) at the padding: nothing is cut off.
+      expect(viewport()).toMatch(/^translate\(32px, /);
+    });
+
+    it("opens the reference at its SaveImage end when it is not", () => {
+      paneSize(939, 703);
+      show();
+      expect(viewport()).toMatch(/scale\(0\.4\)/);
+      expect(viewport()).toMatch(/^translate\(-213px, /);
+    });
+
+    it("waits for the pane to have a size", () => {
+      show();
+      expect(viewport()).toBe("translate(0px, 0px) scale(1)");
+    });
+  });
+
   it("speaks the chosen language", () => {
     setLocale("zh-CN");
     show({ run: samplerRunning() });

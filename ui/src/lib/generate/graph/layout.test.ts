@@ -72,6 +72,25 @@ describe("layoutGraph", () => {
     ]);
   });
 
+  it("pushes editor cards down where Easel's taller cards would overlap", () => {
+    // As in the corpus SDXL example: two prompt encoders 90 apart (54 high in the editor, 120
+    // here) and a sampler to their right.
+    const encoder = (id: string) => ({ ...node(id, "ckpt"), classType: "CLIPTextEncode" });
+    const l = layoutGraph([
+      at(node("ckpt"), -400, 0),
+      at(encoder("pos"), 0, 0),
+      at(encoder("neg"), 0, 90),
+      at(node("sampler", "pos", "neg"), 400, 40),
+    ]);
+    expect(l.source).toBe("editor");
+    const p = byId(l.nodes);
+    expect(p.get("pos")!.shape.height).toBeGreaterThan(90);
+    expect(p.get("neg")!.y).toBe(p.get("pos")!.shape.height + 16);
+    expect(l.nodes.map((n) => n.x)).toEqual([-400, 0, 0, 400]);
+    expect([p.get("ckpt")!.y, p.get("pos")!.y, p.get("sampler")!.y]).toEqual([0, 0, 40]);
+    expect(overlapping(l.nodes)).toEqual([]);
+  });
+
   it("lays out with dagre, left to right, when a position is missing", () => {
     const l = layoutGraph([at(node("a"), 5000, 5000), node("b", "a"), node("c", "b")]);
     expect(l.source).toBe("auto");

@@ -1,10 +1,12 @@
 // Where every card of a workflow goes: the editor's own positions when the file has one for every
-// node, otherwise a left-to-right dagre layout of fixed-size cards. Pure: same nodes in, same
-// picture out. Leaves out drawing, live state and anything the DOM would have to measure.
+// node (pushed apart where Easel's cards would overlap, overlap.ts), otherwise a left-to-right
+// dagre layout of fixed-size cards, which never overlap. Pure: same nodes in, same picture out.
+// Leaves out drawing, live state and anything the DOM would have to measure.
 
 import { graphlib, layout as dagreLayout } from "@dagrejs/dagre";
 import type { NodeDoc } from "../../bindings/NodeDoc";
 import { cardShape, type CardShape } from "./card";
+import { pushApart } from "./overlap";
 
 /** One link between two nodes of the workflow. */
 export type Link = {
@@ -109,13 +111,31 @@ function usedOutputs(links: readonly Link[]): Map<string, number[]> {
   return outputs;
 }
 
+/**
+ * The editor's corners with Easel's card sizes, pushed apart. NodeDoc carries the editor's `pos`
+ * but not its `size`, and the cards are drawn at Easel's size anyway, so those are the rectangles
+ * that must not overlap.
+ */
+function editorCorners(
+  nodes: readonly NodeDoc[],
+  shapes: readonly CardShape[],
+  editor: Map<string, [number, number]>,
+): [number, number][] {
+  const boxes = nodes.map((n, i) => {
+    const [x, y] = editor.get(n.id)!;
+    return { x, y, width: shapes[i].width, height: shapes[i].height };
+  });
+  const tops = pushApart(boxes);
+  return boxes.map((b, i) => [b.x, tops[i]]);
+}
+
 export function layoutGraph(nodes: readonly NodeDoc[]): GraphLayout {
   const { links, dangling } = linksOf(nodes);
   const outputs = usedOutputs(links);
   const shapes = nodes.map((n) => cardShape(n, outputs.get(n.id) ?? []));
   const editor = editorPositions(nodes);
   const corners = editor
-    ? nodes.map((n) => editor.get(n.id)!)
+    ? editorCorners(nodes, shapes, editor)
     : autoPositions(nodes, shapes, links);
   return {
     nodes: nodes.map((node, i) => ({ node, shape: shapes[i], x: corners[i][0], y: corners[i][1] })),
