@@ -218,12 +218,13 @@ pub struct Readiness {
     pub unknown_classes: Vec<String>,
 }
 
-impl Engine {
-    /// How far `workflow` is from running on this backend (no network).
-    pub fn readiness(&self, workflow: &Workflow) -> Result<Readiness, EngineError> {
+impl Readiness {
+    /// From a graph's schema problems and model problems, already found (an inspection has both;
+    /// finding them again per edit would validate twice).
+    pub fn of(workflow: &Workflow, schema_problems: &[Problem], model_problems: &[Problem]) -> Readiness {
         let schemas = Schemas::bundled();
-        let errors = schemas.validate(workflow).iter().filter(|p| p.is_error()).count();
-        let unmapped = self.model_problems(workflow)?.len();
+        let errors = schema_problems.iter().filter(|p| p.is_error()).count();
+        let unmapped = model_problems.len();
         let mut unknown_classes: Vec<String> = workflow
             .nodes
             .values()
@@ -232,11 +233,19 @@ impl Engine {
             .collect();
         unknown_classes.sort();
         unknown_classes.dedup();
-        Ok(Readiness {
+        Readiness {
             ready: errors == 0 && unmapped == 0,
             errors: u32::try_from(errors).unwrap_or(u32::MAX),
             unmapped: u32::try_from(unmapped).unwrap_or(u32::MAX),
             unknown_classes,
-        })
+        }
+    }
+}
+
+impl Engine {
+    /// How far `workflow` is from running on this backend (no network).
+    pub fn readiness(&self, workflow: &Workflow) -> Result<Readiness, EngineError> {
+        let schema_problems = Schemas::bundled().validate(workflow);
+        Ok(Readiness::of(workflow, &schema_problems, &self.model_problems(workflow)?))
     }
 }

@@ -118,8 +118,9 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     let engine = state.backend().engine.clone();
     let mut problems = schemas.validate(&workflow);
     let models = engine.model_uses(&workflow)?;
-    problems.extend(models.iter().filter_map(ModelUse::problem));
-    let readiness = engine.readiness(&workflow)?;
+    let model_problems: Vec<_> = models.iter().filter_map(ModelUse::problem).collect();
+    let readiness = Readiness::of(&workflow, &problems, &model_problems);
+    problems.extend(model_problems);
     let fields = schemas.form_fields(&workflow);
     if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {
         return Ok(Inspection { problems, fields, models, readiness, credits: None, estimate_error: None });
