@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use easel_engine::{ModelUse, Store, TENSORART_IDS};
+use easel_engine::{model_uses_in, ModelUse, Store};
 use easel_workflow::{Problem, Schemas, Workflow};
 
 use crate::convert::{import_file, load_schemas};
@@ -92,17 +92,13 @@ fn model_problems(workflow: &Workflow, library: Option<&Path>) -> Result<Vec<Pro
     let journal = library.join(easel_engine::DATABASE_FILE);
     // Checking never creates a library: without a journal there are no mappings.
     let store = if journal.is_file() { Some(Store::open(&journal).map_err(|e| e.to_string())?) } else { None };
-    let mut problems = Vec::new();
-    for input in Schemas::bundled().model_inputs(workflow) {
-        let row = match &store {
-            Some(store) if !input.is_id() => {
-                store.model_mapping(TENSORART_IDS, &input.value).map_err(|e| e.to_string())?
-            }
-            _ => None,
-        };
-        problems.extend(ModelUse::resolve(input, row, None).problem());
-    }
-    Ok(problems)
+    let uses = match &store {
+        Some(store) => model_uses_in(store, workflow).map_err(|e| e.to_string())?,
+        None => {
+            Schemas::bundled().model_inputs(workflow).into_iter().map(|m| ModelUse::resolve(m, None, None)).collect()
+        }
+    };
+    Ok(uses.iter().filter_map(ModelUse::problem).collect())
 }
 
 #[cfg(test)]

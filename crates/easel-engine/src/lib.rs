@@ -34,7 +34,7 @@ use easel_tams::Client;
 pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
 pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES, MAX_INPUT_PIXELS};
-pub use mapping::{ModelMapping, ModelUse, Readiness, MAX_MODEL_FILE_CHARS, TENSORART_IDS};
+pub use mapping::{model_uses_in, ModelMapping, ModelUse, Readiness, MAX_MODEL_FILE_CHARS, TENSORART_IDS};
 pub use model_cache::{ModelInfo, MODEL_INFO_MAX_AGE, UNKNOWN_MODEL_MAX_AGE};
 pub use owner::{HEARTBEAT, LEASE};
 pub use pipeline::{Started, MAX_BATCH};

@@ -10,7 +10,7 @@ use easel_workflow::{is_model_id, model_fits, parse_model_reference, ModelInput,
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::{Engine, EngineError, MappedRow, ModelInfo};
+use crate::{Engine, EngineError, MappedRow, ModelInfo, Store};
 
 /// The namespace of Tensor.Art model ids: the service and the offline demo share it.
 pub const TENSORART_IDS: &str = "tensorart";
@@ -91,19 +91,24 @@ impl ModelUse {
     }
 }
 
+/// Every model input of `workflow` with the mapping `store` keeps for its file (no model info:
+/// `easel check` reads a journal without an engine; `Engine::model_uses` adds the cached info).
+pub fn model_uses_in(store: &Store, workflow: &Workflow) -> Result<Vec<ModelUse>, EngineError> {
+    let inputs = Schemas::bundled().model_inputs(workflow);
+    let mut uses = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let row = if input.is_id() { None } else { store.model_mapping(TENSORART_IDS, &input.value)? };
+        uses.push(ModelUse::resolve(input, row, None));
+    }
+    Ok(uses)
+}
+
 impl Engine {
     /// Every model input of `workflow` with its stored mapping (no network).
     pub fn model_uses(&self, workflow: &Workflow) -> Result<Vec<ModelUse>, EngineError> {
-        let inputs = Schemas::bundled().model_inputs(workflow);
-        let mut uses = Vec::with_capacity(inputs.len());
-        for input in inputs {
-            let row = if input.is_id() {
-                None
-            } else {
-                self.inner.with_store(|s| s.model_mapping(TENSORART_IDS, &input.value))?
-            };
-            let info = row.as_ref().and_then(|r| self.inner.models.cached(&self.inner, &r.model_id));
-            uses.push(ModelUse::resolve(input, row, info));
+        let mut uses = self.inner.with_store(|s| model_uses_in(s, workflow))?;
+        for mapping in uses.iter_mut().filter_map(|u| u.mapping.as_mut()) {
+            mapping.info = self.inner.models.cached(&self.inner, &mapping.model_id);
         }
         Ok(uses)
     }

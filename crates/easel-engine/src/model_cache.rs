@@ -171,7 +171,7 @@ fn model_ids(params: &Value) -> Vec<String> {
 
 /// Model ids are uint64 numbers; anything else never reaches the service (or a file name).
 fn check_id(id: &str) -> Result<(), EngineError> {
-    if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
+    if !easel_workflow::is_model_id(id) {
         return Err(EngineError::BadModelId(id.to_string()));
     }
     Ok(())
