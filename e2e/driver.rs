@@ -22,6 +22,8 @@ pub struct Session {
     id: String,
     driver: Child,
     pub library: tempfile_dir::Dir,
+    /// When the session (and so the program's launch) was requested, in ms since the epoch.
+    pub requested_at_ms: f64,
     _turn: tokio::sync::MutexGuard<'static, ()>,
 }
 
@@ -101,6 +103,17 @@ impl Session {
     /// `<root>/library`, settings are under `<root>/config/dev.easel.studio`). The app's stderr
     /// goes to `<root>/app.log`.
     pub async fn start_prepared(tag: &str, env: &[(&str, &str)], prepare: impl FnOnce(&Path)) -> Session {
+        Session::start_program(tag, env, prepare, env!("CARGO_BIN_EXE_easel-app")).await
+    }
+
+    /// Like `start_prepared` with another Tauri program than the app (the benchmark's empty
+    /// window), launched by tauri-driver the same way.
+    pub async fn start_program(
+        tag: &str,
+        env: &[(&str, &str)],
+        prepare: impl FnOnce(&Path),
+        application: &str,
+    ) -> Session {
         let turn = ONE_AT_A_TIME.lock().await;
         assert!(
             std::env::var_os("DISPLAY").is_some(),
@@ -123,11 +136,12 @@ impl Session {
             .expect("start tauri-driver (make test installs it under target/tools)");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("http client");
         let base = format!("http://127.0.0.1:{port}");
-        let mut session = Session { http, base, id: String::new(), driver, library, _turn: turn };
+        let mut session = Session { http, base, id: String::new(), driver, library, requested_at_ms: 0.0, _turn: turn };
         session.wait_for_driver().await;
         let caps = json!({"capabilities": {"alwaysMatch": {"tauri:options": {
-            "application": env!("CARGO_BIN_EXE_easel-app")
+            "application": application
         }}}});
+        session.requested_at_ms = nanos() as f64 / 1e6;
         let created = session.post("/session", caps).await;
         session.id = created["sessionId"].as_str().expect("session id").to_string();
         session

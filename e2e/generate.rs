@@ -104,6 +104,25 @@ async fn opens_a_corpus_workflow_edits_prompt_and_seed_and_runs_it() {
         )
         .await;
 
+    // The editor file stores its paired prompt cards 90 px apart (#18): in the window, as
+    // painted, no two cards intersect.
+    let overlaps = session
+        .script(
+            "const cards = [...document.querySelectorAll('[data-testid^=node-]')]
+                 .filter(e => /^node-\\d+$/.test(e.dataset.testid))
+                 .map(e => [e.dataset.testid, e.getBoundingClientRect()]);
+             const hits = [];
+             for (let i = 0; i < cards.length; i++) for (let j = i + 1; j < cards.length; j++) {
+                 const [a, r] = cards[i], [b, s] = cards[j];
+                 if (r.left < s.right - 0.5 && s.left < r.right - 0.5 && r.top < s.bottom - 0.5 && s.top < r.bottom - 0.5) hits.push(a + '/' + b);
+             }
+             return [cards.length, hits];",
+            json!([]),
+        )
+        .await;
+    assert!(overlaps[0].as_u64().is_some_and(|n| n >= 8), "the cards are in the window: {overlaps}");
+    assert_eq!(overlaps[1], json!([]), "no two cards overlap");
+
     let status = model_status(&session, "unmapped").await;
     assert!(status.as_str().is_some_and(|s| s.contains('2')), "two model files to map: {status}");
     let blocked = session

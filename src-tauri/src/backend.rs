@@ -140,6 +140,9 @@ impl Backend {
         }
         .map_err(|e| AppError::new(e.code(), e.to_string()))?;
         let engine = Engine::open(&library, client, sink, limits)?;
+        // Thumbnails a CLI import or an earlier session left unmade are made now, newest first,
+        // so the gallery's first grid does not wait for them.
+        engine.gallery().backfill_thumbnails();
         let kind = match settings.backend {
             _ if emulator.is_some() => "demo",
             easel_settings::BackendKind::Custom => "custom",

@@ -12,7 +12,9 @@ mod error;
 mod images;
 mod offered;
 mod prefs;
+mod rendering;
 mod runs;
+mod webview;
 
 use tauri::{Emitter, Manager};
 
@@ -34,7 +36,10 @@ pub fn run() {
             tauri::generate_handler![$(commands::$module::$name),*]
         };
     }
+    let context = tauri::generate_context!();
+    let rendering = rendering::choose(&context.config().identifier);
     let app = tauri::Builder::default()
+        .manage(rendering)
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
@@ -49,6 +54,7 @@ pub fn run() {
                     eprintln!("easel-app: could not deliver an event to the window: {e}");
                 }
             });
+            webview::tune(app);
             #[cfg(debug_assertions)]
             e2e_drops(app)?;
             let prefs = prefs::Prefs::open(app.handle())?;
@@ -64,7 +70,7 @@ pub fn run() {
                 }
             }
         })
-        .build(tauri::generate_context!());
+        .build(context);
     match app {
         Ok(app) => app.run(|_, _| {}),
         Err(e) => {

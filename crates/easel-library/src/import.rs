@@ -2,8 +2,9 @@
 //! library folder itself to rebuild the index). Files are indexed where they are, never copied.
 //! Several threads read and hash files while this thread writes batches in one transaction
 //! each; files already indexed with the same size and time are skipped unread, so re-importing
-//! is cheap. Bad files are reported, never fatal. Thumbnails are not made here but lazily on
-//! view (or with `queue_thumbnails`), so a 100,000-file import is not held up by pixels.
+//! is cheap. Bad files are reported, never fatal. Thumbnails are not made while importing, so a
+//! 100,000-file import is not held up by pixels: once indexed, the background walk (`backfill`)
+//! makes them newest first.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -90,6 +91,9 @@ impl Library {
             }
             self.write_batch(&mut batch, &mut report)
         })?;
+        // Thumbnails after the whole folder is indexed, newest first, so the grid the gallery
+        // opens on is the first made (not the folder's alphabetical first).
+        self.backfill_thumbnails();
         progress(&report);
         Ok(report)
     }

@@ -9,6 +9,7 @@
 #![warn(missing_docs)]
 
 mod actions;
+mod backfill;
 mod counts;
 mod error;
 mod export;

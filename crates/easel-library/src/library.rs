@@ -5,7 +5,8 @@
 //! each behind a mutex, so reads never wait on a long import transaction (WAL).
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use rusqlite::{Connection, OptionalExtension};
@@ -28,6 +29,8 @@ pub struct Library {
     reader: Mutex<Connection>,
     thumbnails: ThumbnailPool,
     lazy: LazyGate,
+    /// Set while the background walk that makes missing thumbnails runs (`backfill`).
+    backfilling: Arc<AtomicBool>,
     recovered: Option<Recovered>,
 }
 
@@ -78,6 +81,7 @@ impl Library {
             reader: Mutex::new(reader),
             thumbnails: ThumbnailPool::new(threads),
             lazy: LazyGate::new(threads),
+            backfilling: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -162,9 +166,28 @@ impl Library {
         Ok(dest)
     }
 
-    /// Waits (at most `timeout`) until the thumbnail workers have nothing left; false on timeout.
+    /// Makes every missing thumbnail in the background, newest first (see `backfill`); returns at
+    /// once. A walk already under way is not started twice. The app calls it when it opens a
+    /// library; a folder import calls it when it has indexed its files.
+    pub fn backfill_thumbnails(&self) {
+        if let Some(feeder) = self.thumbnails.feeder() {
+            crate::backfill::start(self.root.clone(), feeder, &self.backfilling);
+        }
+    }
+
+    /// Waits (at most `timeout`) until the background walk ended and the thumbnail workers have
+    /// nothing left; false on timeout.
     pub fn wait_for_thumbnails(&self, timeout: Duration) -> bool {
-        self.thumbnails.wait_idle(timeout)
+        let deadline = std::time::Instant::now() + timeout;
+        // The walk feeds the pool a few jobs at a time, so the pool alone can look idle between
+        // two of them; it is only done once the walk has ended. Polled: the walk ends once.
+        while self.backfilling.load(std::sync::atomic::Ordering::Acquire) {
+            if std::time::Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        self.thumbnails.wait_idle(deadline.saturating_duration_since(std::time::Instant::now()))
     }
 
     /// Thumbnails the workers made and failed to make since the library was opened.

@@ -27,6 +27,8 @@ struct Job {
 struct Shared {
     queued: Mutex<HashSet<String>>,
     idle: Condvar,
+    /// Notified after every finished job (the feeder waits on it for room).
+    drained: Condvar,
     made: AtomicU64,
     failed: AtomicU64,
     stopping: AtomicBool,
@@ -37,6 +39,53 @@ pub(crate) struct ThumbnailPool {
     sender: Option<Sender<Job>>,
     workers: Vec<JoinHandle<()>>,
     shared: Arc<Shared>,
+}
+
+/// A second way to queue jobs, for a thread that feeds the pool (the backfill): it sees how
+/// many jobs wait and whether the pool is stopping, and never outlives the workers' use.
+#[derive(Clone)]
+pub(crate) struct Feeder {
+    sender: Sender<Job>,
+    shared: Arc<Shared>,
+}
+
+impl Feeder {
+    /// Queues a job unless one with the same key is queued; false once the pool is stopping.
+    pub fn request(&self, key: &str, source: PathBuf, dest: PathBuf) -> bool {
+        if self.shared.stopping.load(Ordering::Relaxed) {
+            return false;
+        }
+        let Ok(mut queued) = self.shared.queued.lock() else { return false };
+        if queued.insert(key.to_string()) && self.sender.send(Job { key: key.to_string(), source, dest }).is_err() {
+            queued.remove(key);
+            return false;
+        }
+        true
+    }
+
+    /// Whether the pool is being dropped: the feeder must stop and drop its handle, since the
+    /// workers wait for every handle to go before they end.
+    pub fn stopping(&self) -> bool {
+        self.shared.stopping.load(Ordering::Relaxed)
+    }
+
+    /// Waits until fewer than `ahead` jobs are queued, so a feeder never holds more than that
+    /// many in memory; false once the pool is stopping.
+    pub fn wait_below(&self, ahead: usize) -> bool {
+        let Ok(mut queued) = self.shared.queued.lock() else { return false };
+        while queued.len() >= ahead {
+            if self.shared.stopping.load(Ordering::Relaxed) {
+                return false;
+            }
+            // Workers notify when the queue empties; the timeout re-checks before that, when
+            // only part of it drained.
+            queued = match self.shared.drained.wait_timeout(queued, Duration::from_millis(20)) {
+                Ok((guard, _)) => guard,
+                Err(_) => return false,
+            };
+        }
+        !self.shared.stopping.load(Ordering::Relaxed)
+    }
 }
 
 impl ThumbnailPool {
@@ -67,6 +116,11 @@ impl ThumbnailPool {
                 queued.remove(key);
             }
         }
+    }
+
+    /// A handle for a thread that feeds this pool; none while dropping.
+    pub fn feeder(&self) -> Option<Feeder> {
+        self.sender.as_ref().map(|sender| Feeder { sender: sender.clone(), shared: Arc::clone(&self.shared) })
     }
 
     /// Waits until nothing is queued or running; false when `timeout` passed first.
@@ -110,6 +164,7 @@ fn work(receiver: &Mutex<Receiver<Job>>, shared: &Shared) {
             if queued.is_empty() {
                 shared.idle.notify_all();
             }
+            shared.drained.notify_all();
         }
     }
 }
@@ -118,6 +173,7 @@ impl Drop for ThumbnailPool {
     fn drop(&mut self) {
         // Queued jobs are skipped, not made: closing the app must not wait on a long import.
         self.shared.stopping.store(true, Ordering::Relaxed);
+        self.shared.drained.notify_all();
         self.sender = None;
         for worker in self.workers.drain(..) {
             // A worker that panicked has nothing left to clean up; joining the rest matters.

@@ -112,6 +112,8 @@ pub struct Settings {
     pub theme: Theme,
     /// UI language.
     pub language: Language,
+    /// How the window paints (applied at the next start; see `rendering`).
+    pub rendering: crate::Rendering,
 }
 
 impl Default for Settings {
@@ -128,6 +130,7 @@ impl Default for Settings {
             confirm_above: 10.0,
             theme: Theme::System,
             language: Language::System,
+            rendering: crate::Rendering::Auto,
         }
     }
 }

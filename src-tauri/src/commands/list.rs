@@ -44,6 +44,7 @@ commands![
     library::library_import,
     settings::settings_get,
     settings::settings_save,
+    settings::rendering_info,
     settings::key_status,
     settings::key_set,
     settings::key_remove,

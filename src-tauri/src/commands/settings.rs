@@ -3,7 +3,7 @@
 
 use easel_error::ErrorCode;
 use easel_keychain::{key_hint, KeychainEntry};
-use easel_settings::{KeyStatus, Settings};
+use easel_settings::{KeyStatus, RenderingChoice, Settings};
 use easel_tams::Sensitive;
 use tauri::{AppHandle, State};
 use tauri_plugin_dialog::DialogExt;
@@ -18,14 +18,24 @@ pub fn settings_get(state: State<'_, AppState>) -> Settings {
     state.prefs.settings()
 }
 
+/// How this window paints and why (Settings → About); a changed setting applies at the next start.
+#[tauri::command]
+pub fn rendering_info(choice: State<'_, RenderingChoice>) -> RenderingChoice {
+    choice.inner().clone()
+}
+
 /// Validates and saves settings, switching the backend or library when they changed.
 #[tauri::command]
 pub async fn settings_save(state: State<'_, AppState>, settings: Settings) -> Result<BackendInfo, AppError> {
     settings.validate()?;
     let old = state.prefs.settings();
-    let engine_changed =
-        Settings { theme: old.theme, language: old.language, confirm_above: old.confirm_above, ..settings.clone() }
-            != old;
+    let engine_changed = Settings {
+        theme: old.theme,
+        language: old.language,
+        confirm_above: old.confirm_above,
+        rendering: old.rendering,
+        ..settings.clone()
+    } != old;
     let info = if engine_changed { state.switch(&settings).await? } else { state.backend().info.clone() };
     state.prefs.set_settings(settings)?;
     Ok(info)

@@ -1,4 +1,5 @@
-//! Thumbnails: made on arrival by the pool, lazily on request, cached on disk by content.
+//! Thumbnails: made on arrival by the pool, in the background after an import or at open
+//! (newest first), lazily on request, cached on disk by content.
 
 use std::time::Duration;
 
@@ -19,22 +20,61 @@ fn saved_images_get_a_thumbnail_on_arrival() {
 }
 
 #[test]
-fn imported_images_get_thumbnails_lazily_and_on_request() {
+fn imported_images_get_thumbnails_in_the_background() {
     let fx = Fixture::new();
     let report = fx.library.import_folder(&crate::fixtures::corpus(), &mut |_| {}).unwrap();
     assert!(report.added > 10);
-    assert!(!fx.root().join(".thumbs").exists(), "import makes no thumbnails by itself");
-    let page = fx.library.query(&ImageQuery { limit: 3, ..ImageQuery::default() }).unwrap();
-    let first = fx.library.thumbnail(page.items[0].id).unwrap();
-    assert!(image::open(&first).is_ok());
-    let ids: Vec<_> = page.items.iter().map(|i| i.id).collect();
-    fx.library.queue_thumbnails(&ids).unwrap();
-    assert!(fx.library.wait_for_thumbnails(Duration::from_secs(120)));
-    for id in ids {
-        let thumb = fx.library.thumbnail(id).unwrap();
-        let decoded = image::open(&thumb).unwrap();
-        assert!(decoded.width().max(decoded.height()) <= THUMBNAIL_SIZE);
+    assert!(fx.library.wait_for_thumbnails(Duration::from_secs(300)));
+    let (made, failed) = fx.library.thumbnail_counts();
+    assert!(made >= 10, "made {made} thumbnails in the background (failed {failed})");
+    // Every image of the gallery's first page has its thumbnail without asking for it.
+    let page = fx.library.query(&ImageQuery { limit: 30, ..ImageQuery::default() }).unwrap();
+    let thumbs = fx.root().join(".thumbs");
+    let files = walk(&thumbs);
+    assert_eq!(files.len() as u64, made, "one file per thumbnail made");
+    for item in &page.items {
+        let thumb = fx.library.thumbnail(item.id).unwrap();
+        if files.contains(&thumb) {
+            let decoded = image::open(&thumb).unwrap();
+            assert!(decoded.width().max(decoded.height()) <= THUMBNAIL_SIZE);
+        }
     }
+    // Asking again makes nothing new: the pool made them all (bar the corpus's broken files).
+    assert_eq!(fx.library.thumbnail_counts(), (made, failed));
+}
+
+#[test]
+fn the_background_walk_makes_missing_thumbnails_and_ends_when_the_library_closes() {
+    let fx = Fixture::new();
+    fx.library.import_folder(&crate::fixtures::corpus(), &mut |_| {}).unwrap();
+    assert!(fx.library.wait_for_thumbnails(Duration::from_secs(300)));
+    let (made, _) = fx.library.thumbnail_counts();
+    std::fs::remove_dir_all(fx.root().join(".thumbs")).unwrap();
+    // A later start (the app opening the library) makes them again.
+    let again = easel_library::Library::open_with_threads(&fx.root(), 1).unwrap();
+    again.backfill_thumbnails();
+    again.backfill_thumbnails(); // a second call while the first walk runs starts nothing
+    assert!(again.wait_for_thumbnails(Duration::from_secs(300)));
+    assert_eq!(again.thumbnail_counts().0, made);
+    // Closing a library while its walk runs returns (the walk and the workers stop).
+    std::fs::remove_dir_all(fx.root().join(".thumbs")).unwrap();
+    let closing = easel_library::Library::open_with_threads(&fx.root(), 1).unwrap();
+    closing.backfill_thumbnails();
+    drop(closing);
+    assert!(walk(&fx.root().join(".thumbs")).len() < made as usize + 1);
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else if path.extension().is_some_and(|e| e == "jpg") {
+            out.push(path);
+        }
+    }
+    out
 }
 
 #[test]

@@ -3,6 +3,7 @@ import type { AuthMode } from "./AuthMode";
 import type { BackendKind } from "./BackendKind";
 import type { Language } from "./Language";
 import type { Region } from "./Region";
+import type { Rendering } from "./Rendering";
 import type { Theme } from "./Theme";
 
 /**
@@ -52,4 +53,8 @@ theme: Theme,
 /**
  * UI language.
  */
-language: Language, };
+language: Language, 
+/**
+ * How the window paints (applied at the next start; see `rendering`).
+ */
+rendering: Rendering, };

@@ -29,6 +29,7 @@ import type { ParamDiff } from "../bindings/ParamDiff";
 import type { Readiness } from "../bindings/Readiness";
 import type { RunOptions } from "../bindings/RunOptions";
 import type { Settings } from "../bindings/Settings";
+import type { RenderingChoice } from "../bindings/RenderingChoice";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 
 /** Command name → named arguments (`undefined`: none; `Uint8Array`: a raw body) and result. */
@@ -85,6 +86,7 @@ export type Commands = {
   library_import: { args: undefined; result: ImportProgress | null };
   settings_get: { args: undefined; result: Settings };
   settings_save: { args: { settings: Settings }; result: BackendInfo };
+  rendering_info: { args: undefined; result: RenderingChoice };
   key_status: { args: { settings: Settings }; result: KeyStatus };
   key_set: { args: { settings: Settings; key: string }; result: KeyStatus };
   key_remove: { args: { settings: Settings }; result: KeyStatus };

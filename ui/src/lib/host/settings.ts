@@ -3,6 +3,7 @@
 
 import type { BackendInfo } from "../bindings/BackendInfo";
 import type { KeyStatus } from "../bindings/KeyStatus";
+import type { RenderingChoice } from "../bindings/RenderingChoice";
 import type { Settings } from "../bindings/Settings";
 import { call } from "./call";
 
@@ -15,6 +16,11 @@ export function loadSettings(): Promise<Settings> {
  * Rejects with `invalidSettings` naming the field, or `busy` while runs are active. */
 export function saveSettings(settings: Settings): Promise<BackendInfo> {
   return call("settings_save", { settings });
+}
+
+/** How this window paints (GL compositing or WebKit's software path) and why. */
+export function renderingInfo(): Promise<RenderingChoice> {
+  return call("rendering_info");
 }
 
 /** Whether a key is stored for the backend `settings` describe, and its last four characters. */

@@ -17,6 +17,7 @@ vi.mock("../host/settings", () => ({
   removeKey: vi.fn(),
   pickPrivateKey: vi.fn(),
   pickLibraryFolder: vi.fn(),
+  renderingInfo: vi.fn(),
 }));
 
 const mocked = vi.mocked(host);
@@ -39,6 +40,11 @@ beforeEach(() => {
   mocked.loadSettings.mockResolvedValue({ ...defaults });
   mocked.keyStatus.mockResolvedValue(noKey);
   mocked.saveSettings.mockResolvedValue(info);
+  mocked.renderingInfo.mockResolvedValue({
+    setting: "auto",
+    accelerated: false,
+    reason: { kind: "noRenderNode" },
+  });
 });
 
 afterEach(() => {
@@ -267,5 +273,31 @@ describe("SettingsView", () => {
     expect(byTestId("settings")?.textContent).toContain("设置");
     expect(errors()[0].textContent).toContain("无法读取设置：not in the app");
     expect(byTestId("settings-save")).toBeNull();
+  });
+
+  it("says how the window paints and why, and saves a new choice for the next start", async () => {
+    await open();
+    const now = byTestId("rendering-now")!;
+    expect(now.dataset.accelerated).toBe("false");
+    expect(now.textContent).toContain("without compositing");
+    expect(now.textContent).toContain("no GPU render node was found");
+    expect(byTestId("rendering-restart")).toBeNull();
+    await choose("settings-rendering", "accelerated");
+    expect(byTestId("rendering-restart")?.textContent).toContain("Restart Easel");
+    await click("settings-save");
+    expect(mocked.saveSettings).toHaveBeenCalledWith(
+      expect.objectContaining({ rendering: "accelerated" }),
+    );
+  });
+
+  it("names the GPU driver it found", async () => {
+    mocked.renderingInfo.mockResolvedValue({
+      setting: "auto",
+      accelerated: true,
+      reason: { kind: "hardwareFound", drivers: ["amdgpu"] },
+    });
+    await open();
+    expect(byTestId("rendering-now")?.textContent).toContain("GPU compositing");
+    expect(byTestId("rendering-now")?.textContent).toContain("(amdgpu)");
   });
 });

@@ -21,6 +21,7 @@ export const DEFAULT_SETTINGS: Settings = {
   confirmAbove: 10,
   theme: "system",
   language: "system",
+  rendering: "auto",
 };
 
 export function hostMock() {
@@ -80,6 +81,11 @@ export function channelOf(
 export function settingsMock() {
   return {
     loadSettings: vi.fn(async () => ({ ...DEFAULT_SETTINGS })),
+    renderingInfo: vi.fn(async () => ({
+      setting: "auto" as const,
+      accelerated: false,
+      reason: { kind: "noRenderNode" as const },
+    })),
     saveSettings: vi.fn(),
     keyStatus: vi.fn(async () => ({ present: false, hint: null, account: null })),
     setKey: vi.fn(),

@@ -58,6 +58,23 @@ export const settings: Record<string, string> = {
   "settings.language.en": "English",
   "settings.language.zh-CN": "简体中文",
 
+  "settings.section.about": "About",
+  "settings.rendering.label": "Rendering",
+  "settings.rendering.auto": "Automatic (software when there is no GPU)",
+  "settings.rendering.accelerated": "GPU compositing",
+  "settings.rendering.software": "Software (no compositing)",
+  "settings.rendering.hint": "Takes effect the next time Easel starts.",
+  "settings.rendering.now.accelerated": "This window paints with GPU compositing",
+  "settings.rendering.now.software": "This window paints without compositing (software path)",
+  "settings.rendering.why.environment":
+    "WEBKIT_DISABLE_COMPOSITING_MODE was set before Easel started",
+  "settings.rendering.why.setting": "chosen here",
+  "settings.rendering.why.noRenderNode": "no GPU render node was found",
+  "settings.rendering.why.softwareRenderer": "{variable} asks for a software renderer",
+  "settings.rendering.why.virtualDriver": "the only render nodes have no 3D hardware ({drivers})",
+  "settings.rendering.why.hardwareFound": "a GPU driver was found ({drivers})",
+  "settings.rendering.restart": "Restart Easel to apply the new choice.",
+
   "settings.save": "Save settings",
   "settings.saving": "Saving…",
   "settings.saved": "Settings saved.",

@@ -1,0 +1,168 @@
+//! The Generate view: time from opening a workflow (from the Recent files menu) to its graph
+//! painted, largest corpus workflow beside a 7-node one; then, in a fresh window (which opens on
+//! the 11-node reference workflow), frame intervals while ten runs of it progress on the demo
+//! (eight at once, the most Settings allow), beside the idle page. To say which part of the window costs what, the running measure is repeated with
+//! one part hidden at a time (`display: none` through an injected style): what a part's hiding
+//! saves is what painting and laying it out costs; its script work still runs.
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::driver::{corpus, Session};
+use crate::measure::{describe, frames, median, pct};
+use crate::Options;
+
+const SAMPLES: usize = 5;
+/// Runs started at once for the running measure.
+const RUNS: u32 = 10;
+/// Each measured window of frames.
+const WINDOW_MS: u64 = 3_000;
+
+/// Milliseconds from choosing `file` in the Recent files menu to the graph of `expected` cards
+/// painted (two frames later). The menu, not a simulated drop: a release build does not let the
+/// page emit Tauri's drop event (only debug builds grant that, for the e2e journeys), and a file
+/// from the recent list is opened by the same command as a dropped one.
+async fn open_and_paint(session: &Session, file: &Path, expected: usize) -> f64 {
+    let source = "const [path, expected, done] = arguments;
+        document.querySelector('[data-testid=recent-toggle]').click();
+        const choose = () => {
+            const item = [...document.querySelectorAll('[data-testid=recent-menu] button')].find(b => b.title === path);
+            if (!item) { requestAnimationFrame(choose); return; }
+            const t0 = performance.now();
+            const painted = () => requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - t0)));
+            const check = () => document.querySelectorAll('[data-testid^=node-]').length === expected
+                && document.querySelector('.svelte-flow__viewport');
+            const observer = new MutationObserver(() => { if (check()) { observer.disconnect(); painted(); } });
+            observer.observe(document.body, { childList: true, subtree: true });
+            item.click();
+        };
+        requestAnimationFrame(choose);";
+    let value = session.script_async(source, json!([file.display().to_string(), expected])).await;
+    value.as_f64().expect("elapsed ms")
+}
+
+/// Parts of the window hidden one at a time while runs progress.
+const PARTS: [(&str, &str); 5] = [
+    ("nothing hidden", ""),
+    ("graph cards hidden", ".svelte-flow__nodes { display: none !important; }"),
+    ("minimap hidden", ".svelte-flow__minimap { display: none !important; }"),
+    ("queue panel hidden", "section.queue { display: none !important; }"),
+    ("run bar hidden", ".runbar { display: none !important; }"),
+];
+
+pub async fn run(options: Options) {
+    println!("Generate view");
+    let largest = corpus("workflows/ui/user_wan21_2pass_116_nodes_workflow_only_png.json");
+    let reference = corpus("workflows/api/sd15_txt2img.json");
+    // Both files are in the Recent list from the start (as a previous session would leave it);
+    // measuring starts once the default workflow is drawn, so no open races the start-up.
+    let recent = [largest.display().to_string(), reference.display().to_string()];
+    let session = start(options, "bench-generate", &recent).await;
+    let count = |file: &Path| -> usize {
+        let bytes = std::fs::read(file).expect("corpus file");
+        let imported = easel_workflow::Schemas::bundled().import_bytes(&bytes).expect("imports");
+        imported.workflow.nodes.len()
+    };
+    let (n_big, n_small) = (count(&largest), count(&reference));
+    let mut big = Vec::new();
+    let mut small = Vec::new();
+    for _ in 0..SAMPLES {
+        small.push(open_and_paint(&session, &reference, n_small).await);
+        big.push(open_and_paint(&session, &largest, n_big).await);
+    }
+    let (b, s) = (median(&big), median(&small));
+    println!("  open → graph painted, {n_big} nodes (largest corpus file): median {b:.0} ms (samples {big:.0?})");
+    println!("  open → graph painted, {n_small} nodes (baseline):          median {s:.0} ms (samples {small:.0?})");
+    println!("  ratio largest / baseline: {:.2}", b / s);
+
+    session.close().await;
+
+    // The running measure on the reference workflow, in a window that opened on it.
+    let session = start(options, "bench-running", &recent).await;
+    let idle = frames(&session, WINDOW_MS, 0.0).await;
+    describe("idle (baseline)", &idle);
+    set_count(&session, RUNS).await;
+    for (label, css) in PARTS {
+        let running = while_running(&session, css).await;
+        describe(&format!("{RUNS} runs, {label}"), &running);
+        if css.is_empty() {
+            println!("  ratio p95 running / idle: {:.2}", pct(&running, 0.95) / pct(&idle, 0.95));
+        }
+    }
+    session.close().await;
+}
+
+/// Starts the app on the demo at 60 ms a step, with `recent` in the Recent files menu, eight
+/// runs at once and no cost question for a batch of ten; returns once the reference workflow's
+/// 11 cards are drawn.
+async fn start(options: Options, tag: &str, recent: &[String]) -> Session {
+    let session = Session::start_prepared(tag, &[("EASEL_DEMO_STEP_MS", "60")], |root| {
+        options.write_settings(root, json!({"concurrency": 8, "confirmAbove": 1000}), recent);
+        // The baseline's checkpoint is a file name: mapped, as a person would have, so it runs.
+        let library = root.join("library");
+        std::fs::create_dir_all(&library).expect("library folder");
+        let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("journal");
+        store
+            .record_mapping(
+                easel_engine::TENSORART_IDS,
+                "v1-5-pruned-emaonly.safetensors",
+                "600423083519508503",
+                "CHECKPOINT",
+            )
+            .expect("mapping");
+    })
+    .await;
+    session.find("[data-testid=run]", Duration::from_secs(90)).await;
+    session
+        .wait_until(
+            "11 node cards",
+            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
+            Duration::from_secs(20),
+        )
+        .await;
+    session
+}
+
+/// Sets the batch count in the toolbar.
+async fn set_count(session: &Session, n: u32) {
+    let source = "const [n] = arguments; const input = document.querySelector('[data-testid=batch-count]');
+        input.value = String(n); input.dispatchEvent(new Event('change', { bubbles: true })); return true;";
+    session.script(source, json!([n])).await;
+}
+
+/// Starts a batch, waits until several of its runs progress, measures frames with `css` applied,
+/// then cancels the batch and waits for the queue to settle.
+async fn while_running(session: &Session, css: &str) -> Vec<f64> {
+    session.script("document.getElementById('bench-hide')?.remove(); return true;", json!([])).await;
+    session
+        .wait_until(
+            "Run enabled",
+            "const r = document.querySelector('[data-testid=run]'); return r && !r.disabled",
+            Duration::from_secs(120),
+        )
+        .await;
+    session.click_on("[data-testid=run]").await;
+    session
+        .wait_until(
+            "several runs progressing",
+            "return document.querySelectorAll('[data-testid=queue-item][data-state=running]').length >= 4",
+            Duration::from_secs(60),
+        )
+        .await;
+    let hide = "const [css] = arguments; const s = document.createElement('style'); s.id = 'bench-hide';
+        s.textContent = css; document.head.appendChild(s); return true;";
+    session.script(hide, json!([css])).await;
+    let running = frames(session, WINDOW_MS, 0.0).await;
+    session.script("document.getElementById('bench-hide')?.remove(); return true;", json!([])).await;
+    session.click_on("[data-testid=cancel]").await;
+    session
+        .wait_until(
+            "the batch ended",
+            "return ![...document.querySelectorAll('[data-testid=queue-item]')].some(i => ['queued','submitted','waiting','running'].includes(i.dataset.state))",
+            Duration::from_secs(120),
+        )
+        .await;
+    running
+}

@@ -1,0 +1,121 @@
+//! Start-up and idle memory of the app beside an empty Tauri 2 window (`e2e/bench/empty_window.rs`,
+//! same crate, profile and features), each launched by tauri-driver the same way, alternately.
+//! Start is measured from the session request (tauri-driver then launches the program) to the
+//! page's first contentful paint, and for the app also to its first useful frame (the reference
+//! graph drawn, Run enabled). The file cache is warm: every program ran once before timing.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::driver::Session;
+use crate::measure::{describe_ms, memory_kib, mib};
+use crate::Options;
+
+const SAMPLES: usize = 3;
+/// How long each program idles before its memory is read.
+const IDLE: Duration = Duration::from_secs(5);
+
+struct Sample {
+    first_paint: Option<f64>,
+    ready: f64,
+    pss: u64,
+    rss: u64,
+}
+
+/// What is started: the app as shipped, the app with WebKit's default settings (what
+/// `src-tauri/src/webview.rs` changes), or the empty window.
+#[derive(Clone, Copy, PartialEq)]
+enum Program {
+    App,
+    AppWithWebKitDefaults,
+    Empty,
+}
+
+pub async fn run(options: Options) {
+    println!("Start-up and idle memory");
+    if option_env!("CARGO_BIN_EXE_empty-window").is_none() {
+        println!("  skipped: built without the baseline (add --features bench-empty-window)");
+        return;
+    }
+    let programs = [Program::App, Program::AppWithWebKitDefaults, Program::Empty];
+    // One untimed start each, so all are measured with a warm file cache.
+    for program in programs {
+        sample(options, program).await;
+    }
+    let mut samples: [Vec<Sample>; 3] = Default::default();
+    for _ in 0..SAMPLES {
+        for (i, program) in programs.into_iter().enumerate() {
+            samples[i].push(sample(options, program).await);
+        }
+    }
+    let [ours, defaults, base] = &samples;
+    let paint = |s: &[Sample]| s.iter().filter_map(|s| s.first_paint).collect::<Vec<_>>();
+    let ready = |s: &[Sample]| s.iter().map(|s| s.ready).collect::<Vec<_>>();
+    describe_ms("easel: start → first contentful paint", &paint(ours));
+    describe_ms("easel: start → reference graph drawn", &ready(ours));
+    describe_ms("easel, WebKit defaults: start → first contentful paint", &paint(defaults));
+    describe_ms("empty window: start → first paint (baseline)", &paint(base));
+    let (a, b) = (crate::measure::median(&paint(ours)), crate::measure::median(&paint(base)));
+    println!("  ratio first paint easel / empty: {:.2}", a / b);
+    println!("  ratio graph drawn / empty first paint: {:.2}", crate::measure::median(&ready(ours)) / b);
+    let pss = |s: &[Sample]| crate::measure::median(&s.iter().map(|s| s.pss as f64).collect::<Vec<_>>()) as u64;
+    let rss = |s: &[Sample]| crate::measure::median(&s.iter().map(|s| s.rss as f64).collect::<Vec<_>>()) as u64;
+    for (what, s) in [("easel", ours), ("easel, WebKit defaults", defaults), ("empty window (baseline)", base)] {
+        println!("  idle memory, all processes, median: {what}: PSS {:.0} MiB (RSS {:.0})", mib(pss(s)), mib(rss(s)));
+    }
+    println!(
+        "  ratio idle PSS easel / empty: {:.2} (RSS {:.2}); WebKit defaults / empty: {:.2} (RSS {:.2})",
+        pss(ours) as f64 / pss(base) as f64,
+        rss(ours) as f64 / rss(base) as f64,
+        pss(defaults) as f64 / pss(base) as f64,
+        rss(defaults) as f64 / rss(base) as f64
+    );
+}
+
+async fn sample(options: Options, program: Program) -> Sample {
+    let (path, name) = match program {
+        Program::Empty => (option_env!("CARGO_BIN_EXE_empty-window").unwrap_or_default(), "empty-window"),
+        _ => (env!("CARGO_BIN_EXE_easel-app"), "easel-app"),
+    };
+    let env: &[(&str, &str)] = match program {
+        Program::App => &[],
+        Program::AppWithWebKitDefaults => &[("EASEL_WEBKIT_DEFAULTS", "1")],
+        Program::Empty => &[("EMPTY_WINDOW_RENDERING", options.rendering.unwrap_or("auto"))],
+    };
+    let is_app = program != Program::Empty;
+    let session = Session::start_program(
+        &format!("bench-start-{name}"),
+        env,
+        |root| options.write_settings(root, json!({}), &[]),
+        path,
+    )
+    .await;
+    // The page's own paint timing is the unbiased figure for both programs. The app's first
+    // useful frame is polled in the page per animation frame (it comes seconds after the script
+    // starts, so the poll adds at most one frame).
+    session.wait_until("a loaded page", "return document.readyState !== 'loading'", Duration::from_secs(90)).await;
+    let ready = if is_app {
+        "() => document.querySelectorAll('[data-testid^=node-]').length === 11 && !!document.querySelector('[data-testid=run]')"
+    } else {
+        "() => true"
+    };
+    let source = format!(
+        "const done = arguments[0]; const ready = {ready};
+        const poll = () => ready()
+            ? requestAnimationFrame(() => {{
+                const fcp = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
+                done([performance.timeOrigin, fcp ? fcp.startTime : null, performance.now()]);
+            }})
+            : requestAnimationFrame(poll);
+        poll();"
+    );
+    let value: Value = session.script_async(&source, json!([])).await;
+    let origin = value[0].as_f64().expect("timeOrigin");
+    let first_paint = value[1].as_f64().map(|t| origin + t - session.requested_at_ms);
+    let ready = origin + value[2].as_f64().expect("now") - session.requested_at_ms;
+    tokio::time::sleep(IDLE).await;
+    let (pss, rss) = memory_kib(name);
+    session.close().await;
+    Sample { first_paint, ready, pss, rss }
+}
