@@ -226,6 +226,26 @@ describe("errors and the end of a batch", () => {
     expect(frames.waiting).toBe(0);
   });
 
+  it("counts every run of the batch in the end notice, not only those of the last frame", () => {
+    const q = queue({ focused: () => false });
+    const { onEvent } = running(q, ["a", "b", "c"]);
+    onEvent(ev("a", { kind: "succeeded", credits: null, images: 0 }));
+    frames.next();
+    onEvent(ev("b", { kind: "failed", code: "server", message: "b broke" }));
+    frames.next();
+    expect(mocked.notify).not.toHaveBeenCalled();
+    onEvent(ev("c", { kind: "succeeded", credits: null, images: 0 }));
+    frames.next();
+    expect(mocked.notify).toHaveBeenCalledTimes(1);
+    expect(mocked.notify.mock.calls[0][1]).toBe("1 of 3 run(s) failed. Open Easel to see why.");
+    // The next batch starts counting afresh.
+    const second = running(q, ["d"]);
+    second.onEvent(ev("d", { kind: "succeeded", credits: null, images: 0 }));
+    frames.next();
+    expect(mocked.notify).toHaveBeenCalledTimes(2);
+    expect(mocked.notify.mock.calls[1][1]).toBe("1 run(s) done, 0 image(s) saved.");
+  });
+
   it("keeps the images list while events bring none", () => {
     const q = queue();
     const { onEvent } = running(q, ["a"]);

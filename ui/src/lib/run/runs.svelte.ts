@@ -87,6 +87,9 @@ export class RunQueue {
   /** Events since the last frame, in the order they came. */
   #arrivals: Arrival[] = [];
   #cancelFrame: (() => void) | null = null;
+  /** Runs that ended since the queue was last idle: the end notice reports all of them, not
+   * only those of the last frame. */
+  #endedSinceIdle: QueueItem[] = [];
   #disposed = false;
 
   constructor(options: RunQueueOptions = {}) {
@@ -237,14 +240,18 @@ export class RunQueue {
     if (failed?.phase === "failed") this.#onError(failed.error);
     const joined = joinedAfterCancel(before, next);
     if (joined.length > 0) void this.#cancelRuns(joined);
+    this.#endedSinceIdle.push(...ended);
     if (queueActive(before) && !queueActive(next)) {
       this.endedAt = this.#clock();
       this.#stopTicker();
-      if (!this.#focused()) this.#notifyEnd(ended);
+      const all = this.#endedSinceIdle;
+      this.#endedSinceIdle = [];
+      if (!this.#focused()) this.#notifyEnd(all);
     }
   }
 
-  /** Tells the desktop how the runs that just ended went (the window is in the background). */
+  /** Tells the desktop how the runs that ended since the queue was idle went (the window is in
+   * the background). */
   #notifyEnd(ended: QueueItem[]): void {
     const notice = endNotice(ended.map((i) => i.state));
     if (notice === null) return;
