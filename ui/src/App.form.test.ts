@@ -8,6 +8,7 @@ import type { JobChange } from "./lib/bindings/JobChange";
 import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
 import * as host from "./lib/host";
+import { stubFrames, type Frames } from "./lib/testing/frames";
 import { channelOf } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
@@ -19,6 +20,7 @@ const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;
 let drops: Parameters<typeof host.onFileDrop>[0];
 let app: ReturnType<typeof mount> | null = null;
+let frames: Frames;
 
 function field(
   nodeId: string,
@@ -74,6 +76,7 @@ function inspect(answer: Partial<Inspection>) {
 }
 
 beforeEach(() => {
+  frames = stubFrames();
   mocked.onJobEvent.mockImplementation(async (handler) => {
     emit = handler;
     return () => {};
@@ -99,6 +102,7 @@ afterEach(() => {
   app = null;
   document.body.innerHTML = "";
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 async function settle() {
@@ -134,6 +138,8 @@ function valueIn(
 function send(change: JobChange, runId = "run-1") {
   // Runs this window starts report on their call's channel, not the global listener.
   channelOf(mocked.runWorkflow)({ runId, change });
+  // Events apply at the next frame.
+  frames.next();
   flushSync();
 }
 
@@ -309,6 +315,7 @@ describe("batches and the queue", () => {
     expect(byTestId("node-3")?.dataset.state).toBe("running");
     // A run resumed at launch reports on the global listener; this window did not start it.
     emit({ runId: "resumed", change: { kind: "queued", nodes: ["3"] } });
+    frames.next();
     flushSync();
     expect(all("queue-item")).toHaveLength(1);
     byTestId("cancel")!.click();

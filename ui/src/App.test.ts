@@ -4,6 +4,7 @@ import App from "./App.svelte";
 import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import * as settingsHost from "./lib/host/settings";
+import { stubFrames, type Frames } from "./lib/testing/frames";
 import { channelOf } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
@@ -13,8 +14,10 @@ vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock
 
 const mocked = vi.mocked(host);
 let app: ReturnType<typeof mount> | null = null;
+let frames: Frames;
 
 beforeEach(() => {
+  frames = stubFrames();
   mocked.onJobEvent.mockImplementation(async () => () => {});
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
   mocked.backendInfo.mockResolvedValue({
@@ -33,6 +36,7 @@ afterEach(() => {
   if (app) unmount(app);
   app = null;
   document.body.innerHTML = "";
+  vi.unstubAllGlobals();
 });
 
 async function settle() {
@@ -52,6 +56,8 @@ const byTestId = (id: string) => $(`[data-testid="${id}"]`);
 function send(change: JobChange, runId = "run-1") {
   // Runs this window starts report on their call's channel, not the global listener.
   channelOf(mocked.runWorkflow)({ runId, change });
+  // Events apply at the next frame.
+  frames.next();
   flushSync();
 }
 

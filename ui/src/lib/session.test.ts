@@ -5,6 +5,7 @@ import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import { Session } from "./session.svelte";
+import { stubFrames, type Frames } from "./testing/frames";
 import { channelOf } from "./testing/hostMock";
 import { inspection, readiness } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
@@ -17,10 +18,17 @@ let emit: (event: JobEvent) => void;
 const unlisten = vi.fn();
 const stopDrops = vi.fn();
 let drop: Parameters<typeof host.onFileDrop>[0];
+let frames: Frames;
 
 beforeEach(() => {
+  frames = stubFrames();
   mocked.onJobEvent.mockImplementation(async (handler) => {
-    emit = handler;
+    // Each event in a frame of its own, as a slow stream would come (run/runs.svelte.test.ts
+    // has bursts in one frame).
+    emit = (event) => {
+      handler(event);
+      frames.next();
+    };
     return unlisten;
   });
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
@@ -47,6 +55,7 @@ const sessions: Session[] = [];
 afterEach(() => {
   for (const s of sessions.splice(0)) s.dispose();
   vi.useRealTimers();
+  vi.unstubAllGlobals();
 });
 
 /** What the mocked backend answers about the edited graph from now on. */
@@ -56,9 +65,11 @@ function inspect(answer: Partial<Inspection>) {
 
 const ev = (change: JobChange, runId = "run-1"): JobEvent => ({ runId, change });
 
-/** Sends `event` on the channel of the latest Run (or of the `n`th run_workflow call). */
+/** Sends `event` on the channel of the latest Run (or of the `n`th run_workflow call), and lets
+ * the frame that applies it come. */
 function send(event: JobEvent, n?: number) {
   channelOf(mocked.runWorkflow, n)(event);
+  frames.next();
 }
 
 function session(options = {}) {
@@ -252,6 +263,8 @@ describe("running", () => {
       }),
     );
     send(ev({ kind: "succeeded", credits: null, images: 1 }));
+    // Fake timers stand in for the frames too: the verdict applies at the next one.
+    vi.advanceTimersToNextFrame();
     t = 9_000;
     vi.advanceTimersByTime(1_000);
     expect(s.runs.elapsedMs).toBe(2_500);
@@ -570,6 +583,7 @@ describe("cost, retry, order, outside runs and notifications", () => {
     expect(s.runs.queue.items.at(-1)).toMatchObject({ runId: "a2", batch: 2 });
     expect(s.runs.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
     channelOf(mocked.retryRun)(ev({ kind: "submitted", jobId: "j" }, "a2"));
+    frames.next();
     expect(s.runs.run).toMatchObject({ phase: "submitted", jobId: "j" });
     mocked.retryRun.mockRejectedValue({ code: "notFound", message: "no run b" });
     await s.runs.retry("b");
@@ -588,6 +602,7 @@ describe("cost, retry, order, outside runs and notifications", () => {
         }),
     );
     expect(s.runs.active).toBe(true);
+    frames.next();
     expect(s.runs.run).toMatchObject({ phase: "queued", order: ["4", "9"] });
     resolve(["fav-1"]);
     expect(await started_).toEqual(["fav-1"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatElapsed, formatPercent, statusText } from "./describe";
+import { endNotice, formatElapsed, formatPercent, statusText } from "./describe";
 import { IDLE, reduceRun, type RunState } from "./reduce";
 import type { JobChange } from "../bindings/JobChange";
 
@@ -73,5 +73,34 @@ describe("statusText", () => {
     expect(
       statusText(run(queued, { kind: "failed", code: "network", message: "offline" }), title),
     ).toBe("Failed: offline");
+  });
+});
+
+describe("endNotice", () => {
+  const image = (id: number) => ({ id, path: `/${id}`, nodeId: "9", width: 8, height: 8 });
+  const queued: JobChange = { kind: "queued", nodes: ["9"] };
+  const saved = (id: number): JobChange => ({ kind: "imageSaved", image: image(id) });
+
+  it("counts the runs and their images when all went well", () => {
+    const done: JobChange = { kind: "succeeded", credits: null, images: 1 };
+    expect(endNotice([run(queued, saved(1), done), run(queued, saved(2), saved(3), done)])).toEqual(
+      {
+        title: "Easel: runs finished",
+        body: "2 run(s) done, 3 image(s) saved.",
+      },
+    );
+  });
+
+  it("says how many failed", () => {
+    const failed: JobChange = { kind: "failed", code: "credits", message: "no" };
+    const notice = endNotice([run(queued, failed), run(queued, { kind: "canceled" })]);
+    expect(notice).toEqual({
+      title: "Easel: a run failed",
+      body: "1 of 2 run(s) failed. Open Easel to see why.",
+    });
+  });
+
+  it("has nothing to say when no run ended", () => {
+    expect(endNotice([])).toBeNull();
   });
 });

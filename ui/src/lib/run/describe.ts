@@ -1,4 +1,5 @@
-// Words and numbers for a run: the status line, elapsed time, percentages.
+// Words and numbers for a run: the status line, elapsed time, percentages, the end-of-batch
+// notification.
 
 import { t } from "../i18n/index.svelte";
 import type { RunState } from "./reduce";
@@ -57,4 +58,22 @@ export function statusText(state: RunState, titleOf: (id: string) => string): st
     case "canceled":
       return t("status.canceled");
   }
+}
+
+/** The desktop notification for runs that just ended: title and body, or null when none did (a
+ * start that ended without runs, declined or refused, has nothing to report). */
+export function endNotice(ended: readonly RunState[]): { title: string; body: string } | null {
+  if (ended.length === 0) return null;
+  const failed = ended.filter((s) => s.phase === "failed").length;
+  const images = ended.reduce((n, s) => n + (s.phase === "idle" ? 0 : s.images.length), 0);
+  if (failed > 0) {
+    return {
+      title: t("notify.failedTitle"),
+      body: t("notify.failedBody", { failed, runs: ended.length }),
+    };
+  }
+  return {
+    title: t("notify.doneTitle"),
+    body: t("notify.doneBody", { runs: ended.length, images }),
+  };
 }

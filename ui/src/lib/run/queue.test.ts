@@ -10,9 +10,12 @@ import {
   EMPTY_QUEUE,
   focusedItem,
   focusedState,
+  joinedAfterCancel,
+  justEnded,
   KEEP_FINISHED,
   movePending,
   queueActive,
+  reduceArrivals,
   reduceBatchEvent,
   reduceQueue,
   rejectBatch,
@@ -145,5 +148,61 @@ describe("reordering", () => {
     expect(movePending(q, "b", -1)).toBeNull();
     expect(movePending(q, "a", 1)).toBeNull();
     expect(movePending(q, "c", 1)).toBeNull();
+  });
+});
+
+describe("arrivals", () => {
+  it("folds a frame's events as one by one, channel and global listener alike", () => {
+    const begun = beginBatch(EMPTY_QUEUE, ["1"]);
+    const arrivals = [
+      { batch: 1, event: ev("a", { kind: "queued", nodes: ["4", "9"] }) },
+      { batch: null, event: ev("a", { kind: "submitted", jobId: "j" }) },
+      { batch: null, event: ev("other", { kind: "submitted", jobId: "x" }) },
+      {
+        batch: 1,
+        event: ev("a", { kind: "node", nodeId: "4", status: "running", progress: 0.2, overall: 0 }),
+      },
+      {
+        batch: 1,
+        event: ev("a", { kind: "node", nodeId: "4", status: "done", progress: 1, overall: 0.5 }),
+      },
+    ];
+    const one = arrivals.reduce(
+      (q, { batch, event }) =>
+        batch === null ? reduceQueue(q, event) : reduceBatchEvent(q, batch, event),
+      begun,
+    );
+    const folded = reduceArrivals(begun, arrivals);
+    expect(folded).toEqual(one);
+    expect(folded.items.map((i) => i.runId)).toEqual(["a"]);
+    expect(focusedState(folded)).toMatchObject({
+      phase: "running",
+      jobId: "j",
+      overall: 0.5,
+      nodes: { "4": { state: "done" } },
+    });
+    expect(reduceArrivals(begun, [])).toBe(begun);
+  });
+
+  it("names runs that joined a batch after its cancel was asked", () => {
+    const asked = requestCancel(beginBatch(EMPTY_QUEUE, ["1"]));
+    const joined = reduceArrivals(asked, [
+      { batch: 1, event: ev("a", { kind: "queued", nodes: ["1"] }) },
+      { batch: 1, event: ev("b", { kind: "queued", nodes: ["1"] }) },
+    ]);
+    expect(joinedAfterCancel(asked, joined)).toEqual(["a", "b"]);
+    expect(joinedAfterCancel(joined, acceptBatch(joined, 1, ["a", "b", "c"]))).toEqual(["c"]);
+    const plain = started(["x"]);
+    expect(joinedAfterCancel(EMPTY_QUEUE, plain)).toEqual([]);
+  });
+
+  it("names the runs that ended between two queues", () => {
+    const q = started(["a", "b"]);
+    const next = reduceArrivals(q, [
+      { batch: null, event: ev("a", { kind: "succeeded", credits: null, images: 0 }) },
+      { batch: null, event: ev("b", { kind: "failed", code: "server", message: "x" }) },
+    ]);
+    expect(justEnded(q, next).map((i) => i.runId)).toEqual(["a", "b"]);
+    expect(justEnded(next, next)).toEqual([]);
   });
 });

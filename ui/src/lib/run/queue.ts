@@ -1,8 +1,8 @@
 // Every run of the session, batch by batch: each run reduced by `reduceRun` from its own job
 // events. A batch exists from the moment its start call is sent; its runs join it with their
 // `queued` events on the call's channel (or with the ids the call resolves with, whichever comes
-// first). Pure; the queue store keeps one `Queue` and renders what comes out. Leaves out talking
-// to the backend and timing.
+// first). Events buffered over a frame fold in one go (`reduceArrivals`). Pure; the queue store
+// keeps one `Queue` and renders what comes out. Leaves out talking to the backend and timing.
 
 import type { AppError } from "../bindings/AppError";
 import type { JobEvent } from "../bindings/JobEvent";
@@ -135,6 +135,34 @@ function applyTo(queue: Queue, runId: string, change: JobEvent["change"]): Queue
 /** One job event; events of runs the queue does not know are ignored. */
 export function reduceQueue(queue: Queue, event: JobEvent): Queue {
   return applyTo(queue, event.runId, event.change);
+}
+
+/** An event as it came: on a batch's channel (`batch`) or on the global listener (null). */
+export type Arrival = { batch: number | null; event: JobEvent };
+
+/** Events buffered since the last frame, folded in the order they came, as `reduceBatchEvent`
+ * (channel) or `reduceQueue` (global listener) would take them one by one. */
+export function reduceArrivals(queue: Queue, arrivals: readonly Arrival[]): Queue {
+  return arrivals.reduce(
+    (next, { batch, event }) =>
+      batch === null ? reduceQueue(next, event) : reduceBatchEvent(next, batch, event),
+    queue,
+  );
+}
+
+/** Runs in `next` but not in `before` whose batch asked to be cancelled while it was starting:
+ * they joined too late for the cancel and are cancelled now. */
+export function joinedAfterCancel(before: Queue, next: Queue): string[] {
+  const known = new Set(before.items.map((i) => i.runId));
+  return next.items
+    .filter((i) => !known.has(i.runId) && batchOf(next, i.batch)?.cancelRequested)
+    .map((i) => i.runId);
+}
+
+/** Runs finished in `next` that were not in `before` (a finished run stays as it is). */
+export function justEnded(before: Queue, next: Queue): QueueItem[] {
+  const was = new Map(before.items.map((i) => [i.runId, i.state]));
+  return next.items.filter((i) => isFinished(i.state) && !isFinished(was.get(i.runId) ?? IDLE));
 }
 
 /** The items of the newest batch. */

@@ -2,6 +2,7 @@ import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { WorkflowDoc } from "../../bindings/WorkflowDoc";
 import { setLocale } from "../../i18n/index.svelte";
+import { RunNodes } from "../../run/nodes.svelte";
 import { IDLE, reduceRun, type RunState } from "../../run/reduce";
 import { referenceDoc } from "../../testing/reference";
 import GraphPanel from "../GraphPanel.svelte";
@@ -24,11 +25,13 @@ type Options = {
 
 function show(options: Options = {}) {
   const onselect = vi.fn();
+  const nodes = new RunNodes();
+  nodes.show(options.run ?? IDLE);
   panel = mount(GraphPanel, {
     target: document.body,
     props: {
       doc: options.doc ?? referenceDoc(),
-      run: options.run ?? IDLE,
+      nodes,
       selectedId: options.selectedId ?? null,
       errorsOf: options.errorsOf,
       onselect,

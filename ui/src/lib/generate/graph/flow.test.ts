@@ -1,35 +1,44 @@
 import { describe, expect, it } from "vitest";
-import { IDLE, reduceRun, type RunState } from "../../run/reduce";
+import { IDLE, nodeState, reduceRun, type NodeRun, type RunState } from "../../run/reduce";
 import { referenceDoc } from "../../testing/reference";
 import { linkLook, toFlow, type GraphLive } from "./flow";
 import { layoutGraph } from "./layout";
 
-function running(done: string[], current: string): RunState {
+/** How the graph reads a run: node by node. */
+const nodesOf =
+  (run: RunState) =>
+  (id: string): NodeRun =>
+    nodeState(run, id);
+const idle = nodesOf(IDLE);
+
+function running(done: string[], current: string): (id: string) => NodeRun {
   let run = reduceRun(IDLE, { kind: "queued", nodes: [...done, current, "z"] });
   for (const id of done) {
     run = reduceRun(run, { kind: "node", nodeId: id, status: "done", progress: 1, overall: 0 });
   }
-  return reduceRun(run, {
-    kind: "node",
-    nodeId: current,
-    status: "running",
-    progress: 0.5,
-    overall: 0,
-  });
+  return nodesOf(
+    reduceRun(run, {
+      kind: "node",
+      nodeId: current,
+      status: "running",
+      progress: 0.5,
+      overall: 0,
+    }),
+  );
 }
 
 describe("linkLook", () => {
   const link = { source: "a", target: "b" };
 
   it("lights links that touch the selected node", () => {
-    expect(linkLook(link, IDLE, "a").hot).toBe(true);
-    expect(linkLook(link, IDLE, "b").hot).toBe(true);
-    expect(linkLook(link, IDLE, "c").hot).toBe(false);
-    expect(linkLook(link, IDLE, null).hot).toBe(false);
+    expect(linkLook(link, idle, "a").hot).toBe(true);
+    expect(linkLook(link, idle, "b").hot).toBe(true);
+    expect(linkLook(link, idle, "c").hot).toBe(false);
+    expect(linkLook(link, idle, null).hot).toBe(false);
   });
 
   it("flows while the source is done and the target runs, then is done", () => {
-    expect(linkLook(link, IDLE, null)).toEqual({ hot: false, flowing: false, done: false });
+    expect(linkLook(link, idle, null)).toEqual({ hot: false, flowing: false, done: false });
     expect(linkLook(link, running(["a"], "b"), null)).toMatchObject({ flowing: true, done: false });
     expect(linkLook(link, running([], "a"), null)).toMatchObject({ flowing: false });
     expect(linkLook(link, running(["a", "b"], "z"), null)).toMatchObject({
@@ -40,7 +49,7 @@ describe("linkLook", () => {
 });
 
 describe("toFlow", () => {
-  const live: GraphLive = { run: IDLE, selectedId: null, errorsOf: () => 0, select: () => {} };
+  const live: GraphLive = { nodeOf: idle, selectedId: null, errorsOf: () => 0, select: () => {} };
 
   it("gives every card its size and connection points, and every link its handles", () => {
     const layout = layoutGraph(referenceDoc().nodes);

@@ -1,18 +1,19 @@
 // The layout as Svelte Flow nodes and edges, plus how a link looks for a run and a selection.
-// Nodes and edges only change with the layout: live state (run, selection, problems) reaches the
-// cards and links through one shared `GraphLive`, so a progress event re-renders what changed
-// instead of handing the library a whole new graph. Leaves out rendering (GraphPanel,
+// Nodes and edges only change with the layout: live state (node states, selection, problems)
+// reaches the cards and links through one shared `GraphLive`, read per node, so a progress event
+// re-renders what changed instead of handing the library a whole new graph. Leaves out rendering (GraphPanel,
 // NodeCard, LinkEdge).
 
 import { Position, type Edge, type Node } from "@xyflow/svelte";
-import { nodeState, type RunState } from "../../run/reduce";
+import type { NodeRun } from "../../run/reduce";
 import { inputHandle, outputHandle, type CardShape } from "./card";
 import type { GraphLayout, Link } from "./layout";
 import type { NodeDoc } from "../../bindings/NodeDoc";
 
 /** What cards and links read to show the live state; getters, so reads stay reactive. */
 export type GraphLive = {
-  readonly run: RunState;
+  /** The state of node `id` in the shown run; a read follows that node only. */
+  nodeOf(id: string): NodeRun;
   readonly selectedId: string | null;
   errorsOf(id: string): number;
   select(id: string | null): void;
@@ -34,11 +35,11 @@ export type LinkLook = {
 
 export function linkLook(
   link: Pick<Link, "source" | "target">,
-  run: RunState,
+  nodeOf: (id: string) => NodeRun,
   selectedId: string | null,
 ): LinkLook {
-  const from = nodeState(run, link.source).state;
-  const to = nodeState(run, link.target).state;
+  const from = nodeOf(link.source).state;
+  const to = nodeOf(link.target).state;
   return {
     hot: selectedId !== null && (link.source === selectedId || link.target === selectedId),
     flowing: from === "done" && to === "running",
