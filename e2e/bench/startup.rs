@@ -23,12 +23,10 @@ struct Sample {
     rss: u64,
 }
 
-/// What is started: the app as shipped, the app with WebKit's default settings (what
-/// `src-tauri/src/webview.rs` changes), or the empty window.
+/// What is started: the app, or the empty window.
 #[derive(Clone, Copy, PartialEq)]
 enum Program {
     App,
-    AppWithWebKitDefaults,
     Empty,
 }
 
@@ -38,49 +36,45 @@ pub async fn run(options: Options) {
         println!("  skipped: built without the baseline (add --features bench-empty-window)");
         return;
     }
-    let programs = [Program::App, Program::AppWithWebKitDefaults, Program::Empty];
+    let programs = [Program::App, Program::Empty];
     // One untimed start each, so all are measured with a warm file cache.
     for program in programs {
         sample(options, program).await;
     }
-    let mut samples: [Vec<Sample>; 3] = Default::default();
+    let mut samples: [Vec<Sample>; 2] = Default::default();
     for _ in 0..SAMPLES {
         for (i, program) in programs.into_iter().enumerate() {
             samples[i].push(sample(options, program).await);
         }
     }
-    let [ours, defaults, base] = &samples;
+    let [ours, base] = &samples;
     let paint = |s: &[Sample]| s.iter().filter_map(|s| s.first_paint).collect::<Vec<_>>();
     let ready = |s: &[Sample]| s.iter().map(|s| s.ready).collect::<Vec<_>>();
     describe_ms("easel: start → first contentful paint", &paint(ours));
     describe_ms("easel: start → reference graph drawn", &ready(ours));
-    describe_ms("easel, WebKit defaults: start → first contentful paint", &paint(defaults));
     describe_ms("empty window: start → first paint (baseline)", &paint(base));
     let (a, b) = (crate::measure::median(&paint(ours)), crate::measure::median(&paint(base)));
     println!("  ratio first paint easel / empty: {:.2}", a / b);
     println!("  ratio graph drawn / empty first paint: {:.2}", crate::measure::median(&ready(ours)) / b);
     let pss = |s: &[Sample]| crate::measure::median(&s.iter().map(|s| s.pss as f64).collect::<Vec<_>>()) as u64;
     let rss = |s: &[Sample]| crate::measure::median(&s.iter().map(|s| s.rss as f64).collect::<Vec<_>>()) as u64;
-    for (what, s) in [("easel", ours), ("easel, WebKit defaults", defaults), ("empty window (baseline)", base)] {
+    for (what, s) in [("easel", ours), ("empty window (baseline)", base)] {
         println!("  idle memory, all processes, median: {what}: PSS {:.0} MiB (RSS {:.0})", mib(pss(s)), mib(rss(s)));
     }
     println!(
-        "  ratio idle PSS easel / empty: {:.2} (RSS {:.2}); WebKit defaults / empty: {:.2} (RSS {:.2})",
+        "  ratio idle PSS easel / empty: {:.2} (RSS {:.2})",
         pss(ours) as f64 / pss(base) as f64,
-        rss(ours) as f64 / rss(base) as f64,
-        pss(defaults) as f64 / pss(base) as f64,
-        rss(defaults) as f64 / rss(base) as f64
+        rss(ours) as f64 / rss(base) as f64
     );
 }
 
 async fn sample(options: Options, program: Program) -> Sample {
     let (path, name) = match program {
         Program::Empty => (option_env!("CARGO_BIN_EXE_empty-window").unwrap_or_default(), "empty-window"),
-        _ => (env!("CARGO_BIN_EXE_easel-app"), "easel-app"),
+        Program::App => (env!("CARGO_BIN_EXE_easel-app"), "easel-app"),
     };
     let env: &[(&str, &str)] = match program {
         Program::App => &[],
-        Program::AppWithWebKitDefaults => &[("EASEL_WEBKIT_DEFAULTS", "1")],
         Program::Empty => &[("EMPTY_WINDOW_RENDERING", options.rendering.unwrap_or("auto"))],
     };
     let is_app = program != Program::Empty;

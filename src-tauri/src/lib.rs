@@ -14,7 +14,6 @@ mod offered;
 mod prefs;
 mod rendering;
 mod runs;
-mod webview;
 
 use tauri::{Emitter, Manager};
 
@@ -54,7 +53,6 @@ pub fn run() {
                     eprintln!("easel-app: could not deliver an event to the window: {e}");
                 }
             });
-            webview::tune(app);
             #[cfg(debug_assertions)]
             e2e_drops(app)?;
             let prefs = prefs::Prefs::open(app.handle())?;
