@@ -102,8 +102,14 @@ impl Session {
     /// Like `start_with`, after `prepare` has filled the session's folder (the library is
     /// `<root>/library`, settings are under `<root>/config/dev.easel.studio`). The app's stderr
     /// goes to `<root>/app.log`.
+    ///
+    /// The journeys run WebKit's GL compositing path whatever the machine: WebKitWebDriver's
+    /// screenshot never answers when compositing is off (seen under Xvfb, WebKitGTK 2.4x), and
+    /// the app chooses that path on a machine without a GPU. A journey's own `env` still wins.
     pub async fn start_prepared(tag: &str, env: &[(&str, &str)], prepare: impl FnOnce(&Path)) -> Session {
-        Session::start_program(tag, env, prepare, env!("CARGO_BIN_EXE_easel-app")).await
+        let mut env = env.to_vec();
+        env.insert(0, (easel_settings::WEBKIT_NO_COMPOSITING, "0"));
+        Session::start_program(tag, &env, prepare, env!("CARGO_BIN_EXE_easel-app")).await
     }
 
     /// Like `start_prepared` with another Tauri program than the app (the benchmark's empty

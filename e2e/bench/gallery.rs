@@ -63,9 +63,12 @@ async fn first_grid(session: &Session) -> f64 {
 async fn gallery_on(options: Options, n: usize, scroll: bool) -> (f64, Option<(Vec<f64>, Vec<f64>)>, (u64, u64)) {
     let root = library(n);
     let path = root.display().to_string();
-    let session = Session::start_prepared(&format!("bench-gallery-{n}"), &[("EASEL_LIBRARY", &path)], |dir| {
-        options.write_settings(dir, json!({}), &[])
-    })
+    let session = Session::start_program(
+        &format!("bench-gallery-{n}"),
+        &[("EASEL_LIBRARY", &path)],
+        |dir| options.write_settings(dir, json!({}), &[]),
+        env!("CARGO_BIN_EXE_easel-app"),
+    )
     .await;
     session.find("[data-testid=nav-gallery]", Duration::from_secs(90)).await;
     let first = first_grid(&session).await;

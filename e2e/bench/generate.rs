@@ -98,21 +98,26 @@ pub async fn run(options: Options) {
 /// runs at once and no cost question for a batch of ten; returns once the reference workflow's
 /// 11 cards are drawn.
 async fn start(options: Options, tag: &str, recent: &[String]) -> Session {
-    let session = Session::start_prepared(tag, &[("EASEL_DEMO_STEP_MS", "60")], |root| {
-        options.write_settings(root, json!({"concurrency": 8, "confirmAbove": 1000}), recent);
-        // The baseline's checkpoint is a file name: mapped, as a person would have, so it runs.
-        let library = root.join("library");
-        std::fs::create_dir_all(&library).expect("library folder");
-        let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("journal");
-        store
-            .record_mapping(
-                easel_engine::TENSORART_IDS,
-                "v1-5-pruned-emaonly.safetensors",
-                "600423083519508503",
-                "CHECKPOINT",
-            )
-            .expect("mapping");
-    })
+    let session = Session::start_program(
+        tag,
+        &[("EASEL_DEMO_STEP_MS", "60")],
+        |root| {
+            options.write_settings(root, json!({"concurrency": 8, "confirmAbove": 1000}), recent);
+            // The baseline's checkpoint is a file name: mapped, as a person would have, so it runs.
+            let library = root.join("library");
+            std::fs::create_dir_all(&library).expect("library folder");
+            let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("journal");
+            store
+                .record_mapping(
+                    easel_engine::TENSORART_IDS,
+                    "v1-5-pruned-emaonly.safetensors",
+                    "600423083519508503",
+                    "CHECKPOINT",
+                )
+                .expect("mapping");
+        },
+        env!("CARGO_BIN_EXE_easel-app"),
+    )
     .await;
     session.find("[data-testid=run]", Duration::from_secs(90)).await;
     session
