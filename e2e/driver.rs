@@ -156,15 +156,21 @@ impl Session {
     /// A fresh app with the reference workflow drawn (all 11 node cards); returns the Run button.
     pub async fn open_reference(tag: &str, env: &[(&str, &str)]) -> (Session, String) {
         let session = Session::start_with(tag, env).await;
-        let run = session.find("[data-testid=run]", Duration::from_secs(90)).await;
-        session
-            .wait_until(
-                "11 node cards",
-                "return document.querySelectorAll('[data-testid^=node-]').length === 11",
-                Duration::from_secs(20),
-            )
-            .await;
+        let run = session.reference_drawn().await;
         (session, run)
+    }
+
+    /// Waits for the window's opening workflow, the reference, to be drawn (its 11 node cards);
+    /// returns the Run button.
+    pub async fn reference_drawn(&self) -> String {
+        let run = self.find("[data-testid=run]", Duration::from_secs(90)).await;
+        self.wait_until(
+            "11 node cards",
+            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
+            Duration::from_secs(20),
+        )
+        .await;
+        run
     }
 
     async fn wait_for_driver(&self) {

@@ -119,14 +119,7 @@ async fn start(options: Options, tag: &str, recent: &[String]) -> Session {
         env!("CARGO_BIN_EXE_easel-app"),
     )
     .await;
-    session.find("[data-testid=run]", Duration::from_secs(90)).await;
-    session
-        .wait_until(
-            "11 node cards",
-            "return document.querySelectorAll('[data-testid^=node-]').length === 11",
-            Duration::from_secs(20),
-        )
-        .await;
+    session.reference_drawn().await;
     session
 }
 

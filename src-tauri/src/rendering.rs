@@ -32,9 +32,14 @@ fn config_dir(identifier: &str) -> Option<PathBuf> {
 fn saved_setting(file: &Path) -> Rendering {
     /// A settings file larger than this is not read here (the store's own limits apply later).
     const MAX_SETTINGS_BYTES: u64 = 1 << 20;
-    let small = std::fs::metadata(file).map(|m| m.len() <= MAX_SETTINGS_BYTES).unwrap_or(false);
-    let text = if small { std::fs::read_to_string(file).ok() } else { None };
-    text.and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    // One bounded read: a file over the limit (or growing past it) is not parsed here.
+    let read = std::fs::File::open(file).and_then(|f| f.take(MAX_SETTINGS_BYTES + 1).read_to_end(&mut bytes));
+    let small = read.is_ok_and(|n| n as u64 <= MAX_SETTINGS_BYTES);
+    small
+        .then(|| serde_json::from_slice::<serde_json::Value>(&bytes).ok())
+        .flatten()
         .and_then(|v| serde_json::from_value(v.get("settings")?.get("rendering")?.clone()).ok())
         .unwrap_or_default()
 }
@@ -55,6 +60,10 @@ mod tests {
         assert_eq!(saved_setting(&file), Rendering::Auto, "an unknown value");
         std::fs::write(&file, b"{torn").unwrap();
         assert_eq!(saved_setting(&file), Rendering::Auto, "a torn file");
+        // Valid JSON padded with spaces past the limit: only the limit refuses it.
+        let padded = format!(r#"{{"settings":{{"rendering":"software"}}}}{}"#, " ".repeat(2 << 20));
+        std::fs::write(&file, padded).unwrap();
+        assert_eq!(saved_setting(&file), Rendering::Auto, "a file over the limit is not read");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
