@@ -32,17 +32,21 @@ async fn opens_on_a_damaged_index_and_rebuilds_the_gallery() {
         // A journal row nothing can read back, left "submitted" by a process that is gone.
         let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("journal");
         store
-            .insert_runs(&[easel_engine::NewRun {
-                run_id: "run-unreadable",
-                request_id: "run-unreadable",
-                name: "broken",
-                backend: "http://127.0.0.1:9",
-                workflow: "{not json",
-                seeds: "{}",
-                editor: None,
-                kind: easel_engine::RunKind::Graph,
-                uploads: None,
-            }])
+            .insert_runs(
+                &[easel_engine::NewRun {
+                    run_id: "run-unreadable",
+                    request_id: "run-unreadable",
+                    name: "broken",
+                    backend: "http://127.0.0.1:9",
+                    workflow: "{not json",
+                    seeds: "{}",
+                    editor: None,
+                    kind: easel_engine::RunKind::Graph,
+                    uploads: None,
+                    estimate: None,
+                }],
+                None,
+            )
             .expect("write the journal row");
     })
     .await;

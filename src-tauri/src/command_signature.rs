@@ -19,6 +19,7 @@ fn module_source(module: &str) -> &'static str {
         "library" => include_str!("commands/library.rs"),
         "settings" => include_str!("commands/settings.rs"),
         "favourites" => include_str!("commands/favourites.rs"),
+        "history" => include_str!("commands/history.rs"),
         other => panic!("commands/list.rs names a module `{other}` this test does not read: add it here"),
     }
 }

@@ -46,6 +46,18 @@ pub struct ErrorDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub threshold: Option<f64>,
+    /// `spendCap`: credits spent in the cap's period so far (unfinished runs' estimates included).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub spent: Option<f64>,
+    /// `spendCap`: the cap the batch would pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub cap: Option<f64>,
+    /// `spendCap`: which cap.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub period: Option<easel_engine::CapPeriod>,
 }
 
 impl AppError {

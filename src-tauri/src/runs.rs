@@ -4,10 +4,13 @@
 //! the cost is agreed: at or below the Settings threshold, or when the window already showed the
 //! person this estimate and they accepted (`approved`, the total they saw). Otherwise the call
 //! fails with `needsConfirmation` and the estimate in `details`; the window asks and calls again.
+//! A batch that would pass a spend cap (checked by the engine against the library's ledger) fails
+//! with `spendCap` and the spent credits, the cap and its period in `details`, and runs only when
+//! the window calls again with the total the person accepted after seeing that.
 //! Where the batch's events go: to the `Channel` the window passed with this call, so it knows
 //! each event's batch before the call returns the run ids (never to the global `job://event`).
 
-use easel_engine::{EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunRequest, Work};
+use easel_engine::{CapBreach, EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunRequest, Work};
 use tauri::ipc::Channel;
 use tauri::AppHandle;
 
@@ -50,8 +53,8 @@ pub async fn start(
     let threshold = state.prefs.settings().confirm_above;
     let local_files = LocalFiles::Picked(state.inputs.paths());
     let request = RunRequest { name, count, work, local_files, models: Vec::new() };
-    let confirm = consent(threshold, approved);
-    let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: Some(caller.sink()) };
+    let (confirm, over_cap) = (consent(threshold, approved), over_cap(approved));
+    let hooks = Hooks { confirm: &confirm, over_cap: &over_cap, uploading: &|_| {}, events: Some(caller.sink()) };
     let started = state.backend().engine.start(request, &hooks).await.map_err(|e| refused(e, threshold))?;
     Ok(started.runs.into_iter().map(|r| r.run_id).collect())
 }
@@ -59,8 +62,8 @@ pub async fn start(
 /// Retries a recorded run under the same cost rule; returns the new run's id.
 pub async fn retry(state: &AppState, caller: Caller, run_id: &str, approved: Option<f64>) -> Result<String, AppError> {
     let threshold = state.prefs.settings().confirm_above;
-    let confirm = consent(threshold, approved);
-    let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: Some(caller.sink()) };
+    let (confirm, over_cap) = (consent(threshold, approved), over_cap(approved));
+    let hooks = Hooks { confirm: &confirm, over_cap: &over_cap, uploading: &|_| {}, events: Some(caller.sink()) };
     let handle = state.backend().engine.retry(run_id, &hooks).await.map_err(|e| refused(e, threshold))?;
     Ok(handle.run_id)
 }
@@ -69,16 +72,31 @@ fn consent(threshold: f64, approved: Option<f64>) -> impl Fn(&Estimate) -> bool 
     move |e: &Estimate| e.total <= threshold || approved.is_some_and(|a| e.total <= a + SAME_PRICE)
 }
 
-/// The engine's error for the window; a cost not agreed carries the estimate and the threshold.
+/// Past a cap only with the total the person accepted: the engine checks caps before the
+/// threshold, so the window's first answer to a batch over a cap is the one that showed it.
+fn over_cap(approved: Option<f64>) -> impl Fn(&CapBreach) -> bool + Sync {
+    move |b: &CapBreach| approved.is_some_and(|a| b.estimate <= a + SAME_PRICE)
+}
+
+/// The engine's error for the window; a cost not agreed carries the estimate and the threshold,
+/// a cap passed the estimate, what was spent, the cap and its period.
 fn refused(e: EngineError, threshold: f64) -> AppError {
-    let total = match &e {
-        EngineError::NotApproved { total, .. } => Some(*total),
+    let details = match &e {
+        EngineError::NotApproved { total, .. } => {
+            Some(ErrorDetails { credits: Some(*total), threshold: Some(threshold), ..ErrorDetails::default() })
+        }
+        EngineError::OverSpendCap(b) => Some(ErrorDetails {
+            credits: Some(b.estimate),
+            spent: Some(b.spent),
+            cap: Some(b.cap),
+            period: Some(b.period),
+            ..ErrorDetails::default()
+        }),
         _ => None,
     };
     let mut error = AppError::from(e);
-    if total.is_some() {
-        error.details =
-            Some(Box::new(ErrorDetails { credits: total, threshold: Some(threshold), ..ErrorDetails::default() }));
+    if let Some(details) = details {
+        error.details = Some(Box::new(details));
     }
     error
 }

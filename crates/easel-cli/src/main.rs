@@ -1,14 +1,16 @@
 //! `easel`: Easel from a terminal. `run` submits a workflow and saves its images (against the
 //! in-process emulator unless `--endpoint` is given); `emulator` serves the offline TAMS
-//! emulator. Argument parsing and printing only; the work is done by the library crates.
+//! emulator; `history` and `spend` read the run journal. Argument parsing and printing only; the work is done by the library crates.
 
 mod backend;
 mod check;
 mod convert;
+mod history;
 mod library;
 mod models;
 mod progress;
 mod run;
+mod spend;
 
 use std::process::ExitCode;
 
@@ -33,6 +35,10 @@ enum Command {
     Resume(run::ResumeArgs),
     /// The gallery index: import a folder of PNGs, search it.
     Library(library::LibraryArgs),
+    /// Every run recorded in a library, newest first (status, credits, images, errors).
+    History(history::HistoryArgs),
+    /// What the library's runs cost (per day, week, month, workflow or backend) and the spend caps.
+    Spend(spend::SpendArgs),
     /// Model files mapped to Tensor.Art model ids: map, list, unmap.
     Models(models::ModelsArgs),
     /// Serve the offline TAMS emulator on 127.0.0.1.
@@ -46,6 +52,8 @@ fn main() -> ExitCode {
         Command::Convert(args) => return convert::run(args),
         Command::Check(args) => return check::run(args),
         Command::Library(args) => return library::run(args),
+        Command::History(args) => return history::run(args),
+        Command::Spend(args) => return spend::run(args),
         other => Cli { command: other },
     };
     let runtime = match tokio::runtime::Runtime::new() {
@@ -64,6 +72,8 @@ fn main() -> ExitCode {
             Command::Convert(args) => convert::run(args),
             Command::Check(args) => check::run(args),
             Command::Library(args) => library::run(args),
+            Command::History(args) => history::run(args),
+            Command::Spend(args) => spend::run(args),
         }
     })
 }

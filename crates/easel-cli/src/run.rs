@@ -3,9 +3,11 @@
 //! `--json`) and print the saved image paths. Starting goes through the engine's one pipeline
 //! (`Engine::start`): this file only says which local files may be uploaded (any picture the
 //! workflow file names, each printed before it is sent; for templates, the paths given with
-//! `--set`), which model files go as which ids for this run (`--map`), and answers the cost question: above `--confirm-above` it asks (or needs `--yes`). Exit codes:
+//! `--set`), which model files go as which ids for this run (`--map`), and answers the cost
+//! questions: above `--confirm-above` it asks (or needs `--yes`); past the library's daily or
+//! monthly spend cap (`easel spend --daily-cap`) it refuses unless `--yes`. Exit codes:
 //! 0 every run succeeded, 2 the file or an edit is invalid (nothing was sent), 3 declined for
-//! its cost, 1 anything else (service, network, storage; for `resume`, also a journal row that
+//! its cost or a spend cap, 1 anything else (service, network, storage; for `resume`, also a journal row that
 //! could not be read back, which is marked failed).
 
 use std::path::PathBuf;
@@ -65,7 +67,7 @@ pub(crate) struct RunArgs {
     /// Ask before running when the estimated credits of the whole batch exceed this.
     #[arg(long, default_value_t = 100.0)]
     confirm_above: f64,
-    /// Run without asking, whatever the estimate.
+    /// Run without asking, whatever the estimate, even past a spend cap.
     #[arg(long)]
     yes: bool,
     #[command(flatten)]
@@ -178,13 +180,16 @@ impl Start {
             yes || estimate.total <= confirm_above || ask(estimate.total, confirm_above)
         };
         let uploading = |path: &std::path::Path| eprintln!("uploading {}", path.display());
-        let hooks = Hooks { confirm: &confirm, uploading: &uploading, events: None };
+        // A cap is the person's own rule written down: a script passes it only when told to.
+        let over_cap = |_: &easel_engine::CapBreach| yes;
+        let hooks = Hooks { confirm: &confirm, over_cap: &over_cap, uploading: &uploading, events: None };
         match engine.start(request, &hooks).await {
             Ok(started) => Ok(started.runs),
             Err(EngineError::NotApproved { total, .. }) => Err((
                 3,
                 format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
             )),
+            Err(e @ EngineError::OverSpendCap(_)) => Err((3, format!("not run: {e}; pass --yes to run anyway"))),
             Err(e) => Err((exit_code(&e), format!("{shown}: {e}"))),
         }
     }

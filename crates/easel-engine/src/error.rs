@@ -90,6 +90,18 @@ pub enum EngineError {
     /// The node schemas find an error in the graph; nothing was sent.
     #[error("{0}")]
     Invalid(Box<easel_workflow::Problem>),
+    /// The batch would take spend past a cap and the front door did not agree; nothing was sent.
+    #[error(
+        "the batch is estimated at {} credits, which would take {} spend from {} past its cap of {} credits",
+        .0.estimate, .0.period.as_str(), .0.spent, .0.cap
+    )]
+    OverSpendCap(crate::CapBreach),
+    /// A spend cap that cannot be one (negative, not a number, or above `spend::MAX_CAP`).
+    #[error("the {0} spend cap must be a number of credits from 0 to 1000000000")]
+    BadCap(&'static str),
+    /// The run has not finished, so its record cannot be removed yet.
+    #[error("run {0} has not finished; cancel it before removing its record")]
+    RunActive(String),
     /// The front door did not approve the batch's estimated cost; nothing was sent.
     #[error("the batch is estimated at {total} credits ({each} per run) and was not approved")]
     NotApproved {
@@ -117,6 +129,9 @@ impl EngineError {
             EngineError::UnmappedModel(_) => ErrorCode::UnmappedModel,
             EngineError::Invalid(_) => ErrorCode::InvalidWorkflow,
             EngineError::NotApproved { .. } => ErrorCode::NeedsConfirmation,
+            EngineError::OverSpendCap(_) => ErrorCode::SpendCap,
+            EngineError::BadCap(_) => ErrorCode::InvalidSettings,
+            EngineError::RunActive(_) => ErrorCode::Busy,
         }
     }
 

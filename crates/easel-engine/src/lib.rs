@@ -20,6 +20,7 @@ mod request;
 mod run;
 mod save;
 mod seeds;
+mod spend;
 mod store;
 mod template;
 mod uploads;
@@ -43,7 +44,11 @@ pub use plan::decode_row;
 pub use request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
 pub use run::{RunLimits, RunOutcome};
 pub use seeds::{apply_seeds, seed_inputs, seeds_used, SeedControl, SeedMode, SEED_INPUTS};
-pub use store::{MappedRow, NewImage, NewRun, RunKind, RunRecord, Store};
+pub use spend::{CapBreach, CapPeriod, SpendBy, SpendCaps, SpendReport, SpendRow, MAX_CAP};
+pub use store::{
+    HistoryCursor, HistoryFilter, HistoryPage, HistoryRun, MappedRow, NewImage, NewRun, RunImage, RunKind, RunRecord,
+    RunStatus, Store, MAX_HISTORY_PAGE,
+};
 pub use uploads::UPLOAD_REUSE;
 
 use plan::RunPlan;
@@ -215,6 +220,46 @@ impl Engine {
     /// A stored run, by id.
     pub fn run_record(&self, run_id: &str) -> Result<Option<RunRecord>, EngineError> {
         self.inner.with_store(|s| s.run(run_id))
+    }
+
+    /// A page of the run history (every run this library's journal holds, any process's).
+    pub fn history(
+        &self,
+        filter: &HistoryFilter,
+        after: Option<&HistoryCursor>,
+        limit: u32,
+    ) -> Result<HistoryPage, EngineError> {
+        let mut page = self.inner.with_store(|s| s.history(filter, after, limit))?;
+        for image in page.runs.iter_mut().flat_map(|r| r.images.iter_mut()) {
+            // A gallery that cannot answer costs the thumbnail, not the page.
+            image.id = self.inner.gallery.id_of(Path::new(&image.path)).ok().flatten();
+        }
+        Ok(page)
+    }
+
+    /// How many recorded runs match `filter`.
+    pub fn history_count(&self, filter: &HistoryFilter) -> Result<u64, EngineError> {
+        self.inner.with_store(|s| s.history_count(filter))
+    }
+
+    /// Removes a finished run's record; its images stay.
+    pub fn forget_run(&self, run_id: &str) -> Result<bool, EngineError> {
+        self.inner.with_store(|s| s.forget_run(run_id))
+    }
+
+    /// The spend ledger, grouped.
+    pub fn spend(&self, by: SpendBy, since: Option<i64>) -> Result<SpendReport, EngineError> {
+        self.inner.with_store(|s| s.spend(by, since))
+    }
+
+    /// The spend caps every front door's runs are checked against.
+    pub fn spend_caps(&self) -> Result<SpendCaps, EngineError> {
+        self.inner.with_store(|s| s.spend_caps())
+    }
+
+    /// Replaces the spend caps of this library.
+    pub fn set_spend_caps(&self, caps: SpendCaps) -> Result<(), EngineError> {
+        self.inner.with_store(|s| s.set_spend_caps(caps))
     }
 
     pub(crate) fn spawn(&self, plan: RunPlan) -> RunHandle {

@@ -2,8 +2,9 @@
 //! validates it (nothing is sent for an invalid document), sends every model input as a model
 //! id (stored and one-off mappings; a file name left over stops the run), uploads the local pictures the front
 //! door allows (content-addressed, once per backend), prices the batch with the service's check
-//! endpoint, asks the front door's `confirm` hook with the estimate, then records every run in
-//! the journal and queues it. Window runs, favourites, "run again", retries, the CLI and template
+//! endpoint, checks the library's spend caps (a batch that would pass one needs the front door's
+//! `over_cap` answer), asks the front door's `confirm` hook with the estimate, then records every
+//! run in the journal (re-checking the caps inside the write lock) and queues it. Window runs, favourites, "run again", retries, the CLI and template
 //! runs all come through here; `resume` is the only other way a run task starts, and it starts
 //! only runs this function recorded.
 
@@ -42,10 +43,19 @@ impl Engine {
         let prepared = self.prepare(request.work, &request.local_files, &request.models, hooks).await?;
         let each = self.price(&prepared.work).await?;
         let estimate = Estimate { each, runs, total: each * f64::from(runs) };
+        let breach = self.inner.with_store(|s| s.cap_breach(estimate.total))?;
+        if let Some(breach) = breach {
+            if !(hooks.over_cap)(&breach) {
+                return Err(EngineError::OverSpendCap(breach));
+            }
+        }
         if !(hooks.confirm)(&estimate) {
             return Err(EngineError::NotApproved { total: estimate.total, each });
         }
-        let plans = self.plan(&request.name, runs, &prepared, hooks.events.as_ref())?;
+        // A breach the front door agreed to is not checked again; otherwise the journal checks
+        // the caps once more while it holds the write lock (another process may have spent).
+        let within_cap = breach.is_none().then_some(estimate.total);
+        let plans = self.plan(&request.name, runs, &prepared, each, within_cap, hooks.events.as_ref())?;
         let runs = plans.into_iter().map(|plan| self.spawn(plan)).collect();
         Ok(Started { runs, estimate, uploads: prepared.uploads })
     }
@@ -113,6 +123,8 @@ impl Engine {
         name: &str,
         runs: u32,
         prepared: &Prepared,
+        each: f64,
+        within_cap: Option<f64>,
         events: Option<&crate::EventSink>,
     ) -> Result<Vec<RunPlan>, EngineError> {
         let uploads = if prepared.uploads.is_empty() {
@@ -165,9 +177,10 @@ impl Engine {
                 editor: editor.as_deref(),
                 kind: plan.work.kind(),
                 uploads: uploads.as_deref(),
+                estimate: Some(each),
             })
             .collect();
-        self.inner.with_store(|s| s.insert_runs(&rows))?;
+        self.inner.with_store(|s| s.insert_runs(&rows, within_cap))?;
         Ok(plans)
     }
 }

@@ -94,6 +94,9 @@ pub struct Estimate {
 pub struct Hooks<'a> {
     /// Called once with the batch's estimate; `false` stops everything before a job is made.
     pub confirm: &'a (dyn Fn(&Estimate) -> bool + Sync),
+    /// Called when the batch would take spend past a daily or monthly cap (before `confirm`);
+    /// `false` stops everything before a job is made.
+    pub over_cap: &'a (dyn Fn(&crate::CapBreach) -> bool + Sync),
     /// Called with each local file just before it is read and uploaded.
     pub uploading: &'a (dyn Fn(&Path) + Sync),
     /// Where every event of the runs this call starts goes, from their first `Queued`, instead
@@ -105,7 +108,7 @@ pub struct Hooks<'a> {
 impl Hooks<'static> {
     /// Agrees to any cost and announces nothing (tests, and callers that already agreed).
     pub fn approve_all() -> Hooks<'static> {
-        Hooks { confirm: &|_| true, uploading: &|_| {}, events: None }
+        Hooks { confirm: &|_| true, over_cap: &|_| true, uploading: &|_| {}, events: None }
     }
 }
 

@@ -73,7 +73,9 @@ pub(crate) struct RunControl {
 
 enum FinalState {
     Succeeded(Option<f64>),
-    Canceled,
+    /// With the credits the job last reported, when it reached the service (whether a cancel
+    /// refunds is not documented, so the ledger counts them).
+    Canceled(Option<f64>),
 }
 
 pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<RunControl>) -> RunOutcome {
@@ -89,7 +91,7 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     let result = if holds_slot {
         match inner.queue.wait_turn(&plan.run_id).await {
             Turn::Go => follow(&inner, &plan, &control, &mut outcome).await,
-            Turn::Canceled => Ok(FinalState::Canceled),
+            Turn::Canceled => Ok(FinalState::Canceled(None)),
         }
     } else {
         // Resumed with a job already on the service: it is running there, no slot to wait for.
@@ -101,7 +103,7 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     inner.controls_remove(&plan.run_id);
     let (status, credits, error) = match &result {
         Ok(FinalState::Succeeded(c)) => ("succeeded", *c, None),
-        Ok(FinalState::Canceled) => ("canceled", None, None),
+        Ok(FinalState::Canceled(c)) => ("canceled", *c, None),
         Err(e) => ("failed", None, Some((e.code(), e.to_string()))),
     };
     let recorded = inner.with_store(|s| {
@@ -109,7 +111,7 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     });
     let change = match result {
         Ok(FinalState::Succeeded(credits)) => JobChange::Succeeded { credits, images: outcome.images.len() as u32 },
-        Ok(FinalState::Canceled) => {
+        Ok(FinalState::Canceled(_)) => {
             outcome.canceled = true;
             JobChange::Canceled
         }
@@ -137,7 +139,7 @@ async fn follow(
     outcome: &mut RunOutcome,
 ) -> Result<FinalState, EngineError> {
     if control.canceled.load(Ordering::SeqCst) {
-        return Ok(FinalState::Canceled);
+        return Ok(FinalState::Canceled(None));
     }
     let (job_id, mut job) = match &plan.job_id {
         Some(id) => (id.clone(), poll(inner, id).await?),
@@ -162,7 +164,16 @@ async fn follow(
     let deadline = started + inner.limits.job_timeout;
     let mut cancel_sent: Option<u32> = None;
     let mut first_error: Option<EngineError> = None;
+    let mut started_seen = false;
     loop {
+        if !started_seen && matches!(job.status, JobStatus::Running | JobStatus::Success) {
+            // When it left the service's queue: the history's "waited" and "ran" split here. Only
+            // the history needs it, so a failed write is reported and the run goes on.
+            if let Err(e) = inner.with_store(|s| s.mark_started(&plan.run_id)) {
+                eprintln!("easel: could not record when run {} started: {e}", plan.run_id);
+            }
+            started_seen = true;
+        }
         let (changes, offers) = tracker.update(&job);
         for change in changes {
             inner.emit_run(plan, change);
@@ -178,7 +189,7 @@ async fn follow(
             }
             JobStatus::Canceled => {
                 downloads.abort_all();
-                return Ok(FinalState::Canceled);
+                return Ok(FinalState::Canceled(job.credits));
             }
             JobStatus::Failed => {
                 finish_downloads(inner, plan, &mut downloads, outcome, &mut first_error).await;
@@ -196,7 +207,7 @@ async fn follow(
                 }
                 Some(n) if n >= inner.limits.cancel_polls => {
                     downloads.abort_all();
-                    return Ok(FinalState::Canceled);
+                    return Ok(FinalState::Canceled(job.credits));
                 }
                 Some(n) => cancel_sent = Some(n + 1),
             }

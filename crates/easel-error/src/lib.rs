@@ -30,6 +30,8 @@ pub enum ErrorCode {
     UnmappedModel,
     /// The batch costs more than agreed; `details` has the total and the threshold.
     NeedsConfirmation,
+    /// The batch would take spend past the person's daily or monthly cap; nothing was sent.
+    SpendCap,
     /// The server failed or answered something Easel cannot use.
     Server,
     /// The server could not be reached.
@@ -79,6 +81,7 @@ impl ErrorCode {
             ErrorCode::InvalidInput => "invalidInput",
             ErrorCode::UnmappedModel => "unmappedModel",
             ErrorCode::NeedsConfirmation => "needsConfirmation",
+            ErrorCode::SpendCap => "spendCap",
             ErrorCode::Server => "server",
             ErrorCode::Network => "network",
             ErrorCode::UrlExpired => "urlExpired",
@@ -121,6 +124,7 @@ mod tests {
             ErrorCode::InvalidInput,
             ErrorCode::UnmappedModel,
             ErrorCode::NeedsConfirmation,
+            ErrorCode::SpendCap,
             ErrorCode::Server,
             ErrorCode::Network,
             ErrorCode::UrlExpired,

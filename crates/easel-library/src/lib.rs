@@ -43,5 +43,6 @@ pub use os_trash::{home_trash, send_to_trash};
 pub use parameters::{EmbeddedWorkflow, ParamChange, ParamDiff};
 pub use query::{ImageFilter, ImageQuery, Page, Sort};
 pub use schema::set_wal;
+pub use search::fts_query;
 pub use thumbnail::{decode_rgb, make_thumbnail, thumbnail_size, MAX_DECODE_BYTES, MAX_DECODE_SIDE, THUMBNAIL_SIZE};
 pub use trash::EmptiedTrash;

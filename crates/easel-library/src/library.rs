@@ -151,6 +151,16 @@ impl Library {
         }
     }
 
+    /// The gallery id of the image at `path`, when the index holds it outside the trash.
+    pub fn id_of(&self, path: &Path) -> Result<Option<ImageId>, LibraryError> {
+        let stored = crate::ingest::stored_path(&self.root, path);
+        self.reader()?
+            .query_row("SELECT id FROM images WHERE path = ?1 AND trashed_at IS NULL", [stored], |r| r.get(0))
+            .optional()
+            .step("find image by path")
+            .map(|id| id.map(ImageId))
+    }
+
     /// The path of an image's thumbnail, making it now if it is not cached yet (lazy path).
     pub fn thumbnail(&self, id: ImageId) -> Result<PathBuf, LibraryError> {
         let hash: String = self

@@ -39,6 +39,10 @@ pub struct ImageFilter {
     pub min_height: Option<u32>,
     /// Show the library's trash instead of the gallery.
     pub trashed: bool,
+    /// Only the images of this run (Easel's run id; the History view's "show in gallery").
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub run: Option<String>,
 }
 
 /// Order of the results.
@@ -192,6 +196,9 @@ fn filtered(filter: &ImageFilter, fts: Option<&str>, rank: bool) -> (String, Vec
             " AND i.id IN (SELECT it.image_id FROM image_tags it JOIN tags t ON t.id = it.tag_id WHERE t.name = ?)",
             Sql::Text(tag.clone()),
         );
+    }
+    if let Some(run) = &filter.run {
+        add(" AND i.run_id = ?", Sql::Text(run.clone()));
     }
     if let Some(workflow) = &filter.workflow {
         add(" AND i.workflow = ?", Sql::Text(workflow.clone()));

@@ -7,7 +7,7 @@
 pub(crate) const RANK: &str = "bm25(image_text, 10.0, 1.0, 6.0, 2.0, 8.0, 4.0)";
 
 /// The FTS5 query for `text`, or `None` when it holds no searchable word.
-pub(crate) fn fts_query(text: &str) -> Option<String> {
+pub fn fts_query(text: &str) -> Option<String> {
     let words: Vec<&str> = text.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).collect();
     let last = words.len().checked_sub(1)?;
     let parts: Vec<String> = words

@@ -59,4 +59,11 @@ commands![
     favourites::favourites_export,
     favourites::favourites_import,
     favourites::favourite_run,
+    history::history_page,
+    history::history_count,
+    history::history_run,
+    history::history_forget,
+    history::history_recall,
+    history::spend_report,
+    history::spend_caps_save,
 ]

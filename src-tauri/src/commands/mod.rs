@@ -3,6 +3,7 @@
 
 pub mod favourites;
 pub mod files;
+pub mod history;
 pub mod inputs;
 pub mod library;
 pub mod models;

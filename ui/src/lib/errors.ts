@@ -41,6 +41,7 @@ const CATALOGUE: Record<ErrorCode, { hint: boolean }> = {
   invalidInput: { hint: true },
   unmappedModel: { hint: true },
   needsConfirmation: { hint: true },
+  spendCap: { hint: true },
   server: { hint: true },
   network: { hint: true },
   urlExpired: { hint: true },

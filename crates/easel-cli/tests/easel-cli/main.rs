@@ -3,6 +3,7 @@
 
 mod budget;
 mod hostile;
+mod ledger;
 mod models;
 mod reflecting_server;
 mod resume;

@@ -6,14 +6,17 @@
 
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use crate::EngineError;
 
 mod cache;
+mod history;
+mod ledger;
 mod mapping;
 mod schema;
 
+pub use history::{HistoryCursor, HistoryFilter, HistoryPage, HistoryRun, RunImage, RunStatus, MAX_HISTORY_PAGE};
 pub use mapping::MappedRow;
 
 use schema::migrate;
@@ -106,14 +109,21 @@ impl Store {
         Ok(Store { conn, owner: crate::owner::new_owner() })
     }
 
-    /// Records a batch of runs before anything is sent: all of them, or none.
-    pub fn insert_runs(&self, runs: &[NewRun<'_>]) -> Result<(), EngineError> {
+    /// Records a batch of runs before anything is sent: all of them, or none. With `within_cap`
+    /// (the batch's total), the caps are checked again inside the write lock, so two processes
+    /// starting batches at once cannot both pass a cap that only one of them fits under.
+    pub fn insert_runs(&self, runs: &[NewRun<'_>], within_cap: Option<f64>) -> Result<(), EngineError> {
         let now = unix_now();
-        let tx = self.conn.unchecked_transaction().map_err(EngineError::sql)?;
+        let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(EngineError::sql)?;
+        if let Some(total) = within_cap {
+            if let Some(breach) = self.cap_breach(total)? {
+                return Err(EngineError::OverSpendCap(breach));
+            }
+        }
         for run in runs {
             tx.execute(
-                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, kind, uploads, status, created_at, updated_at, owner, heartbeat)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, ?10)",
+                "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, kind, uploads, status, created_at, updated_at, owner, heartbeat, estimate)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, ?10, ?12)",
                 params![
                     run.run_id,
                     run.request_id,
@@ -125,8 +135,14 @@ impl Store {
                     run.kind.as_str(),
                     run.uploads,
                     now,
-                    self.owner
+                    self.owner,
+                    run.estimate
                 ],
+            )
+            .map_err(EngineError::sql)?;
+            tx.execute(
+                "INSERT INTO run_text (run_id, name, prompt) VALUES (?1, ?2, ?3)",
+                params![run.run_id, run.name, history::search_text(run.workflow)],
             )
             .map_err(EngineError::sql)?;
         }
@@ -173,6 +189,17 @@ impl Store {
         Ok(())
     }
 
+    /// Records when the service first reported the run as running (once).
+    pub fn mark_started(&self, run_id: &str) -> Result<(), EngineError> {
+        self.conn
+            .execute(
+                "UPDATE runs SET started_at = ?2 WHERE run_id = ?1 AND started_at IS NULL",
+                params![run_id, unix_now()],
+            )
+            .map_err(EngineError::sql)?;
+        Ok(())
+    }
+
     /// Records how a run ended.
     pub fn finish_run(
         &self,
@@ -183,7 +210,7 @@ impl Store {
     ) -> Result<(), EngineError> {
         self.conn
             .execute(
-                "UPDATE runs SET status = ?2, credits = ?3, error_code = ?4, error = ?5, updated_at = ?6 WHERE run_id = ?1",
+                "UPDATE runs SET status = ?2, credits = ?3, error_code = ?4, error = ?5, updated_at = ?6, ended_at = ?6 WHERE run_id = ?1",
                 params![run_id, status, credits, error.map(|e| e.0), error.map(|e| e.1), unix_now()],
             )
             .map_err(EngineError::sql)?;
@@ -298,6 +325,8 @@ pub struct NewRun<'a> {
     pub kind: RunKind,
     /// The local files it uploaded (JSON list), when any.
     pub uploads: Option<&'a str>,
+    /// Credits the service estimated for it.
+    pub estimate: Option<f64>,
 }
 
 /// An image whose file is in place.
@@ -327,6 +356,7 @@ pub(crate) fn unix_now() -> i64 {
 mod tests {
     use super::schema::{Step, MIGRATIONS};
     use super::*;
+    use crate::HistoryFilter;
 
     /// Runs the first `steps` migrations on a bare connection, as an older Easel left it.
     fn migrate_to(conn: &Connection, steps: usize) {
@@ -377,6 +407,30 @@ mod tests {
     }
 
     #[test]
+    fn a_version_six_journal_gains_history_columns_and_search() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("easel.sqlite");
+        let conn = Connection::open(&path).unwrap();
+        migrate_to(&conn, 6);
+        conn.execute_batch(
+            "INSERT INTO runs (run_id, request_id, name, backend, workflow, status, credits, created_at, updated_at) VALUES
+               ('old', 'q1', 'portrait', 'b', '{\"6\":{\"classType\":\"T\",\"inputs\":{\"text\":\"a lighthouse\"}}}', 'succeeded', 2.4, 10, 20),
+               ('torn', 'q2', 'portrait', 'b', '{not json', 'queued', NULL, 30, 30);",
+        )
+        .unwrap();
+        drop(conn);
+        let store = Store::open(&path).unwrap();
+        let found = |text: &str| {
+            let filter = HistoryFilter { text: Some(text.into()), ..HistoryFilter::default() };
+            store.history(&filter, None, 10).unwrap().runs.into_iter().map(|r| r.run_id).collect::<Vec<_>>()
+        };
+        assert_eq!(found("lighthouse"), ["old"]);
+        assert_eq!(found("portrait"), ["torn", "old"], "a row whose document is torn is still found by name");
+        let old = store.history(&HistoryFilter::default(), None, 10).unwrap().runs.pop().unwrap();
+        assert_eq!((old.ended_at, old.credits, old.estimate), (Some(20), Some(2.4), None));
+    }
+
+    #[test]
     fn many_first_opens_at_once_all_succeed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("easel.sqlite");
@@ -416,17 +470,21 @@ mod tests {
         let path = dir.path().join("easel.sqlite");
         let store = Store::open(&path).unwrap();
         store
-            .insert_runs(&[NewRun {
-                run_id: "r1",
-                request_id: "q1",
-                name: "n",
-                backend: "b",
-                workflow: "{}",
-                seeds: "{}",
-                editor: None,
-                kind: RunKind::Graph,
-                uploads: None,
-            }])
+            .insert_runs(
+                &[NewRun {
+                    run_id: "r1",
+                    request_id: "q1",
+                    name: "n",
+                    backend: "b",
+                    workflow: "{}",
+                    seeds: "{}",
+                    editor: None,
+                    kind: RunKind::Graph,
+                    uploads: None,
+                    estimate: Some(2.4),
+                }],
+                None,
+            )
             .unwrap();
         drop(store);
         let store = Store::open(&path).unwrap();

@@ -104,7 +104,46 @@ CREATE TABLE model_map (
 CREATE INDEX model_map_by_id ON model_map(namespace, model_id);
 ",
     ),
+    // The history and the spend ledger: each run's estimate and when it started running and
+    // ended (finished rows take their last update as their end), newest-first and by-end
+    // indexes, the words runs are searched by, and the person's spend caps.
+    Step::Sql(
+        "
+ALTER TABLE runs ADD COLUMN estimate REAL;
+ALTER TABLE runs ADD COLUMN started_at INTEGER;
+ALTER TABLE runs ADD COLUMN ended_at INTEGER;
+UPDATE runs SET ended_at = updated_at WHERE status IN ('succeeded', 'failed', 'canceled');
+CREATE INDEX runs_by_time ON runs(created_at DESC, run_id DESC);
+CREATE INDEX runs_by_name ON runs(name, created_at DESC);
+CREATE VIRTUAL TABLE run_text USING fts5(run_id UNINDEXED, name, prompt, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE spend_caps (
+    period      TEXT PRIMARY KEY CHECK (period IN ('daily', 'monthly')),
+    credits     REAL NOT NULL CHECK (credits >= 0)
+);
+",
+    ),
+    // Every run recorded before the history existed becomes searchable.
+    Step::Rust(index_run_text),
 ];
+
+/// Migration 8: the search words of every run already in the journal. A row whose document
+/// cannot be read is still found by its name.
+fn index_run_text(conn: &Connection) -> rusqlite::Result<()> {
+    let mut read = conn.prepare("SELECT run_id, name, workflow FROM runs")?;
+    let mut insert = conn.prepare("INSERT INTO run_text (run_id, name, prompt) VALUES (?1, ?2, ?3)")?;
+    let mut rows = read.query([])?;
+    while let Some(row) = rows.next()? {
+        let (Ok(run_id), name, workflow) =
+            (row.get::<_, String>(0), row.get::<_, String>(1).unwrap_or_default(), row.get::<_, String>(2))
+        else {
+            eprintln!("easel: journal migration: a run row without a readable id was left unindexed");
+            continue;
+        };
+        let prompt = workflow.map(|w| super::history::search_text(&w)).unwrap_or_default();
+        insert.execute(params![run_id, name, prompt])?;
+    }
+    Ok(())
+}
 
 /// Tables whose `backend` column is rewritten to `easel_tams::endpoint_label`, and whether the
 /// column is part of the primary key (a cache: two old URLs may now name one backend).

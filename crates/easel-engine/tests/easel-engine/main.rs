@@ -3,6 +3,7 @@
 mod batch;
 mod endpoint;
 mod faults;
+mod ledger;
 mod mapping;
 mod pipeline;
 mod run;

@@ -56,7 +56,7 @@ async fn a_picked_picture_is_uploaded_once_and_never_again_on_retry() {
     let input = picture(dir.path());
     let announced = std::sync::Mutex::new(Vec::new());
     let uploading = |p: &Path| announced.lock().unwrap().push(p.to_path_buf());
-    let hooks = Hooks { confirm: &|_| true, uploading: &uploading, events: None };
+    let hooks = Hooks { confirm: &|_| true, over_cap: &|_| true, uploading: &uploading, events: None };
 
     let started =
         engine.start(request(img2img(&input), LocalFiles::Picked(vec![input.clone()])), &hooks).await.unwrap();
@@ -127,7 +127,7 @@ async fn a_cost_not_approved_records_and_sends_nothing() {
         *seen.lock().unwrap() = Some(*e);
         false
     };
-    let hooks = Hooks { confirm: &confirm, uploading: &|_| {}, events: None };
+    let hooks = Hooks { confirm: &confirm, over_cap: &|_| true, uploading: &|_| {}, events: None };
     let err = engine.start(reference(3), &hooks).await.unwrap_err();
     let estimate = seen.lock().unwrap().expect("asked");
     assert_eq!(estimate.runs, 3);
@@ -225,7 +225,7 @@ async fn a_batch_s_events_go_only_to_the_sink_its_front_door_gave() {
     let (global, global_events) = collecting_sink();
     let (engine, _library) = engine(client, global, 2);
     let (own, own_events) = collecting_sink();
-    let hooks = Hooks { confirm: &|_| true, uploading: &|_| {}, events: Some(own) };
+    let hooks = Hooks { confirm: &|_| true, over_cap: &|_| true, uploading: &|_| {}, events: Some(own) };
     let started = engine.start(reference(2), &hooks).await.unwrap();
     let ids: Vec<String> = started.runs.iter().map(|r| r.run_id.clone()).collect();
     for handle in started.runs {

@@ -151,16 +151,16 @@ async fn an_unreadable_journal_row_is_marked_failed_and_the_others_resume() {
             editor: None,
             kind: easel_engine::RunKind::Graph,
             uploads: None,
+            estimate: None,
         }
     }
     let (good, prompt) = (reference_params.to_string(), prompt_named.to_string());
     let store = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
     store
-        .insert_runs(&[
-            row("bad", &backend, "{not json"),
-            row("good", &backend, &good),
-            row("prompt-id", &backend, &prompt),
-        ])
+        .insert_runs(
+            &[row("bad", &backend, "{not json"), row("good", &backend, &good), row("prompt-id", &backend, &prompt)],
+            None,
+        )
         .unwrap();
     drop(store);
     // As a process that was killed would have left them: owned by a pid that no longer runs.
@@ -210,17 +210,21 @@ async fn a_job_the_service_no_longer_knows_ends_the_run_without_creating_another
     let params = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow.to_tams_params().to_string();
     let store = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
     store
-        .insert_runs(&[easel_engine::NewRun {
-            run_id: "forgotten",
-            request_id: "forgotten-request",
-            name: "stored",
-            backend: &backend,
-            workflow: &params,
-            seeds: "{}",
-            editor: None,
-            kind: easel_engine::RunKind::Graph,
-            uploads: None,
-        }])
+        .insert_runs(
+            &[easel_engine::NewRun {
+                run_id: "forgotten",
+                request_id: "forgotten-request",
+                name: "stored",
+                backend: &backend,
+                workflow: &params,
+                seeds: "{}",
+                editor: None,
+                kind: easel_engine::RunKind::Graph,
+                uploads: None,
+                estimate: None,
+            }],
+            None,
+        )
         .unwrap();
     // Submitted as job 424242, which this emulator never made (a purged job looks the same).
     store.set_job_id("forgotten", "424242").unwrap();

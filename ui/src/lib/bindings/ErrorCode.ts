@@ -3,4 +3,4 @@
 /**
  * What kind of failure it is, as the window and scripts branch on it.
  */
-export type ErrorCode = "auth" | "credits" | "rateLimited" | "invalidWorkflow" | "invalidInput" | "unmappedModel" | "needsConfirmation" | "server" | "network" | "urlExpired" | "jobFailed" | "notFound" | "badImage" | "storage" | "io" | "unsafePath" | "invalidSettings" | "invalidFavourite" | "noKey" | "keychain" | "busy" | "desktop" | "unsupported" | "noHost" | "unknown";
+export type ErrorCode = "auth" | "credits" | "rateLimited" | "invalidWorkflow" | "invalidInput" | "unmappedModel" | "needsConfirmation" | "spendCap" | "server" | "network" | "urlExpired" | "jobFailed" | "notFound" | "badImage" | "storage" | "io" | "unsafePath" | "invalidSettings" | "invalidFavourite" | "noKey" | "keychain" | "busy" | "desktop" | "unsupported" | "noHost" | "unknown";

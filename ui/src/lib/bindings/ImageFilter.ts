@@ -43,4 +43,8 @@ minHeight: number | null,
 /**
  * Show the library's trash instead of the gallery.
  */
-trashed: boolean, };
+trashed: boolean, 
+/**
+ * Only the images of this run (Easel's run id; the History view's "show in gallery").
+ */
+run?: string, };

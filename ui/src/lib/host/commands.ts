@@ -10,6 +10,9 @@ import type { BackendInfo } from "../bindings/BackendInfo";
 import type { EmptiedTrash } from "../bindings/EmptiedTrash";
 import type { Favourite } from "../bindings/Favourite";
 import type { FavouriteDraft } from "../bindings/FavouriteDraft";
+import type { HistoryCursor } from "../bindings/HistoryCursor";
+import type { HistoryFilter } from "../bindings/HistoryFilter";
+import type { HistoryPage } from "../bindings/HistoryPage";
 import type { ImageDetail } from "../bindings/ImageDetail";
 import type { ImageFilter } from "../bindings/ImageFilter";
 import type { ImageId } from "../bindings/ImageId";
@@ -27,8 +30,12 @@ import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Page } from "../bindings/Page";
 import type { ParamDiff } from "../bindings/ParamDiff";
 import type { Readiness } from "../bindings/Readiness";
+import type { RecordedRun } from "../bindings/RecordedRun";
 import type { RunOptions } from "../bindings/RunOptions";
 import type { Settings } from "../bindings/Settings";
+import type { SpendBy } from "../bindings/SpendBy";
+import type { SpendCaps } from "../bindings/SpendCaps";
+import type { SpendReport } from "../bindings/SpendReport";
 import type { RenderingChoice } from "../bindings/RenderingChoice";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 
@@ -109,6 +116,16 @@ export type Commands = {
     };
     result: string[];
   };
+  history_page: {
+    args: { filter: HistoryFilter; after: HistoryCursor | null; limit: number };
+    result: HistoryPage;
+  };
+  history_count: { args: { filter: HistoryFilter }; result: number };
+  history_run: { args: { runId: string }; result: RecordedRun };
+  history_forget: { args: { runId: string }; result: boolean };
+  history_recall: { args: { runId: string }; result: OpenedWorkflow };
+  spend_report: { args: { by: SpendBy; since: number | null }; result: SpendReport };
+  spend_caps_save: { args: { caps: SpendCaps }; result: SpendCaps };
 };
 
 /** A command's name. */

@@ -44,9 +44,10 @@ async fn unreadable_journal_rows_are_failed_by_name_and_the_rest_resume() {
             editor: Some("{not json"),
             kind: easel_engine::RunKind::Graph,
             uploads: Some("[{"),
+            estimate: None,
         })
         .collect();
-    store.insert_runs(&rows).unwrap();
+    store.insert_runs(&rows, None).unwrap();
     drop(store);
     // Rows written by a process long gone: no owner (as before ownership existed), so this
     // resume may take them. With this test process as their owner they would rightly be left.

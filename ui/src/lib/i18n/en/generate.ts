@@ -87,6 +87,9 @@ export const generate: Record<string, string> = {
   "error.busy.hint": "Wait for them to finish or cancel them, then try again.",
   "error.needsConfirmation.title": "The cost was not approved",
   "error.needsConfirmation.hint": "Nothing was run. Run again to see the estimate and accept it.",
+  "error.spendCap.title": "Past your spend cap",
+  "error.spendCap.hint":
+    "Nothing was run. Raise or remove the cap in Settings, or accept the run when asked.",
   "error.invalidInput.title": "An input cannot be sent",
   "error.invalidInput.hint":
     "The message names the node and input; pick the image again in the form.",

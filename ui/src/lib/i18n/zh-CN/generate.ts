@@ -82,6 +82,8 @@ export const generate: Record<string, string> = {
   "error.noKey.hint": "请在设置中添加 Tensor.Art API 密钥，或切换回离线演示。",
   "error.needsConfirmation.title": "费用未获确认",
   "error.needsConfirmation.hint": "没有运行任何任务。再次运行以查看预估并确认。",
+  "error.spendCap.title": "超出消费上限",
+  "error.spendCap.hint": "没有运行任何任务。可在设置中提高或取消上限，或在询问时确认运行。",
   "error.invalidInput.title": "某个输入无法发送",
   "error.invalidInput.hint": "消息中给出了节点和输入；请在表单中重新选择图片。",
   "error.unmappedModel.title": "模型以文件名给出",

@@ -1,0 +1,117 @@
+//! The history and the spend ledger over real runs: every run is listed with its estimate, actual
+//! credits and times; failed runs cost nothing; the caps are checked in the pipeline, so a batch
+//! past one is refused before anything is recorded or sent, and runs once the front door agrees.
+
+use easel_engine::{
+    CapPeriod, EngineError, HistoryFilter, Hooks, JobChange, RunStatus, SpendBy, SpendCaps, MAX_HISTORY_PAGE,
+};
+
+use crate::{collecting_sink, emulator_with, engine, reference, start};
+
+/// Credits the emulator charges one run of the reference workflow (the seed example's 2.4).
+const REFERENCE_CREDITS: f64 = 2.4;
+
+#[tokio::test]
+async fn finished_runs_are_listed_newest_first_with_what_they_cost() {
+    let (_emulator, client) = emulator_with("").await;
+    let (sink, _events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 2);
+    for run in start(&engine, reference(3)).await {
+        assert!(run.task.await.unwrap().error.is_none());
+    }
+    let page = engine.history(&HistoryFilter::default(), None, 50).unwrap();
+    assert_eq!(page.runs.len(), 3);
+    assert_eq!(page.skipped, 0);
+    assert!(page.next.is_none());
+    for run in &page.runs {
+        assert_eq!(run.status, RunStatus::Succeeded);
+        assert_eq!(run.estimate, Some(REFERENCE_CREDITS));
+        assert_eq!(run.credits, Some(REFERENCE_CREDITS));
+        assert_eq!(run.image_count, 1);
+        assert_eq!(run.images.len(), 1);
+        assert!(std::path::Path::new(&run.images[0].path).is_file());
+        let (started, ended) = (run.started_at.unwrap(), run.ended_at.unwrap());
+        assert!(run.created_at <= started && started <= ended, "{run:?}");
+    }
+    let times: Vec<(i64, &str)> = page.runs.iter().map(|r| (r.created_at, r.run_id.as_str())).collect();
+    let mut sorted = times.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(times, sorted, "newest first");
+    // Pages continue where the last one stopped, without repeats.
+    let first = engine.history(&HistoryFilter::default(), None, 2).unwrap();
+    let rest = engine.history(&HistoryFilter::default(), first.next.as_ref(), MAX_HISTORY_PAGE).unwrap();
+    let ids: Vec<&str> = first.runs.iter().chain(&rest.runs).map(|r| r.run_id.as_str()).collect();
+    assert_eq!(ids, page.runs.iter().map(|r| r.run_id.as_str()).collect::<Vec<_>>());
+    // Found by a word of the prompt, not by one it does not hold.
+    let prompt = |text: &str| HistoryFilter { text: Some(text.into()), ..HistoryFilter::default() };
+    assert_eq!(engine.history_count(&prompt("masterpi")).unwrap(), 3, "the reference prompt says masterpiece");
+    assert_eq!(engine.history_count(&prompt("zebra")).unwrap(), 0);
+    let report = engine.spend(SpendBy::Day, None).unwrap();
+    assert_eq!(report.rows.len(), 1, "{report:?}");
+    assert!((report.rows[0].charged - 3.0 * REFERENCE_CREDITS).abs() < 1e-9, "{report:?}");
+    assert!((report.today - 3.0 * REFERENCE_CREDITS).abs() < 1e-9);
+    assert_eq!(report.total.pending, 0.0);
+    // A finished run's record can go; its image stays on disk.
+    let gone = &page.runs[0];
+    assert!(engine.forget_run(&gone.run_id).unwrap());
+    assert!(!engine.forget_run(&gone.run_id).unwrap());
+    assert_eq!(engine.history_count(&HistoryFilter::default()).unwrap(), 2);
+    assert!(std::path::Path::new(&gone.images[0].path).is_file());
+}
+
+#[tokio::test]
+async fn failed_runs_cost_nothing() {
+    let (_emulator, client) = emulator_with("fail=1").await;
+    let (sink, _events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 2);
+    for run in start(&engine, reference(2)).await {
+        assert!(run.task.await.unwrap().error.is_some());
+    }
+    let failed = HistoryFilter { statuses: vec![RunStatus::Failed], ..HistoryFilter::default() };
+    let page = engine.history(&failed, None, 10).unwrap();
+    assert_eq!(page.runs.len(), 2);
+    assert!(page.runs.iter().all(|r| r.error_code == Some(easel_error::ErrorCode::JobFailed) && r.error.is_some()));
+    let report = engine.spend(SpendBy::Workflow, None).unwrap();
+    assert_eq!((report.total.runs, report.total.failed), (2, 2));
+    assert_eq!(report.total.charged, 0.0);
+    assert!((report.total.estimated - 2.0 * REFERENCE_CREDITS).abs() < 1e-9);
+}
+
+#[tokio::test]
+async fn a_batch_past_a_cap_is_refused_before_anything_is_recorded_unless_agreed() {
+    let (emulator, client) = emulator_with("").await;
+    let (sink, events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 2);
+    for run in start(&engine, reference(1)).await {
+        assert!(run.task.await.unwrap().error.is_none());
+    }
+    engine.set_spend_caps(SpendCaps { daily: Some(5.0), monthly: None }).unwrap();
+    let creates = || emulator.requests().iter().filter(|r| r.method == "POST" && r.path == "/v1/jobs/workflow").count();
+    let created = creates();
+    let refused = engine.start(reference(2), &Hooks { over_cap: &|_| false, ..Hooks::approve_all() }).await;
+    let Err(EngineError::OverSpendCap(breach)) = refused else { panic!("not refused: {refused:?}") };
+    assert_eq!(breach.period, CapPeriod::Day);
+    assert!((breach.spent - REFERENCE_CREDITS).abs() < 1e-9 && (breach.estimate - 4.8).abs() < 1e-9);
+    assert_eq!(breach.cap, 5.0);
+    assert!(refused.unwrap_err().to_string().contains("cap of 5 credits"));
+    assert_eq!(engine.history_count(&HistoryFilter::default()).unwrap(), 1, "nothing recorded");
+    assert_eq!(creates(), created, "nothing sent");
+    // Under the cap a batch needs no answer about it; past it, the front door's yes is enough.
+    let asked = std::sync::atomic::AtomicBool::new(false);
+    let answer = |_: &easel_engine::CapBreach| {
+        asked.store(true, std::sync::atomic::Ordering::SeqCst);
+        true
+    };
+    let started = engine.start(reference(2), &Hooks { over_cap: &answer, ..Hooks::approve_all() }).await.unwrap();
+    assert!(asked.load(std::sync::atomic::Ordering::SeqCst));
+    for run in started.runs {
+        assert!(run.task.await.unwrap().error.is_none());
+    }
+    let report = engine.spend(SpendBy::Month, None).unwrap();
+    assert!((report.this_month - 3.0 * REFERENCE_CREDITS).abs() < 1e-9);
+    assert_eq!(report.caps.daily, Some(5.0));
+    assert!(events.lock().unwrap().iter().filter(|e| matches!(e.change, JobChange::Succeeded { .. })).count() == 3);
+    // A cap that cannot be one changes nothing.
+    assert!(engine.set_spend_caps(SpendCaps { daily: Some(-1.0), monthly: None }).is_err());
+    assert_eq!(engine.spend_caps().unwrap().daily, Some(5.0));
+}
