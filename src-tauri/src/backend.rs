@@ -66,9 +66,11 @@ impl AppState {
             }
             Err(e) => return Err(e),
         };
-        // Runs a previous session left unfinished on this backend carry on; their events reach
-        // the window like any other run's. A journal that cannot be read never stops the app
-        // from opening: the window says so instead.
+        // Runs a previous session left unfinished on this backend carry on, in their recorded
+        // order, held back if the person left the queue paused; their events reach the window
+        // like any other run's. A journal that cannot be read never stops the app from opening:
+        // the window says so instead.
+        backend.engine.set_paused(prefs.queue_paused());
         if let Err(e) = backend.engine.resume() {
             eprintln!("easel-app: unfinished runs could not be resumed: {e}");
             backend.info.notice = Some(format!("Unfinished runs could not be resumed: {e}"));
@@ -112,6 +114,7 @@ impl AppState {
             ));
         }
         let next = Backend::start(settings, self.sink.clone()).await?;
+        next.engine.set_paused(self.prefs.queue_paused());
         next.engine.resume()?;
         let info = next.info.clone();
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);

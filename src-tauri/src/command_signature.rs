@@ -20,6 +20,7 @@ fn module_source(module: &str) -> &'static str {
         "settings" => include_str!("commands/settings.rs"),
         "favourites" => include_str!("commands/favourites.rs"),
         "history" => include_str!("commands/history.rs"),
+        "queue" => include_str!("commands/queue.rs"),
         other => panic!("commands/list.rs names a module `{other}` this test does not read: add it here"),
     }
 }

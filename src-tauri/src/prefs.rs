@@ -1,4 +1,4 @@
-//! Settings, recent files and favourite workflows, kept in two tauri-plugin-store files in the
+//! Settings, recent files, whether the run queue is paused, and favourite workflows, kept in two tauri-plugin-store files in the
 //! app's config folder (`settings.json`, `favourites.json`). The store holds them in memory and
 //! reads them at start; every change is written by `easel_settings::save_json_file` (temp file +
 //! rename, with a `.bak` twin), because the plugin's own save rewrites the file in place.
@@ -20,6 +20,7 @@ const RECENT_MAX: usize = 10;
 struct Data {
     settings: Settings,
     recent: Vec<String>,
+    queue_paused: bool,
     favourites: Favourites,
 }
 
@@ -52,6 +53,7 @@ impl Prefs {
             .get("recentFiles")
             .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
             .unwrap_or_default();
+        let queue_paused = settings_file.0.get("queuePaused").and_then(|v| v.as_bool()).unwrap_or(false);
         let items = favourites_file
             .0
             .get("favourites")
@@ -61,7 +63,11 @@ impl Prefs {
         for problem in problems {
             eprintln!("easel-app: favourites.json: {problem}");
         }
-        Ok(Prefs { settings_file, favourites_file, data: Mutex::new(Data { settings, recent, favourites }) })
+        Ok(Prefs {
+            settings_file,
+            favourites_file,
+            data: Mutex::new(Data { settings, recent, queue_paused, favourites }),
+        })
     }
 
     /// The saved settings.
@@ -92,6 +98,19 @@ impl Prefs {
         save(&self.settings_file, "recentFiles", to_value(&recent)?)?;
         data.recent = recent.clone();
         Ok(recent)
+    }
+
+    /// Whether the person paused the run queue (it stays paused across restarts).
+    pub fn queue_paused(&self) -> bool {
+        self.lock().queue_paused
+    }
+
+    /// Records a pause or resume of the run queue.
+    pub fn set_queue_paused(&self, paused: bool) -> Result<(), AppError> {
+        let mut data = self.lock();
+        save(&self.settings_file, "queuePaused", Value::Bool(paused))?;
+        data.queue_paused = paused;
+        Ok(())
     }
 
     /// Reads the favourites.

@@ -143,6 +143,11 @@ impl Engine {
         Ok(Engine { inner })
     }
 
+    /// The backend as the journal records it (`easel_tams::endpoint_label`: never a token).
+    pub fn backend_label(&self) -> &str {
+        &self.inner.backend
+    }
+
     /// The library folder.
     pub fn library(&self) -> &Path {
         &self.inner.library
@@ -202,9 +207,51 @@ impl Engine {
         }
     }
 
-    /// Moves the given pending runs to the front of the queue, in that order.
-    pub fn reorder(&self, first: &[String]) {
+    /// Moves the given pending runs to the front of the queue, in that order (the order is
+    /// recorded, so a restart keeps it).
+    pub fn reorder(&self, first: &[String]) -> Result<(), EngineError> {
         self.inner.queue.reorder(first);
+        self.record_order()
+    }
+
+    /// Moves the given pending runs to the back of the queue, in that order (recorded).
+    pub fn send_back(&self, last: &[String]) -> Result<(), EngineError> {
+        self.inner.queue.send_back(last);
+        self.record_order()
+    }
+
+    /// Holds back every pending run (`true`) or lets them go; runs already on the service go on.
+    /// In memory only: a front door that wants the pause to outlive the process keeps it and
+    /// sets it again before `resume` (the app does; a script's runs are never held back by it).
+    pub fn set_paused(&self, paused: bool) {
+        self.inner.queue.set_paused(paused);
+    }
+
+    /// Whether pending runs are held back.
+    pub fn paused(&self) -> bool {
+        self.inner.queue.paused()
+    }
+
+    /// Cancels every pending run and, with `running`, every run on the service too; returns the
+    /// ids it canceled.
+    pub fn cancel_all(&self, running: bool) -> Vec<String> {
+        let pending = self.inner.queue.pending();
+        let mut ids: Vec<String> = pending.into_iter().filter(|id| self.inner.queue.cancel_pending(id)).collect();
+        if running {
+            let active: Vec<String> =
+                self.inner.controls.lock().unwrap_or_else(|p| p.into_inner()).keys().cloned().collect();
+            for id in active {
+                if !ids.contains(&id) && self.cancel(&id) {
+                    ids.push(id);
+                }
+            }
+        }
+        ids
+    }
+
+    fn record_order(&self) -> Result<(), EngineError> {
+        let pending = self.inner.queue.pending();
+        self.inner.with_store(|s| s.set_queue_order(&pending))
     }
 
     /// How many runs of this engine have not finished (queued, on the service, or saving).

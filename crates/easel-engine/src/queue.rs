@@ -1,6 +1,7 @@
 //! The run queue: runs wait here, in an order people can change, until one of `concurrency`
-//! slots is free. A pending run can be canceled before it ever reaches the service. The queue
-//! only orders and counts; it knows nothing of HTTP or the database.
+//! slots is free and the queue is not paused (a pause holds back new submissions; runs already
+//! on the service go on). A pending run can be canceled before it ever reaches the service. The
+//! queue only orders and counts; it knows nothing of HTTP or the database.
 
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
@@ -22,6 +23,7 @@ struct State {
     running: usize,
     pending: VecDeque<String>,
     canceled: HashSet<String>,
+    paused: bool,
 }
 
 /// Pending runs in order, and the count of running ones.
@@ -39,6 +41,7 @@ impl Queue {
                 running: 0,
                 pending: VecDeque::new(),
                 canceled: HashSet::new(),
+                paused: false,
             }),
             changed: Notify::new(),
         }
@@ -59,7 +62,7 @@ impl Queue {
                     s.pending.retain(|r| r != run_id);
                     return Some(Turn::Canceled);
                 }
-                if s.running < s.concurrency && s.pending.front().map(String::as_str) == Some(run_id) {
+                if !s.paused && s.running < s.concurrency && s.pending.front().map(String::as_str) == Some(run_id) {
                     s.pending.pop_front();
                     s.running += 1;
                     return Some(Turn::Go);
@@ -106,6 +109,27 @@ impl Queue {
         self.changed.notify_waiters();
     }
 
+    /// Puts the listed pending runs last, in the given order.
+    pub(crate) fn send_back(&self, last: &[String]) {
+        self.with(|s| {
+            let mut ordered: VecDeque<String> = s.pending.iter().filter(|r| !last.contains(r)).cloned().collect();
+            ordered.extend(last.iter().filter(|r| s.pending.contains(r)).cloned());
+            s.pending = ordered;
+        });
+        self.changed.notify_waiters();
+    }
+
+    /// Holds back (or lets go) every pending run.
+    pub(crate) fn set_paused(&self, paused: bool) {
+        self.with(|s| s.paused = paused);
+        self.changed.notify_waiters();
+    }
+
+    /// Whether pending runs are held back.
+    pub(crate) fn paused(&self) -> bool {
+        self.with(|s| s.paused)
+    }
+
     /// Pending run ids, next first.
     pub(crate) fn pending(&self) -> Vec<String> {
         self.with(|s| s.pending.iter().cloned().collect())
@@ -142,5 +166,26 @@ mod tests {
         queue.finished();
         assert_eq!(a.await.unwrap(), Turn::Go);
         assert!(queue.pending().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_paused_queue_holds_runs_back_until_resumed_and_sends_runs_to_the_back() {
+        let queue = Arc::new(Queue::new(2));
+        for id in ["a", "b", "c"] {
+            queue.push(id);
+        }
+        queue.send_back(&["a".to_string()]);
+        assert_eq!(queue.pending(), ["b", "c", "a"]);
+        queue.set_paused(true);
+        let q = queue.clone();
+        let b = tokio::spawn(async move { q.wait_turn("b").await });
+        tokio::task::yield_now().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        assert!(!b.is_finished(), "nothing starts while paused, with slots free");
+        assert!(queue.cancel_pending("c"), "a paused run can still be canceled");
+        assert_eq!(queue.wait_turn("c").await, Turn::Canceled);
+        queue.set_paused(false);
+        assert_eq!(b.await.unwrap(), Turn::Go);
+        assert_eq!(queue.pending(), ["a"]);
     }
 }

@@ -66,4 +66,8 @@ commands![
     history::history_recall,
     history::spend_report,
     history::spend_caps_save,
+    queue::queue_pause,
+    queue::queue_send_back,
+    queue::queue_cancel,
+    queue::queue_state,
 ]

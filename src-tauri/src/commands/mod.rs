@@ -7,6 +7,7 @@ pub mod history;
 pub mod inputs;
 pub mod library;
 pub mod models;
+pub mod queue;
 pub mod settings;
 pub mod workflow;
 

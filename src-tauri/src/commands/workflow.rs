@@ -173,10 +173,10 @@ pub async fn retry_run(
     crate::runs::retry(&state, Caller { app, events }, &run_id, approved_credits).await
 }
 
-/// Moves pending runs to the front of the queue, in this order.
+/// Moves pending runs to the front of the queue, in this order (kept across restarts).
 #[tauri::command]
-pub fn reorder_runs(state: State<'_, AppState>, first: Vec<String>) {
-    state.backend().engine.reorder(&first);
+pub fn reorder_runs(state: State<'_, AppState>, first: Vec<String>) -> Result<(), AppError> {
+    Ok(state.backend().engine.reorder(&first)?)
 }
 
 /// Which backend the app is on.

@@ -225,13 +225,24 @@ impl Store {
             .map_err(EngineError::sql)
     }
 
-    /// Runs that never reached an end (queued or submitted) for `backend`, oldest first.
+    /// Records the queue's order (pending run ids, next first), so a restart keeps it.
+    pub fn set_queue_order(&self, pending: &[String]) -> Result<(), EngineError> {
+        let tx = self.conn.unchecked_transaction().map_err(EngineError::sql)?;
+        for (rank, run_id) in pending.iter().enumerate() {
+            tx.execute("UPDATE runs SET queue_rank = ?2 WHERE run_id = ?1", params![run_id, rank as i64])
+                .map_err(EngineError::sql)?;
+        }
+        tx.commit().map_err(EngineError::sql)
+    }
+
+    /// Runs that never reached an end (queued or submitted) for `backend`, in queue order: runs
+    /// a person placed first by their place, then the rest oldest first.
     pub fn unfinished_runs(&self, backend: &str) -> Result<Vec<RunRecord>, EngineError> {
         let mut stmt = self
             .conn
             .prepare(&format!(
                 "SELECT {RUN_COLUMNS} FROM runs WHERE status IN ('queued', 'submitted') AND backend = ?1
-                 ORDER BY created_at, rowid"
+                 ORDER BY queue_rank IS NULL, queue_rank, created_at, rowid"
             ))
             .map_err(EngineError::sql)?;
         let rows = stmt.query_map([backend], run_record).map_err(EngineError::sql)?;

@@ -105,13 +105,15 @@ CREATE INDEX model_map_by_id ON model_map(namespace, model_id);
 ",
     ),
     // The history and the spend ledger: each run's estimate and when it started running and
-    // ended (finished rows take their last update as their end), newest-first and by-end
-    // indexes, the words runs are searched by, and the person's spend caps.
+    // ended (finished rows take their last update as their end), its place in the queue once a
+    // person moved it, newest-first and by-name indexes, the words runs are searched by, and the
+    // person's spend caps.
     Step::Sql(
         "
 ALTER TABLE runs ADD COLUMN estimate REAL;
 ALTER TABLE runs ADD COLUMN started_at INTEGER;
 ALTER TABLE runs ADD COLUMN ended_at INTEGER;
+ALTER TABLE runs ADD COLUMN queue_rank INTEGER;
 UPDATE runs SET ended_at = updated_at WHERE status IN ('succeeded', 'failed', 'canceled');
 CREATE INDEX runs_by_time ON runs(created_at DESC, run_id DESC);
 CREATE INDEX runs_by_name ON runs(name, created_at DESC);

@@ -98,7 +98,7 @@ async fn a_version_four_journal_with_a_full_url_backend_resumes_after_migration(
     conn.execute_batch(
         "DROP TABLE model_map; DROP TABLE run_text; DROP TABLE spend_caps; DROP INDEX runs_by_time;
          DROP INDEX runs_by_name; ALTER TABLE runs DROP COLUMN estimate; ALTER TABLE runs DROP COLUMN started_at;
-         ALTER TABLE runs DROP COLUMN ended_at;",
+         ALTER TABLE runs DROP COLUMN ended_at; ALTER TABLE runs DROP COLUMN queue_rank;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 4).unwrap();

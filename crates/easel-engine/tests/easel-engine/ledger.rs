@@ -115,3 +115,50 @@ async fn a_batch_past_a_cap_is_refused_before_anything_is_recorded_unless_agreed
     assert!(engine.set_spend_caps(SpendCaps { daily: Some(-1.0), monthly: None }).is_err());
     assert_eq!(engine.spend_caps().unwrap().daily, Some(5.0));
 }
+
+#[tokio::test]
+async fn a_paused_queue_keeps_its_order_across_a_restart_and_runs_when_resumed() {
+    let (_emulator, client) = emulator_with("").await;
+    let (sink, events) = collecting_sink();
+    let (first, library) = engine(client.clone(), sink.clone(), 1);
+    first.set_paused(true);
+    let runs = start(&first, reference(3)).await;
+    let ids: Vec<String> = runs.iter().map(|r| r.run_id.clone()).collect();
+    first.reorder(std::slice::from_ref(&ids[2])).unwrap();
+    first.send_back(std::slice::from_ref(&ids[0])).unwrap();
+    let order = vec![ids[2].clone(), ids[1].clone(), ids[0].clone()];
+    assert_eq!(first.pending(), order);
+    // The app quits: its tasks end and its runs are left to whoever opens the library next.
+    for run in runs {
+        run.task.abort();
+    }
+    drop(first);
+    let journal = rusqlite::Connection::open(library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    journal.execute("UPDATE runs SET owner = NULL", []).unwrap();
+    drop(journal);
+    let limits = easel_engine::RunLimits {
+        concurrency: 1,
+        running_poll: std::time::Duration::from_millis(50),
+        waiting_poll: std::time::Duration::from_millis(50),
+        ..easel_engine::RunLimits::default()
+    };
+    let second = easel_engine::Engine::open(library.path(), client, sink, limits).unwrap();
+    second.set_paused(true);
+    let resumed = second.resume().unwrap();
+    assert_eq!(resumed.len(), 3);
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(second.pending(), order, "same order, still held back");
+    second.set_paused(false);
+    for run in resumed {
+        assert!(run.task.await.unwrap().error.is_none());
+    }
+    // One slot: the service saw them in exactly the queue's order.
+    let submitted: Vec<String> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(e.change, JobChange::Submitted { .. }))
+        .map(|e| e.run_id.clone())
+        .collect();
+    assert_eq!(submitted, order);
+}

@@ -29,6 +29,7 @@ import type { ModelMapping } from "../bindings/ModelMapping";
 import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Page } from "../bindings/Page";
 import type { ParamDiff } from "../bindings/ParamDiff";
+import type { QueueState } from "../bindings/QueueState";
 import type { Readiness } from "../bindings/Readiness";
 import type { RecordedRun } from "../bindings/RecordedRun";
 import type { RunOptions } from "../bindings/RunOptions";
@@ -126,6 +127,10 @@ export type Commands = {
   history_recall: { args: { runId: string }; result: OpenedWorkflow };
   spend_report: { args: { by: SpendBy; since: number | null }; result: SpendReport };
   spend_caps_save: { args: { caps: SpendCaps }; result: SpendCaps };
+  queue_pause: { args: { paused: boolean }; result: boolean };
+  queue_send_back: { args: { last: string[] }; result: void };
+  queue_cancel: { args: { running: boolean }; result: string[] };
+  queue_state: { args: undefined; result: QueueState };
 };
 
 /** A command's name. */
