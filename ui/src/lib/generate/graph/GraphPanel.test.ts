@@ -132,6 +132,15 @@ describe("GraphPanel", () => {
     expect(document.querySelectorAll("svg.links path.edge")).toHaveLength(18);
   });
 
+  it("draws the links between the reference's rows along the lane, the others as curves", () => {
+    show();
+    const paths = [...document.querySelectorAll("svg.links path.edge")].map(
+      (p) => p.getAttribute("d") ?? "",
+    );
+    expect(paths.filter((d) => d.includes(" Q "))).toHaveLength(5);
+    expect(paths.filter((d) => d.includes("C"))).toHaveLength(13);
+  });
+
   it("shows a badge with the number of problems", () => {
     show({ errorsOf: (id) => (id === "3" ? 2 : 0) });
     expect(document.querySelector('[data-testid="errors-3"]')?.textContent).toBe("2");
@@ -168,19 +177,25 @@ describe("GraphPanel", () => {
     const viewport = () =>
       document.querySelector<HTMLElement>(".svelte-flow__viewport")!.style.transform;
 
-    it("shows the whole reference workflow when it is readable whole", () => {
-      paneSize(1259, 703);
-      show();
-      expect(viewport()).toMatch(/scale\(0\.42/);
-      // Left end (the checkpoint) at the padding: nothing is cut off.
-      expect(viewport()).toMatch(/^translate\(32px, /);
-    });
-
-    it("opens the reference at its SaveImage end when it is not", () => {
+    it("shows the whole reference workflow in the default window's pane", () => {
+      // Folded into two rows 1520 px wide: 875 / 1520 on the narrower axis.
       paneSize(939, 703);
       show();
+      const [x, y, zoom] = viewport()
+        .match(/[-\d.]+/g)!
+        .map(Number);
+      expect(zoom).toBeCloseTo(875 / 1520);
+      // Left end (the checkpoint) and top at the padding: nothing is cut off.
+      expect(x).toBeCloseTo(32);
+      expect(y).toBeCloseTo(32, 0);
+    });
+
+    it("opens the reference at its SaveImage end when it is not readable whole", () => {
+      paneSize(600, 703);
+      show();
       expect(viewport()).toMatch(/scale\(0\.4\)/);
-      expect(viewport()).toMatch(/^translate\(-213px, /);
+      // The right end at the padding: 600 - 32 - 1520 × 0.4.
+      expect(viewport()).toMatch(/^translate\(-40px, /);
     });
 
     it("waits for the pane to have a size", () => {

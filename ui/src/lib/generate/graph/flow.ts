@@ -7,6 +7,7 @@
 import { Position, type Edge, type Node } from "@xyflow/svelte";
 import type { NodeRun } from "../../run/reduce";
 import { inputHandle, outputHandle, type CardShape } from "./card";
+import type { LaneRoute } from "./lanes";
 import type { GraphLayout, Link } from "./layout";
 import type { NodeDoc } from "../../bindings/NodeDoc";
 
@@ -21,7 +22,8 @@ export type GraphLive = {
 
 export type CardData = { node: NodeDoc; shape: CardShape; live: GraphLive };
 export type CardNode = Node<CardData, "card">;
-export type LinkData = { live: GraphLive };
+/** `route` is set for a link between rows of a folded layout, which runs along a lane. */
+export type LinkData = { live: GraphLive; route: LaneRoute | null };
 export type LinkEdge = Edge<LinkData, "link">;
 
 export type LinkLook = {
@@ -81,7 +83,7 @@ export function toFlow(
     sourceHandle: outputHandle(link.output),
     target: link.target,
     targetHandle: inputHandle(link.input),
-    data: { live },
+    data: { live, route: layout.routes.get(link.id) ?? null },
     ariaLabel: linkLabel(link),
   }));
   return { nodes, edges };

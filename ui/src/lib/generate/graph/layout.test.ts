@@ -60,7 +60,13 @@ describe("editorPositions", () => {
 
 describe("layoutGraph", () => {
   it("returns nothing for an empty graph", () => {
-    expect(layoutGraph([])).toEqual({ nodes: [], links: [], dangling: [], source: "auto" });
+    expect(layoutGraph([])).toEqual({
+      nodes: [],
+      links: [],
+      dangling: [],
+      source: "auto",
+      routes: new Map(),
+    });
   });
 
   it("uses the editor's positions when every node has one", () => {
@@ -130,17 +136,42 @@ describe("layoutGraph", () => {
     expect(p.get("__proto__")!.x).toBeGreaterThan(p.get("constructor")!.x);
   });
 
-  it("lays out the reference workflow without overlaps, links pointing right", () => {
+  it("folds the reference workflow into two rows, links right within a row, down between", () => {
     const doc = referenceDoc();
     const l = layoutGraph(doc.nodes);
     expect(l.nodes).toHaveLength(11);
     expect(l.links).toHaveLength(18);
     expect(overlapping(l.nodes)).toEqual([]);
     const p = byId(l.nodes);
+    // The checkpoint's row and the row of the second pass, one under the other.
+    expect(p.get("16")!.x).toBe(p.get("4")!.x);
+    expect(p.get("16")!.y).toBeGreaterThan(p.get("5")!.y + p.get("5")!.shape.height);
     for (const link of l.links) {
       const from = p.get(link.source)!;
-      expect(p.get(link.target)!.x, link.id).toBeGreaterThan(from.x + from.shape.width);
+      const to = p.get(link.target)!;
+      const route = l.routes.get(link.id);
+      if (!route) {
+        expect(to.x, link.id).toBeGreaterThan(from.x + from.shape.width);
+        continue;
+      }
+      expect(route.exitX, link.id).toBeGreaterThan(from.x + from.shape.width);
+      expect(route.laneY, link.id).toBeGreaterThan(from.y + from.shape.height);
+      expect(route.laneY, link.id).toBeLessThan(to.y);
+      expect(route.entryX, link.id).toBeLessThan(to.x);
     }
+    expect([...l.routes.keys()].sort()).toEqual([
+      "3:0->16.samples",
+      "4:0->17.model",
+      "4:2->18.vae",
+      "6:0->17.positive",
+      "7:0->17.negative",
+    ]);
+  });
+
+  it("routes no link of an editor-positioned graph", () => {
+    const doc = referenceDoc();
+    doc.nodes.forEach((n, i) => (n.position = [i * 300, 0]));
+    expect(layoutGraph(doc.nodes).routes.size).toBe(0);
   });
 
   it("lays out a 120-node graph", () => {

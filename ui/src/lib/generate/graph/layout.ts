@@ -1,11 +1,14 @@
 // Where every card of a workflow goes: the editor's own positions when the file has one for every
 // node (pushed apart where Easel's cards would overlap, overlap.ts), otherwise a left-to-right
-// dagre layout of fixed-size cards, which never overlap. Pure: same nodes in, same picture out.
-// Leaves out drawing, live state and anything the DOM would have to measure.
+// dagre layout of fixed-size cards, which never overlap, folded into rows when it is too wide to
+// read whole (fold.ts, with the links between rows routed along lanes, lanes.ts). Pure: same
+// nodes in, same picture out. Leaves out drawing, live state and anything the DOM would measure.
 
 import { graphlib, layout as dagreLayout } from "@dagrejs/dagre";
 import type { NodeDoc } from "../../bindings/NodeDoc";
 import { cardShape, type CardShape } from "./card";
+import { foldRows } from "./fold";
+import { laneRoutes, type LaneRoute } from "./lanes";
 import { pushApart } from "./overlap";
 
 /** One link between two nodes of the workflow. */
@@ -36,6 +39,8 @@ export type GraphLayout = {
   dangling: Dangling[];
   /** Where the positions came from. */
   source: "editor" | "auto";
+  /** How the links from one row of a folded layout to a later row run, by link id. */
+  routes: Map<string, LaneRoute>;
 };
 
 /** Space between cards in a column and between columns. */
@@ -129,18 +134,33 @@ function editorCorners(
   return boxes.map((b, i) => [b.x, tops[i]]);
 }
 
+/** The automatic layout: dagre's, folded into rows when too wide, with its lane routes. */
+function autoLayout(
+  nodes: readonly NodeDoc[],
+  shapes: readonly CardShape[],
+  links: readonly Link[],
+): { corners: [number, number][]; routes: Map<string, LaneRoute> } {
+  const folded = foldRows(autoPositions(nodes, shapes, links), shapes, NODE_GAP);
+  const cards = nodes.map((n, i) => {
+    const [x, y] = folded.corners[i];
+    return { id: n.id, x, y, shape: shapes[i], row: folded.rows[i] };
+  });
+  return { corners: folded.corners, routes: laneRoutes(cards, links, folded.bands) };
+}
+
 export function layoutGraph(nodes: readonly NodeDoc[]): GraphLayout {
   const { links, dangling } = linksOf(nodes);
   const outputs = usedOutputs(links);
   const shapes = nodes.map((n) => cardShape(n, outputs.get(n.id) ?? []));
   const editor = editorPositions(nodes);
-  const corners = editor
-    ? editorCorners(nodes, shapes, editor)
-    : autoPositions(nodes, shapes, links);
+  const { corners, routes } = editor
+    ? { corners: editorCorners(nodes, shapes, editor), routes: new Map<string, LaneRoute>() }
+    : autoLayout(nodes, shapes, links);
   return {
     nodes: nodes.map((node, i) => ({ node, shape: shapes[i], x: corners[i][0], y: corners[i][1] })),
     links,
     dangling,
     source: editor ? "editor" : "auto",
+    routes,
   };
 }

@@ -22,6 +22,8 @@ export const generate: Record<string, string> = {
   "top.backendAt": "Backend: {endpoint}",
   "top.open": "Open…",
   "top.openTitle": "Open a workflow file (Ctrl+O)",
+  "top.more": "More actions",
+  "top.saveFavourite": "Save as favourite",
   "top.recent": "Recent files",
   "top.noWorkflow": "No workflow",
   "top.saveFavouriteTitle": "Save as favourite (Ctrl+S)",

@@ -22,6 +22,8 @@ export const generate: Record<string, string> = {
   "top.backendAt": "后端：{endpoint}",
   "top.open": "打开…",
   "top.openTitle": "打开工作流文件（Ctrl+O）",
+  "top.more": "更多操作",
+  "top.saveFavourite": "保存为收藏",
   "top.recent": "最近的文件",
   "top.noWorkflow": "未打开工作流",
   "top.saveFavouriteTitle": "保存为收藏（Ctrl+S）",
