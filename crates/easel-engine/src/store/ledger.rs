@@ -18,8 +18,13 @@ const CHARGED: &str = "CASE
 /// Credits a run counts as pending: its estimate until it ends.
 const PENDING: &str = "CASE WHEN status IN ('queued', 'submitted') THEN COALESCE(estimate, 0) ELSE 0 END";
 
-/// When a run counts: when it ended, else when it was recorded.
-const WHEN: &str = "COALESCE(ended_at, created_at)";
+/// The quarter hour a run counts in (when it ended, else when it was recorded): the leading key of the `runs_ledger` index. Every time zone's
+/// offset is a multiple of 15 minutes, so a quarter hour never straddles a local midnight.
+const QUARTER: &str = "COALESCE(ended_at, created_at) / 900";
+
+/// Runs counted from unix second `?1` on, as an index range: the quarter first (which the index
+/// can seek), then the exact second.
+const FROM_P1: &str = "COALESCE(ended_at, created_at) / 900 >= ?1 / 900 AND COALESCE(ended_at, created_at) >= ?1";
 
 /// Unix seconds of the start of the local day or month `now` is in.
 fn period_start(period: CapPeriod) -> &'static str {
@@ -60,13 +65,17 @@ impl Store {
     }
 
     /// Credits spent in the current local day or month, plus every unfinished run's estimate.
+    /// Both sums read index ranges (`runs_ledger`, `runs_unfinished`), not the whole journal.
     pub fn spent_in(&self, period: CapPeriod) -> Result<f64, EngineError> {
+        let start: i64 = self
+            .conn
+            .query_row(&format!("SELECT {}", period_start(period)), [], |r| r.get(0))
+            .map_err(EngineError::sql)?;
         let sql = format!(
-            "SELECT COALESCE(SUM(CASE WHEN {WHEN} >= {start} THEN {CHARGED} ELSE 0 END), 0) + COALESCE(SUM({PENDING}), 0)
-             FROM runs",
-            start = period_start(period)
+            "SELECT COALESCE((SELECT SUM({CHARGED}) FROM runs INDEXED BY runs_ledger WHERE {FROM_P1}), 0)
+                  + COALESCE((SELECT SUM(COALESCE(estimate, 0)) FROM runs WHERE status IN ('queued', 'submitted')), 0)"
         );
-        self.conn.query_row(&sql, [], |r| r.get(0)).map_err(EngineError::sql)
+        self.conn.query_row(&sql, [start], |r| r.get(0)).map_err(EngineError::sql)
     }
 
     /// The first cap (daily before monthly) that `total` more credits would pass, if any.
@@ -84,18 +93,25 @@ impl Store {
 
     /// The ledger grouped `by`, counting runs from `since` (unix seconds) on.
     pub fn spend(&self, by: SpendBy, since: Option<i64>) -> Result<SpendReport, EngineError> {
-        let (key, order) = match by {
-            SpendBy::Day => (format!("date({WHEN}, 'unixepoch', 'localtime')"), "key DESC"),
+        // Runs are summed first per quarter hour (`QUARTER`, in index order), and only those sums
+        // get the costly local-time conversion: 8,640 conversions for 90 days, not one per run.
+        let bucket = "k * 900, 'unixepoch', 'localtime'";
+        let (inner, outer, order) = match by {
+            SpendBy::Day => (QUARTER.to_string(), format!("date({bucket})"), "key DESC"),
             // 'weekday 0' moves to the coming Sunday (or stays on one); six days back is its Monday.
-            SpendBy::Week => (format!("date({WHEN}, 'unixepoch', 'localtime', 'weekday 0', '-6 days')"), "key DESC"),
-            SpendBy::Month => (format!("strftime('%Y-%m', {WHEN}, 'unixepoch', 'localtime')"), "key DESC"),
-            SpendBy::Workflow => ("name".to_string(), "charged DESC, key"),
-            SpendBy::Backend => ("backend".to_string(), "charged DESC, key"),
+            SpendBy::Week => (QUARTER.to_string(), format!("date({bucket}, 'weekday 0', '-6 days')"), "key DESC"),
+            SpendBy::Month => (QUARTER.to_string(), format!("strftime('%Y-%m', {bucket})"), "key DESC"),
+            SpendBy::Workflow => ("name".to_string(), "k".to_string(), "charged DESC, key"),
+            SpendBy::Backend => ("backend".to_string(), "k".to_string(), "charged DESC, key"),
         };
+        // The covering index, named: the planner would otherwise take `runs_by_name` for a
+        // grouping by name and read every run's document from the table.
         let sql = format!(
-            "SELECT {key} AS key, COUNT(*), SUM(status = 'failed'), SUM({CHARGED}) AS charged,
-                    SUM(COALESCE(estimate, 0)), SUM({PENDING})
-             FROM runs WHERE {WHEN} >= ?1 GROUP BY key ORDER BY {order}"
+            "SELECT {outer} AS key, SUM(n), SUM(f), SUM(c) AS charged, SUM(e), SUM(p) FROM (
+                 SELECT {inner} AS k, COUNT(*) AS n, SUM(status = 'failed') AS f, SUM({CHARGED}) AS c,
+                        SUM(COALESCE(estimate, 0)) AS e, SUM({PENDING}) AS p
+                 FROM runs INDEXED BY runs_ledger WHERE {FROM_P1} GROUP BY {inner})
+             GROUP BY key ORDER BY {order}"
         );
         let mut stmt = self.conn.prepare(&sql).map_err(EngineError::sql)?;
         let rows = stmt

@@ -106,8 +106,10 @@ CREATE INDEX model_map_by_id ON model_map(namespace, model_id);
     ),
     // The history and the spend ledger: each run's estimate and when it started running and
     // ended (finished rows take their last update as their end), its place in the queue once a
-    // person moved it, newest-first and by-name indexes, the words runs are searched by, and the
-    // person's spend caps.
+    // person moved it, newest-first and by-name indexes, the ledger's covering index (keyed by
+    // the quarter hour a run counts in, holding every column the ledger reads, so a cap check and
+    // a spend report never read the rows' documents and group in index order), the words runs are
+    // searched by, and the person's spend caps.
     Step::Sql(
         "
 ALTER TABLE runs ADD COLUMN estimate REAL;
@@ -117,6 +119,7 @@ ALTER TABLE runs ADD COLUMN queue_rank INTEGER;
 UPDATE runs SET ended_at = updated_at WHERE status IN ('succeeded', 'failed', 'canceled');
 CREATE INDEX runs_by_time ON runs(created_at DESC, run_id DESC);
 CREATE INDEX runs_by_name ON runs(name, created_at DESC);
+CREATE INDEX runs_ledger ON runs(COALESCE(ended_at, created_at) / 900, ended_at, created_at, status, credits, estimate, job_id, name, backend);
 CREATE VIRTUAL TABLE run_text USING fts5(run_id UNINDEXED, name, prompt, tokenize = 'unicode61 remove_diacritics 2');
 CREATE TABLE spend_caps (
     period      TEXT PRIMARY KEY CHECK (period IN ('daily', 'monthly')),

@@ -97,7 +97,7 @@ async fn a_version_four_journal_with_a_full_url_backend_resumes_after_migration(
     // Tables of later steps go too, so the migrations after 4 run as they would on such a file.
     conn.execute_batch(
         "DROP TABLE model_map; DROP TABLE run_text; DROP TABLE spend_caps; DROP INDEX runs_by_time;
-         DROP INDEX runs_by_name; ALTER TABLE runs DROP COLUMN estimate; ALTER TABLE runs DROP COLUMN started_at;
+         DROP INDEX runs_by_name; DROP INDEX runs_ledger; ALTER TABLE runs DROP COLUMN estimate; ALTER TABLE runs DROP COLUMN started_at;
          ALTER TABLE runs DROP COLUMN ended_at; ALTER TABLE runs DROP COLUMN queue_rank;",
     )
     .unwrap();
