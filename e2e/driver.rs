@@ -40,6 +40,11 @@ pub mod tempfile_dir {
             Dir(path)
         }
 
+        /// No folder: what a session holds once its folder was handed on (`Session::restart`).
+        pub fn none() -> Dir {
+            Dir(PathBuf::new())
+        }
+
         pub fn path(&self) -> &Path {
             &self.0
         }
@@ -48,7 +53,9 @@ pub mod tempfile_dir {
     impl Drop for Dir {
         fn drop(&mut self) {
             // Best effort cleanup of a test folder.
-            let _ = std::fs::remove_dir_all(&self.0);
+            if !self.0.as_os_str().is_empty() {
+                let _ = std::fs::remove_dir_all(&self.0);
+            }
         }
     }
 }
@@ -120,14 +127,31 @@ impl Session {
         prepare: impl FnOnce(&Path),
         application: &str,
     ) -> Session {
+        let library = tempfile_dir::Dir::new(tag);
+        prepare(library.path());
+        Session::start_in(library, env, application).await
+    }
+
+    /// Quits the app (as a person closing its window would leave it: nothing more is saved) and
+    /// starts it again on the same folder: library, settings, keychain and log kept.
+    pub async fn restart(self, env: &[(&str, &str)]) -> Session {
+        let library = self.quit().await;
+        let mut env = env.to_vec();
+        env.insert(0, (easel_settings::WEBKIT_NO_COMPOSITING, "0"));
+        Session::start_in(library, &env, env!("CARGO_BIN_EXE_easel-app")).await
+    }
+
+    async fn start_in(library: tempfile_dir::Dir, env: &[(&str, &str)], application: &str) -> Session {
         let turn = ONE_AT_A_TIME.lock().await;
         assert!(
             std::env::var_os("DISPLAY").is_some(),
             "no X display: run the end-to-end suite through `make test` (xvfb-run)"
         );
-        let library = tempfile_dir::Dir::new(tag);
-        prepare(library.path());
-        let log = std::fs::File::create(library.path().join("app.log")).expect("create app.log");
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(library.path().join("app.log"))
+            .expect("open app.log");
         let (port, native_port) = free_ports();
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
@@ -350,7 +374,17 @@ impl Session {
     }
 
     /// Ends the session and stops tauri-driver with SIGTERM (SIGKILL would orphan WebKitWebDriver).
-    pub async fn close(mut self) {
+    pub async fn close(self) {
+        drop(self.quit().await);
+    }
+
+    /// Ends the session and tauri-driver; returns the session's folder, still on disk.
+    async fn quit(mut self) -> tempfile_dir::Dir {
+        self.stop().await;
+        std::mem::replace(&mut self.library, tempfile_dir::Dir::none())
+    }
+
+    async fn stop(&mut self) {
         // The session may already be gone if the app exited; closing is best effort.
         let _ = self.http.delete(format!("{}/session/{}", self.base, self.id)).send().await;
         let pid = self.driver.id().to_string();

@@ -342,26 +342,12 @@ fn collect_text(value: &Value, key: Option<&str>, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{NewRun, RunKind};
+    use crate::store::{test_run, NewRun};
 
     fn store_with(runs: &[(&str, &str)]) -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("easel.sqlite")).unwrap();
-        let rows: Vec<NewRun<'_>> = runs
-            .iter()
-            .map(|(id, workflow)| NewRun {
-                run_id: id,
-                request_id: id,
-                name: "wf",
-                backend: "b",
-                workflow,
-                seeds: "{}",
-                editor: None,
-                kind: RunKind::Graph,
-                uploads: None,
-                estimate: Some(1.0),
-            })
-            .collect();
+        let rows: Vec<NewRun<'_>> = runs.iter().map(|(id, workflow)| test_run(id, workflow, 1.0)).collect();
         store.insert_runs(&rows, None).unwrap();
         (store, dir)
     }

@@ -171,26 +171,12 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{NewRun, RunKind};
+    use crate::store::{test_run, NewRun};
 
     fn store_with(ids: &[&str], estimate: f64) -> (Store, tempfile::TempDir) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("easel.sqlite")).unwrap();
-        let rows: Vec<NewRun<'_>> = ids
-            .iter()
-            .map(|id| NewRun {
-                run_id: id,
-                request_id: id,
-                name: "wf",
-                backend: "b",
-                workflow: "{}",
-                seeds: "{}",
-                editor: None,
-                kind: RunKind::Graph,
-                uploads: None,
-                estimate: Some(estimate),
-            })
-            .collect();
+        let rows: Vec<NewRun<'_>> = ids.iter().map(|id| test_run(id, "{}", estimate)).collect();
         store.insert_runs(&rows, None).unwrap();
         (store, dir)
     }
@@ -214,18 +200,7 @@ mod tests {
         assert_eq!(store.cap_breach(1.6).unwrap().unwrap().period, CapPeriod::Month);
         store.set_spend_caps(SpendCaps { daily: Some(10.0), monthly: None }).unwrap();
         // The journal's own re-check refuses a batch that no longer fits.
-        let late = NewRun {
-            run_id: "late",
-            request_id: "late",
-            name: "wf",
-            backend: "b",
-            workflow: "{}",
-            seeds: "{}",
-            editor: None,
-            kind: RunKind::Graph,
-            uploads: None,
-            estimate: Some(4.0),
-        };
+        let late = test_run("late", "{}", 4.0);
         assert!(matches!(store.insert_runs(&[late], Some(4.0)), Err(EngineError::OverSpendCap(_))));
         assert!(store.run("late").unwrap().is_none());
         let report = store.spend(SpendBy::Day, None).unwrap();

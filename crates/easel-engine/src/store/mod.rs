@@ -359,6 +359,23 @@ pub struct NewImage<'a> {
     pub height: u32,
 }
 
+/// A graph run of the name `wf` on backend `b`, for the journal's unit tests.
+#[cfg(test)]
+pub(crate) fn test_run<'a>(run_id: &'a str, workflow: &'a str, estimate: f64) -> NewRun<'a> {
+    NewRun {
+        run_id,
+        request_id: run_id,
+        name: "wf",
+        backend: "b",
+        workflow,
+        seeds: "{}",
+        editor: None,
+        kind: RunKind::Graph,
+        uploads: None,
+        estimate: Some(estimate),
+    }
+}
+
 pub(crate) fn unix_now() -> i64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
@@ -480,23 +497,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("easel.sqlite");
         let store = Store::open(&path).unwrap();
-        store
-            .insert_runs(
-                &[NewRun {
-                    run_id: "r1",
-                    request_id: "q1",
-                    name: "n",
-                    backend: "b",
-                    workflow: "{}",
-                    seeds: "{}",
-                    editor: None,
-                    kind: RunKind::Graph,
-                    uploads: None,
-                    estimate: Some(2.4),
-                }],
-                None,
-            )
-            .unwrap();
+        store.insert_runs(&[test_run("r1", "{}", 2.4)], None).unwrap();
         drop(store);
         let store = Store::open(&path).unwrap();
         assert_eq!(store.run("r1").unwrap().unwrap().status, "queued");
