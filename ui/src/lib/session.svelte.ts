@@ -34,7 +34,8 @@ export class Session {
   /** Files are being dragged over the window. */
   dropping = $state(false);
 
-  /** Set while a batch above the credit threshold waits for confirmation (from any front door). */
+  /** Set while a batch above the credit threshold or past a spend cap waits for confirmation
+   * (from any front door). */
   get confirming(): CostQuestion | null {
     return consent.question;
   }
@@ -137,7 +138,7 @@ export class Session {
     // again with its own estimate, and `withConsent` asks once more if that one differs.
     let approved: number | undefined;
     if (credits !== null && credits > threshold) {
-      if (!(await consent.ask({ credits, threshold }))) return;
+      if (!(await consent.ask({ kind: "threshold", credits, threshold }))) return;
       approved = credits;
     }
     const doc = $state.snapshot(edited) as WorkflowDoc;

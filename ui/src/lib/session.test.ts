@@ -533,7 +533,9 @@ describe("cost, retry, order, outside runs and notifications", () => {
     await vi.waitFor(() => expect(s.document.form.perRun).toBe(4));
     s.document.form.setCount(3);
     const declined = s.runNow();
-    await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 12, threshold: 10 }));
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "threshold", credits: 12, threshold: 10 }),
+    );
     expect(mocked.runWorkflow).not.toHaveBeenCalled();
     s.declineRun();
     await declined;
@@ -557,7 +559,9 @@ describe("cost, retry, order, outside runs and notifications", () => {
     mocked.runWorkflow.mockResolvedValueOnce(["r1"]);
     const s = await started();
     const run = s.runNow();
-    await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 30, threshold: 10 }));
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "threshold", credits: 30, threshold: 10 }),
+    );
     s.confirmRun();
     await run;
     expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);
