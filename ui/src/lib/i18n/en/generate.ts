@@ -13,6 +13,7 @@ export const generate: Record<string, string> = {
   "view.generate": "Generate",
   "view.gallery": "Gallery",
   "view.favourites": "Favourites",
+  "view.history": "History",
   "view.settings": "Settings",
   "top.views": "Views",
   "top.noBackend": "No backend",

@@ -13,6 +13,7 @@ export const generate: Record<string, string> = {
   "view.generate": "生成",
   "view.gallery": "图库",
   "view.favourites": "收藏",
+  "view.history": "历史",
   "view.settings": "设置",
   "top.views": "视图",
   "top.noBackend": "无后端",
