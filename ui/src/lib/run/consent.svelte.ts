@@ -7,6 +7,7 @@
 // total as agreement to both. The confirmation dialog shows `consent.question`.
 
 import type { CapPeriod } from "../bindings/CapPeriod";
+import type { SpendReport } from "../bindings/SpendReport";
 import { toAppError, type AppError } from "../errors";
 
 /** A batch above the Settings threshold. */
@@ -62,6 +63,29 @@ export function questionOf(error: AppError): CostQuestion | null {
       cap: d.cap,
       period: d.period ?? "day",
     };
+  return null;
+}
+
+/** Credits a cap may be passed by before it counts as passed (the engine's `CAP_SLACK`). */
+const CAP_SLACK = 1e-6;
+
+/** The question the engine's cap check would raise for `credits` more on top of what a spend
+ * report says was spent: the first cap passed (daily before monthly, as the engine checks), or
+ * null when none would be. For a front door that asks before calling: the backend takes an
+ * accepted total as agreement to a cap too, so asking only about the threshold there would let
+ * a batch pass a cap the person never saw. */
+export function capQuestion(
+  spent: Pick<SpendReport, "today" | "thisMonth" | "caps">,
+  credits: number,
+): CapQuestion | null {
+  const checks = [
+    { period: "day" as const, cap: spent.caps.daily, spent: spent.today },
+    { period: "month" as const, cap: spent.caps.monthly, spent: spent.thisMonth },
+  ];
+  for (const c of checks) {
+    if (c.cap !== null && c.spent + credits > c.cap + CAP_SLACK)
+      return { kind: "cap", credits, spent: c.spent, cap: c.cap, period: c.period };
+  }
   return null;
 }
 

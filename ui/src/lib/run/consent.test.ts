@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { consent, questionOf, withConsent } from "./consent.svelte";
+import { capQuestion, consent, questionOf, withConsent } from "./consent.svelte";
 
 const needs = { code: "needsConfirmation", message: "m", details: { credits: 42, threshold: 10 } };
 const overCap = {
@@ -81,5 +81,29 @@ describe("withConsent past a spend cap", () => {
   it("reads the monthly cap's period", () => {
     const monthly = { ...overCap, details: { ...overCap.details, period: "month" } };
     expect(questionOf(monthly as never)).toMatchObject({ kind: "cap", period: "month", cap: 20 });
+  });
+});
+
+describe("capQuestion", () => {
+  const spent = (daily: number | null, monthly: number | null) => ({
+    today: 18,
+    thisMonth: 95,
+    caps: { daily, monthly },
+  });
+
+  it("names the first cap the batch would pass, daily before monthly", () => {
+    expect(capQuestion(spent(20, 100), 4)).toEqual({
+      kind: "cap",
+      credits: 4,
+      spent: 18,
+      cap: 20,
+      period: "day",
+    });
+    expect(capQuestion(spent(null, 100), 6)).toMatchObject({ period: "month", spent: 95 });
+  });
+
+  it("is null at or under the caps, and without caps", () => {
+    expect(capQuestion(spent(20, 100), 2)).toBeNull();
+    expect(capQuestion(spent(null, null), 1000)).toBeNull();
   });
 });
