@@ -1,9 +1,10 @@
 // The window's session: puts the stores together and does what needs more than one of them.
 // It listens for job events of runs started elsewhere and for file drops, opens workflows (file,
 // dialog, paste, gallery, favourites) into the document store, runs the open document as a batch
-// after the cost gate (asking first above the Settings threshold), and keeps the one error the
-// banner shows. Leaves out the document's editing (generate/document.svelte.ts), the queue and
-// its timing (run/runs.svelte.ts) and backend info, settings and recent files (app/state).
+// after the cost gate (asking first above the Settings threshold, about a spend cap when the batch
+// would pass one), and keeps the one error the banner shows. Leaves out the document's editing
+// (generate/document.svelte.ts), the queue and its timing (run/runs.svelte.ts) and backend info,
+// settings and recent files (app/state).
 
 import type { AppError } from "./bindings/AppError";
 import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
@@ -14,7 +15,8 @@ import { imageDropTarget } from "./generate/form/imageDrop";
 import { OpenDocument } from "./generate/document.svelte";
 import * as host from "./host";
 import { t } from "./i18n/index.svelte";
-import { consent, withConsent, type CostQuestion } from "./run/consent.svelte";
+import { spendReport } from "./host/history";
+import { capQuestion, consent, withConsent, type CostQuestion } from "./run/consent.svelte";
 import { RunQueue, type RunQueueOptions } from "./run/runs.svelte";
 
 export type SessionOptions = Omit<RunQueueOptions, "onError"> & {
@@ -34,7 +36,8 @@ export class Session {
   /** Files are being dragged over the window. */
   dropping = $state(false);
 
-  /** Set while a batch above the credit threshold waits for confirmation (from any front door). */
+  /** Set while a batch above the credit threshold or past a spend cap waits for confirmation
+   * (from any front door). */
   get confirming(): CostQuestion | null {
     return consent.question;
   }
@@ -137,7 +140,7 @@ export class Session {
     // again with its own estimate, and `withConsent` asks once more if that one differs.
     let approved: number | undefined;
     if (credits !== null && credits > threshold) {
-      if (!(await consent.ask({ credits, threshold }))) return;
+      if (!(await consent.ask(await this.#priceQuestion(credits, threshold)))) return;
       approved = credits;
     }
     const doc = $state.snapshot(edited) as WorkflowDoc;
@@ -163,6 +166,22 @@ export class Session {
     } catch (error) {
       this.runs.reject(batch, toAppError(error));
     }
+  }
+
+  /** What to ask before a batch the form prices above the threshold: about a spend cap when it
+   * would pass one (the accepted total also agrees to passing the cap, so this question must be
+   * the one shown), else about the threshold. Unread spend asks about the threshold; the engine
+   * still checks the caps. */
+  async #priceQuestion(credits: number, threshold: number): Promise<CostQuestion> {
+    try {
+      // Grouped by day from now: only today's row, but `today`, `thisMonth` and `caps` in full.
+      const spent = await spendReport("day", Math.floor(Date.now() / 1000));
+      const cap = capQuestion(spent, credits);
+      if (cap) return cap;
+    } catch {
+      // The ledger could not be read: the threshold question is still right to ask.
+    }
+    return { kind: "threshold", credits, threshold };
   }
 
   /** The person accepted the expected cost. */

@@ -4,6 +4,7 @@ import type { Inspection } from "./bindings/Inspection";
 import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
+import * as historyHost from "./host/history";
 import { Session } from "./session.svelte";
 import { stubFrames, type Frames } from "./testing/frames";
 import { channelOf } from "./testing/hostMock";
@@ -12,6 +13,7 @@ import { referenceDoc, openedDoc } from "./testing/reference";
 
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
 vi.mock("./host/settings", async () => (await import("./testing/hostMock")).settingsMock());
+vi.mock("./host/history", () => ({ spendReport: vi.fn() }));
 
 const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;
@@ -533,7 +535,9 @@ describe("cost, retry, order, outside runs and notifications", () => {
     await vi.waitFor(() => expect(s.document.form.perRun).toBe(4));
     s.document.form.setCount(3);
     const declined = s.runNow();
-    await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 12, threshold: 10 }));
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "threshold", credits: 12, threshold: 10 }),
+    );
     expect(mocked.runWorkflow).not.toHaveBeenCalled();
     s.declineRun();
     await declined;
@@ -548,6 +552,29 @@ describe("cost, retry, order, outside runs and notifications", () => {
     expect(s.confirming).toBeNull();
   });
 
+  it("asks about the daily cap, not the threshold, when the batch would pass it", async () => {
+    vi.mocked(historyHost.spendReport).mockResolvedValue({
+      by: "day",
+      rows: [],
+      total: { key: "total", runs: 0, failed: 0, charged: 0, estimated: 0, pending: 0 },
+      today: 15,
+      thisMonth: 15,
+      caps: { daily: 20, monthly: null },
+    });
+    inspect({ credits: 4 });
+    const s = await started();
+    await vi.waitFor(() => expect(s.document.form.perRun).toBe(4));
+    s.document.form.setCount(3);
+    const run = s.runNow();
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "cap", credits: 12, spent: 15, cap: 20, period: "day" }),
+    );
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+    s.confirmRun();
+    await run;
+    expect(mocked.runWorkflow.mock.calls[0][1]).toMatchObject({ approvedCredits: 12 });
+  });
+
   it("asks when the backend's own estimate needs agreement, then runs with the accepted total", async () => {
     mocked.runWorkflow.mockRejectedValueOnce({
       code: "needsConfirmation",
@@ -557,7 +584,9 @@ describe("cost, retry, order, outside runs and notifications", () => {
     mocked.runWorkflow.mockResolvedValueOnce(["r1"]);
     const s = await started();
     const run = s.runNow();
-    await vi.waitFor(() => expect(s.confirming).toEqual({ credits: 30, threshold: 10 }));
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "threshold", credits: 30, threshold: 10 }),
+    );
     s.confirmRun();
     await run;
     expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);

@@ -110,6 +110,36 @@ describe("GalleryView grid", () => {
     expect(byTestId("gallery-count")?.textContent).toContain("501 images");
   });
 
+  it("shows one run's images when History asks, with a pressed filter that drops it", async () => {
+    const { props } = await open(500);
+    const search = byTestId("gallery-search") as HTMLInputElement;
+    search.value = "cat";
+    search.dispatchEvent(new Event("input", { bubbles: true }));
+    await wait(250);
+    await settle();
+    props.showRun = { runId: "run-7" };
+    await settle();
+    expect(mocked.queryImages.mock.lastCall![0].filter).toMatchObject({ run: "run-7", text: null });
+    expect(mocked.queryImages.mock.lastCall![0].sort).toBe("newest");
+    expect(mocked.countImages.mock.lastCall![0].filter.run).toBe("run-7");
+    expect(search.value).toBe("");
+    click(byTestId("gallery-filter-run")!);
+    await settle();
+    expect(mocked.queryImages.mock.lastCall![0].filter).not.toHaveProperty("run");
+  });
+
+  it("loads a run asked for while hidden once, when it becomes visible", async () => {
+    const { props } = await open(500);
+    props.active = false;
+    await settle();
+    const before = mocked.queryImages.mock.calls.length;
+    props.showRun = { runId: "run-3" };
+    props.active = true;
+    await settle();
+    expect(mocked.queryImages.mock.calls.length).toBe(before + 1);
+    expect(mocked.queryImages.mock.lastCall![0].filter.run).toBe("run-3");
+  });
+
   it("says in plain words when the library cannot be read, without throwing", async () => {
     answer(host, 10);
     mocked.queryImages.mockRejectedValue({ code: "storage", message: "database is locked" });

@@ -49,6 +49,8 @@ export class Gallery {
   private sortBefore: Sort | null = null;
   private loaded = false;
   private active = false;
+  /** The query changed while hidden: becoming visible loads it anew instead of refreshing. */
+  private changedWhileHidden = false;
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private stops: (() => void)[] = [];
@@ -78,12 +80,28 @@ export class Gallery {
   setActive(active: boolean): void {
     this.active = active;
     if (!active) return;
-    if (this.loaded) this.refresh();
+    if (this.loaded && !this.changedWhileHidden) this.refresh();
     else {
       this.loaded = true;
+      this.changedWhileHidden = false;
       this.load(false);
       this.refreshTotals();
     }
+  }
+
+  /** Shows only the images of one run (the History view's "show images in gallery"): the
+   * search and every other filter are cleared, so nothing hides one of them. */
+  showRun(runId: string): void {
+    if (this.searchTimer) clearTimeout(this.searchTimer);
+    this.searchTimer = null;
+    const next = sortForSearch({ sort: this.sort, before: this.sortBefore }, this.searched, "");
+    this.sort = next.sort;
+    this.sortBefore = next.before;
+    this.text = "";
+    this.searched = "";
+    this.filters = { ...NO_FILTERS, run: runId };
+    if (this.active) this.load(false);
+    else this.changedWhileHidden = true;
   }
 
   /** Whether a search is typed (relevance is a meaningful order only then). */

@@ -12,7 +12,7 @@ function cache(count: number, options: { maxPages?: number; maxInFlight?: number
   const load = vi.fn<Loader>((cursor) => library({ cursor, limit: PAGE_SIZE }));
   const onchange = vi.fn();
   const onerror = vi.fn();
-  const c = new PageCache({ onchange, onerror, ...options });
+  const c = new PageCache({ key: (item) => item.id, onchange, onerror, ...options });
   c.reset(load, false);
   return { c, load, onchange, onerror };
 }

@@ -2,19 +2,24 @@
 // asked for with the cursor page p-1 returned, so pages are fetched in order up to the one needed
 // (a jump to the bottom walks the chain), while pages whose cursor is already known are fetched
 // directly, a few at a time. Far-away pages are evicted but their cursors are kept, so coming back
-// costs one request. Plain TypeScript: the owner is told of changes through `onchange`.
+// costs one request. Plain TypeScript: the owner is told of changes through `onchange`. Generic
+// over the item, its key and the cursor, so the History view's run list pages the same way.
 // Leaves out retrying on its own: after a failure it waits for the next `reset()`.
 
 import type { ImageId } from "../bindings/ImageId";
 import type { ImageSummary } from "../bindings/ImageSummary";
-import type { Page } from "../bindings/Page";
 
 /** Items per request. */
 export const PAGE_SIZE = 200;
 
-export type Loader = (cursor: string | null) => Promise<Page>;
+/** One page of a keyset-paged result: its items and the cursor of the next (null at the end). */
+export type Keyset<T, C> = { items: T[]; nextCursor: C | null };
 
-export type CacheOptions = {
+export type Loader<T = ImageSummary, C = string> = (cursor: C | null) => Promise<Keyset<T, C>>;
+
+export type CacheOptions<T = ImageSummary, K = ImageId> = {
+  /** What identifies an item (for selection ranges and optimistic patches). */
+  key: (item: T) => K;
   onchange: () => void;
   onerror: (error: unknown) => void;
   /** Pages kept in memory (those in the wanted window are never evicted). */
@@ -23,13 +28,13 @@ export type CacheOptions = {
   maxInFlight?: number;
 };
 
-export class PageCache {
-  private load: Loader | null = null;
-  private pages = new Map<number, ImageSummary[]>();
+export class PageCache<T = ImageSummary, C = string, K = ImageId> {
+  private load: Loader<T, C> | null = null;
+  private pages = new Map<number, T[]>();
   /** Pages of the previous generation, shown until their replacement arrives (soft reset). */
-  private stale = new Map<number, ImageSummary[]>();
+  private stale = new Map<number, T[]>();
   /** `cursors[p]` fetches page p; the array grows as the chain is walked. */
-  private cursors: (string | null)[] = [null];
+  private cursors: (C | null)[] = [null];
   private inFlight = new Set<number>();
   private wantedFirst = 0;
   private wantedLast = -1;
@@ -39,14 +44,14 @@ export class PageCache {
   private readonly maxPages: number;
   private readonly maxInFlight: number;
 
-  constructor(private readonly options: CacheOptions) {
+  constructor(private readonly options: CacheOptions<T, K>) {
     this.maxPages = options.maxPages ?? 60;
     this.maxInFlight = options.maxInFlight ?? 3;
   }
 
   /** Starts over with a new query. `keepStale` keeps showing the old items meanwhile (a refresh
    * of the same query), instead of placeholders (a different query). */
-  reset(load: Loader, keepStale: boolean): void {
+  reset(load: Loader<T, C>, keepStale: boolean): void {
     this.generation++;
     this.load = load;
     this.stale = keepStale ? new Map([...this.stale, ...this.pages]) : new Map();
@@ -67,10 +72,17 @@ export class PageCache {
   }
 
   /** The item at `index`, or null while its page is not loaded. */
-  itemAt(index: number): ImageSummary | null {
+  itemAt(index: number): T | null {
     const page = Math.floor(index / PAGE_SIZE);
     const items = this.pages.get(page) ?? this.stale.get(page);
     return items?.[index - page * PAGE_SIZE] ?? null;
+  }
+
+  /** Whether the page holding `index` has arrived: an index it lacks is then a row the backend
+   * left out (the history skips rows a crash tore), not one still loading. */
+  hasPage(index: number): boolean {
+    const page = Math.floor(index / PAGE_SIZE);
+    return this.pages.has(page) || this.stale.has(page);
   }
 
   /** The number of results, once the last page has been seen. */
@@ -79,36 +91,37 @@ export class PageCache {
   }
 
   /** Every item of the current generation in memory, in order. */
-  loaded(): ImageSummary[] {
+  loaded(): T[] {
     const order = [...this.pages.keys()].sort((a, b) => a - b);
     return order.flatMap((p) => this.pages.get(p)!);
   }
 
   /** The ids of the loaded items `from..=to` (either order). */
-  idsBetween(from: number, to: number): ImageId[] {
-    const ids: ImageId[] = [];
+  idsBetween(from: number, to: number): K[] {
+    const ids: K[] = [];
     for (let i = Math.min(from, to); i <= Math.max(from, to); i++) {
       const item = this.itemAt(i);
-      if (item) ids.push(item.id);
+      if (item) ids.push(this.options.key(item));
     }
     return ids;
   }
 
   /** The items in memory with these ids. */
-  loadedWith(ids: ImageId[]): ImageSummary[] {
+  loadedWith(ids: K[]): T[] {
     const wanted = new Set(ids);
-    return this.loaded().filter((item) => wanted.has(item.id));
+    return this.loaded().filter((item) => wanted.has(this.options.key(item)));
   }
 
   /** Replaces the cached items with these ids by `change(item)` (optimistic updates). */
-  patch(list: ImageId[], change: (item: ImageSummary) => ImageSummary): void {
+  patch(list: K[], change: (item: T) => T): void {
     const ids = new Set(list);
+    const { key } = this.options;
     for (const map of [this.pages, this.stale]) {
       for (const [p, items] of map) {
-        if (items.some((i) => ids.has(i.id)))
+        if (items.some((i) => ids.has(key(i))))
           map.set(
             p,
-            items.map((i) => (ids.has(i.id) ? change(i) : i)),
+            items.map((i) => (ids.has(key(i)) ? change(i) : i)),
           );
       }
     }
@@ -158,7 +171,7 @@ export class PageCache {
     );
   }
 
-  private store(page: number, result: Page): void {
+  private store(page: number, result: Keyset<T, C>): void {
     this.pages.set(page, result.items);
     this.stale.delete(page);
     if (result.nextCursor === null) {

@@ -20,6 +20,8 @@ export type Filters = {
   minSize: number | null;
   /** The library's trash instead of the gallery. */
   trashed: boolean;
+  /** Only the images of this run (Easel's run id), set from the History view. */
+  run: string | null;
 };
 
 export const NO_FILTERS: Filters = {
@@ -31,6 +33,7 @@ export const NO_FILTERS: Filters = {
   until: "",
   minSize: null,
   trashed: false,
+  run: null,
 };
 
 /** The size presets offered. */
@@ -66,6 +69,8 @@ export function imageFilter(text: string, f: Filters): ImageFilter {
     minWidth: f.minSize,
     minHeight: f.minSize,
     trashed: f.trashed,
+    // The binding declares `run` optional, not nullable: absent means every run.
+    ...(f.run === null ? {} : { run: f.run }),
   };
 }
 
@@ -79,6 +84,7 @@ export function activeFilters(f: Filters): number {
     f.from !== "",
     f.until !== "",
     f.minSize !== null,
+    f.run !== null,
   ].filter(Boolean).length;
 }
 

@@ -22,7 +22,7 @@ export class Results {
   private countToken = 0;
 
   constructor(private readonly onerror: (error: unknown) => void) {
-    this.cache = new PageCache({ onchange: () => this.version++, onerror });
+    this.cache = new PageCache({ key: (item) => item.id, onchange: () => this.version++, onerror });
   }
 
   /** Loads `query`. A refresh (`soft`) keeps showing the current items until new ones arrive. */

@@ -18,12 +18,17 @@ export async function settle() {
   flushSync();
 }
 
-/** Mounts the view; returns its callbacks and a way to change `active`. */
+/** Mounts the view; returns its callbacks and a way to change `active` and `showRun`. */
 export async function mountView(active = true) {
   // `start` stands in for the queue's: it hands the host call the batch's `channel`.
   const channel = vi.fn<(event: JobEvent) => void>();
   const start = vi.fn<StartRuns>((begin) => begin(channel));
-  const props = $state({ active, onopenworkflow: vi.fn(), start });
+  const props = $state({
+    active,
+    onopenworkflow: vi.fn(),
+    start,
+    showRun: null as { runId: string } | null,
+  });
   const view = mount(GalleryView, { target: document.body, props });
   await settle();
   return {

@@ -1,12 +1,27 @@
 // The one place the window asks a person to agree to a cost. The engine decides whether a batch
-// needs agreement (above the Settings threshold) and refuses with `needsConfirmation` and the
-// estimate in `details`; any front door (Run, a favourite, "Run again", retry) passes its start
-// call through `withConsent`, which asks here and calls again with the total the person
-// accepted. The confirmation dialog shows `consent.question`.
+// needs agreement and refuses with the numbers in `details`: `needsConfirmation` above the
+// Settings threshold (the estimate and the threshold), `spendCap` when the batch would take the
+// day's or month's spend past a cap (the estimate, what was spent, the cap and which one). Any
+// front door (Run, a favourite, "Run again", retry) passes its start call through `withConsent`,
+// which asks here and calls again with the total the person accepted; the backend takes that one
+// total as agreement to both. The confirmation dialog shows `consent.question`.
 
-import { toAppError } from "../errors";
+import type { CapPeriod } from "../bindings/CapPeriod";
+import type { SpendReport } from "../bindings/SpendReport";
+import { toAppError, type AppError } from "../errors";
 
-export type CostQuestion = { credits: number; threshold: number };
+/** A batch above the Settings threshold. */
+export type ThresholdQuestion = { kind: "threshold"; credits: number; threshold: number };
+/** A batch that would pass a spend cap: `spent` in the cap's period so far (runs not yet finished
+ * included), `credits` the batch's estimate. */
+export type CapQuestion = {
+  kind: "cap";
+  credits: number;
+  spent: number;
+  cap: number;
+  period: CapPeriod;
+};
+export type CostQuestion = ThresholdQuestion | CapQuestion;
 
 class Consent {
   /** The question on screen, if any. */
@@ -33,8 +48,49 @@ class Consent {
 
 export const consent = new Consent();
 
-/** Calls `start(approved)`; when the backend answers `needsConfirmation`, asks and, if accepted,
- * calls again with the accepted total. Resolves `null` when the person declines. */
+/** The question a refusal asks, or null when it is not about agreeing to a cost (or lacks the
+ * numbers to ask with). */
+export function questionOf(error: AppError): CostQuestion | null {
+  const d = error.details;
+  if (d?.credits === undefined) return null;
+  if (error.code === "needsConfirmation")
+    return { kind: "threshold", credits: d.credits, threshold: d.threshold ?? 0 };
+  if (error.code === "spendCap" && d.spent !== undefined && d.cap !== undefined)
+    return {
+      kind: "cap",
+      credits: d.credits,
+      spent: d.spent,
+      cap: d.cap,
+      period: d.period ?? "day",
+    };
+  return null;
+}
+
+/** Credits a cap may be passed by before it counts as passed (the engine's `CAP_SLACK`). */
+const CAP_SLACK = 1e-6;
+
+/** The question the engine's cap check would raise for `credits` more on top of what a spend
+ * report says was spent: the first cap passed (daily before monthly, as the engine checks), or
+ * null when none would be. For a front door that asks before calling: the backend takes an
+ * accepted total as agreement to a cap too, so asking only about the threshold there would let
+ * a batch pass a cap the person never saw. */
+export function capQuestion(
+  spent: Pick<SpendReport, "today" | "thisMonth" | "caps">,
+  credits: number,
+): CapQuestion | null {
+  const checks = [
+    { period: "day" as const, cap: spent.caps.daily, spent: spent.today },
+    { period: "month" as const, cap: spent.caps.monthly, spent: spent.thisMonth },
+  ];
+  for (const c of checks) {
+    if (c.cap !== null && c.spent + credits > c.cap + CAP_SLACK)
+      return { kind: "cap", credits, spent: c.spent, cap: c.cap, period: c.period };
+  }
+  return null;
+}
+
+/** Calls `start(approved)`; when the backend answers `needsConfirmation` or `spendCap`, asks and,
+ * if accepted, calls again with the accepted total. Resolves `null` when the person declines. */
 export async function withConsent<T>(
   start: (approved: number | undefined) => Promise<T>,
   approved?: number,
@@ -42,11 +98,9 @@ export async function withConsent<T>(
   try {
     return await start(approved);
   } catch (error) {
-    const e = toAppError(error);
-    const credits = e.details?.credits;
-    if (e.code !== "needsConfirmation" || credits === undefined) throw error;
-    const accepted = await consent.ask({ credits, threshold: e.details?.threshold ?? 0 });
-    if (!accepted) return null;
-    return await start(credits);
+    const question = questionOf(toAppError(error));
+    if (question === null) throw error;
+    if (!(await consent.ask(question))) return null;
+    return await start(question.credits);
   }
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { catalogues } from "../i18n/index.svelte";
+import { VIEW_SHORTCUTS, VIEWS, viewOfShortcut } from "../view";
 import {
   SCOPES,
   SHORTCUTS,
@@ -31,12 +32,19 @@ describe("SHORTCUTS", () => {
     expect(combos("openFile")).toEqual(["Mod+O"]);
     expect(combos("saveFavourite")).toEqual(["Mod+S"]);
     expect(combos("searchGallery")).toEqual(["Mod+F"]);
-    expect(["1", "2", "3", "4"].map((k) => matchShortcut(key(k), ["app"], false))).toEqual([
+    expect(["1", "2", "3", "4", "5"].map((k) => matchShortcut(key(k), ["app"], false))).toEqual([
       "viewGenerate",
       "viewGallery",
       "viewFavourites",
+      "viewHistory",
       "viewSettings",
     ]);
+    // View n of the top bar is key n.
+    expect(VIEWS.map((v) => combos(VIEW_SHORTCUTS[v]))).toEqual(
+      VIEWS.map((_, i) => [String(i + 1)]),
+    );
+    expect(viewOfShortcut("viewHistory")).toBe("history");
+    expect(viewOfShortcut("help")).toBeNull();
     expect(combos("help")).toEqual(["?", "F1"]);
     expect(combos("undoDelete")).toEqual(["Mod+Z"]);
   });

@@ -12,6 +12,7 @@ export type ShortcutId =
   | "viewGenerate"
   | "viewGallery"
   | "viewFavourites"
+  | "viewHistory"
   | "viewSettings"
   | "undoDelete"
   | "help"
@@ -48,7 +49,8 @@ export const SHORTCUTS: readonly Shortcut[] = [
   entry("viewGenerate", ["1"], "app"),
   entry("viewGallery", ["2"], "app"),
   entry("viewFavourites", ["3"], "app"),
-  entry("viewSettings", ["4"], "app"),
+  entry("viewHistory", ["4"], "app"),
+  entry("viewSettings", ["5"], "app"),
   entry("undoDelete", ["Mod+Z"], "app"),
   entry("help", ["?", "F1"], "app"),
   entry("close", ["Escape"], "app"),

@@ -24,6 +24,8 @@ export const gallery: Record<string, string> = {
   "gallery.filters.size": "Minimum size",
   "gallery.filters.anySize": "Any size",
   "gallery.filters.minSize": "At least {size} × {size}",
+  "gallery.filters.run": "Images of one run",
+  "gallery.filters.runTitle": "Only the images of run {run}; press to show all",
   "gallery.filters.clear": "Clear filters",
   "gallery.import.button": "Import folder…",
   "gallery.import.starting": "Importing…",

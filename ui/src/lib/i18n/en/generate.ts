@@ -13,6 +13,7 @@ export const generate: Record<string, string> = {
   "view.generate": "Generate",
   "view.gallery": "Gallery",
   "view.favourites": "Favourites",
+  "view.history": "History",
   "view.settings": "Settings",
   "top.views": "Views",
   "top.noBackend": "No backend",
@@ -65,6 +66,13 @@ export const generate: Record<string, string> = {
   "confirm.body":
     "This batch is expected to cost about {credits} credits, more than the {threshold} you set in Settings.",
   "confirm.run": "Run anyway",
+  "confirm.cap.title.day": "Past your daily spend cap?",
+  "confirm.cap.title.month": "Past your monthly spend cap?",
+  "confirm.cap.body.day":
+    "This run is estimated at {credits} credits; you have spent {spent} of your daily cap of {cap}.",
+  "confirm.cap.body.month":
+    "This run is estimated at {credits} credits; you have spent {spent} of your monthly cap of {cap}.",
+  "confirm.cap.note": "Spent includes the estimates of runs that have not finished yet.",
   "drop.hint": "Drop a workflow (JSON or PNG) to open it",
   "top.demoBecause": "Running on the offline demo: {why}",
   "error.openSettings": "Open Settings",

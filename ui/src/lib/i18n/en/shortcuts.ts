@@ -14,6 +14,7 @@ export const shortcuts: Record<string, string> = {
   "shortcuts.viewGenerate": "Go to Generate",
   "shortcuts.viewGallery": "Go to Gallery",
   "shortcuts.viewFavourites": "Go to Favourites",
+  "shortcuts.viewHistory": "Go to History",
   "shortcuts.viewSettings": "Go to Settings",
   "shortcuts.undoDelete": "Undo the last delete",
   "shortcuts.help": "Show this help",

@@ -24,6 +24,8 @@ export const gallery: Record<string, string> = {
   "gallery.filters.size": "最小尺寸",
   "gallery.filters.anySize": "任意尺寸",
   "gallery.filters.minSize": "至少 {size} × {size}",
+  "gallery.filters.run": "单次运行的图片",
+  "gallery.filters.runTitle": "只显示运行 {run} 的图片；点击显示全部",
   "gallery.filters.clear": "清除筛选",
   "gallery.import.button": "导入文件夹…",
   "gallery.import.starting": "正在导入…",

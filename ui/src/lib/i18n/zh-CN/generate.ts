@@ -13,6 +13,7 @@ export const generate: Record<string, string> = {
   "view.generate": "生成",
   "view.gallery": "图库",
   "view.favourites": "收藏",
+  "view.history": "历史",
   "view.settings": "设置",
   "top.views": "视图",
   "top.noBackend": "无后端",
@@ -64,6 +65,13 @@ export const generate: Record<string, string> = {
   "confirm.title": "超出算力上限，仍要运行吗？",
   "confirm.body": "这一批预计消耗约 {credits} 算力，超过了你在设置中设定的 {threshold}。",
   "confirm.run": "仍然运行",
+  "confirm.cap.title.day": "超出每日消费上限，仍要运行吗？",
+  "confirm.cap.title.month": "超出每月消费上限，仍要运行吗？",
+  "confirm.cap.body.day":
+    "这次运行预计消耗 {credits} 算力；你今天已消费 {spent}，每日上限为 {cap}。",
+  "confirm.cap.body.month":
+    "这次运行预计消耗 {credits} 算力；你本月已消费 {spent}，每月上限为 {cap}。",
+  "confirm.cap.note": "已消费包含尚未结束的运行的预估。",
   "drop.hint": "拖放工作流（JSON 或 PNG）以打开",
   "top.demoBecause": "正在使用离线演示：{why}",
   "error.openSettings": "打开设置",

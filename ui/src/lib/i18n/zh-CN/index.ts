@@ -8,6 +8,7 @@ import { shortcuts } from "./shortcuts";
 import { gallery } from "./gallery";
 import { form } from "./form";
 import { readiness } from "./readiness";
+import { history } from "./history";
 
 export const zhCN: Record<string, string> = {
   ...common,
@@ -19,4 +20,5 @@ export const zhCN: Record<string, string> = {
   ...gallery,
   ...form,
   ...readiness,
+  ...history,
 };

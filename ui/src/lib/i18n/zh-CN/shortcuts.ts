@@ -14,6 +14,7 @@ export const shortcuts: Record<string, string> = {
   "shortcuts.viewGenerate": "前往“生成”",
   "shortcuts.viewGallery": "前往“图库”",
   "shortcuts.viewFavourites": "前往“收藏”",
+  "shortcuts.viewHistory": "前往“历史”",
   "shortcuts.viewSettings": "前往“设置”",
   "shortcuts.undoDelete": "撤销上一次删除",
   "shortcuts.help": "显示本帮助",
