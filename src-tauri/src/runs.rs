@@ -6,7 +6,9 @@
 //! fails with `needsConfirmation` and the estimate in `details`; the window asks and calls again.
 //! A batch that would pass a spend cap (checked by the engine against the library's ledger) fails
 //! with `spendCap` and the spent credits, the cap and its period in `details`, and runs only when
-//! the window calls again with the total the person accepted after seeing that.
+//! the window calls again with `approvedOverCap`: the total the person accepted while shown the
+//! cap. An answer to the threshold question never passes a cap, so a front door that asks about
+//! the threshold first cannot spend past a cap the person never saw.
 //! Where the batch's events go: to the `Channel` the window passed with this call, so it knows
 //! each event's batch before the call returns the run ids (never to the global `job://event`).
 
@@ -41,6 +43,15 @@ impl Caller {
     }
 }
 
+/// What the person agreed to for one call: a total above the threshold, a total past a cap.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Approval {
+    /// The total accepted when asked about the threshold.
+    pub credits: Option<f64>,
+    /// The total accepted when shown the cap it passes (which also agrees to the cost).
+    pub over_cap: Option<f64>,
+}
+
 /// Starts `work` as a batch of `count` runs; returns the run ids.
 pub async fn start(
     state: &AppState,
@@ -48,34 +59,36 @@ pub async fn start(
     name: String,
     count: u32,
     work: Work,
-    approved: Option<f64>,
+    approval: Approval,
 ) -> Result<Vec<String>, AppError> {
     let threshold = state.prefs.settings().confirm_above;
     let local_files = LocalFiles::Picked(state.inputs.paths());
     let request = RunRequest { name, count, work, local_files, models: Vec::new() };
-    let (confirm, over_cap) = (consent(threshold, approved), over_cap(approved));
+    let (confirm, over_cap) = (consent(threshold, approval), over_cap(approval));
     let hooks = Hooks { confirm: &confirm, over_cap: &over_cap, uploading: &|_| {}, events: Some(caller.sink()) };
     let started = state.backend().engine.start(request, &hooks).await.map_err(|e| refused(e, threshold))?;
     Ok(started.runs.into_iter().map(|r| r.run_id).collect())
 }
 
 /// Retries a recorded run under the same cost rule; returns the new run's id.
-pub async fn retry(state: &AppState, caller: Caller, run_id: &str, approved: Option<f64>) -> Result<String, AppError> {
+pub async fn retry(state: &AppState, caller: Caller, run_id: &str, approval: Approval) -> Result<String, AppError> {
     let threshold = state.prefs.settings().confirm_above;
-    let (confirm, over_cap) = (consent(threshold, approved), over_cap(approved));
+    let (confirm, over_cap) = (consent(threshold, approval), over_cap(approval));
     let hooks = Hooks { confirm: &confirm, over_cap: &over_cap, uploading: &|_| {}, events: Some(caller.sink()) };
     let handle = state.backend().engine.retry(run_id, &hooks).await.map_err(|e| refused(e, threshold))?;
     Ok(handle.run_id)
 }
 
-fn consent(threshold: f64, approved: Option<f64>) -> impl Fn(&Estimate) -> bool + Sync {
-    move |e: &Estimate| e.total <= threshold || approved.is_some_and(|a| e.total <= a + SAME_PRICE)
+fn consent(threshold: f64, approval: Approval) -> impl Fn(&Estimate) -> bool + Sync {
+    let accepted = |a: Option<f64>, total: f64| a.is_some_and(|a| total <= a + SAME_PRICE);
+    move |e: &Estimate| {
+        e.total <= threshold || accepted(approval.credits, e.total) || accepted(approval.over_cap, e.total)
+    }
 }
 
-/// Past a cap only with the total the person accepted: the engine checks caps before the
-/// threshold, so the window's first answer to a batch over a cap is the one that showed it.
-fn over_cap(approved: Option<f64>) -> impl Fn(&CapBreach) -> bool + Sync {
-    move |b: &CapBreach| approved.is_some_and(|a| b.estimate <= a + SAME_PRICE)
+/// Past a cap only with the total the person accepted while shown that cap.
+fn over_cap(approval: Approval) -> impl Fn(&CapBreach) -> bool + Sync {
+    move |b: &CapBreach| approval.over_cap.is_some_and(|a| b.estimate <= a + SAME_PRICE)
 }
 
 /// The engine's error for the window; a cost not agreed carries the estimate and the threshold,

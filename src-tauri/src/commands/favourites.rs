@@ -85,10 +85,12 @@ pub async fn favourite_run(
     id: String,
     count: u32,
     approved_credits: Option<f64>,
+    approved_over_cap: Option<f64>,
     events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let favourite = state.prefs.favourites(|f| f.get(&id).cloned())?;
     let work = crate::commands::workflow::graph_work(&favourite.doc, Vec::new())?;
     let caller = crate::runs::Caller { app, events };
-    crate::runs::start(&state, caller, favourite.name, count.max(1), work, approved_credits).await
+    let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
+    crate::runs::start(&state, caller, favourite.name, count.max(1), work, approval).await
 }

@@ -176,12 +176,14 @@ pub async fn library_run_again(
     state: State<'_, AppState>,
     id: ImageId,
     approved_credits: Option<f64>,
+    approved_over_cap: Option<f64>,
     events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let opened = library_workflow(state.clone(), id).await?;
     let work = crate::commands::workflow::graph_work(&opened.doc, Vec::new())?;
     let caller = crate::runs::Caller { app, events };
-    crate::runs::start(&state, caller, opened.doc.name.clone(), 1, work, approved_credits).await
+    let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
+    crate::runs::start(&state, caller, opened.doc.name.clone(), 1, work, approval).await
 }
 
 /// Asks for a folder and indexes its PNGs in place, reporting progress as `library://import`.

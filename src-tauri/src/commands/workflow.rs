@@ -45,6 +45,10 @@ pub struct RunOptions {
     #[serde(default)]
     #[ts(optional)]
     pub approved_credits: Option<f64>,
+    /// The batch total the person accepted while shown the spend cap it passes (`spendCap`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub approved_over_cap: Option<f64>,
 }
 
 pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
@@ -147,7 +151,8 @@ pub async fn run_workflow(
     let options = options.unwrap_or_default();
     let work = graph_work(&doc, options.seeds)?;
     let caller = Caller { app, events };
-    crate::runs::start(&state, caller, doc.name.clone(), options.count.max(1), work, options.approved_credits).await
+    let approval = crate::runs::Approval { credits: options.approved_credits, over_cap: options.approved_over_cap };
+    crate::runs::start(&state, caller, doc.name.clone(), options.count.max(1), work, approval).await
 }
 
 /// The graph work of a document: its graph, seed modes, and the editor graph it came from.
@@ -168,9 +173,11 @@ pub async fn retry_run(
     state: State<'_, AppState>,
     run_id: String,
     approved_credits: Option<f64>,
+    approved_over_cap: Option<f64>,
     events: Channel<JobEvent>,
 ) -> Result<String, AppError> {
-    crate::runs::retry(&state, Caller { app, events }, &run_id, approved_credits).await
+    let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
+    crate::runs::retry(&state, Caller { app, events }, &run_id, approval).await
 }
 
 /// Moves pending runs to the front of the queue, in this order (kept across restarts).

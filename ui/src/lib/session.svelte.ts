@@ -16,7 +16,14 @@ import { OpenDocument } from "./generate/document.svelte";
 import * as host from "./host";
 import { t } from "./i18n/index.svelte";
 import { spendReport } from "./host/history";
-import { capQuestion, consent, withConsent, type CostQuestion } from "./run/consent.svelte";
+import {
+  approvalOf,
+  capQuestion,
+  consent,
+  withConsent,
+  type CostQuestion,
+} from "./run/consent.svelte";
+import type { Approval } from "./host";
 import { RunQueue, type RunQueueOptions } from "./run/runs.svelte";
 
 export type SessionOptions = Omit<RunQueueOptions, "onError"> & {
@@ -138,10 +145,11 @@ export class Session {
     const credits = this.document.expectedCredits();
     // Asked before anything moves when the form already knows the price; the engine decides
     // again with its own estimate, and `withConsent` asks once more if that one differs.
-    let approved: number | undefined;
+    let approval: Approval = {};
     if (credits !== null && credits > threshold) {
-      if (!(await consent.ask(await this.#priceQuestion(credits, threshold)))) return;
-      approved = credits;
+      const question = await this.#priceQuestion(credits, threshold);
+      if (!(await consent.ask(question))) return;
+      approval = approvalOf(question);
     }
     const doc = $state.snapshot(edited) as WorkflowDoc;
     const options = { count: form.count, seeds: form.controls() };
@@ -152,8 +160,13 @@ export class Session {
     );
     try {
       const runIds = await withConsent(
-        (ok) => host.runWorkflow(doc, { ...options, approvedCredits: ok }, onEvent),
-        approved,
+        (ok) =>
+          host.runWorkflow(
+            doc,
+            { ...options, approvedCredits: ok.credits, approvedOverCap: ok.overCap },
+            onEvent,
+          ),
+        approval,
       );
       if (runIds === null) {
         this.runs.reject(batch, {
@@ -169,9 +182,8 @@ export class Session {
   }
 
   /** What to ask before a batch the form prices above the threshold: about a spend cap when it
-   * would pass one (the accepted total also agrees to passing the cap, so this question must be
-   * the one shown), else about the threshold. Unread spend asks about the threshold; the engine
-   * still checks the caps. */
+   * would pass one (one question, with the cap shown), else about the threshold. Unread spend asks
+   * about the threshold; the engine still checks the caps and asks for the cap next. */
   async #priceQuestion(credits: number, threshold: number): Promise<CostQuestion> {
     try {
       // Grouped by day from now: only today's row, but `today`, `thisMonth` and `caps` in full.

@@ -16,4 +16,8 @@ seeds: Array<SeedControl>,
 /**
  * The batch total the person was shown and accepted, when above the threshold.
  */
-approvedCredits?: number, };
+approvedCredits?: number, 
+/**
+ * The batch total the person accepted while shown the spend cap it passes (`spendCap`).
+ */
+approvedOverCap?: number, };

@@ -52,7 +52,12 @@ export type Commands = {
   };
   cancel_run: { args: { runId: string }; result: boolean };
   retry_run: {
-    args: { runId: string; approvedCredits: number | null; events: Channel<JobEvent> };
+    args: {
+      runId: string;
+      approvedCredits: number | null;
+      approvedOverCap: number | null;
+      events: Channel<JobEvent>;
+    };
     result: string;
   };
   reorder_runs: { args: { first: string[] }; result: void };
@@ -88,7 +93,12 @@ export type Commands = {
   library_workflow: { args: { id: ImageId }; result: OpenedWorkflow };
   library_compare: { args: { left: ImageId; right: ImageId }; result: ParamDiff };
   library_run_again: {
-    args: { id: ImageId; approvedCredits: number | null; events: Channel<JobEvent> };
+    args: {
+      id: ImageId;
+      approvedCredits: number | null;
+      approvedOverCap: number | null;
+      events: Channel<JobEvent>;
+    };
     result: string[];
   };
   library_import: { args: undefined; result: ImportProgress | null };
@@ -113,6 +123,7 @@ export type Commands = {
       id: string;
       count: number;
       approvedCredits: number | null;
+      approvedOverCap: number | null;
       events: Channel<JobEvent>;
     };
     result: string[];

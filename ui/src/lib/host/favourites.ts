@@ -4,6 +4,7 @@ import type { Favourite } from "../bindings/Favourite";
 import type { FavouriteDraft } from "../bindings/FavouriteDraft";
 import type { JobEvent } from "../bindings/JobEvent";
 import { call, callWithEvents } from "./call";
+import { approvalArgs, type Approval } from "./index";
 
 /** Every favourite, most recently changed first. */
 export function listFavourites(): Promise<Favourite[]> {
@@ -49,11 +50,7 @@ export function runFavourite(
   id: string,
   count: number,
   onEvent: (event: JobEvent) => void,
-  approvedCredits?: number,
+  approval: Approval = {},
 ): Promise<string[]> {
-  return callWithEvents(
-    "favourite_run",
-    { id, count, approvedCredits: approvedCredits ?? null },
-    onEvent,
-  );
+  return callWithEvents("favourite_run", { id, count, ...approvalArgs(approval) }, onEvent);
 }

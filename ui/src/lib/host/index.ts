@@ -61,15 +61,28 @@ export function cancelRun(runId: string): Promise<boolean> {
   return call("cancel_run", { runId });
 }
 
+/** What the person agreed to for one start call: `credits`, the total accepted when asked about
+ * the threshold; `overCap`, the total accepted while shown the spend cap it passes. Only the
+ * second passes a cap (`spendCap` otherwise). */
+export type Approval = { credits?: number; overCap?: number };
+
+/** An approval as the commands take it. */
+export function approvalArgs(approval: Approval): {
+  approvedCredits: number | null;
+  approvedOverCap: number | null;
+} {
+  return { approvedCredits: approval.credits ?? null, approvedOverCap: approval.overCap ?? null };
+}
+
 /** Starts a recorded run's document again as a new run; resolves with the new run id, its events
  * go to `onEvent`. Above the credit threshold it needs the accepted total (`needsConfirmation`
- * otherwise). */
+ * otherwise), past a spend cap the total accepted beside the cap (`spendCap`). */
 export function retryRun(
   runId: string,
   onEvent: OnJobEvent,
-  approvedCredits?: number,
+  approval: Approval = {},
 ): Promise<string> {
-  return callWithEvents("retry_run", { runId, approvedCredits: approvedCredits ?? null }, onEvent);
+  return callWithEvents("retry_run", { runId, ...approvalArgs(approval) }, onEvent);
 }
 
 /** Moves pending runs to the front of the queue, in this order. */

@@ -15,6 +15,7 @@ import type { OpenedWorkflow } from "../bindings/OpenedWorkflow";
 import type { Page } from "../bindings/Page";
 import type { ParamDiff } from "../bindings/ParamDiff";
 import { call, callWithEvents } from "./call";
+import { approvalArgs, type Approval } from "./index";
 
 /** Event sent when images are added, changed or removed (payload: the ids concerned). */
 export const LIBRARY_CHANGED = "library://changed";
@@ -106,13 +107,9 @@ export function compareImages(left: ImageId, right: ImageId): Promise<ParamDiff>
 export function runAgain(
   id: ImageId,
   onEvent: (event: JobEvent) => void,
-  approvedCredits?: number,
+  approval: Approval = {},
 ): Promise<string[]> {
-  return callWithEvents(
-    "library_run_again",
-    { id, approvedCredits: approvedCredits ?? null },
-    onEvent,
-  );
+  return callWithEvents("library_run_again", { id, ...approvalArgs(approval) }, onEvent);
 }
 
 /** Asks for a folder and indexes its PNGs in place; `null` when cancelled. Progress arrives

@@ -3,12 +3,14 @@
 // Settings threshold (the estimate and the threshold), `spendCap` when the batch would take the
 // day's or month's spend past a cap (the estimate, what was spent, the cap and which one). Any
 // front door (Run, a favourite, "Run again", retry) passes its start call through `withConsent`,
-// which asks here and calls again with the total the person accepted; the backend takes that one
-// total as agreement to both. The confirmation dialog shows `consent.question`.
+// which asks here and calls again with what the person accepted: the total, as `credits` for the
+// threshold and as `overCap` beside a cap (only that one passes a cap). The confirmation dialog
+// shows `consent.question`.
 
 import type { CapPeriod } from "../bindings/CapPeriod";
 import type { SpendReport } from "../bindings/SpendReport";
 import { toAppError, type AppError } from "../errors";
+import type { Approval } from "../host";
 
 /** A batch above the Settings threshold. */
 export type ThresholdQuestion = { kind: "threshold"; credits: number; threshold: number };
@@ -71,9 +73,8 @@ const CAP_SLACK = 1e-6;
 
 /** The question the engine's cap check would raise for `credits` more on top of what a spend
  * report says was spent: the first cap passed (daily before monthly, as the engine checks), or
- * null when none would be. For a front door that asks before calling: the backend takes an
- * accepted total as agreement to a cap too, so asking only about the threshold there would let
- * a batch pass a cap the person never saw. */
+ * null when none would be. For a front door that asks before calling, so a batch above the
+ * threshold and past a cap is asked about once, with the cap shown. */
 export function capQuestion(
   spent: Pick<SpendReport, "today" | "thisMonth" | "caps">,
   credits: number,
@@ -89,18 +90,29 @@ export function capQuestion(
   return null;
 }
 
-/** Calls `start(approved)`; when the backend answers `needsConfirmation` or `spendCap`, asks and,
- * if accepted, calls again with the accepted total. Resolves `null` when the person declines. */
+/** What accepting `question` agrees to. */
+export function approvalOf(question: CostQuestion): Approval {
+  return question.kind === "cap"
+    ? { credits: question.credits, overCap: question.credits }
+    : { credits: question.credits };
+}
+
+/** Calls `start(approval)`; when the backend answers `needsConfirmation` or `spendCap`, asks and,
+ * if accepted, calls again with what was accepted (a batch above the threshold may be asked about
+ * the cap next). Resolves `null` when the person declines. */
 export async function withConsent<T>(
-  start: (approved: number | undefined) => Promise<T>,
-  approved?: number,
+  start: (approval: Approval) => Promise<T>,
+  approval: Approval = {},
 ): Promise<T | null> {
-  try {
-    return await start(approved);
-  } catch (error) {
-    const question = questionOf(toAppError(error));
-    if (question === null) throw error;
-    if (!(await consent.ask(question))) return null;
-    return await start(question.credits);
+  // Bounded: a threshold answer can be followed by one cap question, and a cap answer passes both.
+  for (let asked = 0; ; asked++) {
+    try {
+      return await start(approval);
+    } catch (error) {
+      const question = questionOf(toAppError(error));
+      if (question === null || asked >= 2) throw error;
+      if (!(await consent.ask(question))) return null;
+      approval = { ...approval, ...approvalOf(question) };
+    }
   }
 }
