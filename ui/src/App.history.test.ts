@@ -127,7 +127,7 @@ describe("History in the app", () => {
     await settle();
     expect(history.retryRun).toHaveBeenCalledTimes(2);
     expect(history.retryRun.mock.calls[1][0]).toBe("run-000002");
-    expect(history.retryRun.mock.calls[1][2]).toBe(2.4);
+    expect(history.retryRun.mock.calls[1][2]).toEqual({ credits: 2.4, overCap: 2.4 });
     expect(byTestId("confirm-cost")).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
 // The window's session: puts the stores together and does what needs more than one of them.
-// It listens for job events of runs started elsewhere and for file drops, opens workflows (file,
-// dialog, paste, gallery, favourites) into the document store, runs the open document as a batch
-// after the cost gate (asking first above the Settings threshold, about a spend cap when the batch
-// would pass one), and keeps the one error the banner shows. Leaves out the document's editing
-// (generate/document.svelte.ts), the queue and its timing (run/runs.svelte.ts) and backend info,
-// settings and recent files (app/state).
+// It listens for job events of runs started elsewhere (after the queue store has asked for the
+// runs a previous session left) and for file drops, opens workflows (file, dialog, paste,
+// gallery, favourites) into the document store, runs the open document as a batch after the cost
+// gate (asking first above the Settings threshold, about a spend cap when the batch would pass
+// one; "Run next" in the queue runs it this way too), and keeps the one error the banner shows.
+// Leaves out the document's editing (generate/document.svelte.ts), the queue and its timing
+// (run/runs.svelte.ts) and backend info, settings and recent files (app/state).
 
 import type { AppError } from "./bindings/AppError";
 import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
@@ -59,13 +60,20 @@ export class Session {
 
   constructor(options: SessionOptions = {}) {
     this.document = new OpenDocument(options.refreshMs ?? 300);
-    this.runs = new RunQueue({ ...options, onError: (error) => (this.error = error) });
+    this.runs = new RunQueue({
+      ...options,
+      onError: (error) => (this.error = error),
+      runDocument: () => this.runNow(),
+      canRunDocument: () => this.canRun,
+    });
   }
 
-  /** Listens for job events and file drops, then opens the default workflow and asks which
-   * backend runs. */
+  /** Listens for job events (the queue takes in the runs a previous session left as soon as the
+   * listener is on) and file drops, then opens the default workflow and asks which backend runs. */
   async start(): Promise<void> {
-    this.#stops.push(await host.onJobEvent((event) => this.runs.receive(event)));
+    const listening = host.onJobEvent((event) => this.runs.receive(event));
+    void this.runs.restore(listening);
+    this.#stops.push(await listening);
     const stopDrops = await host.onFileDrop({
       hover: (over) => (this.dropping = over),
       drop: (paths, at) => {
@@ -137,10 +145,11 @@ export class Session {
   }
 
   /** Starts a batch of runs of the workflow as edited, first asking when it is expected to cost
-   * more than the Settings threshold. Progress arrives on the batch's own channel. */
-  async runNow(): Promise<void> {
+   * more than the Settings threshold; resolves with the run ids (null when none started).
+   * Progress arrives on the batch's own channel. */
+  async runNow(): Promise<string[] | null> {
     const { doc: edited, form } = this.document;
-    if (!edited || !this.canRun) return;
+    if (!edited || !this.canRun) return null;
     const threshold = this.app.confirmAbove;
     const credits = this.document.expectedCredits();
     // Asked before anything moves when the form already knows the price; the engine decides
@@ -148,7 +157,7 @@ export class Session {
     let approval: Approval = {};
     if (credits !== null && credits > threshold) {
       const question = await this.#priceQuestion(credits, threshold);
-      if (!(await consent.ask(question))) return;
+      if (!(await consent.ask(question))) return null;
       approval = approvalOf(question);
     }
     const doc = $state.snapshot(edited) as WorkflowDoc;
@@ -173,11 +182,13 @@ export class Session {
           code: "needsConfirmation",
           message: t("error.needsConfirmation.title"),
         });
-        return;
+        return null;
       }
       this.runs.accept(batch, runIds);
+      return runIds;
     } catch (error) {
       this.runs.reject(batch, toAppError(error));
+      return null;
     }
   }
 

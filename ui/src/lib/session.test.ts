@@ -5,8 +5,10 @@ import type { JobChange } from "./bindings/JobChange";
 import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import * as historyHost from "./host/history";
+import * as queueHost from "./host/queue";
 import { Session } from "./session.svelte";
 import { stubFrames, type Frames } from "./testing/frames";
+import { historyRun } from "./testing/historyRun";
 import { channelOf } from "./testing/hostMock";
 import { inspection, readiness } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
@@ -14,6 +16,7 @@ import { referenceDoc, openedDoc } from "./testing/reference";
 vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
 vi.mock("./host/settings", async () => (await import("./testing/hostMock")).settingsMock());
 vi.mock("./host/history", () => ({ spendReport: vi.fn() }));
+vi.mock("./host/queue", async () => (await import("./testing/hostMock")).queueMock());
 
 const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;
@@ -104,6 +107,24 @@ describe("Session.start", () => {
     expect(stopDrops).toHaveBeenCalled();
   });
 
+  it("takes in the runs a previous session left once listening, then follows their events", async () => {
+    vi.mocked(queueHost).queueState.mockResolvedValueOnce({
+      paused: true,
+      runs: [historyRun("left", { status: "submitted" })],
+    });
+    const s = await started();
+    expect(mocked.onJobEvent).toHaveBeenCalledBefore(vi.mocked(queueHost).queueState);
+    expect(s.runs.paused).toBe(true);
+    expect(s.runs.queue.items.map((i) => `${i.runId}:${i.state.phase}`)).toEqual([
+      "left:submitted",
+    ]);
+    emit(ev({ kind: "succeeded", credits: 2.4, images: 1 }, "left"));
+    expect(s.runs.queue.items.map((i) => `${i.runId}:${i.state.phase}`)).toEqual([
+      "left:succeeded",
+    ]);
+    expect(s.runs.active).toBe(false);
+  });
+
   it("shows a load failure as an error", async () => {
     mocked.openDefaultWorkflow.mockRejectedValue({ code: "server", message: "no file" });
     const s = await started();
@@ -154,6 +175,18 @@ describe("editing", () => {
 });
 
 describe("running", () => {
+  it("runs next: the document as Run sends it, its runs then moved to the front", async () => {
+    const s = await started();
+    expect(s.runs.canRunNext).toBe(true);
+    await s.runNow();
+    mocked.runWorkflow.mockResolvedValue(["run-2", "run-3"]);
+    await s.runs.runNext();
+    expect(mocked.runWorkflow).toHaveBeenCalledTimes(2);
+    expect(mocked.runWorkflow.mock.calls[1][0]).toEqual(mocked.runWorkflow.mock.calls[0][0]);
+    expect(mocked.reorderRuns).toHaveBeenCalledWith(["run-2", "run-3"]);
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["run-2", "run-3", "run-1"]);
+  });
+
   it("sends the edited workflow as plain data", async () => {
     const s = await started();
     s.document.setValue("6", "text", "a lighthouse at dusk");

@@ -130,7 +130,7 @@ describe("FavouritesView", () => {
     await open();
     await click(byTestId("favourite-run", card("b")));
     expect(props.start).toHaveBeenCalledTimes(1);
-    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1, channel, undefined);
+    expect(mocked.runFavourite).toHaveBeenCalledWith("b", 1, channel, {});
     expect(props.onruns).toHaveBeenCalledWith(["run-7"]);
     expect(byTestId("toast")?.textContent).toContain("Started “Landscape”");
   });

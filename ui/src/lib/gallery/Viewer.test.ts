@@ -117,7 +117,7 @@ describe("Viewer", () => {
     click(byTestId("metadata-run-again")!);
     await settle();
     expect(view.props.start).toHaveBeenCalledTimes(1);
-    expect(mocked.runAgain).toHaveBeenCalledWith(4, view.channel, undefined);
+    expect(mocked.runAgain).toHaveBeenCalledWith(4, view.channel, {});
     expect(byTestId("toast")?.textContent).toContain("Started 1 run");
   });
 

@@ -190,7 +190,7 @@ describe("HistoryView detail", () => {
     click(byTestId("history-run-again")!);
     await settle();
     expect(props.start).toHaveBeenCalledTimes(1);
-    expect(mocked.retryRun).toHaveBeenCalledWith("run-000002", channel, undefined);
+    expect(mocked.retryRun).toHaveBeenCalledWith("run-000002", channel, {});
     expect(byTestId("toast")?.textContent).toContain("Started again");
   });
 

@@ -63,11 +63,11 @@ describe("commands", () => {
     core.invoke.mockResolvedValue("a2");
     const first = vi.fn();
     const second = vi.fn();
-    await retryRun("a", first, 12);
+    await retryRun("a", first, { credits: 12, overCap: 12 });
     await retryRun("b", second);
     const [[, one], [, two]] = core.invoke.mock.calls;
-    expect(one).toMatchObject({ runId: "a", approvedCredits: 12 });
-    expect(two).toMatchObject({ runId: "b", approvedCredits: null });
+    expect(one).toMatchObject({ runId: "a", approvedCredits: 12, approvedOverCap: 12 });
+    expect(two).toMatchObject({ runId: "b", approvedCredits: null, approvedOverCap: null });
     expect(one.events).not.toBe(two.events);
     const event = { runId: "a2", change: { kind: "queued", nodes: [] } };
     one.events.onmessage(event);

@@ -11,8 +11,8 @@ const overCap = {
 describe("withConsent", () => {
   it("passes straight through when the backend agrees", async () => {
     const start = vi.fn().mockResolvedValue("ok");
-    expect(await withConsent(start, 5)).toBe("ok");
-    expect(start).toHaveBeenCalledWith(5);
+    expect(await withConsent(start, { credits: 5 })).toBe("ok");
+    expect(start).toHaveBeenCalledWith({ credits: 5 });
     expect(consent.question).toBeNull();
   });
 
@@ -24,7 +24,33 @@ describe("withConsent", () => {
     );
     consent.answer(true);
     expect(await result).toEqual(["r"]);
-    expect(start).toHaveBeenLastCalledWith(42);
+    expect(start).toHaveBeenLastCalledWith({ credits: 42 });
+  });
+
+  it("a threshold answer never passes a cap: the cap is asked about next, with both sent", async () => {
+    const start = vi
+      .fn()
+      .mockRejectedValueOnce(needs)
+      .mockRejectedValueOnce({ ...overCap, details: { ...overCap.details, credits: 42 } })
+      .mockResolvedValueOnce(["r"]);
+    const result = withConsent(start);
+    await vi.waitFor(() => expect(consent.question?.kind).toBe("threshold"));
+    consent.answer(true);
+    await vi.waitFor(() => expect(consent.question?.kind).toBe("cap"));
+    consent.answer(true);
+    expect(await result).toEqual(["r"]);
+    expect(start.mock.calls).toEqual([[{}], [{ credits: 42 }], [{ credits: 42, overCap: 42 }]]);
+  });
+
+  it("asks at most twice, then the refusal is the caller's", async () => {
+    const start = vi.fn().mockRejectedValue(overCap);
+    const result = withConsent(start);
+    for (let i = 0; i < 2; i++) {
+      await vi.waitFor(() => expect(consent.question).not.toBeNull());
+      consent.answer(true);
+    }
+    await expect(result).rejects.toBe(overCap);
+    expect(start).toHaveBeenCalledTimes(3);
   });
 
   it("declining sends nothing more and resolves null", async () => {
@@ -57,17 +83,17 @@ describe("withConsent past a spend cap", () => {
     );
     consent.answer(true);
     expect(await result).toEqual(["r2"]);
-    expect(start.mock.calls).toEqual([[undefined], [4.8]]);
+    expect(start.mock.calls).toEqual([[{}], [{ credits: 4.8, overCap: 4.8 }]]);
     expect(consent.question).toBeNull();
   });
 
   it("declining a cap runs nothing and resolves null", async () => {
     const start = vi.fn().mockRejectedValue(overCap);
-    const result = withConsent(start, 3);
+    const result = withConsent(start, { credits: 3 });
     await vi.waitFor(() => expect(consent.question?.kind).toBe("cap"));
     consent.answer(false);
     expect(await result).toBeNull();
-    expect(start.mock.calls).toEqual([[3]]);
+    expect(start.mock.calls).toEqual([[{ credits: 3 }]]);
   });
 
   it("a cap refusal without its numbers is the caller's error, not a question", async () => {

@@ -5,6 +5,7 @@ import {
   activeRunIds,
   batchOf,
   beginBatch,
+  clearFinished,
   currentBatch,
   dropBatch,
   EMPTY_QUEUE,
@@ -13,7 +14,6 @@ import {
   joinedAfterCancel,
   justEnded,
   KEEP_FINISHED,
-  movePending,
   queueActive,
   reduceArrivals,
   reduceBatchEvent,
@@ -138,16 +138,31 @@ describe("queue", () => {
   });
 });
 
-describe("reordering", () => {
-  it("moves pending runs among themselves and says the new order", () => {
-    let q = started(["a", "b", "c"]);
-    q = reduceQueue(q, ev("a", { kind: "submitted", jobId: "j" }));
-    const moved = movePending(q, "c", -1);
-    expect(moved?.order).toEqual(["c", "b"]);
-    expect(moved?.queue.items.map((i) => i.runId)).toEqual(["a", "c", "b"]);
-    expect(movePending(q, "b", -1)).toBeNull();
-    expect(movePending(q, "a", 1)).toBeNull();
-    expect(movePending(q, "c", 1)).toBeNull();
+describe("clearFinished", () => {
+  it("keeps the runs under way and the batches still starting, drops the rest", () => {
+    let q = started(["a", "b"]);
+    q = started(["c"], q);
+    q = reduceQueue(q, ev("a", { kind: "succeeded", credits: 1, images: 1 }));
+    q = reduceQueue(q, ev("b", { kind: "submitted", jobId: "j" }));
+    q = reduceQueue(q, ev("c", { kind: "failed", code: "server", message: "down" }));
+    q = beginBatch(q, ["1"]);
+    const cleared = clearFinished(q);
+    expect(phases(cleared)).toEqual(["b:submitted"]);
+    expect(cleared.batches.map((b) => [b.batch, b.starting])).toEqual([
+      [1, false],
+      [3, true],
+    ]);
+    expect(clearFinished(cleared)).toBe(cleared);
+  });
+
+  it("drops the newest batch with its runs, so the status line falls back to idle", () => {
+    let q = started(["a"]);
+    q = reduceQueue(q, ev("a", { kind: "canceled" }));
+    expect(focusedState(q).phase).toBe("canceled");
+    const cleared = clearFinished(q);
+    expect(cleared.items).toEqual([]);
+    expect(cleared.batches).toEqual([]);
+    expect(focusedState(cleared).phase).toBe("idle");
   });
 });
 

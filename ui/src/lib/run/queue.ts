@@ -1,8 +1,10 @@
 // Every run of the session, batch by batch: each run reduced by `reduceRun` from its own job
 // events. A batch exists from the moment its start call is sent; its runs join it with their
 // `queued` events on the call's channel (or with the ids the call resolves with, whichever comes
-// first). Events buffered over a frame fold in one go (`reduceArrivals`). Pure; the queue store
-// keeps one `Queue` and renders what comes out. Leaves out talking to the backend and timing.
+// first). Events buffered over a frame fold in one go (`reduceArrivals`). Runs a previous session
+// left join batch 0 (`RESUMED_BATCH`, see restore.ts), which no start made and the graph never
+// follows. Pure; the queue store keeps one `Queue` and renders what comes out. Leaves out talking
+// to the backend, timing, and the order of pending runs (order.ts).
 
 import type { AppError } from "../bindings/AppError";
 import type { JobEvent } from "../bindings/JobEvent";
@@ -14,6 +16,8 @@ export type QueueItem = {
   batch: number;
   /** Its place in the batch, from 1. */
   index: number;
+  /** The workflow's name, for a run this window did not start (null: named by batch and index). */
+  name: string | null;
   state: RunState;
 };
 
@@ -34,6 +38,9 @@ export type Queue = { items: QueueItem[]; batches: Batch[]; batch: number };
 
 export const EMPTY_QUEUE: Queue = { items: [], batches: [], batch: 0 };
 
+/** The batch of the runs a previous session left: no start of this window made them. */
+export const RESUMED_BATCH = 0;
+
 /** Finished runs kept in the panel at most (the active ones are always kept). */
 export const KEEP_FINISHED = 30;
 
@@ -51,6 +58,16 @@ function prune(queue: Queue): Queue {
   const batches = queue.batches.filter(
     (b) => b.starting || b.batch === queue.batch || items.some((i) => i.batch === b.batch),
   );
+  return { ...queue, items, batches };
+}
+
+/** "Clear finished": only the runs under way stay (the journal keeps the others). A batch left
+ * without runs goes too, the newest included, so the graph and status line fall back to idle
+ * instead of showing its nodes as queued; one still starting stays. */
+export function clearFinished(queue: Queue): Queue {
+  const items = queue.items.filter((i) => !isFinished(i.state));
+  if (items.length === queue.items.length) return queue;
+  const batches = queue.batches.filter((b) => b.starting || items.some((i) => i.batch === b.batch));
   return { ...queue, items, batches };
 }
 
@@ -74,7 +91,8 @@ export function batchOf(queue: Queue, batch: number): Batch | undefined {
 
 function addRun(queue: Queue, batch: number, runId: string, state: RunState): Queue {
   const index = queue.items.filter((i) => i.batch === batch).length + 1;
-  return prune({ ...queue, items: [...queue.items, { runId, batch, index, state }] });
+  const item: QueueItem = { runId, batch, index, name: null, state };
+  return prune({ ...queue, items: [...queue.items, item] });
 }
 
 /** One event on a batch's channel: a `queued` event of a run the queue does not know adds that
@@ -165,8 +183,9 @@ export function justEnded(before: Queue, next: Queue): QueueItem[] {
   return next.items.filter((i) => isFinished(i.state) && !isFinished(was.get(i.runId) ?? IDLE));
 }
 
-/** The items of the newest batch. */
+/** The items of the newest batch (none before this window starts one: resumed runs are not it). */
 export function currentBatch(queue: Queue): QueueItem[] {
+  if (queue.batch === RESUMED_BATCH) return [];
   return queue.items.filter((i) => i.batch === queue.batch);
 }
 
@@ -201,24 +220,4 @@ export function queueActive(queue: Queue): boolean {
 /** Whether the run waits in Easel's own queue (not yet sent), so it can still be reordered. */
 export function isPending(item: QueueItem): boolean {
   return item.state.phase === "queued";
-}
-
-/** Moves a pending run one place earlier (`delta` -1) or later (+1) among the pending runs.
- * Returns the new queue and the pending ids in their new order (what the backend is told), or
- * null when the run cannot move. */
-export function movePending(
-  queue: Queue,
-  runId: string,
-  delta: -1 | 1,
-): { queue: Queue; order: string[] } | null {
-  const pending = queue.items.filter(isPending);
-  const at = pending.findIndex((i) => i.runId === runId);
-  const to = at + delta;
-  if (at < 0 || to < 0 || to >= pending.length) return null;
-  const reordered = [...pending];
-  [reordered[at], reordered[to]] = [reordered[to], reordered[at]];
-  // Pending runs keep the slots they occupied; only their order among themselves changes.
-  let next = 0;
-  const items = queue.items.map((i) => (isPending(i) ? reordered[next++] : i));
-  return { queue: { ...queue, items }, order: reordered.map((i) => i.runId) };
 }

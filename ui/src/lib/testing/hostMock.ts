@@ -3,6 +3,7 @@
 // Commands are bare `vi.fn()`s (each test sets what it needs); URL builders stay real.
 
 import { vi } from "vitest";
+import type { HistoryRun } from "../bindings/HistoryRun";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { Settings } from "../bindings/Settings";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
@@ -75,6 +76,17 @@ export function channelOf(
   const onEvent = start.mock.calls[n]?.find((arg) => typeof arg === "function");
   if (!onEvent) throw new Error(`start call ${n} was not made with an event handler`);
   return onEvent as (event: JobEvent) => void;
+}
+
+/** The queue module's double: a queue with nothing left by a previous session, not paused, and
+ * pause / cancel answering as the backend would. */
+export function queueMock() {
+  return {
+    pauseQueue: vi.fn(async (paused: boolean) => paused),
+    sendRunsBack: vi.fn(async () => {}),
+    cancelQueue: vi.fn(async () => [] as string[]),
+    queueState: vi.fn(async () => ({ paused: false, runs: [] as HistoryRun[] })),
+  };
 }
 
 /** The settings module's double: defaults as the backend would send them. */
