@@ -10,6 +10,7 @@ mod driver;
 mod favourites;
 mod gallery;
 mod generate;
+mod history;
 mod img2img;
 mod journeys;
 mod open_and_cancel;

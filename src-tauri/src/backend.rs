@@ -71,7 +71,7 @@ impl AppState {
         // like any other run's. A journal that cannot be read never stops the app from opening:
         // the window says so instead.
         backend.engine.set_paused(prefs.queue_paused());
-        if let Err(e) = backend.engine.resume() {
+        if let Err(e) = backend.engine.keep_resuming() {
             eprintln!("easel-app: unfinished runs could not be resumed: {e}");
             backend.info.notice = Some(format!("Unfinished runs could not be resumed: {e}"));
         }
@@ -115,7 +115,7 @@ impl AppState {
         }
         let next = Backend::start(settings, self.sink.clone()).await?;
         next.engine.set_paused(self.prefs.queue_paused());
-        next.engine.resume()?;
+        next.engine.keep_resuming()?;
         let info = next.info.clone();
         *self.backend.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(next);
         Ok(info)
@@ -133,7 +133,10 @@ impl Backend {
             }
             Some(endpoint) => (endpoint.clone(), service_auth(settings, &endpoint)?, None),
         };
-        let config = ClientConfig::new(endpoint.clone(), auth);
+        let mut config = ClientConfig::new(endpoint.clone(), auth);
+        if emulator.is_some() {
+            config.label = Some(easel_emulator::DEMO_BACKEND.to_string());
+        }
         // A real service's budget is shared with every Easel process using the same credentials
         // (a CLI script beside the app); the demo emulator serves only this process.
         let client = if emulator.is_some() {

@@ -26,8 +26,9 @@ pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
         let key = uuid_like_demo_key();
         let config = EmulatorConfig { api_key: key.clone(), ..EmulatorConfig::default() };
         let emulator = Emulator::start(config).await.map_err(|e| format!("cannot start the offline emulator: {e}"))?;
-        let client = Client::new(ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new(key))), budget)
-            .map_err(|e| e.to_string())?;
+        let mut config = ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new(key)));
+        config.label = Some(easel_emulator::DEMO_BACKEND.to_string());
+        let client = Client::new(config, budget).map_err(|e| e.to_string())?;
         return Ok(Backend { client, _emulator: Some(emulator) });
     };
     let key = match std::env::var("EASEL_API_KEY") {

@@ -33,6 +33,10 @@ mod validate;
 mod view;
 mod wire;
 
+/// What the journal and saved images record the in-process offline demo as: its port changes at
+/// every start, so its URL cannot be the name its unfinished runs are found again by.
+pub const DEMO_BACKEND: &str = "offline-demo";
+
 pub use config::EmulatorConfig;
 pub use error::EmulatorError;
 pub use faults::FaultSpec;

@@ -170,6 +170,10 @@ impl Engine {
         let now = store::unix_now();
         let mut handles = Vec::new();
         for record in records {
+            // Already driven here (resume runs again and again under `keep_resuming`).
+            if self.inner.controls_get(&record.run_id).is_some() {
+                continue;
+            }
             let free = owner::claimable(record.owner.as_deref(), record.heartbeat, &me, now);
             if !free || !self.inner.with_store(|s| s.claim(&record.run_id, record.owner.as_deref()))? {
                 continue;
@@ -188,6 +192,26 @@ impl Engine {
             }
         }
         Ok(handles)
+    }
+
+    /// `resume` now, then again every `HEARTBEAT` while the engine lives: a long-lived front door
+    /// (the app) so picks up runs a process left after this one started (a window closed while
+    /// the next one opened, a script killed), instead of showing them queued forever. Runs this
+    /// engine already drives are never started twice.
+    pub fn keep_resuming(&self) -> Result<Vec<RunHandle>, EngineError> {
+        let first = self.resume()?;
+        let weak = Arc::downgrade(&self.inner);
+        self.inner.runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(owner::HEARTBEAT).await;
+                // Held for one pass only: the engine ends when its front door drops it.
+                let Some(inner) = weak.upgrade() else { return };
+                if let Err(e) = (Engine { inner }).resume() {
+                    eprintln!("easel: looking for runs other processes left failed: {e}");
+                }
+            }
+        });
+        Ok(first)
     }
 
     /// Cancels a run: a pending one never reaches the service; a submitted one gets DELETE.

@@ -100,7 +100,6 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     if holds_slot {
         inner.queue.finished();
     }
-    inner.controls_remove(&plan.run_id);
     let (status, credits, error) = match &result {
         Ok(FinalState::Succeeded(c)) => ("succeeded", *c, None),
         Ok(FinalState::Canceled(c)) => ("canceled", *c, None),
@@ -109,6 +108,8 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     let recorded = inner.with_store(|s| {
         s.finish_run(&plan.run_id, status, credits, error.as_ref().map(|(c, m)| (c.as_str(), m.as_str())))
     });
+    // Only once its end is recorded: until then `resume` must see the run as driven here.
+    inner.controls_remove(&plan.run_id);
     let change = match result {
         Ok(FinalState::Succeeded(credits)) => JobChange::Succeeded { credits, images: outcome.images.len() as u32 },
         Ok(FinalState::Canceled(_)) => {

@@ -34,6 +34,10 @@ pub struct ClientConfig {
     pub timeout: Duration,
     /// How long 429 answers are waited out before a call gives up with `RateLimited`.
     pub rate_limit_patience: Duration,
+    /// What the journal records this backend as, when not its `endpoint_label`: a server whose
+    /// address changes at every start (the offline demo) needs a name that does not, or its
+    /// unfinished runs would never be found again.
+    pub label: Option<String>,
 }
 
 /// How long a call keeps waiting out 429 answers: long enough for another program's burst to
@@ -52,6 +56,7 @@ impl ClientConfig {
             max_backoff: Duration::from_secs(8),
             timeout: Duration::from_secs(60),
             rate_limit_patience: RATE_LIMIT_PATIENCE,
+            label: None,
         }
     }
 }
@@ -102,10 +107,10 @@ impl Client {
         &self.config.base_url
     }
 
-    /// The endpoint as Easel records it (`endpoint_label`): the journal's backend key and the
-    /// `backend` of every saved image.
+    /// The endpoint as Easel records it (`ClientConfig::label`, else `endpoint_label`): the
+    /// journal's backend key and the `backend` of every saved image.
     pub fn backend_label(&self) -> String {
-        endpoint_label(&self.config.base_url)
+        self.config.label.clone().unwrap_or_else(|| endpoint_label(&self.config.base_url))
     }
 
     /// `raw` server text made safe to show and store, with this client's key redacted.

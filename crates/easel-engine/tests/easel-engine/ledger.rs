@@ -162,3 +162,50 @@ async fn a_paused_queue_keeps_its_order_across_a_restart_and_runs_when_resumed()
         .collect();
     assert_eq!(submitted, order);
 }
+
+#[tokio::test]
+async fn a_run_left_after_start_is_picked_up_once_and_nothing_runs_twice() {
+    let (_emulator, client) = emulator_with("").await;
+    let (sink, events) = collecting_sink();
+    let (engine, library) = engine(client.clone(), sink, 2);
+    assert!(engine.keep_resuming().unwrap().is_empty());
+    let ours = start(&engine, reference(1)).await;
+    // A run another process recorded and left after this engine started (no owner any more).
+    let params = easel_workflow::Workflow::from_json_str(easel_workflow::REFERENCE_WORKFLOW)
+        .unwrap()
+        .workflow
+        .to_tams_params()
+        .to_string();
+    let journal = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    let backend = client.backend_label();
+    let left = easel_engine::NewRun {
+        run_id: "left-behind",
+        request_id: "left-behind",
+        name: "reference",
+        backend: &backend,
+        workflow: &params,
+        seeds: "{}",
+        editor: None,
+        kind: easel_engine::RunKind::Graph,
+        uploads: None,
+        estimate: Some(2.4),
+    };
+    journal.insert_runs(&[left], None).unwrap();
+    drop(journal);
+    let conn = rusqlite::Connection::open(library.path().join(easel_engine::DATABASE_FILE)).unwrap();
+    conn.execute("UPDATE runs SET owner = NULL WHERE run_id = 'left-behind'", []).unwrap();
+    drop(conn);
+    for run in ours {
+        assert!(run.task.await.unwrap().error.is_none());
+    }
+    // Within a couple of heartbeats the sweep adopts it and it succeeds.
+    let deadline = std::time::Instant::now() + easel_engine::HEARTBEAT * 4;
+    while engine.run_record("left-behind").unwrap().unwrap().status != "succeeded" {
+        assert!(std::time::Instant::now() < deadline, "the left run was never picked up");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // Let one more sweep pass over the finished runs: none is started again.
+    tokio::time::sleep(easel_engine::HEARTBEAT + std::time::Duration::from_secs(1)).await;
+    let submitted = events.lock().unwrap().iter().filter(|e| matches!(e.change, JobChange::Submitted { .. })).count();
+    assert_eq!(submitted, 2, "each run was submitted once");
+}

@@ -81,4 +81,7 @@ export const settings: Record<string, string> = {
   "settings.busy": "Runs are under way. Save again when they have finished.",
   "settings.wholeNumber": "enter a whole number",
   "settings.notNumber": "enter a number",
+  "settings.caps.hint":
+    "Kept in the library: every run on it obeys them, from this window, a favourite or `easel run`. A run that would pass one asks first.",
+  "settings.caps.unread": "The spend so far could not be read.",
 };

@@ -79,4 +79,7 @@ export const settings: Record<string, string> = {
   "settings.busy": "有任务正在运行。请在运行结束后再保存。",
   "settings.wholeNumber": "请输入整数",
   "settings.notNumber": "请输入数字",
+  "settings.caps.hint":
+    "保存在资料库中：从此窗口、收藏或 `easel run` 发起的每次运行都受其约束。超出上限的运行会先询问。",
+  "settings.caps.unread": "无法读取目前的消费。",
 };
