@@ -1,5 +1,5 @@
 // The toolbar's status badge (ready / unmapped / blocked, and the unknown-classes warning) and
-// Run disabled with its reason.
+// Run disabled with its reason; Run next beside Run while runs are active.
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Readiness } from "../bindings/Readiness";
@@ -18,6 +18,7 @@ function show(state: {
   readiness: Readiness | null;
   canRun: boolean;
   workflowName?: string | null;
+  active?: boolean;
 }) {
   const props = $state({
     workflowName: "reference" as string | null,
@@ -27,6 +28,7 @@ function show(state: {
     recent: [] as string[],
     oncount: vi.fn(),
     onrun: vi.fn(),
+    onrunnext: vi.fn(),
     oncancel: vi.fn(),
     onopen: vi.fn(),
     onrecent: vi.fn(),
@@ -41,6 +43,21 @@ function show(state: {
 const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
   document.querySelector<T>(`[data-testid="${id}"]`);
 const run = () => byTestId<HTMLButtonElement>("run")!;
+
+describe("GenerateToolbar run next", () => {
+  it("offers Run next beside Run only while runs are active, and runs through it", () => {
+    show({ readiness: readiness(), canRun: true });
+    expect(byTestId("run-next")).toBeNull();
+    if (view) unmount(view);
+    document.body.innerHTML = "";
+    const props = show({ readiness: readiness(), canRun: true, active: true });
+    const next = byTestId<HTMLButtonElement>("run-next")!;
+    expect(next.getAttribute("aria-label")).toBe("Run next");
+    next.click();
+    expect(props.onrunnext).toHaveBeenCalledTimes(1);
+    expect(props.onrun).not.toHaveBeenCalled();
+  });
+});
 
 describe("GenerateToolbar status", () => {
   it("says a ready workflow runs as is, and Run is enabled with no reason", () => {

@@ -25,6 +25,7 @@ function show(workflowName: string | null = "reference") {
     recent: ["/work/flows/portrait.json", "/work/flows/upscale.json"],
     oncount: vi.fn(),
     onrun: vi.fn(),
+    onrunnext: vi.fn(),
     oncancel: vi.fn(),
     onopen: vi.fn(),
     onrecent: vi.fn(),
