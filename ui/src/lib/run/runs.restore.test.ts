@@ -107,6 +107,27 @@ describe("restore", () => {
     expect(q.queue.items.find((i) => i.runId === "p2")?.state).toMatchObject({ order: ["4", "9"] });
   });
 
+  it("a run the engine adopts later joins from the journal, with its name and its events", async () => {
+    mocked.queueState.mockResolvedValueOnce({ paused: false, runs: [] });
+    const q = queue();
+    await q.restore(Promise.resolve());
+    mocked.queueState.mockResolvedValueOnce({
+      paused: false,
+      runs: [historyRun("late", { name: "left by a script" })],
+    });
+    q.receive(ev("late", { kind: "queued", nodes: ["4", "9"] }));
+    q.receive(ev("late", { kind: "submitted", jobId: "j9" }));
+    await vi.waitFor(() => expect(mocked.queueState).toHaveBeenCalledTimes(2));
+    await vi.waitFor(() => {
+      frames.next();
+      expect(rows(q)).toEqual(["late:submitted:left by a script"]);
+    });
+    // A known run's `queued` (a resumed run's first word) asks nothing more.
+    q.receive(ev("late", { kind: "queued", nodes: ["4", "9"] }));
+    frames.next();
+    expect(mocked.queueState).toHaveBeenCalledTimes(2);
+  });
+
   it("does not add twice a run this window started while the question was out", async () => {
     const answer = deferred<QueueState>();
     mocked.queueState.mockReturnValueOnce(answer.promise);

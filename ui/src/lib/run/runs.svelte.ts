@@ -287,10 +287,20 @@ export class RunQueue {
   }
 
   /** An event from the global listener: only runs already in the queue take it (held while
-   * `restore` waits, so the runs it brings take theirs). */
+   * `restore` waits, so the runs it brings take theirs). The first event of a run the queue does
+   * not know (one the engine adopted after launch: a process that left it ended later) asks for
+   * the queue again, as at launch, so that run joins with its name instead of being dropped. */
   receive(event: JobEvent): void {
-    if (this.#held !== null && !this.#disposed) this.#held.push(event);
-    else this.#arrive({ batch: null, event });
+    if (this.#held !== null && !this.#disposed) {
+      this.#held.push(event);
+      return;
+    }
+    if (event.change.kind === "queued" && !this.queue.items.some((i) => i.runId === event.runId)) {
+      this.#held = [event];
+      void this.restore(Promise.resolve());
+      return;
+    }
+    this.#arrive({ batch: null, event });
   }
 
   /** Applies the buffered events now, in one change, instead of at the next frame. */
