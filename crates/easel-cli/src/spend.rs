@@ -122,18 +122,8 @@ pub(crate) fn day_start(store: &Store, date: &str, flag: &str) -> Result<i64, (u
 
 /// `YYYY-MM-DD HH:MM` (UTC) of unix seconds, for listings.
 pub(crate) fn utc_minute(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
+    let (year, month, day) = easel_engine::civil_date(secs);
     let minute = secs.rem_euclid(86_400) / 60;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm, restated).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02}Z", minute / 60, minute % 60)
 }
 

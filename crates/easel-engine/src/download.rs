@@ -131,8 +131,9 @@ pub(crate) fn image_path(library: &Path, run_id: &str, created_at: i64, node_id:
     library.join(format!("{y:04}-{m:02}-{d:02}")).join(format!("{}-{node}-{hash}.png", clean(run_id, 8)))
 }
 
-/// Days-since-epoch to a (year, month, day) UTC date (Howard Hinnant's civil-from-days).
-fn civil_date(unix: i64) -> (i64, u32, u32) {
+/// Unix seconds to a (year, month, day) UTC date (Howard Hinnant's civil-from-days): the library's
+/// day folders, and dates the CLI prints.
+pub fn civil_date(unix: i64) -> (i64, u32, u32) {
     let z = unix.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -32,6 +32,7 @@ use std::sync::{Arc, Mutex};
 
 use easel_tams::Client;
 
+pub use download::civil_date;
 pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
 pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES, MAX_INPUT_PIXELS};
@@ -301,9 +302,12 @@ impl Engine {
         limit: u32,
     ) -> Result<HistoryPage, EngineError> {
         let mut page = self.inner.with_store(|s| s.history(filter, after, limit))?;
-        for image in page.runs.iter_mut().flat_map(|r| r.images.iter_mut()) {
-            // A gallery that cannot answer costs the thumbnail, not the page.
-            image.id = self.inner.gallery.id_of(Path::new(&image.path)).ok().flatten();
+        let paths: Vec<PathBuf> =
+            page.runs.iter().flat_map(|r| r.images.iter().map(|i| PathBuf::from(&i.path))).collect();
+        // A gallery that cannot answer costs the thumbnails, not the page.
+        let ids = self.inner.gallery.ids_of(&paths).unwrap_or_default();
+        for (image, id) in page.runs.iter_mut().flat_map(|r| r.images.iter_mut()).zip(ids) {
+            image.id = id;
         }
         Ok(page)
     }

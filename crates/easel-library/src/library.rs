@@ -151,14 +151,20 @@ impl Library {
         }
     }
 
-    /// The gallery id of the image at `path`, when the index holds it outside the trash.
-    pub fn id_of(&self, path: &Path) -> Result<Option<ImageId>, LibraryError> {
-        let stored = crate::ingest::stored_path(&self.root, path);
-        self.reader()?
-            .query_row("SELECT id FROM images WHERE path = ?1 AND trashed_at IS NULL", [stored], |r| r.get(0))
-            .optional()
-            .step("find image by path")
-            .map(|id| id.map(ImageId))
+    /// The gallery id of each image at `paths`, when the index holds it outside the trash (one
+    /// reader lock and one prepared statement for a whole History page).
+    pub fn ids_of<P: AsRef<Path>>(&self, paths: &[P]) -> Result<Vec<Option<ImageId>>, LibraryError> {
+        let reader = self.reader()?;
+        let mut stmt = reader
+            .prepare_cached("SELECT id FROM images WHERE path = ?1 AND trashed_at IS NULL")
+            .step("find images by path")?;
+        paths
+            .iter()
+            .map(|path| {
+                let stored = crate::ingest::stored_path(&self.root, path.as_ref());
+                stmt.query_row([stored], |r| r.get(0)).optional().step("find image by path").map(|id| id.map(ImageId))
+            })
+            .collect()
     }
 
     /// The path of an image's thumbnail, making it now if it is not cached yet (lazy path).

@@ -30,6 +30,7 @@ async fn finished_runs_are_listed_newest_first_with_what_they_cost() {
         assert_eq!(run.image_count, 1);
         assert_eq!(run.images.len(), 1);
         assert!(std::path::Path::new(&run.images[0].path).is_file());
+        assert!(run.images[0].id.is_some(), "the gallery id for its thumbnail");
         let (started, ended) = (run.started_at.unwrap(), run.ended_at.unwrap());
         assert!(run.created_at <= started && started <= ended, "{run:?}");
     }
