@@ -122,7 +122,7 @@ pub(crate) fn day_start(store: &Store, date: &str, flag: &str) -> Result<i64, (u
 
 /// `YYYY-MM-DD HH:MM` (UTC) of unix seconds, for listings.
 pub(crate) fn utc_minute(secs: i64) -> String {
-    let (year, month, day) = easel_engine::civil_date(secs);
+    let (year, month, day) = easel_library::civil_date(secs);
     let minute = secs.rem_euclid(86_400) / 60;
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02}Z", minute / 60, minute % 60)
 }

@@ -120,7 +120,7 @@ pub(crate) fn remove_stale_parts(library: &Path, run_id: &str, created_at: i64) 
 /// file).
 pub(crate) fn image_path(library: &Path, run_id: &str, created_at: i64, node_id: &str, resource: &str) -> PathBuf {
     use sha2::Digest;
-    let (y, m, d) = civil_date(created_at);
+    let (y, m, d) = easel_library::civil_date(created_at);
     let clean = |s: &str, n: usize| -> String {
         let kept: String = s.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
         kept[kept.len().saturating_sub(n)..].to_string()
@@ -131,30 +131,15 @@ pub(crate) fn image_path(library: &Path, run_id: &str, created_at: i64, node_id:
     library.join(format!("{y:04}-{m:02}-{d:02}")).join(format!("{}-{node}-{hash}.png", clean(run_id, 8)))
 }
 
-/// Unix seconds to a (year, month, day) UTC date (Howard Hinnant's civil-from-days): the library's
-/// day folders, and dates the CLI prints.
-pub fn civil_date(unix: i64) -> (i64, u32, u32) {
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn dates_and_names_are_stable() {
-        assert_eq!(civil_date(0), (1970, 1, 1));
-        assert_eq!(civil_date(1_705_318_301), (2024, 1, 15));
-        assert_eq!(civil_date(951_782_400), (2000, 2, 29));
+        assert_eq!(easel_library::civil_date(0), (1970, 1, 1));
+        assert_eq!(easel_library::civil_date(1_705_318_301), (2024, 1, 15));
+        assert_eq!(easel_library::civil_date(951_782_400), (2000, 2, 29));
         let p =
             image_path(Path::new("/lib"), "0b3f9c1e-aaaa", 1_705_318_301, "9", "94e1cbc2-871e-44b6-b0ca-79a4f78b38b4");
         assert_eq!(p.parent(), Some(Path::new("/lib/2024-01-15")));

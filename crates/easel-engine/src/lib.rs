@@ -32,7 +32,6 @@ use std::sync::{Arc, Mutex};
 
 use easel_tams::Client;
 
-pub use download::civil_date;
 pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
 pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES, MAX_INPUT_PIXELS};

@@ -39,7 +39,7 @@ pub use import::ImportProgress;
 pub use ingest::MAX_IMAGE_FILE_BYTES;
 pub use library::{Library, Recovered, INDEX_FILE};
 pub use metadata::{MetadataSource, ModelRef};
-pub use os_trash::{home_trash, send_to_trash};
+pub use os_trash::{civil_date, home_trash, send_to_trash};
 pub use parameters::{EmbeddedWorkflow, ParamChange, ParamDiff};
 pub use query::{ImageFilter, ImageQuery, Page, Sort};
 pub use schema::set_wal;

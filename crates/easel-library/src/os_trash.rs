@@ -100,14 +100,15 @@ fn encode_path(path: &Path) -> String {
 /// UTC, which file managers show at most a few hours off and which never affects restoring.
 fn deletion_date() -> String {
     let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or_default();
-    let (y, m, d) = civil_date(secs.div_euclid(86_400));
+    let (y, m, d) = civil_date(secs);
     let t = secs.rem_euclid(86_400);
     format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}", t / 3600, t % 3600 / 60, t % 60)
 }
 
-/// Days since 1970-01-01 to a civil (year, month, day), proleptic Gregorian.
-fn civil_date(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
+/// Unix seconds to a UTC civil (year, month, day), proleptic Gregorian (Howard Hinnant's
+/// civil-from-days): trash dates here, the library's day folders and the CLI's listings.
+pub fn civil_date(unix: i64) -> (i64, u32, u32) {
+    let z = unix.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
@@ -127,7 +128,7 @@ mod tests {
         assert_eq!(encode_path(Path::new("/a b/ü.png")), "/a%20b/%C3%BC.png");
         assert_eq!(numbered("a.png", 0), "a.png");
         assert_eq!(numbered("a.png", 1), "a.2.png");
-        assert_eq!(civil_date(19_723), (2024, 1, 1));
+        assert_eq!(civil_date(19_723 * 86_400), (2024, 1, 1));
         assert_eq!(deletion_date().len(), 19);
     }
 }
