@@ -8,18 +8,22 @@
 //! - Gallery: time from opening the Gallery view to the first grid with every visible thumbnail
 //!   painted, on 100,000 images beside 1,000 (ratio); frame times while scrolling the 100,000
 //!   at 6,000 px/s beside idle; memory beside the same app on the 1,000-image library.
+//! - History: time from opening the History view to its first rows painted, and from a search
+//!   keystroke or a status click to the new rows, on a journal of N runs beside 1,000 runs.
 //!
 //! Figures, not assertions. Run inside the desktop session:
 //! `e2e/desktop-session.sh cargo bench --features custom-protocol,bench-empty-window --bench ui
-//! [-- N] [startup|generate|gallery] [accelerated|software]` (N images, default 100000; name a
-//! part to run only it; `accelerated` or `software` writes that rendering setting, otherwise the
-//! app decides). The generated libraries are cached under target/ui-bench/.
+//! [-- N] [startup|generate|gallery|history] [accelerated|software]` (N images or runs, default
+//! 100000; name parts to run only them; `accelerated` or `software` writes that rendering
+//! setting, otherwise the app decides). The generated libraries and journals are cached under
+//! target/ui-bench/.
 
 #[path = "../driver.rs"]
 #[allow(dead_code)]
 mod driver;
 mod gallery;
 mod generate;
+mod history;
 mod measure;
 mod startup;
 
@@ -50,7 +54,7 @@ impl Options {
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let big: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let parts = ["startup", "generate", "gallery"];
+    let parts = ["startup", "generate", "gallery", "history"];
     let only = |part: &str| !args.iter().any(|a| parts.contains(&a.as_str())) || args.iter().any(|a| a == part);
     let rendering = ["accelerated", "software"].into_iter().find(|r| args.iter().any(|a| a == r));
     let options = Options { rendering };
@@ -63,5 +67,8 @@ async fn main() {
     }
     if only("gallery") {
         gallery::run(options, big).await;
+    }
+    if only("history") {
+        history::run(options, big).await;
     }
 }

@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use easel_engine::{
     seed_inputs, Engine, EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunHandle, RunLimits,
-    RunRequest, SeedControl, SeedMode, Work,
+    RunRequest, SeedControl, SeedMode, WildcardMode, Work,
 };
 use easel_error::ErrorCode;
 use easel_workflow::{parse_model_reference, Workflow};
@@ -64,6 +64,11 @@ pub(crate) struct RunArgs {
     /// How seed inputs change across the batch (default: increment when --count > 1).
     #[arg(long, value_enum)]
     seed_mode: Option<SeedArg>,
+    /// How wildcards in text inputs ({a|b}, __file__ from <library>/wildcards/) become runs:
+    /// `seeded` draws one per run from its seeds, `every` runs each combination --count times,
+    /// `off` sends the text as written.
+    #[arg(long, value_enum, default_value_t = WildcardArg::Seeded)]
+    wildcards: WildcardArg,
     /// Ask before running when the estimated credits of the whole batch exceed this.
     #[arg(long, default_value_t = 100.0)]
     confirm_above: f64,
@@ -78,6 +83,13 @@ pub(crate) struct RunArgs {
 pub(crate) struct ResumeArgs {
     #[command(flatten)]
     target: Target,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum WildcardArg {
+    Seeded,
+    Every,
+    Off,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -146,7 +158,16 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     let request = RunRequest {
         name,
         count: args.count,
-        work: Work::Graph { workflow: workflow.clone(), seeds, editor: editor_workflow },
+        work: Work::Graph {
+            workflow: workflow.clone(),
+            seeds,
+            editor: editor_workflow,
+            wildcards: match args.wildcards {
+                WildcardArg::Seeded => WildcardMode::Seeded,
+                WildcardArg::Every => WildcardMode::Every,
+                WildcardArg::Off => WildcardMode::Off,
+            },
+        },
         local_files: LocalFiles::Named,
         models,
     };

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
-use easel_engine::{Engine, EventSink, Hooks, JobChange, LocalFiles, RunLimits, RunRequest, Work};
+use easel_engine::{Engine, EventSink, Hooks, JobChange, LocalFiles, RunLimits, RunRequest, WildcardMode, Work};
 use easel_tams::{Auth, Budget, Client, ClientConfig, JobStatus, Sensitive};
 use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
 
@@ -71,7 +71,7 @@ async fn latency(workflow: &Workflow) {
     let request = RunRequest {
         name: "bench".into(),
         count: JOBS_A as u32,
-        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None },
+        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None, wildcards: WildcardMode::Off },
         local_files: LocalFiles::None,
         models: Vec::new(),
     };
@@ -144,7 +144,7 @@ async fn rate(workflow: &Workflow) {
     let request = RunRequest {
         name: "bench".into(),
         count: JOBS_B,
-        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None },
+        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None, wildcards: WildcardMode::Off },
         local_files: LocalFiles::None,
         models: Vec::new(),
     };

@@ -1,6 +1,7 @@
-//! History benchmark: writes a run journal of N runs (default 100,000) as the pipeline records
-//! them (the reference workflow's document with varied prompts, 20 workflow names, three
-//! backends, a status mix with failures and cancels, 90 days of times), and a 1,000-run journal
+//! History benchmark: writes a run journal of N runs (default 100,000) with
+//! `easel_engine::sample` (as the pipeline records runs: the reference workflow's document with
+//! varied prompts, 20 workflow names, three backends, a status mix with failures and cancels, 90
+//! days of times), and a 1,000-run journal
 //! beside it as the baseline, then prints for each the time of the first history page and the
 //! p50/p95 of filtered pages, searches, counts and the spend ledger. Figures, not assertions.
 //! Run: cargo run --release -p easel-engine --example history_bench [N]
@@ -8,11 +9,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use easel_engine::{HistoryFilter, NewRun, RunKind, RunStatus, SpendBy, Store};
-use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
-
-const SUBJECTS: &[&str] = &["lighthouse", "fox", "city street", "portrait", "forest", "robot", "harbour", "dragon"];
-const STYLES: &[&str] = &["watercolor", "oil painting", "photo", "ink sketch", "pixel art", "cinematic"];
+use easel_engine::{HistoryFilter, RunStatus, SpendBy, Store};
 const REPEATS: usize = 40;
 const PAGE: u32 = 200;
 
@@ -42,7 +39,7 @@ fn main() {
 /// Writes a journal of `n` runs at `path` and times every query kind on it.
 fn measure(path: &Path, n: usize) -> Vec<(&'static str, (Duration, Duration))> {
     let t = Instant::now();
-    write_journal(path, n);
+    easel_engine::sample::write_journal(path, n).expect("write the journal");
     let size = std::fs::metadata(path).map(|m| m.len() >> 20).unwrap_or(0);
     println!("journal of {n} runs written in {:.1} s ({size} MiB)", t.elapsed().as_secs_f64());
     let t = Instant::now();
@@ -92,61 +89,6 @@ fn time<T>(mut f: impl FnMut() -> T) -> (Duration, Duration) {
         .collect();
     times.sort();
     (times[REPEATS / 2], times[REPEATS * 95 / 100])
-}
-
-fn write_journal(path: &Path, n: usize) {
-    let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).expect("reference").workflow;
-    let template = workflow.to_tams_params().to_string();
-    let store = Store::open(path).expect("open journal");
-    let backends = ["https://tams.example", "http://127.0.0.1:8188", "offline demo"];
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    for chunk_start in (0..n).step_by(1000) {
-        let chunk: Vec<(String, String, String)> = (chunk_start..(chunk_start + 1000).min(n))
-            .map(|i| {
-                let (a, b) = (next(&mut seed) as usize, next(&mut seed) as usize);
-                let prompt = format!("{} of a {}", STYLES[a % STYLES.len()], SUBJECTS[b % SUBJECTS.len()]);
-                let document = template.replacen("masterpiece, best quality", &prompt, 1);
-                (format!("run-{i:07}"), format!("workflow {}", i % 20), document)
-            })
-            .collect();
-        let rows: Vec<NewRun<'_>> = chunk
-            .iter()
-            .enumerate()
-            .map(|(j, (id, name, document))| NewRun {
-                run_id: id,
-                request_id: id,
-                name,
-                backend: backends[(chunk_start + j) % 3],
-                workflow: document,
-                seeds: "{}",
-                editor: None,
-                kind: RunKind::Graph,
-                uploads: None,
-                estimate: Some(2.4),
-            })
-            .collect();
-        store.insert_runs(&rows, None).expect("insert runs");
-    }
-    drop(store);
-    // The status mix and 90 days of times, as finished runs leave them (one statement: the
-    // pipeline's per-run updates would only time SQLite's fsync here).
-    let conn = rusqlite::Connection::open(path).expect("journal");
-    conn.execute_batch(&format!(
-        "UPDATE runs SET
-            created_at = strftime('%s', 'now') - (rowid * 7776000 / {n}),
-            status = CASE WHEN rowid % 17 = 0 THEN 'failed' WHEN rowid % 29 = 0 THEN 'canceled' ELSE 'succeeded' END;
-         UPDATE runs SET started_at = created_at + 3, ended_at = created_at + 20,
-            credits = CASE WHEN status = 'succeeded' THEN 2.4 END,
-            error_code = CASE WHEN status = 'failed' THEN 'jobFailed' END;"
-    ))
-    .expect("shape the journal");
-}
-
-fn next(state: &mut u64) -> u64 {
-    *state ^= *state << 13;
-    *state ^= *state >> 7;
-    *state ^= *state << 17;
-    *state
 }
 
 fn ms(d: Duration) -> f64 {

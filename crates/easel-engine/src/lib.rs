@@ -18,12 +18,14 @@ mod progress;
 mod queue;
 mod request;
 mod run;
+pub mod sample;
 mod save;
 mod seeds;
 mod spend;
 mod store;
 mod template;
 mod uploads;
+mod wildcards;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -50,6 +52,10 @@ pub use store::{
     RunStatus, Store, MAX_HISTORY_PAGE,
 };
 pub use uploads::UPLOAD_REUSE;
+pub use wildcards::{
+    Prompts, WildcardMode, MAX_EXPANDED_CHARS, MAX_WILDCARD_FILES, MAX_WILDCARD_FILE_BYTES, MAX_WILDCARD_LINES,
+    WILDCARD_DIR,
+};
 
 use plan::RunPlan;
 use queue::Queue;

@@ -1,5 +1,6 @@
 //! The one way work starts. `Engine::start` takes a front door's `RunRequest` and, in order:
-//! validates it (nothing is sent for an invalid document), sends every model input as a model
+//! validates it (nothing is sent for an invalid document; wildcards are parsed and their files
+//! read, and each run's text drawn), sends every model input as a model
 //! id (stored and one-off mappings; a file name left over stops the run), uploads the local pictures the front
 //! door allows (content-addressed, once per backend), prices the batch with the service's check
 //! endpoint, checks the library's spend caps (a batch that would pass one needs the front door's
@@ -12,8 +13,10 @@ use easel_workflow::{Schemas, Severity, Workflow};
 
 use crate::plan::{PlannedWork, RunPlan};
 use crate::request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
+use crate::seeds::with_seeds;
 use crate::store;
-use crate::{apply_seeds, Engine, EngineError, RunHandle};
+use crate::wildcards::{fnv1a, Prompts, WildcardMode};
+use crate::{apply_seeds, seeds_used, Engine, EngineError, RunHandle};
 
 /// Runs one request may ask for at once.
 pub const MAX_BATCH: u32 = 1000;
@@ -33,15 +36,21 @@ pub struct Started {
 struct Prepared {
     work: Work,
     uploads: Vec<Upload>,
+    /// Graph work: one graph per run as it will be sent (seeds applied, wildcards drawn).
+    graphs: Vec<Workflow>,
 }
 
 impl Engine {
     /// Validates, uploads, prices, asks `hooks.confirm`, records and queues `request`. An error
     /// means no job was created (uploads may have happened: they cost nothing and are reused).
     pub async fn start(&self, request: RunRequest, hooks: &Hooks<'_>) -> Result<Started, EngineError> {
-        let runs = request.count.clamp(1, MAX_BATCH);
-        let prepared = self.prepare(request.work, &request.local_files, &request.models, hooks).await?;
-        let each = self.price(&prepared.work).await?;
+        let count = request.count.clamp(1, MAX_BATCH);
+        let prepared = self.prepare(request.work, count, &request.local_files, &request.models, hooks).await?;
+        let runs = match prepared.work {
+            Work::Graph { .. } => prepared.graphs.len() as u32,
+            Work::Template { .. } => count,
+        };
+        let each = self.price(&prepared.work, prepared.graphs.first()).await?;
         let estimate = Estimate { each, runs, total: each * f64::from(runs) };
         let breach = self.inner.with_store(|s| s.cap_breach(estimate.total))?;
         if let Some(breach) = breach {
@@ -63,8 +72,8 @@ impl Engine {
     /// What one run of `work` is expected to cost, after the same validation and uploads as
     /// `start` (the form's live estimate). Nothing is recorded or run.
     pub async fn estimate(&self, work: Work, local_files: &LocalFiles, hooks: &Hooks<'_>) -> Result<f64, EngineError> {
-        let prepared = self.prepare(work, local_files, &[], hooks).await?;
-        self.price(&prepared.work).await
+        let prepared = self.prepare(work, 1, local_files, &[], hooks).await?;
+        self.price(&prepared.work, prepared.graphs.first()).await
     }
 
     /// Runs a recorded run's document again as a new run (same values, seeds included, same
@@ -78,6 +87,8 @@ impl Engine {
                 workflow: Workflow::from_stored_params(params)?,
                 seeds: Vec::new(),
                 editor: editor_chunk.and_then(|e| serde_json::from_str(&e).ok()),
+                // The recorded text was drawn already; literal braces in it stay literal.
+                wildcards: WildcardMode::Off,
             },
         };
         let request = RunRequest { name: plan.name, count: 1, work, local_files: LocalFiles::None, models: Vec::new() };
@@ -85,33 +96,54 @@ impl Engine {
         started.runs.pop().ok_or_else(|| EngineError::Store("the retried run was not recorded".into()))
     }
 
+    /// Validates (wildcards included: every file they name is read now), maps models, uploads,
+    /// then makes the graph of each of `count` runs (or of each wildcard combination).
     async fn prepare(
         &self,
         work: Work,
+        count: u32,
         local: &LocalFiles,
         models: &[(String, String)],
         hooks: &Hooks<'_>,
     ) -> Result<Prepared, EngineError> {
         match work {
-            Work::Graph { mut workflow, seeds, editor } => {
+            Work::Graph { mut workflow, seeds, editor, wildcards } => {
                 validate(&workflow)?;
+                let prompts = match wildcards {
+                    WildcardMode::Off => Prompts::default(),
+                    _ => Prompts::parse(&workflow, &self.inner.library)?,
+                };
+                // Every run's text is made before anything is uploaded or sent: an expansion that
+                // cannot be made stops the batch here, not half way.
+                let texts = run_texts(&workflow, &seeds, &prompts, wildcards, count)?;
                 self.apply_models(&mut workflow, models).await?;
                 let uploads = self.upload_graph_images(&mut workflow, local, hooks).await?;
-                Ok(Prepared { work: Work::Graph { workflow, seeds, editor }, uploads })
+                let graphs = texts
+                    .iter()
+                    .map(|(used, texts)| {
+                        let mut graph = with_seeds(&workflow, used);
+                        prompts.apply(&mut graph, texts);
+                        graph
+                    })
+                    .collect();
+                Ok(Prepared { work: Work::Graph { workflow, seeds, editor, wildcards }, uploads, graphs })
             }
             Work::Template { template_id, mut fields } => {
                 let uploads = self.upload_template_images(&mut fields, local, hooks).await?;
-                Ok(Prepared { work: Work::Template { template_id, fields }, uploads })
+                Ok(Prepared { work: Work::Template { template_id, fields }, uploads, graphs: Vec::new() })
             }
         }
     }
 
     /// Credits of one run, from the service's check endpoint (which also validates the document
     /// as the service sees it). Seeds vary across a batch but not the price, so one check prices
-    /// every run.
-    async fn price(&self, work: &Work) -> Result<f64, EngineError> {
+    /// every run. A graph is priced as its first run sends it (wildcards drawn), when known.
+    async fn price(&self, work: &Work, first: Option<&Workflow>) -> Result<f64, EngineError> {
         let check = match work {
-            Work::Graph { workflow, .. } => self.inner.client.check_workflow(&workflow.to_tams_params()).await?,
+            Work::Graph { workflow, .. } => {
+                let sent = first.unwrap_or(workflow);
+                self.inner.client.check_workflow(&sent.to_tams_params()).await?
+            }
             Work::Template { template_id, fields } => self.inner.client.check_template(template_id, fields).await?,
         };
         Ok(check.credits.unwrap_or(0.0))
@@ -133,11 +165,9 @@ impl Engine {
             Some(serde_json::to_string(&prepared.uploads).map_err(|e| EngineError::Store(e.to_string()))?)
         };
         let mut plans = Vec::new();
-        for index in 0..runs {
+        for index in 0..runs as usize {
             let work = match &prepared.work {
-                Work::Graph { workflow, seeds, editor } => {
-                    PlannedWork::graph(&apply_seeds(workflow, seeds, index), editor.as_ref())?
-                }
+                Work::Graph { editor, .. } => PlannedWork::graph(&prepared.graphs[index], editor.as_ref())?,
                 Work::Template { template_id, fields } => {
                     PlannedWork::Template { template_id: template_id.clone(), fields: fields.clone() }
                 }
@@ -183,6 +213,35 @@ impl Engine {
         self.inner.with_store(|s| s.insert_runs(&rows, within_cap))?;
         Ok(plans)
     }
+}
+
+/// Each run's seeds (`seeds_used` form) and wildcard texts: run i of a batch has its seeds moved
+/// on i steps (drawn once: a randomized seed is the one its text came from) and its text drawn
+/// from those seeds (`Seeded`: the same seeds give the same text), or, for `Every`, each
+/// combination once per batch index, combinations slowest.
+fn run_texts(
+    workflow: &Workflow,
+    seeds: &[crate::SeedControl],
+    prompts: &Prompts,
+    mode: WildcardMode,
+    count: u32,
+) -> Result<Vec<(serde_json::Value, Vec<String>)>, EngineError> {
+    let seeds_of = |i: u32| seeds_used(&apply_seeds(workflow, seeds, i));
+    if prompts.is_empty() {
+        return Ok((0..count).map(|i| (seeds_of(i), Vec::new())).collect());
+    }
+    if mode == WildcardMode::Every {
+        let combinations = prompts.every(workflow, (MAX_BATCH / count) as usize)?;
+        return Ok(combinations.into_iter().flat_map(|c| (0..count).map(move |i| (seeds_of(i), c.clone()))).collect());
+    }
+    (0..count)
+        .map(|i| {
+            let used = seeds_of(i);
+            let seeded = used.as_object().is_some_and(|m| !m.is_empty());
+            let seed = if seeded { fnv1a(&used.to_string()) } else { u64::from(i) };
+            Ok((used, prompts.draw(workflow, seed)?))
+        })
+        .collect()
 }
 
 /// What must hold before a graph is sent: it runs in some order, it makes an image, and the node

@@ -41,6 +41,8 @@ pub enum Work {
         /// The ComfyUI editor graph the document came from, when it came from one: each run's
         /// PNGs embed it as `workflow`, with the run's values written back into its widgets.
         editor: Option<Value>,
+        /// How wildcards in its text inputs become runs (`Off` for a recorded document).
+        wildcards: crate::WildcardMode,
     },
     /// A template the service keeps, run by id with every field's value.
     Template {

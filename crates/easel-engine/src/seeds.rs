@@ -70,6 +70,18 @@ pub fn apply_seeds(workflow: &Workflow, controls: &[SeedControl], index: u32) ->
     out
 }
 
+/// `workflow` with the seeds of `used` (`seeds_used`'s form) written in.
+pub(crate) fn with_seeds(workflow: &Workflow, used: &Value) -> Workflow {
+    let mut out = workflow.clone();
+    for (id, inputs) in used.as_object().into_iter().flatten() {
+        let Some(node) = out.nodes.get_mut(id) else { continue };
+        for (input, seed) in inputs.as_object().into_iter().flatten() {
+            node.inputs.insert(input.clone(), Input::Value(seed.clone()));
+        }
+    }
+    out
+}
+
 /// The seeds a graph sends, `{nodeId: {input: seed}}`, for the run record and the PNG.
 pub fn seeds_used(workflow: &Workflow) -> Value {
     let mut seeds = Map::new();

@@ -89,7 +89,7 @@ pub async fn favourite_run(
     events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let favourite = state.prefs.favourites(|f| f.get(&id).cloned())?;
-    let work = crate::commands::workflow::graph_work(&favourite.doc, Vec::new())?;
+    let work = crate::commands::workflow::graph_work(&favourite.doc, Vec::new(), easel_engine::WildcardMode::Seeded)?;
     let caller = crate::runs::Caller { app, events };
     let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
     crate::runs::start(&state, caller, favourite.name, count.max(1), work, approval).await

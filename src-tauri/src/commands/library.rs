@@ -180,7 +180,8 @@ pub async fn library_run_again(
     events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let opened = library_workflow(state.clone(), id).await?;
-    let work = crate::commands::workflow::graph_work(&opened.doc, Vec::new())?;
+    // The picture's prompt is the text that was sent: its wildcards were drawn already.
+    let work = crate::commands::workflow::graph_work(&opened.doc, Vec::new(), easel_engine::WildcardMode::Off)?;
     let caller = crate::runs::Caller { app, events };
     let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
     crate::runs::start(&state, caller, opened.doc.name.clone(), 1, work, approval).await

@@ -1,7 +1,7 @@
 //! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
 use easel_engine::JobEvent;
-use easel_engine::{Hooks, LocalFiles, ModelUse, Readiness, SeedControl, Work};
+use easel_engine::{Hooks, LocalFiles, ModelUse, Readiness, SeedControl, WildcardMode, Work};
 use easel_error::ErrorCode;
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
@@ -49,6 +49,10 @@ pub struct RunOptions {
     #[serde(default)]
     #[ts(optional)]
     pub approved_over_cap: Option<f64>,
+    /// How wildcards in text inputs become runs (default: one drawn per run from its seeds).
+    #[serde(default)]
+    #[ts(optional)]
+    pub wildcards: Option<WildcardMode>,
 }
 
 pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
@@ -129,7 +133,7 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {
         return Ok(Inspection { problems, fields, models, readiness, credits: None, estimate_error: None });
     }
-    let work = graph_work(&doc, Vec::new())?;
+    let work = graph_work(&doc, Vec::new(), WildcardMode::Seeded)?;
     let local = LocalFiles::Picked(state.inputs.paths());
     let (credits, estimate_error) = match engine.estimate(work, &local, &Hooks::approve_all()).await {
         Ok(credits) => (Some(credits), None),
@@ -149,15 +153,20 @@ pub async fn run_workflow(
     events: Channel<JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let options = options.unwrap_or_default();
-    let work = graph_work(&doc, options.seeds)?;
+    let work = graph_work(&doc, options.seeds, options.wildcards.unwrap_or_default())?;
     let caller = Caller { app, events };
     let approval = crate::runs::Approval { credits: options.approved_credits, over_cap: options.approved_over_cap };
     crate::runs::start(&state, caller, doc.name.clone(), options.count.max(1), work, approval).await
 }
 
-/// The graph work of a document: its graph, seed modes, and the editor graph it came from.
-pub(crate) fn graph_work(doc: &WorkflowDoc, seeds: Vec<SeedControl>) -> Result<Work, AppError> {
-    Ok(Work::Graph { workflow: doc.to_workflow()?, seeds, editor: doc.editor.clone() })
+/// The graph work of a document: its graph, seed modes, the editor graph it came from, and how
+/// its wildcards become runs.
+pub(crate) fn graph_work(
+    doc: &WorkflowDoc,
+    seeds: Vec<SeedControl>,
+    wildcards: WildcardMode,
+) -> Result<Work, AppError> {
+    Ok(Work::Graph { workflow: doc.to_workflow()?, seeds, editor: doc.editor.clone(), wildcards })
 }
 
 /// Cancels a pending or running run; `false` when it is no longer active.

@@ -12,7 +12,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
-use easel_engine::{Engine, EventSink, Hooks, JobEvent, LocalFiles, RunHandle, RunLimits, RunRequest, Work};
+use easel_engine::{
+    Engine, EventSink, Hooks, JobEvent, LocalFiles, RunHandle, RunLimits, RunRequest, WildcardMode, Work,
+};
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
 
@@ -61,7 +63,7 @@ pub fn graph(workflow: Workflow, count: u32) -> RunRequest {
     RunRequest {
         name: "reference".into(),
         count,
-        work: Work::Graph { workflow, seeds: Vec::new(), editor: None },
+        work: Work::Graph { workflow, seeds: Vec::new(), editor: None, wildcards: WildcardMode::Seeded },
         local_files: LocalFiles::None,
         models: Vec::new(),
     }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use easel_engine::{Engine, EngineError, Hooks, LocalFiles, RunLimits, RunRequest, Work};
+use easel_engine::{Engine, EngineError, Hooks, LocalFiles, RunLimits, RunRequest, WildcardMode, Work};
 use easel_workflow::{png_text_chunks, Schemas, Workflow};
 
 use crate::{collecting_sink, emulator_with, engine, reference, start};
@@ -31,7 +31,7 @@ fn request(workflow: Workflow, local_files: LocalFiles) -> RunRequest {
     RunRequest {
         name: "img2img".into(),
         count: 1,
-        work: Work::Graph { workflow, seeds: Vec::new(), editor: None },
+        work: Work::Graph { workflow, seeds: Vec::new(), editor: None, wildcards: WildcardMode::Seeded },
         local_files,
         models: Vec::new(),
     }
@@ -193,7 +193,12 @@ async fn results_of_an_editor_file_reopen_with_the_edited_graph_and_values() {
     let request = RunRequest {
         name: "edited".into(),
         count: 1,
-        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: Some(editor) },
+        work: Work::Graph {
+            workflow: workflow.clone(),
+            seeds: Vec::new(),
+            editor: Some(editor),
+            wildcards: WildcardMode::Seeded,
+        },
         local_files: LocalFiles::None,
         models: Vec::new(),
     };
