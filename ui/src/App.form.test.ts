@@ -203,6 +203,7 @@ describe("generated form", () => {
     expect(options).toEqual({
       count: 3,
       seeds: [{ nodeId: "3", input: "seed", mode: "randomize" }],
+      wildcards: "seeded",
     });
     expect(all("queue-item")).toHaveLength(3);
   });

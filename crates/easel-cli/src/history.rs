@@ -1,6 +1,6 @@
 //! `easel history`: every run the library's journal holds, newest first, the same list the app's
 //! History view shows (runs of the app and of scripts alike). Filters by status, workflow name,
-//! backend, start date and words of the name or prompt; prints one line per run, or a JSON array
+//! backend, start date, sweep and words of the name or prompt; prints one line per run, or a JSON array
 //! with `--json`. Reads the journal only: nothing is sent. Exit codes: 0 listed, 2 a bad
 //! argument, 1 the journal could not be read.
 
@@ -30,6 +30,9 @@ pub(crate) struct HistoryArgs {
     /// Words to find in the workflow name or the prompt text.
     #[arg(long)]
     search: Option<String>,
+    /// Only the cells of this sweep (its id, as `easel history --json` shows it).
+    #[arg(long)]
+    sweep: Option<String>,
     /// Most runs to print.
     #[arg(long, default_value_t = 100)]
     limit: u32,
@@ -65,6 +68,7 @@ fn list(args: HistoryArgs) -> Result<(), (u8, String)> {
         since,
         until: None,
         text: args.search,
+        sweep: args.sweep,
     };
     let runs = collect(&store, &filter, args.limit)?;
     if args.json {
@@ -75,8 +79,9 @@ fn list(args: HistoryArgs) -> Result<(), (u8, String)> {
     for run in &runs {
         let credits = run.credits.or(run.estimate).map(|c| format!("{c} cr")).unwrap_or_else(|| "-".into());
         let error = run.error_code.map(|c| format!("  [{c}]")).unwrap_or_default();
+        let cell = run.sweep_cell.map(|c| format!("  sweep cell {},{},{}", c.x, c.y, c.z)).unwrap_or_default();
         println!(
-            "{}  {:<9}  {:>9}  {:>2} img  {}  {}{error}",
+            "{}  {:<9}  {:>9}  {:>2} img  {}  {}{cell}{error}",
             crate::spend::utc_minute(run.created_at),
             run.status.as_str(),
             credits,

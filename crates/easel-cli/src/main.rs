@@ -11,6 +11,7 @@ mod models;
 mod progress;
 mod run;
 mod spend;
+mod sweep;
 
 use std::process::ExitCode;
 
@@ -27,6 +28,8 @@ struct Cli {
 enum Command {
     /// Run a workflow (TAMS params or request body, or ComfyUI API JSON) and save its images.
     Run(run::RunArgs),
+    /// Run a workflow over up to three axes (X, Y, Z) and compose the labelled grid.
+    Sweep(sweep::SweepArgs),
     /// Convert a workflow (any format, detected by content) to ComfyUI API JSON or TAMS params.
     Convert(convert::ConvertArgs),
     /// Validate a workflow against node schemas and print every problem.
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Run(args) => run::run(args).await,
+            Command::Sweep(args) => sweep::run(args).await,
             Command::Resume(args) => run::resume(args).await,
             Command::Models(args) => models::run(args).await,
             Command::Emulator(args) => backend::serve_emulator(args).await,

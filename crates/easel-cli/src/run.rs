@@ -46,11 +46,11 @@ pub(crate) struct Target {
 pub(crate) struct RunArgs {
     /// The workflow file (or use --template).
     #[arg(required_unless_present = "template")]
-    workflow: Option<PathBuf>,
+    pub(crate) workflow: Option<PathBuf>,
     /// Run a TAMS workflow template ("AI tool") by id instead of a file; --set NODE.FIELD=VALUE
     /// changes its fields (a local image path is uploaded).
     #[arg(long, conflicts_with = "workflow")]
-    template: Option<String>,
+    pub(crate) template: Option<String>,
     /// Change an input before running: NODE.INPUT=VALUE (VALUE is JSON, or else a string).
     #[arg(long = "set", value_name = "NODE.INPUT=VALUE")]
     sets: Vec<String>,
@@ -71,12 +71,12 @@ pub(crate) struct RunArgs {
     wildcards: WildcardArg,
     /// Ask before running when the estimated credits of the whole batch exceed this.
     #[arg(long, default_value_t = 100.0)]
-    confirm_above: f64,
+    pub(crate) confirm_above: f64,
     /// Run without asking, whatever the estimate, even past a spend cap.
     #[arg(long)]
-    yes: bool,
+    pub(crate) yes: bool,
     #[command(flatten)]
-    target: Target,
+    pub(crate) target: Target,
 }
 
 #[derive(clap::Args)]
@@ -112,6 +112,20 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         };
         return drive(&args.target, None, start).await;
     };
+    let (request, workflow, shown) = match graph_request(&args, file) {
+        Ok(built) => built,
+        Err(code) => return code,
+    };
+    let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
+    drive(&args.target, Some(&workflow), start).await
+}
+
+/// The graph request `easel run` and `easel sweep` start from: the file read in any format,
+/// `--set` and `--map` applied, seed and wildcard modes; with the edited graph and its name.
+pub(crate) fn graph_request(
+    args: &RunArgs,
+    file: &std::path::Path,
+) -> Result<(RunRequest, Workflow, String), ExitCode> {
     let shown = file.display().to_string();
     // Any format, detected by content: JSON dialects, ComfyUI editor files, PNGs with metadata.
     let imported = match easel_workflow::read_workflow_file(file)
@@ -119,7 +133,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         .and_then(|bytes| easel_workflow::Schemas::bundled().import_bytes(&bytes).map_err(|e| e.to_string()))
     {
         Ok(imported) => imported,
-        Err(e) => return fail(2, &format!("{shown}: {e}")),
+        Err(e) => return Err(fail(2, &format!("{shown}: {e}"))),
     };
     for warning in &imported.warnings {
         eprintln!("{shown}: {warning}");
@@ -128,7 +142,7 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
     let mut workflow = imported.workflow;
     for set in &args.sets {
         if let Err(e) = apply_set(&mut workflow, set) {
-            return fail(2, &format!("--set {set}: {e}"));
+            return Err(fail(2, &format!("--set {set}: {e}")));
         }
     }
     let mut models = Vec::new();
@@ -137,10 +151,10 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
         match parsed {
             Some((file, id)) if !file.is_empty() => models.push((file.to_string(), id)),
             _ => {
-                return fail(
+                return Err(fail(
                     2,
                     &format!("--map {map}: expected FILE=ID, with ID a Tensor.Art model id or model page URL"),
-                )
+                ))
             }
         }
     }
@@ -167,12 +181,12 @@ pub(crate) async fn run(args: RunArgs) -> ExitCode {
                 WildcardArg::Every => WildcardMode::Every,
                 WildcardArg::Off => WildcardMode::Off,
             },
+            sweep: None,
         },
         local_files: LocalFiles::Named,
         models,
     };
-    let start = Start::Batch { request: Box::new(request), shown, confirm_above: args.confirm_above, yes: args.yes };
-    drive(&args.target, Some(&workflow), start).await
+    Ok((request, workflow, shown))
 }
 
 pub(crate) async fn resume(args: ResumeArgs) -> ExitCode {
@@ -180,21 +194,22 @@ pub(crate) async fn resume(args: ResumeArgs) -> ExitCode {
 }
 
 /// What `drive` starts once the engine is open.
-enum Start {
+pub(crate) enum Start {
     Batch { request: Box<RunRequest>, shown: String, confirm_above: f64, yes: bool },
     Template { template_id: String, sets: Vec<String>, count: u32, confirm_above: f64, yes: bool },
     Resume,
 }
 
 impl Start {
-    async fn begin(self, engine: &Engine) -> Result<Vec<RunHandle>, (u8, String)> {
+    /// The runs started, and the sweep they are when they are one.
+    async fn begin(self, engine: &Engine) -> Result<(Vec<RunHandle>, Option<String>), (u8, String)> {
         let (request, shown, confirm_above, yes) = match self {
             Start::Batch { request, shown, confirm_above, yes } => (*request, shown, confirm_above, yes),
             Start::Template { template_id, sets, count, confirm_above, yes } => {
                 let request = template_request(engine, &template_id, &sets, count).await?;
                 (request, format!("template {template_id}"), confirm_above, yes)
             }
-            Start::Resume => return engine.resume().map_err(|e| (1, e.to_string())),
+            Start::Resume => return engine.resume().map(|h| (h, None)).map_err(|e| (1, e.to_string())),
         };
         let confirm = |estimate: &Estimate| {
             eprintln!("estimated {} credits per run, {} in all", estimate.each, estimate.total);
@@ -205,7 +220,7 @@ impl Start {
         let over_cap = |_: &easel_engine::CapBreach| yes;
         let hooks = Hooks { confirm: &confirm, over_cap: &over_cap, uploading: &uploading, events: None };
         match engine.start(request, &hooks).await {
-            Ok(started) => Ok(started.runs),
+            Ok(started) => Ok((started.runs, started.sweep_id)),
             Err(EngineError::NotApproved { total, .. }) => Err((
                 3,
                 format!("not run: {total} credits is above --confirm-above {confirm_above}; pass --yes to run"),
@@ -275,7 +290,7 @@ fn ask(total: f64, threshold: f64) -> bool {
 }
 
 /// Connects, opens the library, starts runs, shows their events and waits for all.
-async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> ExitCode {
+pub(crate) async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> ExitCode {
     let backend = match crate::backend::connect(target.endpoint.as_deref()).await {
         Ok(b) => b,
         Err(e) => return fail(1, &e),
@@ -291,7 +306,7 @@ async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> Ex
         Ok(e) => e,
         Err(e) => return fail(1, &e.to_string()),
     };
-    let handles = match start.begin(&engine).await {
+    let (handles, sweep_id) = match start.begin(&engine).await {
         Ok(h) => h,
         Err((code, message)) => return fail(code, &message),
     };
@@ -341,6 +356,24 @@ async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> Ex
     if !json {
         for path in &paths {
             println!("{path}");
+        }
+    }
+    if let Some(sweep_id) = sweep_id {
+        // The last cell's task composed the grid before it resolved.
+        let journal = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE));
+        match journal.and_then(|j| j.sweep(&sweep_id)) {
+            Ok(Some(easel_engine::SweepRecord { grid_path: Some(grid), .. })) if json => {
+                println!("{}", serde_json::json!({"sweepId": sweep_id, "grid": grid}))
+            }
+            Ok(Some(easel_engine::SweepRecord { grid_path: Some(grid), .. })) => println!("grid: {grid}"),
+            Ok(_) => {
+                eprintln!("easel: sweep {sweep_id}: no grid was made (no cell saved an image)");
+                failed += 1;
+            }
+            Err(e) => {
+                eprintln!("easel: sweep {sweep_id}: {e}");
+                failed += 1;
+            }
         }
     }
     if failed > 0 {

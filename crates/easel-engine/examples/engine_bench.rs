@@ -71,7 +71,13 @@ async fn latency(workflow: &Workflow) {
     let request = RunRequest {
         name: "bench".into(),
         count: JOBS_A as u32,
-        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None, wildcards: WildcardMode::Off },
+        work: Work::Graph {
+            workflow: workflow.clone(),
+            seeds: Vec::new(),
+            editor: None,
+            wildcards: WildcardMode::Off,
+            sweep: None,
+        },
         local_files: LocalFiles::None,
         models: Vec::new(),
     };
@@ -144,7 +150,13 @@ async fn rate(workflow: &Workflow) {
     let request = RunRequest {
         name: "bench".into(),
         count: JOBS_B,
-        work: Work::Graph { workflow: workflow.clone(), seeds: Vec::new(), editor: None, wildcards: WildcardMode::Off },
+        work: Work::Graph {
+            workflow: workflow.clone(),
+            seeds: Vec::new(),
+            editor: None,
+            wildcards: WildcardMode::Off,
+            sweep: None,
+        },
         local_files: LocalFiles::None,
         models: Vec::new(),
     };

@@ -99,6 +99,9 @@ pub enum EngineError {
     /// A spend cap that cannot be one (negative, not a number, or above `spend::MAX_CAP`).
     #[error("the {0} spend cap must be a number of credits from 0 to 1000000000")]
     BadCap(&'static str),
+    /// A sweep that cannot run as defined (axes, values or size); nothing was sent.
+    #[error("sweep: {0}")]
+    BadSweep(String),
     /// The run has not finished, so its record cannot be removed yet.
     #[error("run {0} has not finished; cancel it before removing its record")]
     RunActive(String),
@@ -125,7 +128,8 @@ impl EngineError {
             EngineError::BadModelId(_)
             | EngineError::BadModelFile(_)
             | EngineError::ModelMismatch { .. }
-            | EngineError::Input { .. } => ErrorCode::InvalidInput,
+            | EngineError::Input { .. }
+            | EngineError::BadSweep(_) => ErrorCode::InvalidInput,
             EngineError::UnmappedModel(_) => ErrorCode::UnmappedModel,
             EngineError::Invalid(_) => ErrorCode::InvalidWorkflow,
             EngineError::NotApproved { .. } => ErrorCode::NeedsConfirmation,

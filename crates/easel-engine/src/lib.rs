@@ -23,6 +23,7 @@ mod save;
 mod seeds;
 mod spend;
 mod store;
+mod sweep;
 mod template;
 mod uploads;
 mod wildcards;
@@ -51,10 +52,12 @@ pub use store::{
     HistoryCursor, HistoryFilter, HistoryPage, HistoryRun, MappedRow, NewImage, NewRun, RunImage, RunKind, RunRecord,
     RunStatus, Store, MAX_HISTORY_PAGE,
 };
+pub use store::{SweepRecord, SweepRun};
+pub use sweep::{Axis, AxisTarget, AxisValue, Cell, Sweep, MAX_AXES, MAX_AXIS_VALUES};
 pub use uploads::UPLOAD_REUSE;
 pub use wildcards::{
-    Prompts, WildcardMode, MAX_EXPANDED_CHARS, MAX_WILDCARD_FILES, MAX_WILDCARD_FILE_BYTES, MAX_WILDCARD_LINES,
-    WILDCARD_DIR,
+    Prompts, WildcardInput, WildcardMode, WildcardSummary, MAX_EXPANDED_CHARS, MAX_WILDCARD_FILES,
+    MAX_WILDCARD_FILE_BYTES, MAX_WILDCARD_LINES, WILDCARD_DIR,
 };
 
 use plan::RunPlan;
@@ -206,6 +209,7 @@ impl Engine {
     /// engine already drives are never started twice.
     pub fn keep_resuming(&self) -> Result<Vec<RunHandle>, EngineError> {
         let first = self.resume()?;
+        self.compose_pending(true);
         let weak = Arc::downgrade(&self.inner);
         self.inner.runtime.spawn(async move {
             loop {

@@ -16,7 +16,7 @@ use crate::request::{Estimate, Hooks, LocalFiles, RunRequest, Upload, Work};
 use crate::seeds::with_seeds;
 use crate::store;
 use crate::wildcards::{fnv1a, Prompts, WildcardMode};
-use crate::{apply_seeds, seeds_used, Engine, EngineError, RunHandle};
+use crate::{apply_seeds, seeds_used, Cell, Engine, EngineError, RunHandle};
 
 /// Runs one request may ask for at once.
 pub const MAX_BATCH: u32 = 1000;
@@ -30,14 +30,19 @@ pub struct Started {
     pub estimate: Estimate,
     /// Local files uploaded (or found already uploaded) for it.
     pub uploads: Vec<Upload>,
+    /// The sweep the batch is, when it is one (its grid is composed when the last cell ends).
+    pub sweep_id: Option<String>,
 }
 
 /// A request after validation and uploads: what gets priced and recorded.
 struct Prepared {
     work: Work,
     uploads: Vec<Upload>,
-    /// Graph work: one graph per run as it will be sent (seeds applied, wildcards drawn).
+    /// Graph work: one graph per run as it will be sent (seeds applied, wildcards drawn, a
+    /// sweep cell's values written in).
     graphs: Vec<Workflow>,
+    /// Each run's sweep cell (parallel to `graphs`; empty without a sweep).
+    cells: Vec<Cell>,
 }
 
 impl Engine {
@@ -50,8 +55,9 @@ impl Engine {
             Work::Graph { .. } => prepared.graphs.len() as u32,
             Work::Template { .. } => count,
         };
-        let each = self.price(&prepared.work, prepared.graphs.first()).await?;
-        let estimate = Estimate { each, runs, total: each * f64::from(runs) };
+        let prices = self.prices(&prepared, runs).await?;
+        let total: f64 = prices.iter().sum();
+        let estimate = Estimate { each: total / f64::from(runs.max(1)), runs, total };
         let breach = self.inner.with_store(|s| s.cap_breach(estimate.total))?;
         if let Some(breach) = breach {
             if !(hooks.over_cap)(&breach) {
@@ -59,21 +65,22 @@ impl Engine {
             }
         }
         if !(hooks.confirm)(&estimate) {
-            return Err(EngineError::NotApproved { total: estimate.total, each });
+            return Err(EngineError::NotApproved { total: estimate.total, each: estimate.each });
         }
         // A breach the front door agreed to is not checked again; otherwise the journal checks
         // the caps once more while it holds the write lock (another process may have spent).
         let within_cap = breach.is_none().then_some(estimate.total);
-        let plans = self.plan(&request.name, runs, &prepared, each, within_cap, hooks.events.as_ref())?;
+        let (plans, sweep_id) =
+            self.plan(&request.name, runs, &prepared, &prices, within_cap, hooks.events.as_ref())?;
         let runs = plans.into_iter().map(|plan| self.spawn(plan)).collect();
-        Ok(Started { runs, estimate, uploads: prepared.uploads })
+        Ok(Started { runs, estimate, uploads: prepared.uploads, sweep_id })
     }
 
     /// What one run of `work` is expected to cost, after the same validation and uploads as
     /// `start` (the form's live estimate). Nothing is recorded or run.
     pub async fn estimate(&self, work: Work, local_files: &LocalFiles, hooks: &Hooks<'_>) -> Result<f64, EngineError> {
         let prepared = self.prepare(work, 1, local_files, &[], hooks).await?;
-        self.price(&prepared.work, prepared.graphs.first()).await
+        Ok(self.prices(&prepared, 1).await?.first().copied().unwrap_or(0.0))
     }
 
     /// Runs a recorded run's document again as a new run (same values, seeds included, same
@@ -89,6 +96,7 @@ impl Engine {
                 editor: editor_chunk.and_then(|e| serde_json::from_str(&e).ok()),
                 // The recorded text was drawn already; literal braces in it stay literal.
                 wildcards: WildcardMode::Off,
+                sweep: None,
             },
         };
         let request = RunRequest { name: plan.name, count: 1, work, local_files: LocalFiles::None, models: Vec::new() };
@@ -96,8 +104,9 @@ impl Engine {
         started.runs.pop().ok_or_else(|| EngineError::Store("the retried run was not recorded".into()))
     }
 
-    /// Validates (wildcards included: every file they name is read now), maps models, uploads,
-    /// then makes the graph of each of `count` runs (or of each wildcard combination).
+    /// Validates (wildcards included: every file they name is read now; a sweep's every cell),
+    /// maps models, uploads, then makes the graph of each run: of each of `count` runs (or of
+    /// each wildcard combination), for every cell of a sweep.
     async fn prepare(
         &self,
         work: Work,
@@ -107,32 +116,95 @@ impl Engine {
         hooks: &Hooks<'_>,
     ) -> Result<Prepared, EngineError> {
         match work {
-            Work::Graph { mut workflow, seeds, editor, wildcards } => {
+            Work::Graph { workflow, seeds, editor, wildcards, sweep } => {
                 validate(&workflow)?;
-                let prompts = match wildcards {
-                    WildcardMode::Off => Prompts::default(),
-                    _ => Prompts::parse(&workflow, &self.inner.library)?,
+                let bases = match &sweep {
+                    None => vec![(None, workflow)],
+                    Some(sweep) => {
+                        sweep.check(&workflow, count)?;
+                        sweep.cells().into_iter().map(|c| (Some(c), sweep.apply(&workflow, c))).collect()
+                    }
                 };
                 // Every run's text is made before anything is uploaded or sent: an expansion that
                 // cannot be made stops the batch here, not half way.
-                let texts = run_texts(&workflow, &seeds, &prompts, wildcards, count)?;
-                self.apply_models(&mut workflow, models).await?;
-                let uploads = self.upload_graph_images(&mut workflow, local, hooks).await?;
-                let graphs = texts
+                let mut shapes = Vec::new();
+                let mut prompts = Vec::with_capacity(bases.len());
+                for (i, (cell, graph)) in bases.iter().enumerate() {
+                    if cell.is_some() {
+                        validate(graph)?;
+                    }
+                    let parsed = match wildcards {
+                        WildcardMode::Off => Prompts::default(),
+                        _ => Prompts::parse(graph, &self.inner.library)?,
+                    };
+                    shapes.extend(run_texts(graph, &seeds, &parsed, wildcards, count)?.into_iter().map(|s| (i, s)));
+                    prompts.push(parsed);
+                }
+                if shapes.len() > MAX_BATCH as usize {
+                    return Err(EngineError::BadSweep(format!(
+                        "the sweep's cells and wildcards make {} runs; one batch holds at most {MAX_BATCH}",
+                        shapes.len()
+                    )));
+                }
+                // Model ids and uploaded resources per cell (a cell may choose another model);
+                // the same picture is uploaded once, later cells find it by its digest.
+                let mut uploads = Vec::new();
+                let mut sent = Vec::with_capacity(bases.len());
+                for (i, (cell, mut graph)) in bases.into_iter().enumerate() {
+                    self.apply_models(&mut graph, models).await?;
+                    let uploaded = self.upload_graph_images(&mut graph, local, hooks).await?;
+                    if i == 0 {
+                        uploads = uploaded;
+                    }
+                    sent.push((cell, graph));
+                }
+                let (graphs, cells): (Vec<Workflow>, Vec<Option<Cell>>) = shapes
                     .iter()
-                    .map(|(used, texts)| {
-                        let mut graph = with_seeds(&workflow, used);
-                        prompts.apply(&mut graph, texts);
-                        graph
+                    .map(|(i, (used, texts))| {
+                        let (cell, base) = &sent[*i];
+                        let mut graph = with_seeds(base, used);
+                        prompts[*i].apply(&mut graph, texts);
+                        (graph, *cell)
                     })
-                    .collect();
-                Ok(Prepared { work: Work::Graph { workflow, seeds, editor, wildcards }, uploads, graphs })
+                    .unzip();
+                let workflow = sent.swap_remove(0).1;
+                let cells = cells.into_iter().flatten().collect();
+                Ok(Prepared { work: Work::Graph { workflow, seeds, editor, wildcards, sweep }, uploads, graphs, cells })
             }
             Work::Template { template_id, mut fields } => {
                 let uploads = self.upload_template_images(&mut fields, local, hooks).await?;
-                Ok(Prepared { work: Work::Template { template_id, fields }, uploads, graphs: Vec::new() })
+                let work = Work::Template { template_id, fields };
+                Ok(Prepared { work, uploads, graphs: Vec::new(), cells: Vec::new() })
             }
         }
+    }
+
+    /// The credits of each of `runs` runs. Seeds and prompts do not change a price, so a batch
+    /// is priced once; a sweep once per cell whose values may (see `Sweep::price_groups`).
+    async fn prices(&self, prepared: &Prepared, runs: u32) -> Result<Vec<f64>, EngineError> {
+        let sweep = match &prepared.work {
+            Work::Graph { sweep: Some(sweep), workflow, .. } => Some((sweep, workflow)),
+            _ => None,
+        };
+        let Some((sweep, base)) = sweep else {
+            let each = self.price(&prepared.work, prepared.graphs.first()).await?;
+            return Ok(vec![each; runs as usize]);
+        };
+        let groups = sweep.price_groups(base, &prepared.cells);
+        let mut priced: std::collections::HashMap<usize, f64> = std::collections::HashMap::new();
+        let mut out = Vec::with_capacity(groups.len());
+        for (i, group) in groups.iter().enumerate() {
+            let credits = match priced.get(group) {
+                Some(c) => *c,
+                None => {
+                    let c = self.price(&prepared.work, prepared.graphs.get(i)).await?;
+                    priced.insert(*group, c);
+                    c
+                }
+            };
+            out.push(credits);
+        }
+        Ok(out)
     }
 
     /// Credits of one run, from the service's check endpoint (which also validates the document
@@ -155,10 +227,10 @@ impl Engine {
         name: &str,
         runs: u32,
         prepared: &Prepared,
-        each: f64,
+        prices: &[f64],
         within_cap: Option<f64>,
         events: Option<&crate::EventSink>,
-    ) -> Result<Vec<RunPlan>, EngineError> {
+    ) -> Result<(Vec<RunPlan>, Option<String>), EngineError> {
         let uploads = if prepared.uploads.is_empty() {
             None
         } else {
@@ -197,7 +269,8 @@ impl Engine {
         let rows: Vec<store::NewRun<'_>> = plans
             .iter()
             .zip(&columns)
-            .map(|(plan, (workflow, seeds, editor))| store::NewRun {
+            .enumerate()
+            .map(|(i, (plan, (workflow, seeds, editor)))| store::NewRun {
                 run_id: &plan.run_id,
                 request_id: &plan.request_id,
                 name,
@@ -207,11 +280,27 @@ impl Engine {
                 editor: editor.as_deref(),
                 kind: plan.work.kind(),
                 uploads: uploads.as_deref(),
-                estimate: Some(each),
+                estimate: prices.get(i).copied(),
             })
             .collect();
-        self.inner.with_store(|s| s.insert_runs(&rows, within_cap))?;
-        Ok(plans)
+        let Work::Graph { sweep: Some(sweep), workflow, editor, .. } = &prepared.work else {
+            self.inner.with_store(|s| s.insert_runs(&rows, within_cap))?;
+            return Ok((plans, None));
+        };
+        let sweep_id = uuid::Uuid::new_v4().to_string();
+        let definition = serde_json::to_string(sweep).map_err(|e| EngineError::Store(e.to_string()))?;
+        let base = workflow.to_tams_params().to_string();
+        let editor = editor.as_ref().map(|e| e.to_string());
+        let record = store::NewSweep {
+            sweep_id: &sweep_id,
+            name,
+            definition: &definition,
+            workflow: &base,
+            editor: editor.as_deref(),
+            cells: &prepared.cells,
+        };
+        self.inner.with_store(|s| s.insert_batch(&rows, within_cap, Some(&record)))?;
+        Ok((plans, Some(sweep_id)))
     }
 }
 

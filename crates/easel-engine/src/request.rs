@@ -43,6 +43,8 @@ pub enum Work {
         editor: Option<Value>,
         /// How wildcards in its text inputs become runs (`Off` for a recorded document).
         wildcards: crate::WildcardMode,
+        /// A sweep over the graph: every cell is a run (times the count).
+        sweep: Option<crate::Sweep>,
     },
     /// A template the service keeps, run by id with every field's value.
     Template {

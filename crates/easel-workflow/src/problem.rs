@@ -25,7 +25,7 @@ pub struct Problem {
     /// Error or warning.
     pub severity: Severity,
     /// Stable code: danglingLink, badOutputIndex, cycle, missingInput, typeMismatch, outOfRange,
-    /// notInList, unknownClass, noOutput, badValue.
+    /// notInList, unknownClass, noOutput, badValue, badWildcard (found by the engine).
     pub code: String,
     /// Node concerned, if any.
     pub node_id: Option<String>,

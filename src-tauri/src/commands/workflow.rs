@@ -1,7 +1,7 @@
 //! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
 use easel_engine::JobEvent;
-use easel_engine::{Hooks, LocalFiles, ModelUse, Readiness, SeedControl, WildcardMode, Work};
+use easel_engine::{Hooks, LocalFiles, ModelUse, Prompts, Readiness, SeedControl, WildcardMode, WildcardSummary, Work};
 use easel_error::ErrorCode;
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
@@ -109,6 +109,8 @@ pub struct Inspection {
     pub models: Vec<ModelUse>,
     /// Whether it runs as it stands (the status badge; Run is disabled with the reason).
     pub readiness: Readiness,
+    /// The text inputs that use wildcards and how many combinations they make.
+    pub wildcards: WildcardSummary,
     /// Credits one run is expected to cost; none when it could not be priced.
     pub credits: Option<f64>,
     /// Why it could not be priced (none when the graph has errors: it is not sent then).
@@ -125,13 +127,20 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     let schemas = Schemas::bundled();
     let engine = state.backend().engine.clone();
     let mut problems = schemas.validate(&workflow);
+    let wildcards = match Prompts::summary(&workflow, engine.library()) {
+        Ok(summary) => summary,
+        Err(found) => {
+            problems.extend(found.iter().filter_map(|e| wildcard_problem(&workflow, e)));
+            WildcardSummary { inputs: Vec::new(), combinations: None }
+        }
+    };
     let models = engine.model_uses(&workflow)?;
     let model_problems: Vec<_> = models.iter().filter_map(ModelUse::problem).collect();
     let readiness = Readiness::of(&workflow, &problems, &model_problems);
     problems.extend(model_problems);
     let fields = schemas.form_fields(&workflow);
     if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {
-        return Ok(Inspection { problems, fields, models, readiness, credits: None, estimate_error: None });
+        return Ok(Inspection { problems, fields, models, readiness, wildcards, credits: None, estimate_error: None });
     }
     let work = graph_work(&doc, Vec::new(), WildcardMode::Seeded)?;
     let local = LocalFiles::Picked(state.inputs.paths());
@@ -139,7 +148,18 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
         Ok(credits) => (Some(credits), None),
         Err(e) => (None, Some(AppError::from(e))),
     };
-    Ok(Inspection { problems, fields, models, readiness, credits, estimate_error })
+    Ok(Inspection { problems, fields, models, readiness, wildcards, credits, estimate_error })
+}
+
+/// A wildcard's syntax or file error as a problem located at its input (`badWildcard`).
+fn wildcard_problem(workflow: &Workflow, error: &easel_engine::EngineError) -> Option<Problem> {
+    let (node_id, input) = error.location()?;
+    let node = workflow.nodes.get(node_id)?;
+    let message = match error {
+        easel_engine::EngineError::Input { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    Some(Problem::at(easel_workflow::Severity::Error, "badWildcard", node_id, node, input, message))
 }
 
 /// Starts a run (or a batch) of the edited workflow through the engine's pipeline; progress
@@ -166,7 +186,7 @@ pub(crate) fn graph_work(
     seeds: Vec<SeedControl>,
     wildcards: WildcardMode,
 ) -> Result<Work, AppError> {
-    Ok(Work::Graph { workflow: doc.to_workflow()?, seeds, editor: doc.editor.clone(), wildcards })
+    Ok(Work::Graph { workflow: doc.to_workflow()?, seeds, editor: doc.editor.clone(), wildcards, sweep: None })
 }
 
 /// Cancels a pending or running run; `false` when it is no longer active.

@@ -161,7 +161,7 @@ export class Session {
       approval = approvalOf(question);
     }
     const doc = $state.snapshot(edited) as WorkflowDoc;
-    const options = { count: form.count, seeds: form.controls() };
+    const options = { count: form.count, seeds: form.controls(), wildcards: form.wildcardOption };
     this.error = null;
     const { batch, onEvent } = this.runs.begin(
       doc.nodes.map((n) => n.id),

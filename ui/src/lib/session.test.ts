@@ -352,6 +352,7 @@ describe("batches", () => {
     expect(mocked.runWorkflow.mock.calls[0][1]).toEqual({
       count: 2,
       seeds: [{ nodeId: "3", input: "seed", mode: "increment" }],
+      wildcards: "seeded",
     });
     expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["a", "b"]);
     send(ev({ kind: "node", nodeId: "4", status: "running", progress: 0.1, overall: 0.1 }, "b"));

@@ -8,6 +8,7 @@ mod models;
 mod reflecting_server;
 mod resume;
 mod run;
+mod sweep;
 mod wildcards;
 
 use std::path::{Path, PathBuf};

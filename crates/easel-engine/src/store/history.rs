@@ -74,6 +74,9 @@ pub struct HistoryFilter {
     pub until: Option<i64>,
     /// Words in the name or prompt text (every word, the last as a prefix).
     pub text: Option<String>,
+    /// Only the cells of this sweep.
+    #[ts(optional)]
+    pub sweep: Option<String>,
 }
 
 /// Where the next page starts: after this run.
@@ -134,6 +137,10 @@ pub struct HistoryRun {
     pub image_count: u32,
     /// The first few of them.
     pub images: Vec<RunImage>,
+    /// The sweep it is a cell of, if any.
+    pub sweep_id: Option<String>,
+    /// Its cell in that sweep.
+    pub sweep_cell: Option<crate::Cell>,
 }
 
 /// A page of history.
@@ -150,7 +157,7 @@ pub struct HistoryPage {
 }
 
 const COLUMNS: &str = "r.run_id, r.name, r.backend, r.status, r.created_at, r.started_at, r.ended_at, r.estimate, \
-     r.credits, r.error_code, r.error, (SELECT COUNT(*) FROM images i WHERE i.run_id = r.run_id)";
+     r.credits, r.error_code, r.error, (SELECT COUNT(*) FROM images i WHERE i.run_id = r.run_id), r.sweep_id, r.sweep_cell";
 
 impl Store {
     /// Up to `limit` runs matching `filter`, newest first, after `after`.
@@ -186,8 +193,8 @@ impl Store {
                 more = true;
                 break;
             }
-            let at: Option<i64> = row.get(12).ok();
-            let id: Option<String> = row.get(13).ok();
+            let at: Option<i64> = row.get(14).ok();
+            let id: Option<String> = row.get(15).ok();
             if let (Some(created_at), Some(run_id)) = (at, id.clone()) {
                 last = Some(HistoryCursor { created_at, run_id });
             }
@@ -270,6 +277,10 @@ fn where_of(filter: &HistoryFilter) -> (Vec<String>, Vec<Sql>) {
         clauses.push("r.backend = ?".into());
         args.push(backend.clone().into());
     }
+    if let Some(sweep) = filter.sweep.as_ref().filter(|s| !s.is_empty()) {
+        clauses.push("r.sweep_id = ?".into());
+        args.push(sweep.clone().into());
+    }
     if let Some(since) = filter.since {
         clauses.push("r.created_at >= ?".into());
         args.push(Sql::Integer(since));
@@ -302,6 +313,9 @@ fn history_run(row: &Row<'_>) -> Option<HistoryRun> {
         error: row.get(10).ok()?,
         image_count: row.get(11).ok()?,
         images: Vec::new(),
+        sweep_id: row.get(12).ok()?,
+        // A cell that cannot be read only loses its place in the grid, not the run.
+        sweep_cell: row.get::<_, Option<String>>(13).ok().flatten().and_then(|c| serde_json::from_str(&c).ok()),
     })
 }
 

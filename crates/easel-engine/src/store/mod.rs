@@ -15,9 +15,12 @@ mod history;
 mod ledger;
 mod mapping;
 mod schema;
+pub(crate) mod sweeps;
 
 pub use history::{HistoryCursor, HistoryFilter, HistoryPage, HistoryRun, RunImage, RunStatus, MAX_HISTORY_PAGE};
 pub use mapping::MappedRow;
+pub(crate) use sweeps::NewSweep;
+pub use sweeps::{SweepRecord, SweepRun};
 
 use schema::migrate;
 
@@ -113,6 +116,17 @@ impl Store {
     /// (the batch's total), the caps are checked again inside the write lock, so two processes
     /// starting batches at once cannot both pass a cap that only one of them fits under.
     pub fn insert_runs(&self, runs: &[NewRun<'_>], within_cap: Option<f64>) -> Result<(), EngineError> {
+        self.insert_batch(runs, within_cap, None)
+    }
+
+    /// `insert_runs`, and for a sweep its row first and each run's cell (`sweep.cells[i]` is
+    /// run i's), in the same transaction.
+    pub(crate) fn insert_batch(
+        &self,
+        runs: &[NewRun<'_>],
+        within_cap: Option<f64>,
+        sweep: Option<&sweeps::NewSweep<'_>>,
+    ) -> Result<(), EngineError> {
         let now = unix_now();
         let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).map_err(EngineError::sql)?;
         if let Some(total) = within_cap {
@@ -120,7 +134,10 @@ impl Store {
                 return Err(EngineError::OverSpendCap(breach));
             }
         }
-        for run in runs {
+        if let Some(sweep) = sweep {
+            sweeps::insert(&tx, sweep, now)?;
+        }
+        for (i, run) in runs.iter().enumerate() {
             tx.execute(
                 "INSERT INTO runs (run_id, request_id, name, backend, workflow, seeds, editor, kind, uploads, status, created_at, updated_at, owner, heartbeat, estimate)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'queued', ?10, ?10, ?11, ?10, ?12)",
@@ -145,6 +162,9 @@ impl Store {
                 params![run.run_id, run.name, history::search_text(run.workflow)],
             )
             .map_err(EngineError::sql)?;
+            if let Some(sweep) = sweep {
+                sweeps::place(&tx, sweep, run.run_id, i)?;
+            }
         }
         tx.commit().map_err(EngineError::sql)
     }

@@ -129,6 +129,26 @@ CREATE TABLE spend_caps (
     ),
     // Every run recorded before the history existed becomes searchable.
     Step::Rust(index_run_text),
+    // Sweeps: the definition and base document of each (what "Run again" on its grid needs),
+    // its grid once composed (`grid_state`: null, 'composing' while one process claims it,
+    // 'done' or 'failed'), and each run's sweep and cell.
+    Step::Sql(
+        "
+CREATE TABLE sweeps (
+    sweep_id    TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    definition  TEXT NOT NULL,
+    workflow    TEXT NOT NULL,
+    editor      TEXT,
+    created_at  INTEGER NOT NULL,
+    grid_state  TEXT,
+    grid_path   TEXT
+);
+ALTER TABLE runs ADD COLUMN sweep_id TEXT REFERENCES sweeps(sweep_id);
+ALTER TABLE runs ADD COLUMN sweep_cell TEXT;
+CREATE INDEX runs_by_sweep ON runs(sweep_id) WHERE sweep_id IS NOT NULL;
+",
+    ),
 ];
 
 /// Migration 8: the search words of every run already in the journal. A row whose document

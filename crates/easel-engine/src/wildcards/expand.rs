@@ -83,6 +83,32 @@ fn draw_into(pieces: &[Piece], lines: &Lines, rng: &mut Rng, out: &mut String) -
     Ok(())
 }
 
+/// How many texts `every` would make (saturating), without making them: a choice of k options
+/// counts the sum over every k-subset of the product of its options' counts (the elementary
+/// symmetric sum, one pass over the options).
+pub fn count(pieces: &[Piece], lines: &Lines) -> u128 {
+    pieces.iter().fold(1u128, |total, piece| {
+        let n = match piece {
+            Piece::Text(_) => 1,
+            Piece::File(name) => lines
+                .get(name)
+                .map_or(0, |file| file.iter().fold(0u128, |sum, line| sum.saturating_add(count(line, lines)))),
+            Piece::Choice { min, max, options, .. } => {
+                let mut sums = vec![0u128; max + 1];
+                sums[0] = 1;
+                for option in options {
+                    let c = count(option, lines);
+                    for k in (1..=*max).rev() {
+                        sums[k] = sums[k].saturating_add(sums[k - 1].saturating_mul(c));
+                    }
+                }
+                sums[*min..=*max].iter().fold(0u128, |a, b| a.saturating_add(*b))
+            }
+        };
+        total.saturating_mul(n)
+    })
+}
+
 /// Every text `pieces` can make, at most `limit` of them.
 pub fn every(pieces: &[Piece], lines: &Lines, limit: usize) -> Result<Vec<String>, Overflow> {
     let mut texts = vec![String::new()];
@@ -200,7 +226,13 @@ mod tests {
         assert_eq!(every(&range, &lines(), 100).unwrap(), ["a", "b", "a+b"]);
         let file = parse("__colour__ sky").unwrap();
         assert_eq!(every(&file, &lines(), 100).unwrap(), ["red sky", "dark blue sky", "light blue sky"]);
+        for text in ["{red|green} {fox|cat}", "{2$$a|b|c}", "{1-2$$+$$a|{b|c}}", "__colour__ {x|y}", "plain"] {
+            let pieces = parse(text).unwrap();
+            assert_eq!(count(&pieces, &lines()), every(&pieces, &lines(), 100).unwrap().len() as u128, "{text}");
+        }
         let wide = parse(&"{a|b|c|d}".repeat(6)).unwrap();
+        assert_eq!(count(&wide, &lines()), 4096);
+        assert_eq!(count(&parse(&"{a|b|c|d}".repeat(100)).unwrap(), &lines()), u128::MAX, "saturates");
         assert_eq!(every(&wide, &lines(), 1000), Err(Overflow::Combinations(1000)), "4^6 = 4096");
     }
 

@@ -39,6 +39,28 @@ pub enum WildcardMode {
     Off,
 }
 
+/// What a graph's wildcards make, for the form.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WildcardSummary {
+    /// The text inputs that use wildcard syntax (empty: none does).
+    pub inputs: Vec<WildcardInput>,
+    /// Runs `Every` makes per batch count; none when more than one batch may hold.
+    pub combinations: Option<u32>,
+}
+
+/// A text input that uses wildcard syntax.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct WildcardInput {
+    /// The node.
+    pub node_id: String,
+    /// The input.
+    pub input: String,
+}
+
 /// One text input that holds wildcard syntax.
 #[derive(Debug, Clone)]
 struct Field {
@@ -55,10 +77,40 @@ pub struct Prompts {
 }
 
 impl Prompts {
-    /// Parses every text input of `workflow` and loads the files they name from `library`.
+    /// Parses every text input of `workflow` and loads the files they name from `library`; the
+    /// first problem found is the error.
     pub fn parse(workflow: &Workflow, library: &Path) -> Result<Prompts, EngineError> {
+        let (prompts, mut problems) = Prompts::read(workflow, library, true);
+        match problems.pop() {
+            Some(problem) => Err(problem),
+            None => Ok(prompts),
+        }
+    }
+
+    /// What the form shows: the inputs using wildcards and how many combinations they make, or
+    /// every problem found, each located at its input.
+    pub fn summary(workflow: &Workflow, library: &Path) -> Result<WildcardSummary, Vec<EngineError>> {
+        let (prompts, problems) = Prompts::read(workflow, library, false);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let total =
+            prompts.fields.iter().fold(1u128, |n, f| n.saturating_mul(expand::count(&f.pieces, &prompts.lines)));
+        Ok(WildcardSummary {
+            inputs: prompts
+                .fields
+                .iter()
+                .map(|f| WildcardInput { node_id: f.node_id.clone(), input: f.input.clone() })
+                .collect(),
+            combinations: u32::try_from(total).ok().filter(|n| *n <= crate::MAX_BATCH),
+        })
+    }
+
+    /// The wildcard inputs and their problems (only the first when `first_only`).
+    fn read(workflow: &Workflow, library: &Path, first_only: bool) -> (Prompts, Vec<EngineError>) {
         let schemas = Schemas::bundled();
         let mut prompts = Prompts::default();
+        let mut problems = Vec::new();
         for (node_id, node) in &workflow.nodes {
             for (input, value) in &node.inputs {
                 let Input::Value(Value::String(text)) = value else { continue };
@@ -71,15 +123,26 @@ impl Prompts {
                     input: input.clone(),
                     message,
                 };
-                let pieces =
-                    parse::parse(text).map_err(|e| located(format!("character {}: {}", e.at + 1, e.reason)))?;
-                files::load(library, &pieces, &mut prompts.lines)
-                    .map_err(|e| located(format!("wildcard __{}__ {}", e.name, e.reason)))?;
-                // A text of escapes only is kept too: what is sent is the unescaped text.
-                prompts.fields.push(Field { node_id: node_id.clone(), input: input.clone(), pieces });
+                let read = parse::parse(text)
+                    .map_err(|e| located(format!("character {}: {}", e.at + 1, e.reason)))
+                    .and_then(|pieces| {
+                        files::load(library, &pieces, &mut prompts.lines)
+                            .map_err(|e| located(format!("wildcard __{}__ {}", e.name, e.reason)))?;
+                        Ok(pieces)
+                    });
+                match read {
+                    // A text of escapes only is kept too: what is sent is the unescaped text.
+                    Ok(pieces) => prompts.fields.push(Field { node_id: node_id.clone(), input: input.clone(), pieces }),
+                    Err(problem) => {
+                        problems.push(problem);
+                        if first_only {
+                            return (prompts, problems);
+                        }
+                    }
+                }
             }
         }
-        Ok(prompts)
+        (prompts, problems)
     }
 
     /// True when no input uses wildcard syntax.
@@ -136,6 +199,11 @@ impl Prompts {
         };
         EngineError::Input { node_id: field.node_id.clone(), class_type, input: field.input.clone(), message }
     }
+}
+
+/// Whether `input` of node `node_id` is free text (what wildcards and S/R axes touch).
+pub(crate) fn is_text_input(workflow: &Workflow, node_id: &str, input: &str) -> bool {
+    workflow.nodes.get(node_id).is_some_and(|n| is_text(Schemas::bundled(), &n.class_type, input))
 }
 
 /// Whether `input` of `class_type` is free text.

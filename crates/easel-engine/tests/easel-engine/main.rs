@@ -63,7 +63,7 @@ pub fn graph(workflow: Workflow, count: u32) -> RunRequest {
     RunRequest {
         name: "reference".into(),
         count,
-        work: Work::Graph { workflow, seeds: Vec::new(), editor: None, wildcards: WildcardMode::Seeded },
+        work: Work::Graph { workflow, seeds: Vec::new(), editor: None, wildcards: WildcardMode::Seeded, sweep: None },
         local_files: LocalFiles::None,
         models: Vec::new(),
     }

@@ -31,7 +31,7 @@ fn request(workflow: Workflow, local_files: LocalFiles) -> RunRequest {
     RunRequest {
         name: "img2img".into(),
         count: 1,
-        work: Work::Graph { workflow, seeds: Vec::new(), editor: None, wildcards: WildcardMode::Seeded },
+        work: Work::Graph { workflow, seeds: Vec::new(), editor: None, wildcards: WildcardMode::Seeded, sweep: None },
         local_files,
         models: Vec::new(),
     }
@@ -198,6 +198,7 @@ async fn results_of_an_editor_file_reopen_with_the_edited_graph_and_values() {
             seeds: Vec::new(),
             editor: Some(editor),
             wildcards: WildcardMode::Seeded,
+            sweep: None,
         },
         local_files: LocalFiles::None,
         models: Vec::new(),

@@ -28,4 +28,8 @@ until: bigint | null,
 /**
  * Words in the name or prompt text (every word, the last as a prefix).
  */
-text: string | null, };
+text: string | null, 
+/**
+ * Only the cells of this sweep.
+ */
+sweep?: string, };

@@ -4,6 +4,7 @@ import type { FormField } from "./FormField";
 import type { ModelUse } from "./ModelUse";
 import type { Problem } from "./Problem";
 import type { Readiness } from "./Readiness";
+import type { WildcardSummary } from "./WildcardSummary";
 
 /**
  * What the window shows about the edited graph, from one call per (debounced) edit: its
@@ -26,6 +27,10 @@ models: Array<ModelUse>,
  * Whether it runs as it stands (the status badge; Run is disabled with the reason).
  */
 readiness: Readiness, 
+/**
+ * The text inputs that use wildcards and how many combinations they make.
+ */
+wildcards: WildcardSummary, 
 /**
  * Credits one run is expected to cost; none when it could not be priced.
  */

@@ -11,7 +11,7 @@ export type Problem = {
 severity: Severity, 
 /**
  * Stable code: danglingLink, badOutputIndex, cycle, missingInput, typeMismatch, outOfRange,
- * notInList, unknownClass, noOutput, badValue.
+ * notInList, unknownClass, noOutput, badValue, badWildcard (found by the engine).
  */
 code: string, 
 /**

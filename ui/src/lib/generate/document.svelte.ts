@@ -89,7 +89,8 @@ export class OpenDocument {
   /** The credits a batch is expected to cost, when the estimate is known. */
   expectedCredits(): number | null {
     const per = this.form.perRun;
-    return per === null ? null : per * this.form.count;
+    const runs = this.form.runs;
+    return per === null || runs === null ? null : per * runs;
   }
 
   #valueInput(doc: WorkflowDoc | null, nodeId: string, name: string): ValueInput | null {

@@ -39,6 +39,8 @@ export function pastRun(n: number, over: Partial<PastRun> = {}): PastRun {
           { id: n * 10 + 1, path: `/lib/${n}-1.png`, width: 1024, height: 1024 },
           { id: null, path: `/lib/${n}-2.png`, width: 1024, height: 1024 },
         ],
+    sweepId: null,
+    sweepCell: null,
     ...over,
   };
 }

@@ -19,6 +19,8 @@ export function historyRun(runId: string, more: Partial<HistoryRun> = {}): Histo
     error: null,
     imageCount: 0,
     images: [],
+    sweepId: null,
+    sweepCell: null,
     ...more,
   };
 }

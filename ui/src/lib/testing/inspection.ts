@@ -20,6 +20,7 @@ export function inspection(over: Partial<Inspection> = {}): Inspection {
     fields: [],
     models: [],
     readiness: readiness(),
+    wildcards: { inputs: [], combinations: null },
     credits: 1,
     ...over,
   };

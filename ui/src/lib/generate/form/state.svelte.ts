@@ -1,6 +1,6 @@
 // The generated form's state: fields typed by the node schemas, validation problems, the model
 // inputs with their mappings, whether the graph runs as it stands, the credit estimate, the batch
-// count, the seed modes and the fields pinned for the simple view. Refreshed from the backend
+// count, the seed modes, how wildcards become runs and the fields pinned for the simple view. Refreshed from the backend
 // (through the host door) whenever the workflow changes, debounced; stale answers are dropped.
 // Mapping a model file (or undoing it) inspects again at once. Leaves out the workflow itself:
 // the document store owns it and hands it over (`current`).
@@ -13,6 +13,8 @@ import type { Problem } from "../../bindings/Problem";
 import type { Readiness } from "../../bindings/Readiness";
 import type { SeedControl } from "../../bindings/SeedControl";
 import type { SeedMode } from "../../bindings/SeedMode";
+import type { WildcardMode } from "../../bindings/WildcardMode";
+import type { WildcardSummary } from "../../bindings/WildcardSummary";
 import type { WorkflowDoc } from "../../bindings/WorkflowDoc";
 import * as host from "../../host";
 import { clampCount } from "./credits";
@@ -32,6 +34,8 @@ export type ModelPicker = {
   unmap: (file: string) => Promise<void>;
 };
 
+const NO_WILDCARDS: WildcardSummary = { inputs: [], combinations: null };
+
 export class FormState {
   fields = $state.raw<FormField[]>([]);
   problems = $state.raw<Problem[]>([]);
@@ -43,6 +47,10 @@ export class FormState {
   perRun = $state<number | null>(null);
   count = $state(1);
   seedModes = $state<Record<string, SeedMode>>({});
+  /** The text inputs using wildcards and their combinations, from the latest inspection. */
+  wildcards = $state.raw<WildcardSummary>(NO_WILDCARDS);
+  /** How those wildcards become runs. */
+  wildcardMode = $state<WildcardMode>("seeded");
   /** Pinned fields; favourites save and restore them (`exposed.list`, `exposed.setAll`). */
   readonly exposed = new Exposed();
 
@@ -124,6 +132,8 @@ export class FormState {
     this.readiness = null;
     this.perRun = null;
     this.seedModes = {};
+    this.wildcards = NO_WILDCARDS;
+    this.wildcardMode = "seeded";
     this.exposed.setAll([]);
   }
 
@@ -145,7 +155,21 @@ export class FormState {
     this.problems = inspection.problems;
     this.models = inspection.models;
     this.readiness = inspection.readiness;
+    this.wildcards = inspection.wildcards;
     this.perRun = inspection.credits;
+  }
+
+  /** Runs one press of Run starts: the batch count, times every combination of the wildcards
+   * when they run that way; null when the combinations are more than a batch may hold. */
+  get runs(): number | null {
+    if (this.wildcardMode !== "every" || this.wildcards.inputs.length === 0) return this.count;
+    const each = this.wildcards.combinations;
+    return each === null ? null : each * this.count;
+  }
+
+  /** The wildcard mode Run sends. */
+  get wildcardOption(): WildcardMode {
+    return this.wildcards.inputs.length > 0 ? this.wildcardMode : "seeded";
   }
 
   /** Refreshes a moment after the last change (typing does not flood the backend). */

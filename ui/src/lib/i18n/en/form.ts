@@ -73,4 +73,11 @@ export const form: Record<string, string> = {
   "form.simple.empty":
     "No field is pinned yet. Turn the simple view off, then press the pin next to a field's name to show it here.",
   "form.simple.missing": "Not in this workflow",
+  "form.wildcards.legend.one": "Wildcards in {count} field",
+  "form.wildcards.legend.other": "Wildcards in {count} fields",
+  "form.wildcards.seeded": "One choice per run, drawn from its seed",
+  "form.wildcards.every": "Every combination: {runs} runs",
+  "form.wildcards.tooMany": "Every combination: more runs than one batch may hold",
+  "form.wildcards.hint":
+    "{a|b} picks one, {2$$a|b|c} picks two, __name__ picks a line of wildcards/name.txt in the library folder; \\{ is a literal brace.",
 };

@@ -72,4 +72,11 @@ export const form: Record<string, string> = {
   "form.simple.empty":
     "还没有固定任何字段。关闭简洁视图，然后点击字段名称旁的图钉，即可让它显示在这里。",
   "form.simple.missing": "不在此工作流中",
+  "form.wildcards.legend.one": "{count} 个字段使用通配符",
+  "form.wildcards.legend.other": "{count} 个字段使用通配符",
+  "form.wildcards.seeded": "每次运行按其种子抽取一个选项",
+  "form.wildcards.every": "全部组合：{runs} 次运行",
+  "form.wildcards.tooMany": "全部组合：超过一个批次可容纳的运行次数",
+  "form.wildcards.hint":
+    "{a|b} 任选一个，{2$$a|b|c} 任选两个，__name__ 从资料库文件夹的 wildcards/name.txt 中取一行；\\{ 表示字面大括号。",
 };
