@@ -21,6 +21,7 @@ fn module_source(module: &str) -> &'static str {
         "favourites" => include_str!("commands/favourites.rs"),
         "history" => include_str!("commands/history.rs"),
         "queue" => include_str!("commands/queue.rs"),
+        "sweep" => include_str!("commands/sweep.rs"),
         other => panic!("commands/list.rs names a module `{other}` this test does not read: add it here"),
     }
 }

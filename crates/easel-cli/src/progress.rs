@@ -75,6 +75,9 @@ impl ProgressLine {
                 self.ended += 1;
                 self.say(&format!("{tag}canceled"));
             }
+            JobChange::SweepGrid { image, .. } => {
+                self.say(&format!("sweep grid saved: {}x{} {}", image.width, image.height, image.path))
+            }
         }
     }
 

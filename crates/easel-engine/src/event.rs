@@ -70,6 +70,14 @@ pub enum JobChange {
     },
     /// The job was canceled.
     Canceled,
+    /// This run was the last cell of a sweep to end, and the sweep's grid is saved (sent after
+    /// the run's own end).
+    SweepGrid {
+        /// The sweep.
+        sweep_id: String,
+        /// The grid picture (its `node_id` is empty).
+        image: SavedImage,
+    },
 }
 
 /// The state of one node, as a view shows it.

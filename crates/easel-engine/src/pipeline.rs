@@ -76,6 +76,20 @@ impl Engine {
         Ok(Started { runs, estimate, uploads: prepared.uploads, sweep_id })
     }
 
+    /// What `request` would cost as `start` would run it (every cell of a sweep, every wildcard
+    /// combination), after the same validation and uploads; nothing is recorded or run. The
+    /// sweep editor's total before Run.
+    pub async fn quote(&self, request: RunRequest, hooks: &Hooks<'_>) -> Result<Estimate, EngineError> {
+        let count = request.count.clamp(1, MAX_BATCH);
+        let prepared = self.prepare(request.work, count, &request.local_files, &request.models, hooks).await?;
+        let runs = match prepared.work {
+            Work::Graph { .. } => prepared.graphs.len() as u32,
+            Work::Template { .. } => count,
+        };
+        let total: f64 = self.prices(&prepared, runs).await?.iter().sum();
+        Ok(Estimate { each: total / f64::from(runs.max(1)), runs, total })
+    }
+
     /// What one run of `work` is expected to cost, after the same validation and uploads as
     /// `start` (the form's live estimate). Nothing is recorded or run.
     pub async fn estimate(&self, work: Work, local_files: &LocalFiles, hooks: &Hooks<'_>) -> Result<f64, EngineError> {

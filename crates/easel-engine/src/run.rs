@@ -132,7 +132,7 @@ pub(crate) async fn drive(inner: Arc<Inner>, plan: Arc<RunPlan>, control: Arc<Ru
     inner.emit_run(&plan, change);
     // The last cell of a sweep to end makes its grid before the run's task resolves, so a
     // front door that awaits every run finds the grid made.
-    crate::sweep::finish::after_run(&inner, &plan.run_id).await;
+    crate::sweep::finish::after_run(&inner, &plan).await;
     outcome
 }
 

@@ -70,4 +70,7 @@ commands![
     queue::queue_send_back,
     queue::queue_cancel,
     queue::queue_state,
+    sweep::sweep_axis,
+    sweep::sweep_quote,
+    sweep::sweep_grid,
 ]

@@ -9,6 +9,7 @@ pub mod library;
 pub mod models;
 pub mod queue;
 pub mod settings;
+pub mod sweep;
 pub mod workflow;
 
 use easel_error::ErrorCode;

@@ -1,7 +1,9 @@
 //! Workflow and run commands: open, inspect (problems, form, estimate), run, cancel, retry, reorder.
 
 use easel_engine::JobEvent;
-use easel_engine::{Hooks, LocalFiles, ModelUse, Prompts, Readiness, SeedControl, WildcardMode, WildcardSummary, Work};
+use easel_engine::{
+    Hooks, LocalFiles, ModelUse, Prompts, Readiness, SeedControl, Sweep, WildcardMode, WildcardSummary, Work,
+};
 use easel_error::ErrorCode;
 use easel_workflow::{FormField, Format, Imported, Problem, Schemas, Workflow, WorkflowDoc, REFERENCE_WORKFLOW};
 use serde::{Deserialize, Serialize};
@@ -53,6 +55,10 @@ pub struct RunOptions {
     #[serde(default)]
     #[ts(optional)]
     pub wildcards: Option<WildcardMode>,
+    /// A sweep over the document: every cell is a run (times `count`).
+    #[serde(default)]
+    #[ts(optional)]
+    pub sweep: Option<Sweep>,
 }
 
 pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
@@ -173,7 +179,10 @@ pub async fn run_workflow(
     events: Channel<JobEvent>,
 ) -> Result<Vec<String>, AppError> {
     let options = options.unwrap_or_default();
-    let work = graph_work(&doc, options.seeds, options.wildcards.unwrap_or_default())?;
+    let mut work = graph_work(&doc, options.seeds, options.wildcards.unwrap_or_default())?;
+    if let Work::Graph { sweep, .. } = &mut work {
+        *sweep = options.sweep;
+    }
     let caller = Caller { app, events };
     let approval = crate::runs::Approval { credits: options.approved_credits, over_cap: options.approved_over_cap };
     crate::runs::start(&state, caller, doc.name.clone(), options.count.max(1), work, approval).await

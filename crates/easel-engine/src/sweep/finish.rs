@@ -13,14 +13,17 @@ use serde_json::json;
 
 use super::grid::{self, Labels};
 use super::{Cell, Sweep};
+use crate::plan::RunPlan;
 use crate::store::{SweepRecord, SweepRun};
-use crate::{Engine, EngineError, Inner};
+use crate::{Engine, EngineError, Inner, JobChange, SavedImage};
 
 /// The largest cell image decoded for a grid (bytes of pixels); a bigger file shows as missing.
 const MAX_CELL_BYTES: u64 = 256 << 20;
 
-/// Composes the grid of `run_id`'s sweep if that run was its last to finish.
-pub(crate) async fn after_run(inner: &Arc<Inner>, run_id: &str) {
+/// Composes the grid of `plan`'s sweep if that run was its last to finish, and says so on the
+/// run's events.
+pub(crate) async fn after_run(inner: &Arc<Inner>, plan: &RunPlan) {
+    let run_id = &plan.run_id;
     let sweep_id = match inner.with_store(|s| s.sweep_of(run_id)) {
         Ok(Some(id)) => id,
         Ok(None) => return,
@@ -29,14 +32,16 @@ pub(crate) async fn after_run(inner: &Arc<Inner>, run_id: &str) {
             return;
         }
     };
-    if let Err(e) = compose(inner, &sweep_id).await {
-        eprintln!("easel: the grid of sweep {sweep_id} could not be made: {e}");
+    match compose(inner, &sweep_id).await {
+        Ok(Some(grid)) => inner.emit_run(plan, JobChange::SweepGrid { sweep_id, image: grid }),
+        Ok(None) => {}
+        Err(e) => eprintln!("easel: the grid of sweep {sweep_id} could not be made: {e}"),
     }
 }
 
 /// Composes `sweep_id`'s grid when every cell has ended and no one else has; the grid's path,
 /// or None when it is not this caller's to make.
-pub(crate) async fn compose(inner: &Arc<Inner>, sweep_id: &str) -> Result<Option<PathBuf>, EngineError> {
+pub(crate) async fn compose(inner: &Arc<Inner>, sweep_id: &str) -> Result<Option<SavedImage>, EngineError> {
     if !inner.with_store(|s| s.claim_grid(sweep_id))? {
         return Ok(None);
     }
@@ -56,16 +61,19 @@ pub(crate) async fn compose(inner: &Arc<Inner>, sweep_id: &str) -> Result<Option
         .map_err(|e| EngineError::Store(format!("composing the grid stopped: {e}")))
         .and_then(|r| r);
     match built {
-        Ok(path) => {
+        Ok((path, width, height)) => {
             let shown = path.to_string_lossy().to_string();
             inner.with_store(|s| s.finish_grid(sweep_id, Some(&shown)))?;
             let gallery = inner.gallery.clone();
             let file = path.clone();
-            let indexed = tokio::task::spawn_blocking(move || gallery.add_file(&file)).await;
-            if !matches!(indexed, Ok(Ok(_))) {
-                eprintln!("easel: the grid {shown} was saved but not indexed; a library rescan finds it");
-            }
-            Ok(Some(path))
+            let id = match tokio::task::spawn_blocking(move || gallery.add_file(&file)).await {
+                Ok(Ok(id)) => Some(id),
+                _ => {
+                    eprintln!("easel: the grid {shown} was saved but not indexed; a library rescan finds it");
+                    None
+                }
+            };
+            Ok(Some(SavedImage { id, path: shown, node_id: String::new(), width, height }))
         }
         Err(e) => {
             inner.with_store(|s| s.finish_grid(sweep_id, None))?;
@@ -74,8 +82,13 @@ pub(crate) async fn compose(inner: &Arc<Inner>, sweep_id: &str) -> Result<Option
     }
 }
 
-/// Decodes the cells, composes and saves the grid; its path.
-fn build(library: &Path, backend: &str, record: &SweepRecord, runs: &[SweepRun]) -> Result<PathBuf, EngineError> {
+/// Decodes the cells, composes and saves the grid; its path and size.
+fn build(
+    library: &Path,
+    backend: &str,
+    record: &SweepRecord,
+    runs: &[SweepRun],
+) -> Result<(PathBuf, u32, u32), EngineError> {
     let unreadable =
         |what: &str, e: &dyn std::fmt::Display| EngineError::Store(format!("sweep {}: {what}: {e}", record.sweep_id));
     let sweep: Sweep = serde_json::from_str(&record.definition).map_err(|e| unreadable("definition", &e))?;
@@ -116,7 +129,7 @@ fn build(library: &Path, backend: &str, record: &SweepRecord, runs: &[SweepRun])
         text.insert(1, ("workflow", editor.as_str()));
     }
     grid::save(&picture, &text, &dest)?;
-    Ok(dest)
+    Ok((dest, picture.width(), picture.height()))
 }
 
 /// A cell's picture, decoded within a memory limit.

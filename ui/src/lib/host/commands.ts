@@ -39,6 +39,12 @@ import type { SpendCaps } from "../bindings/SpendCaps";
 import type { SpendReport } from "../bindings/SpendReport";
 import type { RenderingChoice } from "../bindings/RenderingChoice";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
+import type { Axis } from "../bindings/Axis";
+import type { Estimate } from "../bindings/Estimate";
+import type { SeedControl } from "../bindings/SeedControl";
+import type { Sweep } from "../bindings/Sweep";
+import type { SweepGridInfo } from "../bindings/SweepGridInfo";
+import type { WildcardMode } from "../bindings/WildcardMode";
 
 /** Command name → named arguments (`undefined`: none; `Uint8Array`: a raw body) and result. */
 export type Commands = {
@@ -142,6 +148,18 @@ export type Commands = {
   queue_send_back: { args: { last: string[] }; result: void };
   queue_cancel: { args: { running: boolean }; result: string[] };
   queue_state: { args: undefined; result: QueueState };
+  sweep_axis: { args: { doc: WorkflowDoc; target: string; values: string }; result: Axis };
+  sweep_quote: {
+    args: {
+      doc: WorkflowDoc;
+      sweep: Sweep;
+      count: number;
+      seeds: SeedControl[];
+      wildcards: WildcardMode | null;
+    };
+    result: Estimate;
+  };
+  sweep_grid: { args: { sweepId: string }; result: SweepGridInfo };
 };
 
 /** A command's name. */

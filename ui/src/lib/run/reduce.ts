@@ -147,6 +147,9 @@ export function reduceRun(state: RunState, change: JobChange): RunState {
           n.state === "running" ? { state: "waiting", progress: 0 } : n,
         ),
       };
+    case "sweepGrid":
+      // About the run's sweep, not the run (it comes after the run's end); the sweep view takes it.
+      return state;
   }
 }
 
