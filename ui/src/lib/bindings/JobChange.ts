@@ -58,4 +58,12 @@ code: ErrorCode,
 /**
  * Plain-language reason.
  */
-message: string, } | { "kind": "canceled" };
+message: string, } | { "kind": "canceled" } | { "kind": "sweepGrid", 
+/**
+ * The sweep.
+ */
+sweepId: string, 
+/**
+ * The grid picture (its `node_id` is empty).
+ */
+image: SavedImage, };
