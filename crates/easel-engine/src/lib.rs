@@ -53,6 +53,9 @@ pub use store::{
     RunStatus, Store, MAX_HISTORY_PAGE,
 };
 pub use store::{SweepRecord, SweepRun};
+/// The grid composer, for its benchmark (`examples/grid_bench.rs`).
+#[doc(hidden)]
+pub use sweep::grid::{compose as compose_grid, save as save_grid, Labels as GridLabels, MAX_GRID_PIXELS};
 pub use sweep::{Axis, AxisTarget, AxisValue, Cell, Sweep, MAX_AXES, MAX_AXIS_VALUES};
 pub use uploads::UPLOAD_REUSE;
 pub use wildcards::{

@@ -42,11 +42,15 @@ pub(crate) async fn save_offer(
         .iter()
         .map(|u| json!({"nodeId": u.node_id, "input": u.input, "file": u.file, "resource": u.resource}))
         .collect();
+    // A sweep's cell says so, so the gallery can stack it behind the sweep's grid.
+    let sweep = inner
+        .with_store(|s| s.sweep_cell_of(&plan.run_id))?
+        .map(|(sweep_id, cell)| json!({"sweepId": sweep_id, "cell": cell}));
     let easel_chunk = json!({
         "runId": plan.run_id, "jobId": job_id, "requestId": plan.request_id,
         "backend": inner.backend, "seeds": seeds, "createdAt": plan.created_at,
         "workflow": plan.name, "modelNames": model_names, "credits": credits,
-        "savedAt": crate::store::unix_now(), "uploads": uploads, "templateId": template,
+        "savedAt": crate::store::unix_now(), "uploads": uploads, "templateId": template, "sweep": sweep,
     })
     .to_string();
     let mut text = Vec::new();

@@ -5,7 +5,7 @@
 use rusqlite::{params, OptionalExtension};
 
 use crate::error::{DbStep, LibraryError};
-use crate::image::SUMMARY_COLUMNS;
+use crate::image::{SUMMARY_COLUMNS, SUMMARY_WIDTH};
 use crate::index::refresh_text;
 use crate::{ImageDetail, ImageId, ImageSummary, Library, MetadataSource, ModelRef};
 
@@ -19,21 +19,21 @@ impl Library {
         );
         let detail = conn
             .query_row(&sql, [id.0], |r| {
-                let classes: String = r.get(16)?;
+                let classes: String = r.get(SUMMARY_WIDTH + 8)?;
                 Ok(ImageDetail {
                     summary: ImageSummary::from_row(r, |p| self.display_path(p))?,
-                    hash: r.get(8)?,
-                    file_size: r.get::<_, i64>(9)? as u64,
-                    source: MetadataSource::parse(&r.get::<_, String>(10)?),
-                    run_id: r.get(11)?,
-                    job_id: r.get(12)?,
-                    node_id: r.get(13)?,
-                    prompt: r.get(14)?,
-                    negative: r.get(15)?,
+                    hash: r.get(SUMMARY_WIDTH)?,
+                    file_size: r.get::<_, i64>(SUMMARY_WIDTH + 1)? as u64,
+                    source: MetadataSource::parse(&r.get::<_, String>(SUMMARY_WIDTH + 2)?),
+                    run_id: r.get(SUMMARY_WIDTH + 3)?,
+                    job_id: r.get(SUMMARY_WIDTH + 4)?,
+                    node_id: r.get(SUMMARY_WIDTH + 5)?,
+                    prompt: r.get(SUMMARY_WIDTH + 6)?,
+                    negative: r.get(SUMMARY_WIDTH + 7)?,
                     classes: classes.split_whitespace().map(str::to_string).collect(),
                     tags: Vec::new(),
                     models: Vec::new(),
-                    trashed_at: r.get(17)?,
+                    trashed_at: r.get(SUMMARY_WIDTH + 9)?,
                 })
             })
             .optional()

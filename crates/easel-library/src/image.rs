@@ -45,6 +45,10 @@ pub struct ImageSummary {
     pub seed: Option<i64>,
     /// The workflow's name, when known.
     pub workflow: Option<String>,
+    /// The Easel sweep it belongs to, when it does.
+    pub sweep_id: Option<String>,
+    /// For a sweep's grid: how many of its cells the gallery holds (the stack behind it).
+    pub sweep_cells: Option<u32>,
 }
 
 /// Everything the index knows about one image.
@@ -101,9 +105,13 @@ pub struct ImageFacts {
     pub model_names: BTreeMap<String, String>,
 }
 
+/// How many columns `SUMMARY_COLUMNS` holds: queries that select more read them from here on.
+pub(crate) const SUMMARY_WIDTH: usize = 10;
+
 /// Columns for `ImageSummary::from_row`, in order; `i` is the images table.
-pub(crate) const SUMMARY_COLUMNS: &str =
-    "i.id, i.path, i.width, i.height, i.created_at, i.favourite, i.seed, i.workflow";
+pub(crate) const SUMMARY_COLUMNS: &str = "i.id, i.path, i.width, i.height, i.created_at, i.favourite, i.seed, \
+     i.workflow, i.sweep_id, CASE WHEN i.sweep_grid = 1 THEN (SELECT COUNT(*) FROM images c \
+     WHERE c.sweep_id = i.sweep_id AND c.sweep_grid = 0 AND c.trashed_at IS NULL) END";
 
 impl ImageSummary {
     /// Reads the `SUMMARY_COLUMNS` of a row; `resolve` turns the stored path into an absolute one.
@@ -118,6 +126,8 @@ impl ImageSummary {
             favourite: row.get(5)?,
             seed: row.get(6)?,
             workflow: row.get(7)?,
+            sweep_id: row.get(8)?,
+            sweep_cells: row.get(9)?,
         })
     }
 }

@@ -85,6 +85,8 @@ pub(crate) struct Extracted {
     pub created_at: Option<i64>,
     /// Parameters for comparing two images: node label -> input -> value.
     pub params: BTreeMap<String, BTreeMap<String, Value>>,
+    /// The Easel sweep it belongs to, and whether it is that sweep's grid (not a cell).
+    pub sweep: Option<(String, bool)>,
 }
 
 /// Reads everything the index wants from a PNG's text entries.
@@ -115,6 +117,12 @@ fn read_easel(easel: &Value, out: &mut Extracted) {
     out.job_id = text("jobId");
     out.workflow = text("workflow").or_else(|| out.workflow.take());
     out.created_at = easel.get("createdAt").and_then(Value::as_i64).map(to_millis);
+    // A cell says `sweep: {sweepId, cell}`; the grid says `sweep: {sweepId, definition, cells}`.
+    if let Some(sweep) = easel.get("sweep") {
+        if let Some(id) = sweep.get("sweepId").and_then(Value::as_str).filter(|id| !id.is_empty() && id.len() <= 64) {
+            out.sweep = Some((id.to_string(), sweep.get("definition").is_some()));
+        }
+    }
     // The seeds actually used, as the engine resolved them, win over the graph's literal values.
     if let Some(seeds) = easel.get("seeds").and_then(Value::as_object) {
         if let Some(seed) = seeds.values().find_map(Value::as_i64) {

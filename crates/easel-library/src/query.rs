@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{DbStep, LibraryError};
-use crate::image::SUMMARY_COLUMNS;
+use crate::image::{SUMMARY_COLUMNS, SUMMARY_WIDTH};
 use crate::search::{fts_query, RANK};
 use crate::{ImageSummary, Library};
 
@@ -43,6 +43,11 @@ pub struct ImageFilter {
     #[ts(optional)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<String>,
+    /// Only the grid and cells of this sweep (opening a sweep's stack). Without it (and without
+    /// `run`), a sweep whose grid the gallery holds shows as its grid alone.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<String>,
 }
 
 /// Order of the results.
@@ -125,7 +130,7 @@ impl Library {
         let (mut items, mut keys) = (Vec::new(), Vec::new());
         while let Some(row) = rows.next().step("query images")? {
             items.push(ImageSummary::from_row(row, |p| self.display_path(p)).step("read image row")?);
-            keys.push(row.get::<_, Sql>(8).step("read sort key")?);
+            keys.push(row.get::<_, Sql>(SUMMARY_WIDTH).step("read sort key")?);
         }
         let next_cursor = if items.len() > limit {
             items.truncate(limit);
@@ -181,6 +186,13 @@ fn filtered(filter: &ImageFilter, fts: Option<&str>, rank: bool) -> (String, Vec
     if filter.favourites_only {
         sql.push_str(" AND i.favourite = 1");
     }
+    if filter.sweep.is_none() && filter.run.is_none() && !filter.trashed {
+        // A sweep's cells stack behind its grid once the grid is indexed (until then they show).
+        sql.push_str(
+            " AND NOT (i.sweep_id IS NOT NULL AND i.sweep_grid = 0 AND EXISTS (SELECT 1 FROM images g \
+             WHERE g.sweep_id = i.sweep_id AND g.sweep_grid = 1 AND g.trashed_at IS NULL))",
+        );
+    }
     let mut add = |clause: &str, value: Sql| {
         sql.push_str(clause);
         args.push(value);
@@ -199,6 +211,9 @@ fn filtered(filter: &ImageFilter, fts: Option<&str>, rank: bool) -> (String, Vec
     }
     if let Some(run) = &filter.run {
         add(" AND i.run_id = ?", Sql::Text(run.clone()));
+    }
+    if let Some(sweep) = &filter.sweep {
+        add(" AND i.sweep_id = ?", Sql::Text(sweep.clone()));
     }
     if let Some(workflow) = &filter.workflow {
         add(" AND i.workflow = ?", Sql::Text(workflow.clone()));

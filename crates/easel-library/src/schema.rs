@@ -81,6 +81,13 @@ CREATE TRIGGER images_keep_ids AFTER DELETE ON images BEGIN
     UPDATE id_floor SET high = MAX(high, OLD.id);
 END;
 ",
+    "
+-- Sweeps: the sweep an image belongs to (from its `easel` chunk) and whether it is the sweep's
+-- grid; the gallery stacks a sweep's cells behind its grid.
+ALTER TABLE images ADD COLUMN sweep_id TEXT;
+ALTER TABLE images ADD COLUMN sweep_grid INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX images_by_sweep ON images(sweep_id, sweep_grid) WHERE sweep_id IS NOT NULL;
+",
 ];
 
 /// Opens (creating if needed) the index at `path` and brings its schema up to date. Two cheap

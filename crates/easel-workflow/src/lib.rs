@@ -7,6 +7,7 @@
 //! graph will produce. It knows nothing of HTTP, jobs or files on disk.
 
 mod a1111;
+pub mod bitmap_font;
 mod doc;
 mod editor;
 mod error;

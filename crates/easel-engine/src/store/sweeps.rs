@@ -76,6 +76,21 @@ impl Store {
             .map_err(EngineError::sql)
     }
 
+    /// The sweep and cell a run belongs to, if any (a cell that cannot be read: none).
+    pub fn sweep_cell_of(&self, run_id: &str) -> Result<Option<(String, Cell)>, EngineError> {
+        let row: Option<(Option<String>, Option<String>)> = self
+            .conn
+            .query_row("SELECT sweep_id, sweep_cell FROM runs WHERE run_id = ?1", [run_id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(EngineError::sql)?;
+        Ok(match row {
+            Some((Some(id), Some(cell))) => serde_json::from_str(&cell).ok().map(|cell| (id, cell)),
+            _ => None,
+        })
+    }
+
     /// A recorded sweep.
     pub fn sweep(&self, sweep_id: &str) -> Result<Option<SweepRecord>, EngineError> {
         self.conn

@@ -114,6 +114,12 @@ fn build(
             Err(e) => eprintln!("easel: sweep {}: cell image {path} left out: {e}", record.sweep_id),
         }
     }
+    if shown.is_empty() {
+        return Err(EngineError::Store(format!(
+            "sweep {}: no cell saved an image, so there is no grid",
+            record.sweep_id
+        )));
+    }
     let picture = grid::compose(&labels, &cells);
     let (y, m, d) = easel_library::civil_date(record.created_at);
     let short: String = record.sweep_id.chars().filter(|c| c.is_ascii_alphanumeric()).take(8).collect();

@@ -98,7 +98,9 @@ async fn a_version_four_journal_with_a_full_url_backend_resumes_after_migration(
     conn.execute_batch(
         "DROP TABLE model_map; DROP TABLE run_text; DROP TABLE spend_caps; DROP INDEX runs_by_time;
          DROP INDEX runs_by_name; DROP INDEX runs_ledger; ALTER TABLE runs DROP COLUMN estimate; ALTER TABLE runs DROP COLUMN started_at;
-         ALTER TABLE runs DROP COLUMN ended_at; ALTER TABLE runs DROP COLUMN queue_rank;",
+         ALTER TABLE runs DROP COLUMN ended_at; ALTER TABLE runs DROP COLUMN queue_rank;
+         DROP INDEX runs_by_sweep; ALTER TABLE runs DROP COLUMN sweep_cell; ALTER TABLE runs DROP COLUMN sweep_id;
+         DROP TABLE sweeps;",
     )
     .unwrap();
     conn.pragma_update(None, "user_version", 4).unwrap();

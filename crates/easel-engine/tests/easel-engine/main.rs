@@ -7,6 +7,7 @@ mod ledger;
 mod mapping;
 mod pipeline;
 mod run;
+mod sweep;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

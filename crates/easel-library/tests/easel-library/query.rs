@@ -122,3 +122,44 @@ fn malformed_cursor_is_invalid_not_a_panic() {
         assert!(matches!(fx.library.query(&query), Err(LibraryError::Invalid(_))), "{cursor}");
     }
 }
+
+/// A PNG whose `easel` chunk names a sweep: a cell, or (`grid`) the sweep's grid.
+fn sweep_png(fx: &Fixture, name: &str, sweep: &str, grid: bool, at: i64) -> easel_library::ImageId {
+    let path = fx.root().join("2024-01-02").join(name);
+    crate::fixtures::write_png(&path, "a fox", 1, at, (16, 16));
+    let mark = if grid {
+        serde_json::json!({"sweepId": sweep, "definition": {"axes": []}, "cells": []})
+    } else {
+        serde_json::json!({"sweepId": sweep, "cell": {"x": 0, "y": 0, "z": 0}})
+    };
+    let easel = serde_json::json!({"runId": name, "createdAt": at, "sweep": mark}).to_string();
+    let bytes = std::fs::read(&path).unwrap();
+    let png = easel_workflow::png_with_text(&bytes, &[("easel", &easel)]).unwrap();
+    std::fs::write(&path, png).unwrap();
+    fx.library.add_file(&path).unwrap()
+}
+
+#[test]
+fn a_sweep_stacks_its_cells_behind_its_grid_once_the_grid_is_there() {
+    let fx = thirty();
+    let all = |filter: ImageFilter| {
+        let page = fx.library.query(&ImageQuery { filter, limit: 100, ..ImageQuery::default() }).unwrap();
+        page.items
+    };
+    let cells: Vec<_> =
+        (0..4).map(|i| sweep_png(&fx, &format!("cell{i}.png"), "s1", false, 1_800_000_000 + i)).collect();
+    assert_eq!(all(ImageFilter::default()).len(), 34, "cells show while the sweep has no grid");
+    let grid = sweep_png(&fx, "grid.png", "s1", true, 1_800_000_010);
+    let shown = all(ImageFilter::default());
+    assert_eq!(shown.len(), 31, "the grid stands for its cells");
+    let stack = shown.iter().find(|i| i.id == grid).unwrap();
+    assert_eq!((stack.sweep_id.as_deref(), stack.sweep_cells), (Some("s1"), Some(4)));
+    assert_eq!(fx.library.count(&ImageFilter::default()).unwrap(), 31, "the count agrees with the grid");
+    let opened = all(ImageFilter { sweep: Some("s1".into()), ..ImageFilter::default() });
+    assert_eq!(opened.len(), 5, "opening the stack shows the grid and its cells");
+    assert_eq!(opened[0].id, grid, "the grid first (newest)");
+    let run = all(ImageFilter { run: Some("cell2.png".into()), ..ImageFilter::default() });
+    assert_eq!(run.iter().map(|i| i.id).collect::<Vec<_>>(), [cells[2]], "a cell's run still finds it");
+    fx.library.trash(&[grid]).unwrap();
+    assert_eq!(all(ImageFilter::default()).len(), 34, "a trashed grid lets its cells show again");
+}

@@ -47,4 +47,9 @@ trashed: boolean,
 /**
  * Only the images of this run (Easel's run id; the History view's "show in gallery").
  */
-run?: string, };
+run?: string, 
+/**
+ * Only the grid and cells of this sweep (opening a sweep's stack). Without it (and without
+ * `run`), a sweep whose grid the gallery holds shows as its grid alone.
+ */
+sweep?: string, };

@@ -36,4 +36,12 @@ seed: number | null,
 /**
  * The workflow's name, when known.
  */
-workflow: string | null, };
+workflow: string | null, 
+/**
+ * The Easel sweep it belongs to, when it does.
+ */
+sweepId: string | null, 
+/**
+ * For a sweep's grid: how many of its cells the gallery holds (the stack behind it).
+ */
+sweepCells: number | null, };

@@ -22,6 +22,8 @@ export function summary(n: number, favourite = false): ImageSummary {
     favourite,
     seed: n * 7,
     workflow: "reference",
+    sweepId: null,
+    sweepCells: null,
   };
 }
 
