@@ -155,12 +155,17 @@ pub async fn library_export(
 /// The workflow embedded in an image, read from the file like a dropped PNG.
 #[tauri::command]
 pub async fn library_workflow(state: State<'_, AppState>, id: ImageId) -> Result<OpenedWorkflow, AppError> {
+    Ok(picture_workflow(&state, id).await?.0)
+}
+
+/// An image's embedded workflow and the picture's bytes.
+async fn picture_workflow(state: &AppState, id: ImageId) -> Result<(OpenedWorkflow, Vec<u8>), AppError> {
     let detail = on_library(state.backend().engine.gallery(), move |l| l.image(id)).await?;
     let path = detail.summary.path.clone();
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::new(ErrorCode::Io, format!("{path}: {e}")))?;
     let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     let name = detail.summary.workflow.clone().unwrap_or_else(|| stem(&path));
-    Ok(opened(&name, imported))
+    Ok((opened(&name, imported), bytes))
 }
 
 /// The parameters that differ between two images.
@@ -169,7 +174,8 @@ pub async fn library_compare(state: State<'_, AppState>, left: ImageId, right: I
     on_library(state.backend().engine.gallery(), move |l| l.compare(left, right)).await
 }
 
-/// Runs an image's workflow again with the values it was made with (seed included).
+/// Runs an image's workflow again with the values it was made with (seed included); a sweep's
+/// grid runs its whole sweep again.
 #[tauri::command]
 pub async fn library_run_again(
     app: AppHandle,
@@ -179,9 +185,13 @@ pub async fn library_run_again(
     approved_over_cap: Option<f64>,
     events: tauri::ipc::Channel<easel_engine::JobEvent>,
 ) -> Result<Vec<String>, AppError> {
-    let opened = library_workflow(state.clone(), id).await?;
-    // The picture's prompt is the text that was sent: its wildcards were drawn already.
-    let work = crate::commands::workflow::graph_work(&opened.doc, Vec::new(), easel_engine::WildcardMode::Off)?;
+    let (opened, bytes) = picture_workflow(&state, id).await?;
+    // The picture's prompt is the text that was sent: its wildcards were drawn already. A grid's
+    // prompt is its sweep's base graph, and the sweep comes back from its `easel` chunk.
+    let mut work = crate::commands::workflow::graph_work(&opened.doc, Vec::new(), easel_engine::WildcardMode::Off)?;
+    if let easel_engine::Work::Graph { sweep, .. } = &mut work {
+        *sweep = easel_engine::Sweep::of_grid_picture(&bytes)?;
+    }
     let caller = crate::runs::Caller { app, events };
     let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
     crate::runs::start(&state, caller, opened.doc.name.clone(), 1, work, approval).await

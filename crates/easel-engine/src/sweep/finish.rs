@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use easel_workflow::Workflow;
 use image::RgbImage;
+use serde::Deserialize;
 use serde_json::json;
 
 use super::grid::{self, Labels};
@@ -173,5 +174,19 @@ impl Engine {
                 }
             });
         }
+    }
+}
+
+impl Sweep {
+    /// The sweep a grid picture was composed from (its `easel` chunk's `sweep.definition`), so
+    /// "Run again" on a grid runs the sweep; `None` for any other picture, a cell included.
+    pub fn of_grid_picture(png: &[u8]) -> Result<Option<Sweep>, EngineError> {
+        let chunks = easel_workflow::png_text_chunks(png).map_err(|e| EngineError::BadSweep(e.to_string()))?;
+        let Some((_, easel)) = chunks.iter().find(|(key, _)| key == "easel") else { return Ok(None) };
+        let Ok(easel) = serde_json::from_str::<serde_json::Value>(easel) else { return Ok(None) };
+        let Some(definition) = easel.get("sweep").and_then(|s| s.get("definition")) else { return Ok(None) };
+        let sweep = Sweep::deserialize(definition)
+            .map_err(|e| EngineError::BadSweep(format!("the grid's sweep definition is unreadable: {e}")))?;
+        Ok(Some(sweep))
     }
 }

@@ -24,6 +24,13 @@ fn sweep_request(count: u32) -> easel_engine::RunRequest {
     request
 }
 
+fn sweep_of(request: easel_engine::RunRequest) -> Sweep {
+    match request.work {
+        Work::Graph { sweep: Some(sweep), .. } => sweep,
+        _ => unreachable!("sweep_request makes a sweep"),
+    }
+}
+
 #[tokio::test]
 async fn a_sweep_records_its_cells_and_its_last_cell_composes_the_grid() {
     let (_emulator, client) = emulator_with("").await;
@@ -38,7 +45,9 @@ async fn a_sweep_records_its_cells_and_its_last_cell_composes_the_grid() {
     let record = engine.sweep(&sweep_id).unwrap().unwrap();
     assert_eq!(record.grid_state.as_deref(), Some("done"));
     let grid = record.grid_path.expect("the grid's path");
-    assert!(std::path::Path::new(&grid).exists());
+    let picture = std::fs::read(&grid).unwrap();
+    let read_back = Sweep::of_grid_picture(&picture).unwrap().expect("the grid holds its sweep");
+    assert_eq!(read_back, sweep_of(sweep_request(1)), "Run again on the grid runs this sweep");
     let grids: Vec<_> = events
         .lock()
         .unwrap()
@@ -60,6 +69,8 @@ async fn a_sweep_records_its_cells_and_its_last_cell_composes_the_grid() {
     let cells = journal.sweep_runs(&sweep_id).unwrap();
     assert_eq!(cells.len(), 4);
     assert!(cells.iter().all(|c| c.status == "succeeded" && c.image.is_some()));
+    let cell_picture = std::fs::read(cells[0].image.as_ref().unwrap()).unwrap();
+    assert_eq!(Sweep::of_grid_picture(&cell_picture).unwrap(), None, "a cell runs again as itself");
     let filter = easel_engine::HistoryFilter { sweep: Some(sweep_id.clone()), ..Default::default() };
     let page = journal.history(&filter, None, 10).unwrap();
     assert_eq!(page.runs.len(), 4);

@@ -128,6 +128,32 @@ describe("GalleryView grid", () => {
     expect(mocked.queryImages.mock.lastCall![0].filter).not.toHaveProperty("run");
   });
 
+  it("shows a sweep's grid as a stack that opens on its cells, with a filter that drops it", async () => {
+    answer(host, 30);
+    const plain = mocked.queryImages.getMockImplementation()!;
+    mocked.queryImages.mockImplementation(async (q) => {
+      const page = await plain(q);
+      const items = page.items.map((item) =>
+        item.id === 2 ? { ...item, sweepId: "sweep-1", sweepCells: 4 } : item,
+      );
+      return { ...page, items };
+    });
+    const view = await mountView(true);
+    close = view.close;
+    const stacks = allByTestId("gallery-stack");
+    expect(stacks).toHaveLength(1);
+    expect(stacks[0].dataset.cells).toBe("4");
+    expect(stacks[0].textContent).toContain("4 cells");
+    expect(stacks[0].closest('[data-testid="gallery-cell"]')?.getAttribute("data-id")).toBe("2");
+    click(stacks[0]);
+    await settle();
+    expect(mocked.queryImages.mock.lastCall![0].filter).toMatchObject({ sweep: "sweep-1" });
+    expect(mocked.countImages.mock.lastCall![0].filter.sweep).toBe("sweep-1");
+    click(byTestId("gallery-filter-sweep")!);
+    await settle();
+    expect(mocked.queryImages.mock.lastCall![0].filter).not.toHaveProperty("sweep");
+  });
+
   it("loads a run asked for while hidden once, when it becomes visible", async () => {
     const { props } = await open(500);
     props.active = false;

@@ -92,6 +92,15 @@ export class Gallery {
   /** Shows only the images of one run (the History view's "show images in gallery"): the
    * search and every other filter are cleared, so nothing hides one of them. */
   showRun(runId: string): void {
+    this.#showOnly({ ...NO_FILTERS, run: runId });
+  }
+
+  /** Opens a sweep's stack: its grid and every cell, with nothing else narrowing them. */
+  showSweep(sweepId: string): void {
+    this.#showOnly({ ...NO_FILTERS, sweep: sweepId });
+  }
+
+  #showOnly(filters: Filters): void {
     if (this.searchTimer) clearTimeout(this.searchTimer);
     this.searchTimer = null;
     const next = sortForSearch({ sort: this.sort, before: this.sortBefore }, this.searched, "");
@@ -99,7 +108,7 @@ export class Gallery {
     this.sortBefore = next.before;
     this.text = "";
     this.searched = "";
-    this.filters = { ...NO_FILTERS, run: runId };
+    this.filters = filters;
     if (this.active) this.load(false);
     else this.changedWhileHidden = true;
   }

@@ -42,11 +42,14 @@ describe("imageFilter", () => {
     expect(activeFilters({ ...NO_FILTERS, trashed: true })).toBe(0);
     expect(activeFilters({ ...NO_FILTERS, favouritesOnly: true, from: "2024-01-01" })).toBe(2);
     expect(activeFilters({ ...NO_FILTERS, run: "run-7" })).toBe(1);
+    expect(activeFilters({ ...NO_FILTERS, sweep: "sweep-2" })).toBe(1);
   });
 
   it("sends the run only when one is chosen (the History view's show in gallery)", () => {
     expect(imageFilter("", { ...NO_FILTERS, run: "run-7" }).run).toBe("run-7");
     expect(imageFilter("", NO_FILTERS)).not.toHaveProperty("run");
+    expect(imageFilter("", { ...NO_FILTERS, sweep: "sweep-2" }).sweep).toBe("sweep-2");
+    expect(imageFilter("", NO_FILTERS)).not.toHaveProperty("sweep");
   });
 });
 

@@ -22,6 +22,8 @@ export type Filters = {
   trashed: boolean;
   /** Only the images of this run (Easel's run id), set from the History view. */
   run: string | null;
+  /** Only the cells of this sweep (opening a grid's stack). */
+  sweep: string | null;
 };
 
 export const NO_FILTERS: Filters = {
@@ -34,6 +36,7 @@ export const NO_FILTERS: Filters = {
   minSize: null,
   trashed: false,
   run: null,
+  sweep: null,
 };
 
 /** The size presets offered. */
@@ -71,6 +74,7 @@ export function imageFilter(text: string, f: Filters): ImageFilter {
     trashed: f.trashed,
     // The binding declares `run` optional, not nullable: absent means every run.
     ...(f.run === null ? {} : { run: f.run }),
+    ...(f.sweep === null ? {} : { sweep: f.sweep }),
   };
 }
 
@@ -85,6 +89,7 @@ export function activeFilters(f: Filters): number {
     f.until !== "",
     f.minSize !== null,
     f.run !== null,
+    f.sweep !== null,
   ].filter(Boolean).length;
 }
 
