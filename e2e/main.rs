@@ -15,3 +15,4 @@ mod img2img;
 mod journeys;
 mod open_and_cancel;
 mod settings_key;
+mod sweep;
