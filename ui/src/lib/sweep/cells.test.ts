@@ -5,6 +5,8 @@ import type { RunState } from "../run/reduce";
 import {
   axisLengths,
   cellCount,
+  cellIndex,
+  fileName,
   cellOf,
   cellState,
   firstImage,
@@ -63,6 +65,17 @@ describe("cell mapping", () => {
       { x: 1, y: 0, z: 0 },
       { x: 1, y: 1, z: 0 },
     ]);
+  });
+
+  it("finds a cell's place in the cell order back", () => {
+    const lengths = [3, 2, 2];
+    for (let i = 0; i < 12; i++) expect(cellIndex(cellOf(i, lengths, 1), lengths)).toBe(i);
+    expect(cellIndex({ x: 1, y: 0, z: 0 }, [2])).toBe(1);
+  });
+
+  it("names a saved file by the last part of its path", () => {
+    expect(fileName("/lib/2026/grid-1.png")).toBe("grid-1.png");
+    expect(fileName("C:\\lib\\grid-2.png")).toBe("grid-2.png");
   });
 
   it("groups the run ids by cell in cell order", () => {

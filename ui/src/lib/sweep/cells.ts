@@ -79,3 +79,14 @@ export function firstImage(states: readonly RunState[]): SavedImage | null {
   }
   return null;
 }
+
+/** Where a cell is in the cell order (X fastest, then Y, then Z). */
+export function cellIndex(cell: CellIndex, lengths: readonly number[]): number {
+  const [lx, ly] = [Math.max(1, lengths[0] ?? 1), Math.max(1, lengths[1] ?? 1)];
+  return (cell.z * ly + cell.y) * lx + cell.x;
+}
+
+/** The last part of a saved file's path (either separator). */
+export function fileName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}

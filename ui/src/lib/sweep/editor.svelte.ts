@@ -7,6 +7,7 @@
 
 import type { AppError } from "../bindings/AppError";
 import type { Axis } from "../bindings/Axis";
+import type { Estimate } from "../bindings/Estimate";
 import type { Sweep } from "../bindings/Sweep";
 import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import { toAppError } from "../errors";
@@ -96,6 +97,19 @@ export class SweepEditorState {
   /** Cells the parsed axes make. */
   get cells(): number {
     return cellCount(this.lengths);
+  }
+
+  /** The quoted total when the quote answered; null when the price is unknown. */
+  quoted(): Estimate | null {
+    return this.quote.kind === "ready" ? this.quote.estimate : null;
+  }
+
+  /** Reads what the axes and the quote depend on besides the typing (the form as inspected
+   * after every edit, the batch count, the seed and wildcard modes), for an effect to follow
+   * with `refresh`. */
+  dependencies(): unknown[] {
+    const form = this.#form;
+    return [form.fields, form.count, form.wildcardOption, form.controls()];
   }
 
   /** What the summary line says about the axes that parse (null while one does not). */
