@@ -63,5 +63,5 @@ export const sweep: Record<string, string> = {
   "sweep.cell.succeeded": "Done",
   "sweep.cell.failed": "Failed",
   "sweep.cell.cancelled": "Cancelled",
-  "sweep.cell.title": "{values}: {state}",
+  "sweep.cell.title": "{values} ({state})",
 };

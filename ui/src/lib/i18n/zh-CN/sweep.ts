@@ -59,5 +59,5 @@ export const sweep: Record<string, string> = {
   "sweep.cell.succeeded": "完成",
   "sweep.cell.failed": "失败",
   "sweep.cell.cancelled": "已取消",
-  "sweep.cell.title": "{values}：{state}",
+  "sweep.cell.title": "{values}（{state}）",
 };
