@@ -230,9 +230,10 @@ export class Session {
     }
   }
 
-  /** Starts a batch of the workflow as edited with `options`, first asking when `credits` (what it is expected to cost, when known) passes the threshold;
-   * `tap` sees every event of the batch's channel too. Resolves with the run ids, null when none
-   * started. What Run and a sweep share. */
+  /** Starts a batch of the workflow as edited with `options`, first asking when `credits` (what
+   * it is expected to cost, when known) passes the threshold; `tap` sees every event of the
+   * batch's channel too. Resolves with the run ids, null when none started. What Run and a sweep
+   * share. */
   async #start(
     credits: number | null,
     options: RunOptions,

@@ -53,11 +53,10 @@ export function sweepSummary(
       ? t("sweep.summary.runs", { sizes, runs: formatNumber(cells) })
       : t("sweep.summary.cells", { sizes, cells: formatNumber(cells), runs: formatNumber(runs) });
   switch (quote.kind) {
-    case "ready":
-      return {
-        text: `${head} · ${t("sweep.summary.credits", { credits: formatCredits(quote.estimate.total) })}`,
-        why: null,
-      };
+    case "ready": {
+      const credits = formatCredits(quote.estimate.total);
+      return { text: `${head} · ${t("sweep.summary.credits", { credits })}`, why: null };
+    }
     case "pending":
       return { text: `${head} · ${t("sweep.summary.pricing")}`, why: null };
     case "failed":
