@@ -3,12 +3,17 @@
 // runs a previous session left) and for file drops, opens workflows (file, dialog, paste,
 // gallery, favourites) into the document store, runs the open document as a batch after the cost
 // gate (asking first above the Settings threshold, about a spend cap when the batch would pass
-// one; "Run next" in the queue runs it this way too), and keeps the one error the banner shows.
-// Leaves out the document's editing (generate/document.svelte.ts), the queue and its timing
-// (run/runs.svelte.ts) and backend info, settings and recent files (app/state).
+// one; "Run next" in the queue runs it this way too), runs a sweep of it the same way (at the
+// sweep's quoted total, its grid followed from the batch's channel), and keeps the one error the
+// banner shows. Leaves out the document's editing (generate/document.svelte.ts), the sweep
+// editor's axes (sweep/editor.svelte.ts), the queue and its timing (run/runs.svelte.ts) and
+// backend info, settings and recent files (app/state).
 
 import type { AppError } from "./bindings/AppError";
+import type { Estimate } from "./bindings/Estimate";
 import type { OpenedWorkflow } from "./bindings/OpenedWorkflow";
+import type { RunOptions } from "./bindings/RunOptions";
+import type { Sweep } from "./bindings/Sweep";
 import type { WorkflowDoc } from "./bindings/WorkflowDoc";
 import { AppState } from "./app/state.svelte";
 import { toAppError } from "./errors";
@@ -24,12 +29,20 @@ import {
   withConsent,
   type CostQuestion,
 } from "./run/consent.svelte";
-import type { Approval } from "./host";
+import type { Approval, OnJobEvent } from "./host";
+import { sweepQuote } from "./host/sweep";
 import { RunQueue, type RunQueueOptions } from "./run/runs.svelte";
+import { SweepEditorState } from "./sweep/editor.svelte";
+import { SweepRun, type SweepRunOptions } from "./sweep/run.svelte";
+import { axisTitle } from "./sweep/targets";
 
 export type SessionOptions = Omit<RunQueueOptions, "onError"> & {
   /** How long after the last edit the form, problems and estimate refresh. */
   refreshMs?: number;
+  /** How long after the last key a sweep axis's values parse. */
+  sweepParseMs?: number;
+  /** How a sweep's grid is asked about when its event does not come. */
+  sweepGrid?: SweepRunOptions;
 };
 
 /** A batch waiting for the person to accept its expected cost. */
@@ -43,6 +56,10 @@ export class Session {
   error = $state.raw<AppError | null>(null);
   /** Files are being dragged over the window. */
   dropping = $state(false);
+  /** The sweep editor of the Generate view (over the open document and its form). */
+  readonly sweep: SweepEditorState;
+  /** The latest sweep this window started, as its grid shows it; null once closed. */
+  sweepRun = $state.raw<SweepRun | null>(null);
 
   /** Set while a batch above the credit threshold or past a spend cap waits for confirmation
    * (from any front door). */
@@ -57,9 +74,16 @@ export class Session {
   );
 
   #stops: (() => void)[] = [];
+  #sweepOptions: SweepRunOptions;
 
   constructor(options: SessionOptions = {}) {
     this.document = new OpenDocument(options.refreshMs ?? 300);
+    this.sweep = new SweepEditorState(
+      () => this.document.doc,
+      this.document.form,
+      options.sweepParseMs ?? 250,
+    );
+    this.#sweepOptions = options.sweepGrid ?? {};
     this.runs = new RunQueue({
       ...options,
       onError: (error) => (this.error = error),
@@ -138,6 +162,8 @@ export class Session {
     this.#stops = [];
     this.runs.dispose();
     this.document.dispose();
+    this.sweep.dispose();
+    this.sweepRun?.dispose();
   }
 
   dismissError(): void {
@@ -148,11 +174,75 @@ export class Session {
    * more than the Settings threshold; resolves with the run ids (null when none started).
    * Progress arrives on the batch's own channel. */
   async runNow(): Promise<string[] | null> {
-    const { doc: edited, form } = this.document;
+    const form = this.document.form;
+    return this.#start(this.document.expectedCredits(), {
+      count: form.count,
+      seeds: form.controls(),
+      wildcards: form.wildcardOption,
+    });
+  }
+
+  /** Starts `sweep` over the workflow as edited (every cell a run, times the batch count), asked
+   * about as Run is but at the sweep's quoted total (`quote`, asked here when not given; unknown,
+   * the engine's own check decides); its grid follows as `sweepRun`. Resolves with the run ids
+   * in cell order (null when none started). */
+  async runSweep(sweep: Sweep, quote?: Estimate | null): Promise<string[] | null> {
+    const edited = this.document.doc;
+    if (!edited || !this.canRun || sweep.axes.length === 0) return null;
+    const form = this.document.form;
+    const options: RunOptions = {
+      count: form.count,
+      seeds: form.controls(),
+      wildcards: form.wildcardOption,
+      sweep,
+    };
+    const estimate = quote === undefined ? await this.#quote(edited, options) : quote;
+    const titles = sweep.axes.map((axis) => axisTitle(axis, form.fields));
+    const tracker = new SweepRun(sweep.axes, titles, form.count, this.#sweepOptions);
+    const runIds = await this.#start(estimate?.total ?? null, options, (event) =>
+      tracker.receive(event),
+    );
+    if (runIds === null) {
+      tracker.dispose();
+      return null;
+    }
+    this.sweepRun?.dispose();
+    this.sweepRun = tracker;
+    tracker.accept(runIds);
+    return runIds;
+  }
+
+  /** Hides the latest sweep's grid (its runs and images stay). */
+  closeSweepRun(): void {
+    this.sweepRun?.dispose();
+    this.sweepRun = null;
+  }
+
+  /** What the sweep is quoted at now; null when it cannot be priced (the engine decides). */
+  async #quote(edited: WorkflowDoc, options: RunOptions): Promise<Estimate | null> {
+    if (!options.sweep) return null;
+    try {
+      const doc = $state.snapshot(edited) as WorkflowDoc;
+      const { count, seeds, wildcards, sweep } = options;
+      return await sweepQuote(doc, sweep, count, seeds, wildcards ?? null);
+    } catch {
+      return null;
+    }
+  }
+
+  /** Starts a batch of the workflow as edited with `options`, first asking when `credits` (what
+   * it is expected to cost, when known) passes the threshold; `tap` sees every event of the
+   * batch's channel too. Resolves with the run ids, null when none started. What Run and a sweep
+   * share. */
+  async #start(
+    credits: number | null,
+    options: RunOptions,
+    tap?: OnJobEvent,
+  ): Promise<string[] | null> {
+    const edited = this.document.doc;
     if (!edited || !this.canRun) return null;
     const threshold = this.app.confirmAbove;
-    const credits = this.document.expectedCredits();
-    // Asked before anything moves when the form already knows the price; the engine decides
+    // Asked before anything moves when the price is known already; the engine decides
     // again with its own estimate, and `withConsent` asks once more if that one differs.
     let approval: Approval = {};
     if (credits !== null && credits > threshold) {
@@ -161,19 +251,24 @@ export class Session {
       approval = approvalOf(question);
     }
     const doc = $state.snapshot(edited) as WorkflowDoc;
-    const options = { count: form.count, seeds: form.controls(), wildcards: form.wildcardOption };
     this.error = null;
     const { batch, onEvent } = this.runs.begin(
       doc.nodes.map((n) => n.id),
       true,
     );
+    const events: OnJobEvent = tap
+      ? (event) => {
+          tap(event);
+          onEvent(event);
+        }
+      : onEvent;
     try {
       const runIds = await withConsent(
         (ok) =>
           host.runWorkflow(
             doc,
             { ...options, approvedCredits: ok.credits, approvedOverCap: ok.overCap },
-            onEvent,
+            events,
           ),
         approval,
       );

@@ -6,6 +6,7 @@ import type { JobEvent } from "./bindings/JobEvent";
 import * as host from "./host";
 import * as historyHost from "./host/history";
 import * as queueHost from "./host/queue";
+import * as sweepHost from "./host/sweep";
 import { Session } from "./session.svelte";
 import { stubFrames, type Frames } from "./testing/frames";
 import { historyRun } from "./testing/historyRun";
@@ -17,6 +18,7 @@ vi.mock("./host", async () => (await import("./testing/hostMock")).hostMock());
 vi.mock("./host/settings", async () => (await import("./testing/hostMock")).settingsMock());
 vi.mock("./host/history", () => ({ spendReport: vi.fn() }));
 vi.mock("./host/queue", async () => (await import("./testing/hostMock")).queueMock());
+vi.mock("./host/sweep", () => ({ sweepAxis: vi.fn(), sweepQuote: vi.fn(), sweepGrid: vi.fn() }));
 
 const mocked = vi.mocked(host);
 let emit: (event: JobEvent) => void;
@@ -717,5 +719,106 @@ describe("start-up", () => {
     resolveDefault(openedDoc());
     await starting;
     expect(s.document.doc?.name).toBe("dropped");
+  });
+});
+
+describe("sweeps", () => {
+  // No ledger to read: the question is about the threshold (an earlier test set a cap).
+  beforeEach(() => {
+    vi.mocked(historyHost.spendReport).mockRejectedValue(new Error("no ledger"));
+  });
+
+  const cfg = (labels: string[]) => ({
+    target: { kind: "input" as const, nodeId: "3", input: "cfg" },
+    values: labels.map((label) => ({ label, value: Number(label) })),
+  });
+  const sweep = { axes: [cfg(["4", "6"]), { target: { kind: "seed" as const }, values: [] }] };
+  sweep.axes[1].values = [
+    { label: "1", value: 1 },
+    { label: "2", value: 2 },
+  ];
+
+  it("runs the sweep as Run does, with the axes in the options, and follows its grid", async () => {
+    mocked.runWorkflow.mockResolvedValue(["c1", "c2", "c3", "c4"]);
+    const s = await started();
+    s.document.form.setCount(1);
+    const ids = await s.runSweep(sweep, { each: 1, runs: 4, total: 4 });
+    expect(ids).toEqual(["c1", "c2", "c3", "c4"]);
+    const [, options] = mocked.runWorkflow.mock.calls[0];
+    expect(options).toMatchObject({ count: 1, wildcards: "seeded", sweep });
+    expect(options.approvedCredits).toBeUndefined();
+    expect(s.runs.queue.items.map((i) => i.runId)).toEqual(["c1", "c2", "c3", "c4"]);
+    expect(s.sweepRun?.titles).toEqual(["#3 · Cfg", "Seed"]);
+    expect(s.sweepRun?.cells.map((c) => [c.x, c.y, c.runIds[0]])).toEqual([
+      [0, 0, "c1"],
+      [1, 0, "c2"],
+      [0, 1, "c3"],
+      [1, 1, "c4"],
+    ]);
+    // The batch's channel feeds the queue and the grid alike.
+    send(
+      ev(
+        {
+          kind: "imageSaved",
+          image: { id: 5, path: "/o/c2.png", nodeId: "9", width: 8, height: 8 },
+        },
+        "c2",
+      ),
+    );
+    send(ev({ kind: "succeeded", credits: 1, images: 1 }, "c2"));
+    expect(s.runs.queue.items.find((i) => i.runId === "c2")?.state.phase).toBe("succeeded");
+    expect(s.sweepRun?.cells[1]).toMatchObject({ state: "succeeded", image: { id: 5 } });
+    const picture = { id: 9, path: "/o/grid.png", nodeId: "", width: 16, height: 16 };
+    send(ev({ kind: "sweepGrid", sweepId: "sw", image: picture }, "c4"));
+    expect(s.sweepRun?.grid).toEqual({ kind: "done", path: "/o/grid.png", image: picture });
+    // The queue keeps the run as it was: the grid's event is about the sweep.
+    expect(s.runs.queue.items.find((i) => i.runId === "c4")?.state.phase).toBe("queued");
+    s.closeSweepRun();
+    expect(s.sweepRun).toBeNull();
+  });
+
+  it("asks about the sweep's quoted total above the threshold and starts nothing when declined", async () => {
+    const s = await started();
+    const declined = s.runSweep(sweep, { each: 3, runs: 4, total: 12 });
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "threshold", credits: 12, threshold: 10 }),
+    );
+    s.declineRun();
+    expect(await declined).toBeNull();
+    expect(mocked.runWorkflow).not.toHaveBeenCalled();
+    expect(s.sweepRun).toBeNull();
+    mocked.runWorkflow.mockResolvedValue(["c1", "c2", "c3", "c4"]);
+    const accepted = s.runSweep(sweep, { each: 3, runs: 4, total: 12 });
+    await vi.waitFor(() => expect(s.confirming).not.toBeNull());
+    s.confirmRun();
+    await accepted;
+    expect(mocked.runWorkflow.mock.calls[0][1]).toMatchObject({ approvedCredits: 12, sweep });
+    expect(s.sweepRun?.runIds).toHaveLength(4);
+  });
+
+  it("asks for the quote itself when none is given", async () => {
+    vi.mocked(sweepHost).sweepQuote.mockResolvedValue({ each: 6, runs: 4, total: 24 });
+    const s = await started();
+    s.document.form.setCount(2);
+    const run = s.runSweep(sweep);
+    await vi.waitFor(() =>
+      expect(s.confirming).toEqual({ kind: "threshold", credits: 24, threshold: 10 }),
+    );
+    const [doc, sent, count, , wildcards] = vi.mocked(sweepHost).sweepQuote.mock.calls[0];
+    expect(doc.nodes).toHaveLength(11);
+    expect([sent, count, wildcards]).toEqual([sweep, 2, "seeded"]);
+    s.declineRun();
+    await run;
+  });
+
+  it("shows a refused sweep as the banner and keeps the grid it had", async () => {
+    mocked.runWorkflow.mockResolvedValueOnce(["c1", "c2", "c3", "c4"]);
+    const s = await started();
+    await s.runSweep(sweep, { each: 1, runs: 4, total: 4 });
+    const first = s.sweepRun;
+    mocked.runWorkflow.mockRejectedValueOnce({ code: "invalidInput", message: "no seed to vary" });
+    expect(await s.runSweep(sweep, null)).toBeNull();
+    expect(s.error).toEqual({ code: "invalidInput", message: "no seed to vary" });
+    expect(s.sweepRun).toBe(first);
   });
 });

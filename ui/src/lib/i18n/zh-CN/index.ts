@@ -9,6 +9,7 @@ import { gallery } from "./gallery";
 import { form } from "./form";
 import { readiness } from "./readiness";
 import { history } from "./history";
+import { sweep } from "./sweep";
 
 export const zhCN: Record<string, string> = {
   ...common,
@@ -21,4 +22,5 @@ export const zhCN: Record<string, string> = {
   ...form,
   ...readiness,
   ...history,
+  ...sweep,
 };
