@@ -130,8 +130,11 @@ impl Engine {
         hooks: &Hooks<'_>,
     ) -> Result<Prepared, EngineError> {
         match work {
-            Work::Graph { workflow, seeds, editor, wildcards, sweep } => {
+            Work::Graph { workflow, seeds, editor, wildcards, mut sweep } => {
                 validate(&workflow)?;
+                for axis in sweep.iter_mut().flat_map(|s| s.axes.iter_mut()) {
+                    self.name_models(axis).await;
+                }
                 let bases = match &sweep {
                     None => vec![(None, workflow)],
                     Some(sweep) => {

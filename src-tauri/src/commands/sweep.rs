@@ -28,11 +28,23 @@ pub struct SweepGridInfo {
 
 /// The values of one axis: `target` is `NODE.INPUT`, `seed`, or empty for `S/R: a, b`;
 /// `values` as typed (`4, 6, 8`, `20-40 step 5`, choices by name). A value the input cannot
-/// take is `invalidInput` with the node and input in `details`.
+/// take is `invalidInput` with the node and input in `details`. Model ids are labelled with
+/// their names.
 #[tauri::command]
-pub fn sweep_axis(doc: WorkflowDoc, target: String, values: String) -> Result<Axis, AppError> {
+pub async fn sweep_axis(
+    state: State<'_, AppState>,
+    doc: WorkflowDoc,
+    target: String,
+    values: String,
+) -> Result<Axis, AppError> {
     let workflow = doc.to_workflow()?;
-    Axis::parse(&workflow, &target, &values).map_err(|message| {
+    let mut axis = parse_axis(&workflow, &target, &values)?;
+    state.backend().engine.name_models(&mut axis).await;
+    Ok(axis)
+}
+
+fn parse_axis(workflow: &easel_workflow::Workflow, target: &str, values: &str) -> Result<Axis, AppError> {
+    Axis::parse(workflow, target, values).map_err(|message| {
         let mut error = AppError::new(ErrorCode::InvalidInput, message);
         if let Some((node, input)) = target.rsplit_once('.') {
             error.details = Some(Box::new(crate::error::ErrorDetails {

@@ -159,6 +159,27 @@ fn text_inputs(workflow: &Workflow) -> impl Iterator<Item = (&str, &str, &str)> 
     })
 }
 
+impl crate::Engine {
+    /// Gives the model-id values of an input axis their model's name as label, so the editor
+    /// and the grid say "Demo style LoRA", not a bare id. An id the service cannot name keeps
+    /// the id as its label: naming never stops a sweep.
+    pub async fn name_models(&self, axis: &mut Axis) {
+        if !matches!(axis.target, AxisTarget::Input { .. }) {
+            return;
+        }
+        for value in &mut axis.values {
+            let Some(id) = value.value.as_str().filter(|v| easel_workflow::is_model_id(v) && value.label == *v) else {
+                continue;
+            };
+            match self.model_info(id).await {
+                Ok(crate::ModelInfo { name: Some(name), .. }) if !name.trim().is_empty() => value.label = name,
+                Ok(_) => {}
+                Err(e) => eprintln!("easel: sweep label of model {id} stays its id: {e}"),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -123,3 +123,18 @@ async fn a_grid_left_unmade_is_made_at_the_next_start_and_never_from_nothing() {
     assert_eq!((record.grid_state.as_deref(), record.grid_path), (Some("failed"), None));
     assert!(!events.lock().unwrap().iter().any(|e| matches!(e.change, JobChange::SweepGrid { .. })));
 }
+
+#[tokio::test]
+async fn model_values_are_labelled_with_their_names_and_an_unknown_id_keeps_its_own() {
+    let (_emulator, client) = emulator_with("").await;
+    let (sink, _) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 1);
+    let workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
+    let mut axis = Axis::parse(&workflow, "10.lora_name", "648628718430054626, 631627137633337321, 999").unwrap();
+    engine.name_models(&mut axis).await;
+    let labels: Vec<&str> = axis.values.iter().map(|v| v.label.as_str()).collect();
+    assert_eq!(labels[0], "Demo character LoRA (reference example)");
+    assert_eq!(labels[1], "Demo style LoRA (reference example)");
+    assert_eq!(labels[2], "999", "the service knows no model 999");
+    assert_eq!(axis.values[0].value, serde_json::json!("648628718430054626"), "the id is still what is sent");
+}
