@@ -35,6 +35,6 @@ pub use job::{
 pub use model::{Model, ModelType};
 pub use resource::{ResourceId, StsCredential, UploadRequest, UploadSlot};
 pub use secret::{Sensitive, Wipe};
-pub use server_text::{MAX_SERVER_TEXT_CHARS, REDACTED};
+pub use server_text::{clean as clean_server_text, MAX_SERVER_TEXT_CHARS, REDACTED};
 pub use template::{FieldAttr, Template};
 pub use workflow::CreditCheck;

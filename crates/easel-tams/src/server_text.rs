@@ -23,7 +23,7 @@ const CUT_MARK: char = '…';
 /// length capped. Order matters: controls go first, so a key split by a control character the
 /// terminal would not show is joined again and then redacted; the cap comes last, so it can
 /// never cut a key in half and leave its prefix showing unredacted.
-pub(crate) fn clean(raw: &str, key: Option<&str>) -> String {
+pub fn clean(raw: &str, key: Option<&str>) -> String {
     let mut text = strip_controls(raw);
     if let Some(key) = key.filter(|k| !k.is_empty()) {
         text = text.replace(&format!("Bearer {key}"), REDACTED).replace(key, REDACTED);
