@@ -1,5 +1,7 @@
-//! Which service the CLI talks to: a given endpoint with the key from `EASEL_API_KEY` or the
-//! keychain, or, without an endpoint, the emulator started in this process.
+//! Which server the CLI talks to: a Tensor.Art endpoint with the key from `EASEL_API_KEY` or
+//! the keychain, a ComfyUI server (its optional proxy header from `EASEL_COMFYUI_HEADER`, never
+//! a command-line argument, which other users of the machine can read), or, without an
+//! endpoint, the emulator started in this process.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -8,9 +10,32 @@ use easel_emulator::{Emulator, EmulatorConfig};
 use easel_keychain::KeychainEntry;
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 
+/// What kind of server `--endpoint` is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Kind {
+    Tams,
+    Comfyui,
+}
+
+/// The server's client.
+pub(crate) enum Server {
+    Tams(Client),
+    ComfyUi(easel_comfy::Comfy),
+}
+
+impl Server {
+    /// The engine's backend for this server (clients are cheap to clone).
+    pub(crate) fn engine_backend(&self) -> easel_engine::Backend {
+        match self {
+            Server::Tams(client) => client.clone().into(),
+            Server::ComfyUi(comfy) => comfy.clone().into(),
+        }
+    }
+}
+
 /// A connected client, plus the in-process emulator keeping it alive when there is one.
 pub(crate) struct Backend {
-    pub client: Client,
+    pub server: Server,
     pub _emulator: Option<Emulator>,
 }
 
@@ -19,7 +44,11 @@ pub(crate) fn keychain_account(endpoint: &str) -> String {
     format!("tams:{endpoint}")
 }
 
-pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
+pub(crate) async fn connect(kind: Kind, endpoint: Option<&str>) -> Result<Backend, String> {
+    if kind == Kind::Comfyui {
+        let endpoint = endpoint.ok_or("--backend comfyui needs --endpoint (e.g. http://127.0.0.1:8188)")?;
+        return Ok(Backend { server: Server::ComfyUi(comfy(endpoint)?), _emulator: None });
+    }
     let Some(endpoint) = endpoint else {
         // The in-process emulator serves only this process, so its budget is this process's.
         let budget = Arc::new(Budget::tams_default());
@@ -29,7 +58,7 @@ pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
         let mut config = ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new(key)));
         config.label = Some(easel_emulator::DEMO_BACKEND.to_string());
         let client = Client::new(config, budget).map_err(|e| e.to_string())?;
-        return Ok(Backend { client, _emulator: Some(emulator) });
+        return Ok(Backend { server: Server::Tams(client), _emulator: Some(emulator) });
     };
     let key = match std::env::var("EASEL_API_KEY") {
         Ok(k) if !k.trim().is_empty() => Sensitive::new(k.trim().to_string()),
@@ -40,7 +69,16 @@ pub(crate) async fn connect(endpoint: Option<&str>) -> Result<Backend, String> {
     };
     // Shared with every Easel process on this machine using the same key on this service.
     let client = Client::for_service(ClientConfig::new(endpoint, Auth::Bearer(key))).map_err(|e| e.to_string())?;
-    Ok(Backend { client, _emulator: None })
+    Ok(Backend { server: Server::Tams(client), _emulator: None })
+}
+
+fn comfy(endpoint: &str) -> Result<easel_comfy::Comfy, String> {
+    let mut config = easel_comfy::ComfyConfig::new(endpoint);
+    if let Some(header) = std::env::var("EASEL_COMFYUI_HEADER").ok().filter(|h| !h.trim().is_empty()) {
+        let (name, value) = header.split_once(':').ok_or("EASEL_COMFYUI_HEADER must read `Name: value`")?;
+        config.header = Some((name.trim().to_string(), Sensitive::new(value.trim().to_string())));
+    }
+    easel_comfy::Comfy::new(config).map_err(|e| e.to_string())
 }
 
 /// The in-process emulator's key: fresh per process, never stored.

@@ -54,11 +54,12 @@ pub(crate) async fn run(args: ModelsArgs) -> ExitCode {
 }
 
 async fn drive(args: ModelsArgs) -> Result<(), (u8, String)> {
-    let backend = crate::backend::connect(args.endpoint.as_deref()).await.map_err(|e| (1, e))?;
+    let backend =
+        crate::backend::connect(crate::backend::Kind::Tams, args.endpoint.as_deref()).await.map_err(|e| (1, e))?;
     let library = args.library.clone().unwrap_or_else(easel_engine::default_library);
     let sink: EventSink = Arc::new(|_| {});
-    let engine =
-        Engine::open(&library, backend.client.clone(), sink, RunLimits::default()).map_err(|e| (1, e.to_string()))?;
+    let engine = Engine::open(&library, backend.server.engine_backend(), sink, RunLimits::default())
+        .map_err(|e| (1, e.to_string()))?;
     match args.action {
         Action::Map { file, id } => {
             let mapping = engine.map_model(&file, &id, None).await.map_err(|e| (2, format!("{file}: {e}")))?;

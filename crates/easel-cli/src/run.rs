@@ -28,9 +28,14 @@ use crate::progress::ProgressLine;
 /// Where runs go and how they are shown; shared by `run` and `resume`.
 #[derive(clap::Args)]
 pub(crate) struct Target {
-    /// TAMS base URL; without it the in-process offline emulator is used.
+    /// The server's base URL; without it the in-process offline emulator is used (Tensor.Art
+    /// only: a ComfyUI server needs its URL, e.g. http://127.0.0.1:8188).
     #[arg(long)]
     endpoint: Option<String>,
+    /// What the endpoint is: `tams` (Tensor.Art) or `comfyui` (a ComfyUI server; an extra
+    /// header for a proxy in front of it comes from EASEL_COMFYUI_HEADER="Name: value").
+    #[arg(long, value_enum, default_value_t = crate::backend::Kind::Tams)]
+    backend: crate::backend::Kind,
     /// Library folder the images are saved into (default: $EASEL_LIBRARY or ~/Pictures/Easel).
     #[arg(long)]
     library: Option<PathBuf>,
@@ -291,7 +296,7 @@ fn ask(total: f64, threshold: f64) -> bool {
 
 /// Connects, opens the library, starts runs, shows their events and waits for all.
 pub(crate) async fn drive(target: &Target, workflow: Option<&Workflow>, start: Start) -> ExitCode {
-    let backend = match crate::backend::connect(target.endpoint.as_deref()).await {
+    let backend = match crate::backend::connect(target.backend, target.endpoint.as_deref()).await {
         Ok(b) => b,
         Err(e) => return fail(1, &e),
     };
@@ -302,7 +307,7 @@ pub(crate) async fn drive(target: &Target, workflow: Option<&Workflow>, start: S
     });
     let library = target.library.clone().unwrap_or_else(easel_engine::default_library);
     let limits = RunLimits { concurrency: target.concurrency.max(1), ..RunLimits::default() };
-    let engine = match Engine::open(&library, backend.client.clone(), sink, limits) {
+    let engine = match Engine::open(&library, backend.server.engine_backend(), sink, limits) {
         Ok(e) => e,
         Err(e) => return fail(1, &e.to_string()),
     };

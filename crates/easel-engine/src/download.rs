@@ -1,11 +1,11 @@
-//! Saving one result image: stream the signed URL into a temp file in the library, check that it
+//! Saving one result image: stream it (a TAMS signed URL, or a ComfyUI server's `/view`) into a
+//! temp file in the library, check that it
 //! decodes as a PNG of the announced size, embed the run's metadata (ComfyUI `prompt` plus our
 //! `easel` chunk), and rename it into place, so a file at its final path is always complete and
 //! valid. Retrying and refreshing expired URLs are the caller's business.
 
 use std::path::{Path, PathBuf};
 
-use easel_tams::Client;
 use easel_workflow::png_with_text;
 use tokio::io::AsyncWriteExt;
 
@@ -20,9 +20,16 @@ pub(crate) struct Downloaded {
     pub height: u32,
 }
 
+/// Where a result's bytes come from.
+#[derive(Clone, Copy)]
+pub(crate) enum Fetch<'a> {
+    Url(&'a easel_tams::Client, &'a str),
+    Comfy(&'a easel_comfy::Comfy, &'a easel_comfy::ImageRef),
+}
+
 /// Downloads `offer` to `dest`, verifying and embedding `text` chunks; atomic by rename.
 pub(crate) async fn save_image(
-    client: &Client,
+    fetch: Fetch<'_>,
     offer: &ImageOffer,
     dest: &Path,
     text: Vec<(String, String)>,
@@ -34,7 +41,7 @@ pub(crate) async fn save_image(
         dest.file_name().and_then(|n| n.to_str()).unwrap_or("image"),
         uuid::Uuid::new_v4().simple()
     ));
-    let result = fetch_verify_write(client, offer, &temp, dest, text).await;
+    let result = fetch_verify_write(fetch, offer, &temp, dest, text).await;
     if result.is_err() {
         // Best effort: a leftover .part file is harmless and never indexed.
         let _ = tokio::fs::remove_file(&temp).await;
@@ -43,14 +50,21 @@ pub(crate) async fn save_image(
 }
 
 async fn fetch_verify_write(
-    client: &Client,
+    fetch: Fetch<'_>,
     offer: &ImageOffer,
     temp: &Path,
     dest: &Path,
     text: Vec<(String, String)>,
 ) -> Result<Downloaded, EngineError> {
     let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::file(temp, e))?;
-    client.download(&offer.url, &mut file).await?;
+    match fetch {
+        Fetch::Url(client, url) => {
+            client.download(url, &mut file).await?;
+        }
+        Fetch::Comfy(comfy, image) => {
+            comfy.view(image, &mut file).await?;
+        }
+    }
     file.flush().await.map_err(|e| EngineError::file(temp, e))?;
     drop(file);
     let bytes = tokio::fs::read(temp).await.map_err(|e| EngineError::file(temp, e))?;

@@ -15,6 +15,12 @@ pub enum EngineError {
     /// The service refused or failed.
     #[error("{0}")]
     Tams(#[from] TamsError),
+    /// A ComfyUI server's error (a refused graph carries its located problems).
+    #[error("{0}")]
+    Comfy(#[from] easel_comfy::ComfyError),
+    /// What this backend cannot do (templates or credits on a ComfyUI server).
+    #[error("{0}")]
+    Unsupported(String),
     /// The library database failed.
     #[error("library database: {0}")]
     Store(String),
@@ -121,6 +127,8 @@ impl EngineError {
         match self {
             EngineError::Workflow(_) => ErrorCode::InvalidWorkflow,
             EngineError::Tams(e) => e.code(),
+            EngineError::Comfy(e) => e.code(),
+            EngineError::Unsupported(_) => ErrorCode::Unsupported,
             EngineError::Store(_) | EngineError::File { .. } => ErrorCode::Storage,
             EngineError::BadImage { .. } => ErrorCode::BadImage,
             EngineError::JobFailed(_) => ErrorCode::JobFailed,
@@ -145,6 +153,9 @@ impl EngineError {
             EngineError::Input { node_id, input, .. } => Some((node_id, Some(input))),
             EngineError::Invalid(p) | EngineError::UnmappedModel(p) => {
                 p.node_id.as_deref().map(|n| (n, p.input.as_deref()))
+            }
+            EngineError::Comfy(easel_comfy::ComfyError::Rejected { problems, .. }) => {
+                problems.iter().find_map(|p| p.node_id.as_deref().map(|n| (n, p.input.as_deref())))
             }
             _ => None,
         }

@@ -5,6 +5,8 @@
 //! each change as a `JobEvent` to one sink. On start it can resume runs a crash left unfinished.
 //! It has no UI and no Tauri; the app and the CLI are front doors that drive it.
 
+mod backend;
+mod comfy;
 mod download;
 mod error;
 mod event;
@@ -33,8 +35,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 
-use easel_tams::Client;
-
+pub use backend::{Backend, Capabilities};
 pub use error::EngineError;
 pub use event::{JobChange, JobEvent, NodeState, SavedImage};
 pub use input_image::{inspect_input_image, keep_pasted_image, InputImage, MAX_INPUT_BYTES, MAX_INPUT_PIXELS};
@@ -91,7 +92,7 @@ pub struct Engine {
 }
 
 pub(crate) struct Inner {
-    client: Client,
+    server: Backend,
     /// The endpoint as recorded (`easel_tams::endpoint_label`): the journal's backend key and
     /// the `backend` of saved images. Never the configured URL, which may carry tokens.
     backend: String,
@@ -117,9 +118,16 @@ pub struct RunHandle {
 }
 
 impl Engine {
-    /// Opens the library at `library` (created if missing) and talks to the service through `client`.
+    /// Opens the library at `library` (created if missing); runs go to `server` (a TAMS client
+    /// or a ComfyUI server).
     /// Must be called within a tokio runtime: runs are spawned on it, whichever thread starts them.
-    pub fn open(library: &Path, client: Client, sink: EventSink, limits: RunLimits) -> Result<Engine, EngineError> {
+    pub fn open(
+        library: &Path,
+        server: impl Into<Backend>,
+        sink: EventSink,
+        limits: RunLimits,
+    ) -> Result<Engine, EngineError> {
+        let server = server.into();
         let runtime = tokio::runtime::Handle::try_current()
             .map_err(|e| EngineError::Store(format!("the engine needs a tokio runtime: {e}")))?;
         std::fs::create_dir_all(library).map_err(|e| EngineError::file(library, e))?;
@@ -128,8 +136,8 @@ impl Engine {
         let gallery = easel_library::Library::open(&library)
             .map_err(|e| EngineError::Store(format!("gallery index in {}: {e}", library.display())))?;
         let inner = Inner {
-            backend: client.backend_label(),
-            client,
+            backend: server.label(),
+            server,
             library,
             store: Mutex::new(store),
             sink,
@@ -153,6 +161,11 @@ impl Engine {
             });
         }
         Ok(Engine { inner })
+    }
+
+    /// What the backend can do (credits, templates, model ids, previews).
+    pub fn capabilities(&self) -> Capabilities {
+        self.inner.server.capabilities()
     }
 
     /// The backend as the journal records it (`easel_tams::endpoint_label`: never a token).

@@ -102,7 +102,7 @@ impl ModelCache {
                 }
             }
         }
-        let described = match inner.client.get_model(id).await {
+        let described = match inner.server.tams("a model lookup")?.get_model(id).await {
             Ok(model) => {
                 let preview = model.showcase_image_urls.first().cloned();
                 let info = ModelInfo {
@@ -201,7 +201,7 @@ impl Engine {
         tokio::fs::create_dir_all(&dir).await.map_err(|e| EngineError::file(&dir, e))?;
         let part = dir.join(format!("{id}.{}.part", uuid::Uuid::new_v4().simple()));
         let mut file = tokio::fs::File::create(&part).await.map_err(|e| EngineError::file(&part, e))?;
-        let fetched = self.inner.client.download(&url, &mut file).await;
+        let fetched = self.inner.server.tams("a model preview")?.download(&url, &mut file).await;
         drop(file);
         if let Err(e) = fetched {
             // The partial file is ours and worthless; a leftover would only waste space.

@@ -131,7 +131,9 @@ impl Engine {
     ) -> Result<Prepared, EngineError> {
         match work {
             Work::Graph { workflow, seeds, editor, wildcards, mut sweep } => {
-                validate(&workflow)?;
+                let server_schemas = self.server_schemas().await?;
+                let schemas = server_schemas.as_deref().unwrap_or(Schemas::bundled());
+                validate(&workflow, schemas)?;
                 for axis in sweep.iter_mut().flat_map(|s| s.axes.iter_mut()) {
                     self.name_models(axis).await;
                 }
@@ -148,7 +150,7 @@ impl Engine {
                 let mut prompts = Vec::with_capacity(bases.len());
                 for (i, (cell, graph)) in bases.iter().enumerate() {
                     if cell.is_some() {
-                        validate(graph)?;
+                        validate(graph, schemas)?;
                     }
                     let parsed = match wildcards {
                         WildcardMode::Off => Prompts::default(),
@@ -168,7 +170,10 @@ impl Engine {
                 let mut uploads = Vec::new();
                 let mut sent = Vec::with_capacity(bases.len());
                 for (i, (cell, mut graph)) in bases.into_iter().enumerate() {
-                    self.apply_models(&mut graph, models).await?;
+                    // A ComfyUI server loads model files by name: nothing to map.
+                    if matches!(self.inner.server, crate::Backend::Tams(_)) {
+                        self.apply_models(&mut graph, models).await?;
+                    }
                     let uploaded = self.upload_graph_images(&mut graph, local, hooks).await?;
                     if i == 0 {
                         uploads = uploaded;
@@ -228,12 +233,17 @@ impl Engine {
     /// as the service sees it). Seeds vary across a batch but not the price, so one check prices
     /// every run. A graph is priced as its first run sends it (wildcards drawn), when known.
     async fn price(&self, work: &Work, first: Option<&Workflow>) -> Result<f64, EngineError> {
+        if !self.inner.server.capabilities().credits {
+            return Ok(0.0);
+        }
         let check = match work {
             Work::Graph { workflow, .. } => {
                 let sent = first.unwrap_or(workflow);
-                self.inner.client.check_workflow(&sent.to_tams_params()).await?
+                self.inner.server.tams("pricing")?.check_workflow(&sent.to_tams_params()).await?
             }
-            Work::Template { template_id, fields } => self.inner.client.check_template(template_id, fields).await?,
+            Work::Template { template_id, fields } => {
+                self.inner.server.tams("a template")?.check_template(template_id, fields).await?
+            }
         };
         Ok(check.credits.unwrap_or(0.0))
     }
@@ -352,14 +362,14 @@ fn run_texts(
 
 /// What must hold before a graph is sent: it runs in some order, it makes an image, and the node
 /// schemas find no error in it.
-fn validate(workflow: &Workflow) -> Result<(), EngineError> {
+fn validate(workflow: &Workflow, schemas: &Schemas) -> Result<(), EngineError> {
     workflow.execution_order()?;
     if workflow.image_plans().is_empty() {
         return Err(EngineError::Workflow(easel_workflow::WorkflowError::UnknownFormat(
             "the workflow has no output node (SaveImage or PreviewImage), so it would produce nothing".into(),
         )));
     }
-    if let Some(problem) = Schemas::bundled().validate(workflow).into_iter().find(|p| p.severity == Severity::Error) {
+    if let Some(problem) = schemas.validate(workflow).into_iter().find(|p| p.severity == Severity::Error) {
         return Err(EngineError::Invalid(Box::new(problem)));
     }
     Ok(())

@@ -71,7 +71,7 @@ pub(crate) struct RunControl {
     pub wake: Notify,
 }
 
-enum FinalState {
+pub(crate) enum FinalState {
     Succeeded(Option<f64>),
     /// With the credits the job last reported, when it reached the service (whether a cancel
     /// refunds is not documented, so the ledger counts them).
@@ -145,14 +145,19 @@ async fn follow(
     if control.canceled.load(Ordering::SeqCst) {
         return Ok(FinalState::Canceled(None));
     }
+    if let crate::Backend::ComfyUi(server) = &inner.server {
+        return crate::comfy::follow(inner, server, plan, control, outcome).await;
+    }
     let (job_id, mut job) = match &plan.job_id {
         Some(id) => (id.clone(), poll(inner, id).await?),
         None => {
             let created = match &plan.work {
                 PlannedWork::Template { template_id, fields } => {
-                    inner.client.create_template_job(&plan.request_id, template_id, fields).await?
+                    inner.server.tams("a template")?.create_template_job(&plan.request_id, template_id, fields).await?
                 }
-                PlannedWork::Graph { params, .. } => inner.client.create_workflow_job(&plan.request_id, params).await?,
+                PlannedWork::Graph { params, .. } => {
+                    inner.server.tams("a job")?.create_workflow_job(&plan.request_id, params).await?
+                }
             };
             let id = created.id.clone().ok_or_else(|| TamsError::Decode("create answered without a job id".into()))?;
             inner.with_store(|s| s.set_job_id(&plan.run_id, &id))?;
@@ -206,7 +211,7 @@ async fn follow(
         if control.canceled.load(Ordering::SeqCst) {
             match cancel_sent {
                 None => {
-                    inner.client.cancel_job(&job_id).await?;
+                    inner.server.tams("a job")?.cancel_job(&job_id).await?;
                     cancel_sent = Some(0);
                 }
                 Some(n) if n >= inner.limits.cancel_polls => {
@@ -238,7 +243,7 @@ async fn follow(
 /// leaves what a repeated requestId does unspecified ([U], section 8), so a re-create could make
 /// and charge a second job.
 async fn poll(inner: &Inner, job_id: &str) -> Result<easel_tams::Job, EngineError> {
-    match inner.client.get_job(job_id).await {
+    match inner.server.tams("a job")?.get_job(job_id).await {
         Err(TamsError::NotFound(reason)) => Err(EngineError::JobUnknown { job_id: job_id.to_string(), reason }),
         other => Ok(other?),
     }
@@ -259,7 +264,7 @@ fn next_pause(limits: &RunLimits, status: &JobStatus, overall: f64, elapsed: Dur
     }
 }
 
-fn collect_ready(
+pub(crate) fn collect_ready(
     inner: &Inner,
     plan: &RunPlan,
     downloads: &mut JoinSet<Result<SavedImage, EngineError>>,
@@ -271,7 +276,7 @@ fn collect_ready(
     }
 }
 
-async fn finish_downloads(
+pub(crate) async fn finish_downloads(
     inner: &Inner,
     plan: &RunPlan,
     downloads: &mut JoinSet<Result<SavedImage, EngineError>>,

@@ -11,6 +11,6 @@ use crate::{Engine, EngineError};
 impl Engine {
     /// Fetches a template's fields (with their current values) from the service.
     pub async fn template_fields(&self, template_id: &str) -> Result<Vec<FieldAttr>, EngineError> {
-        Ok(self.inner.client.get_template(template_id).await?.fields)
+        Ok(self.inner.server.tams("a template")?.get_template(template_id).await?.fields)
     }
 }

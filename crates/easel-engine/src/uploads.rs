@@ -169,7 +169,14 @@ impl Engine {
         (hooks.uploading)(path);
         let content_type = format!("image/{}", info.format);
         let size = bytes.len();
-        let resource = self.inner.client.upload_image(bytes, Some(&content_type)).await?.to_string();
+        let resource = match &self.inner.server {
+            crate::Backend::Tams(client) => client.upload_image(bytes, Some(&content_type)).await?.to_string(),
+            // Named by content, so the same picture never piles up copies on the server.
+            crate::Backend::ComfyUi(server) => {
+                let name = format!("easel-{}.{}", &sha256[..16], info.format);
+                server.comfy.upload_image(bytes, &name, &content_type).await?
+            }
+        };
         self.inner.with_store(|s| s.record_upload(&backend, &sha256, &resource, size))?;
         Ok(upload(sha256, resource, false))
     }

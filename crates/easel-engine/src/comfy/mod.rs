@@ -1,0 +1,48 @@
+//! Runs on a ComfyUI server: the server (its client and the one websocket every run of this
+//! engine listens to) and the run loop that follows a prompt from `/prompt` to its saved
+//! images. The rest of a run (validation, uploads, the journal, the queue, saving and indexing
+//! images) is the same pipeline as for Tensor.Art. Leaves out pricing: a ComfyUI server runs
+//! on the person's own machine and costs no credits.
+
+use std::sync::Arc;
+
+use easel_workflow::Schemas;
+
+use crate::EngineError;
+
+mod follow;
+mod hub;
+mod save;
+
+pub(crate) use follow::follow;
+
+/// A ComfyUI server as the engine keeps it.
+pub struct ComfyBackend {
+    pub(crate) comfy: easel_comfy::Comfy,
+    pub(crate) hub: hub::Hub,
+    /// The server's node schemas with the bundled core set over them, read once.
+    schemas: tokio::sync::OnceCell<Arc<Schemas>>,
+}
+
+impl ComfyBackend {
+    pub(crate) fn new(comfy: easel_comfy::Comfy) -> ComfyBackend {
+        ComfyBackend { comfy, hub: hub::Hub::default(), schemas: tokio::sync::OnceCell::new() }
+    }
+}
+
+impl crate::Engine {
+    /// The schemas a ComfyUI server's graphs are checked with: its own (custom nodes included),
+    /// with the bundled core set over them (whose upload and model inputs take what Easel sends
+    /// before uploading); `None` on Tensor.Art, which takes the bundled set alone.
+    pub async fn server_schemas(&self) -> Result<Option<Arc<Schemas>>, EngineError> {
+        let crate::Backend::ComfyUi(server) = &self.inner.server else { return Ok(None) };
+        let schemas = server
+            .schemas
+            .get_or_try_init(|| async {
+                let own = server.comfy.object_info().await?;
+                Ok::<_, EngineError>(Arc::new(own.merged(Schemas::bundled().clone())))
+            })
+            .await?;
+        Ok(Some(schemas.clone()))
+    }
+}
