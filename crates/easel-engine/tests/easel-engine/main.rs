@@ -1,6 +1,7 @@
 //! The engine against the emulator over real HTTP on 127.0.0.1, with a real SQLite library.
 
 mod batch;
+mod comfy;
 mod endpoint;
 mod faults;
 mod ledger;
@@ -35,8 +36,25 @@ pub async fn emulator_with(faults: &str) -> (Emulator, Client) {
     (emulator, client)
 }
 
+/// Every event a collecting sink kept.
+pub type Events = Arc<Mutex<Vec<JobEvent>>>;
+
+/// Every PNG file under `dir`, at any depth.
+pub fn pngs_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(pngs_under(&path));
+        } else if path.extension().is_some_and(|e| e == "png") {
+            out.push(path);
+        }
+    }
+    out
+}
+
 /// A sink that keeps every event.
-pub fn collecting_sink() -> (EventSink, Arc<Mutex<Vec<JobEvent>>>) {
+pub fn collecting_sink() -> (EventSink, Events) {
     let events = Arc::new(Mutex::new(Vec::new()));
     let clone = events.clone();
     (Arc::new(move |e| clone.lock().unwrap().push(e)), events)
