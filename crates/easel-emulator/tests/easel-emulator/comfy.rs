@@ -343,8 +343,8 @@ async fn reference_run_over_the_websocket_in_the_documented_order() {
     };
     assert_eq!(chunk("prompt"), graph, "the graph as sent");
     assert_eq!(chunk("workflow"), workflow);
-    assert_eq!(get(&emu, &format!("/view?filename=nope.png")).await.0, 404);
-    assert_eq!(get(&emu, &format!("/view?filename=../x.png")).await.0, 400);
+    assert_eq!(get(&emu, "/view?filename=nope.png").await.0, 404);
+    assert_eq!(get(&emu, "/view?filename=../x.png").await.0, 400);
 
     let (_, history) = get(&emu, &format!("/history/{pid}")).await;
     let entry = &history[&pid];
