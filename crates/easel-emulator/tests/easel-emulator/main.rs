@@ -3,6 +3,7 @@
 
 mod auth;
 mod comfy;
+mod comfy_sdk;
 mod faults;
 mod files;
 mod image_inputs;
