@@ -14,6 +14,7 @@ mod runner;
 mod state;
 mod upload;
 mod validate;
+mod values;
 mod view;
 mod ws;
 

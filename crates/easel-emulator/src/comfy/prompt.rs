@@ -81,9 +81,17 @@ pub async fn post_prompt(State(comfy): State<Arc<Comfy>>, body: Body) -> Respons
             return refusal(error, Map::new());
         }
     };
-    let Some(Value::Object(prompt)) = body.remove("prompt") else {
-        let error = prompt_error("no_prompt", "No prompt provided", "No prompt provided", json!({}));
-        return refusal(error, Map::new());
+    let prompt = match body.remove("prompt") {
+        Some(Value::Object(prompt)) => prompt,
+        None => {
+            let error = prompt_error("no_prompt", "No prompt provided", "No prompt provided", json!({}));
+            return refusal(error, Map::new());
+        }
+        // The server fails on such a prompt with a 500; a clear 400 says more [emulator's choice].
+        Some(_) => {
+            let details = "prompt must be an object of nodes keyed by id";
+            return refusal(prompt_error("invalid_prompt", "Invalid prompt", details, json!({})), Map::new());
+        }
     };
     if prompt.len() > MAX_NODES {
         let details = format!("the prompt has {} nodes; at most {MAX_NODES} are accepted", prompt.len());

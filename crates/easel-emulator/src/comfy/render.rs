@@ -34,13 +34,11 @@ pub fn planned(queued: &Queued) -> HashMap<String, Vec<PlannedImage>> {
     by_node
 }
 
-/// A small PNG of the first picture downstream of sampler `node` (any planned one will do).
-pub fn preview(
-    images: &HashMap<String, Vec<PlannedImage>>,
-    _workflow: &easel_workflow::Workflow,
-    node: &str,
-) -> Arc<Vec<u8>> {
-    let Some(image) = images.values().flatten().next() else { return Arc::default() };
+/// A small PNG like the run's first planned picture, varied by sampler `node`.
+pub fn preview(images: &HashMap<String, Vec<PlannedImage>>, node: &str) -> Arc<Vec<u8>> {
+    // The lowest output node id, so the same graph always previews the same picture.
+    let first = images.iter().min_by(|a, b| a.0.cmp(b.0)).and_then(|(_, planned)| planned.first());
+    let Some(image) = first else { return Arc::default() };
     let p = &image.picture;
     let scale = (PREVIEW_SIDE as f64 / p.width.max(p.height).max(1) as f64).min(1.0);
     let picture = Picture {

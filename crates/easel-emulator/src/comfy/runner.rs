@@ -118,7 +118,7 @@ async fn run(comfy: &Arc<Comfy>, queued: Queued, closing: &mut watch::Receiver<b
         log.run_event("executing", json!({"node": node_id, "display_node": node_id, "prompt_id": pid}), false);
         match sampler_steps(workflow, node_id) {
             Some(steps) => {
-                let preview = render::preview(&images, workflow, node_id);
+                let preview = render::preview(&images, node_id);
                 for value in 1..=steps {
                     if !tick(comfy, closing).await {
                         end = End::Closing;

@@ -434,3 +434,52 @@ async fn wsdrop_closes_the_socket_mid_run_and_the_prompt_still_finishes() {
     let _ = again.send(Message::Close(None)).await;
     emu.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_injected_failure_is_an_execution_error_and_http_faults_apply() {
+    let emu = start_comfy(Duration::from_millis(2), FaultSpec::parse("fail=1").expect("spec")).await;
+    let mut socket = connect(&emu, "c4").await;
+    let (_, queued) = post(&emu, "/prompt", &json!({"prompt": reference_api(), "client_id": "c4"})).await;
+    let pid = queued["prompt_id"].as_str().expect("prompt_id").to_string();
+    let (frames, done) = frames_until_done(&mut socket, &pid).await;
+    assert!(done);
+    let error = frames
+        .iter()
+        .find_map(|f| match f {
+            Frame::Text(m) if m["type"] == "execution_error" => Some(m["data"].clone()),
+            _ => None,
+        })
+        .expect("execution_error");
+    let keys: Vec<&str> = error.as_object().expect("data").keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "prompt_id",
+            "node_id",
+            "node_type",
+            "executed",
+            "exception_message",
+            "exception_type",
+            "traceback",
+            "current_inputs",
+            "current_outputs",
+            "timestamp"
+        ]
+    );
+    assert_eq!(error["prompt_id"], json!(pid));
+    assert_eq!(error["exception_type"], "torch.OutOfMemoryError");
+    assert!(error["exception_message"].as_str().is_some_and(|m| m.ends_with('\n')));
+    assert!(!types(&frames).contains(&"execution_success".to_string()));
+    let entry = history_entry(&emu, &pid).await;
+    assert_eq!(
+        (entry["status"]["status_str"].clone(), entry["status"]["completed"].clone()),
+        (json!("error"), json!(false))
+    );
+    let (_, body) = post(&emu, "/prompt", &json!({"prompt": [1, 2]})).await;
+    assert_eq!(body["error"]["type"], "invalid_prompt");
+    emu.shutdown().await;
+
+    let emu = start_comfy(Duration::from_millis(2), FaultSpec::parse("5xx=1").expect("spec")).await;
+    assert_eq!(get(&emu, "/queue").await.0, 503);
+    emu.shutdown().await;
+}
