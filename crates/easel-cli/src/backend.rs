@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use easel_emulator::{Emulator, EmulatorConfig};
+use easel_emulator::{Emulator, EmulatorConfig, Flavor};
 use easel_keychain::KeychainEntry;
 use easel_tams::{Auth, Budget, Client, ClientConfig, Sensitive};
 
@@ -111,6 +111,10 @@ pub(crate) struct EmulatorArgs {
     /// Requests per second allowed per key (0 = unlimited).
     #[arg(long, default_value_t = 5)]
     rate_limit: u32,
+    /// Which server to play: the Tensor.Art TAMS API, or a ComfyUI server (no key; see the
+    /// emulator's README for its routes and faults, e.g. `wsdrop=0.5`).
+    #[arg(long, default_value = "tams", value_parser = ["tams", "comfyui"])]
+    flavor: String,
 }
 
 pub(crate) async fn serve_emulator(args: EmulatorArgs) -> ExitCode {
@@ -138,6 +142,7 @@ pub(crate) async fn serve_emulator(args: EmulatorArgs) -> ExitCode {
         public_key_pem,
         faults,
         rate_limit: args.rate_limit,
+        flavor: if args.flavor == "comfyui" { Flavor::ComfyUi } else { Flavor::Tams },
         ..EmulatorConfig::default()
     };
     let emulator = match Emulator::start(config).await {

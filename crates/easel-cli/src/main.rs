@@ -1,6 +1,6 @@
 //! `easel`: Easel from a terminal. `run` submits a workflow and saves its images (against the
 //! in-process emulator unless `--endpoint` is given); `emulator` serves the offline TAMS
-//! emulator; `history` and `spend` read the run journal. Argument parsing and printing only; the work is done by the library crates.
+//! emulator (or, with `--flavor comfyui`, the ComfyUI one); `history` and `spend` read the run journal. Argument parsing and printing only; the work is done by the library crates.
 
 mod backend;
 mod check;
@@ -44,7 +44,7 @@ enum Command {
     Spend(spend::SpendArgs),
     /// Model files mapped to Tensor.Art model ids: map, list, unmap.
     Models(models::ModelsArgs),
-    /// Serve the offline TAMS emulator on 127.0.0.1.
+    /// Serve the offline emulator on 127.0.0.1 (TAMS, or ComfyUI with `--flavor comfyui`).
     Emulator(backend::EmulatorArgs),
 }
 

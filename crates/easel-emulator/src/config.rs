@@ -16,6 +16,16 @@ pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 /// the 256 open files a macOS app starts with, so held connections cannot starve the process.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 128;
 
+/// Which server an instance plays.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Flavor {
+    /// The Tensor.Art TAMS API (`/v1/...`), the default.
+    #[default]
+    Tams,
+    /// A ComfyUI server (`/prompt`, `/ws`, `/view`...); see `comfy` and the README.
+    ComfyUi,
+}
+
 /// Everything an emulator instance needs to start. `Debug` shows every field but the key.
 #[derive(Clone)]
 pub struct EmulatorConfig {
@@ -45,6 +55,8 @@ pub struct EmulatorConfig {
     pub max_connections: usize,
     /// Injected faults and pacing changes; `FaultSpec::default()` injects nothing.
     pub faults: FaultSpec,
+    /// Which server to play (TAMS by default).
+    pub flavor: Flavor,
 }
 
 /// Written by hand so the key never reaches a log: it shows only whether one is set.
@@ -62,6 +74,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("header_timeout", &self.header_timeout)
             .field("max_connections", &self.max_connections)
             .field("faults", &self.faults)
+            .field("flavor", &self.flavor)
             .finish()
     }
 }
@@ -80,6 +93,7 @@ impl Default for EmulatorConfig {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             faults: FaultSpec::default(),
+            flavor: Flavor::Tams,
         }
     }
 }

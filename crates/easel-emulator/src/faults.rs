@@ -12,6 +12,8 @@
 //! | `fail` | fraction 0..1 | share of jobs that end `FAILED` with `failedInfo` |
 //! | `queue` | integer | jobs ahead of each new job: it waits in `WAITING` while they drain (default 1; 0 skips WAITING) |
 //! | `speed` | factor > 0 | time speed-up of the job lifecycle (2 = twice as fast) |
+//! | `expire` | integer | the first N downloads of each result file get 403 "expired" (TAMS) |
+//! | `wsdrop` | fraction 0..1 | ComfyUI flavour: share of prompts whose websocket is closed mid-run (the prompt still finishes) |
 //!
 //! Random decisions are drawn from a counter-based generator keyed by the seed, so the n-th
 //! request or job always gets the same decision for a given seed. Nothing here touches the network.
@@ -44,6 +46,9 @@ pub struct FaultSpec {
     /// The first this-many downloads of each result file are refused with 403 "expired", as if
     /// the client came back after `Expires`; the client must re-read the job for a fresh URL.
     pub expire_first: u32,
+    /// ComfyUI flavour: share of prompts whose client's websocket is closed half way through
+    /// the run; the run itself goes on and lands in the history.
+    pub ws_drop_rate: f64,
 }
 
 impl Default for FaultSpec {
@@ -59,6 +64,7 @@ impl Default for FaultSpec {
             queue: 1,
             speed: 1.0,
             expire_first: 0,
+            ws_drop_rate: 0.0,
         }
     }
 }
@@ -80,6 +86,7 @@ impl FaultSpec {
                 "fail" => spec.fail_rate = fraction(value).ok_or_else(|| bad("expected a fraction 0..1"))?,
                 "slow" => spec.slow_bytes_per_sec = value.parse().map_err(|_| bad("expected bytes per second"))?,
                 "queue" => spec.queue = value.parse().map_err(|_| bad("expected a whole number"))?,
+                "wsdrop" => spec.ws_drop_rate = fraction(value).ok_or_else(|| bad("expected a fraction 0..1"))?,
                 "expire" => spec.expire_first = value.parse().map_err(|_| bad("expected a whole number"))?,
                 "speed" => {
                     spec.speed = value
@@ -90,7 +97,7 @@ impl FaultSpec {
                 }
                 _ => {
                     return Err(bad(
-                        "unknown key (seed, latency, 5xx, reset, truncate, slow, fail, queue, speed, expire)",
+                        "unknown key (seed, latency, 5xx, reset, truncate, slow, fail, queue, speed, expire, wsdrop)",
                     ))
                 }
             }
@@ -122,7 +129,7 @@ mod tests {
     #[test]
     fn parses_every_key() {
         let spec = FaultSpec::parse(
-            "5xx=0.1, latency=50ms,seed=7,reset=0.2,truncate=1,slow=1000,fail=0.5,queue=3,speed=2.5,expire=2",
+            "5xx=0.1, latency=50ms,seed=7,reset=0.2,truncate=1,slow=1000,fail=0.5,queue=3,speed=2.5,expire=2,wsdrop=0.5",
         )
         .unwrap();
         assert_eq!(
@@ -138,6 +145,7 @@ mod tests {
                 queue: 3,
                 speed: 2.5,
                 expire_first: 2,
+                ws_drop_rate: 0.5,
             }
         );
         assert_eq!(FaultSpec::parse("latency=1.5s").unwrap().latency, Duration::from_millis(1500));

@@ -139,7 +139,7 @@ pub fn credits(workflow: &Workflow, slots: &[Slot]) -> f64 {
 /// cannot know the picture); where the upload's size is known, a copy stands that loader in as
 /// an `EmptyLatentImage` of that size, the one source whose size the planner reads from its
 /// inputs, so outputs and credits follow the real picture. The job keeps the original graph.
-fn planning_graph<'a>(workflow: &'a Workflow, sizes: &BTreeMap<String, (u32, u32)>) -> Cow<'a, Workflow> {
+pub(crate) fn planning_graph<'a>(workflow: &'a Workflow, sizes: &BTreeMap<String, (u32, u32)>) -> Cow<'a, Workflow> {
     if sizes.is_empty() {
         return Cow::Borrowed(workflow);
     }
@@ -156,7 +156,7 @@ fn planning_graph<'a>(workflow: &'a Workflow, sizes: &BTreeMap<String, (u32, u32
 }
 
 /// The images of `workflow`, sized as `planned` (see `planning_graph`) says.
-fn plan_images(job_id: u64, workflow: &Workflow, planned: &Workflow) -> Vec<PlannedImage> {
+pub(crate) fn plan_images(job_id: u64, workflow: &Workflow, planned: &Workflow) -> Vec<PlannedImage> {
     let prompt_json = workflow.to_comfy_api().to_string();
     let mut out = Vec::new();
     for plan in planned.image_plans() {

@@ -6,6 +6,7 @@
 
 mod auth;
 mod body;
+mod comfy;
 mod config;
 mod dimensions;
 mod download;
@@ -37,7 +38,7 @@ mod wire;
 /// every start, so its URL cannot be the name its unfinished runs are found again by.
 pub const DEMO_BACKEND: &str = "offline-demo";
 
-pub use config::EmulatorConfig;
+pub use config::{EmulatorConfig, Flavor};
 pub use error::EmulatorError;
 pub use faults::FaultSpec;
 pub use log::LoggedRequest;

@@ -18,10 +18,11 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{oneshot, watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::{JoinHandle, JoinSet};
 
+use crate::comfy::Comfy;
 use crate::log::{LoggedRequest, RequestLog};
 use crate::routes::router;
 use crate::state::Shared;
-use crate::{EmulatorConfig, EmulatorError};
+use crate::{EmulatorConfig, EmulatorError, Flavor};
 
 /// How long `shutdown` waits for open connections before cutting them.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
@@ -37,6 +38,8 @@ pub struct Emulator {
     task: Option<JoinHandle<()>>,
     shared: Arc<Shared>,
     log: Arc<RequestLog>,
+    /// The ComfyUI flavour's state, told to stop its worker and sockets when the server stops.
+    comfy: Option<Arc<Comfy>>,
 }
 
 /// What each connection is allowed.
@@ -55,12 +58,18 @@ impl Emulator {
             .map_err(|source| EmulatorError::Bind { port, source })?;
         let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { port, source })?;
         let bounds = Bounds { header_timeout: config.header_timeout, max_connections: config.max_connections };
+        let flavor = config.flavor;
+        let comfy = (flavor == Flavor::ComfyUi).then(|| Arc::new(Comfy::new(config.clone())));
         let shared = Arc::new(Shared::new(config, format!("http://{addr}"))?);
         let log = Arc::new(RequestLog::default());
-        let app = router(shared.clone()).layer(axum::middleware::from_fn_with_state(log.clone(), crate::log::record));
+        let app = match &comfy {
+            Some(comfy) => crate::comfy::start(comfy.clone()),
+            None => router(shared.clone()),
+        };
+        let app = app.layer(axum::middleware::from_fn_with_state(log.clone(), crate::log::record));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(serve(listener, app, bounds, stopped));
-        Ok(Emulator { addr, stop: Some(stop), task: Some(task), shared, log })
+        Ok(Emulator { addr, stop: Some(stop), task: Some(task), shared, log, comfy })
     }
 
     /// `http://127.0.0.1:PORT`, no trailing slash.
@@ -100,6 +109,7 @@ impl Emulator {
 
     /// Stops accepting connections and waits (briefly) for open ones to finish.
     pub async fn shutdown(mut self) {
+        self.close_comfy();
         if let Some(stop) = self.stop.take() {
             // The server may already have stopped; then there is nobody to tell.
             let _ = stop.send(());
@@ -112,8 +122,18 @@ impl Emulator {
     }
 }
 
+impl Emulator {
+    /// Ends the ComfyUI flavour's worker and open websockets (they outlive connections).
+    fn close_comfy(&self) {
+        if let Some(comfy) = &self.comfy {
+            comfy.closing.send_replace(true);
+        }
+    }
+}
+
 impl Drop for Emulator {
     fn drop(&mut self) {
+        self.close_comfy();
         if let Some(stop) = self.stop.take() {
             // As in `shutdown`: a server that already stopped needs no signal.
             let _ = stop.send(());
@@ -173,7 +193,8 @@ async fn serve_connection(
     // hyper counts the header timeout from when it starts waiting for a request: on a new
     // connection, and again after each reply, so a silent or idle connection is closed too.
     builder.timer(TokioTimer::new()).header_read_timeout((!header_timeout.is_zero()).then_some(header_timeout));
-    let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+    // Upgrades let the ComfyUI flavour's `/ws` leave HTTP; the TAMS routes never ask for one.
+    let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(app)).with_upgrades();
     let mut connection = pin!(connection);
     // Errors end only this connection and are expected (header timeouts, clients hanging up,
     // injected resets and truncations), so they are not reported.

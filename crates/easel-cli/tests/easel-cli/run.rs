@@ -71,6 +71,19 @@ fn emulator_command_announces_its_address() {
     let output = Command::new(env!("CARGO_BIN_EXE_easel")).args(["emulator", "--faults", "5xx=3"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("5xx=3"));
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .args(["emulator", "--flavor", "comfyui", "--port", "0", "--faults", "wsdrop=0.5"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let output = Command::new(env!("CARGO_BIN_EXE_easel")).args(["emulator", "--flavor", "a1111"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2), "clap refuses an unknown flavour");
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! reqwest, and waits on conditions (bounded polling), never on fixed sleeps or wall-clock times.
 
 mod auth;
+mod comfy;
+mod comfy_sdk;
 mod faults;
 mod files;
 mod image_inputs;
