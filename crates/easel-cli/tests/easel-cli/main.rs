@@ -2,6 +2,7 @@
 //! audit's crafted inputs under a memory cap (`hostile`).
 
 mod budget;
+mod comfy;
 mod hostile;
 mod ledger;
 mod models;

@@ -34,7 +34,8 @@ fn comfy_engine(comfy: &easel_comfy::Comfy, library: &std::path::Path) -> (Engin
 fn reference_with_files() -> Workflow {
     let mut workflow = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow;
     for node in workflow.nodes.values_mut() {
-        for (name, file) in [("ckpt_name", "v1-5-pruned-emaonly.safetensors"), ("lora_name", "add_detail.safetensors")] {
+        for (name, file) in [("ckpt_name", "v1-5-pruned-emaonly.safetensors"), ("lora_name", "add_detail.safetensors")]
+        {
             if node.inputs.contains_key(name) {
                 node.inputs.insert(name.to_string(), Input::Value(Value::String(file.into())));
             }
@@ -70,7 +71,10 @@ async fn the_reference_graph_runs_on_comfyui_and_its_png_holds_the_graph_sent() 
     assert!(image.id.is_some(), "indexed in the gallery");
 
     let events = events.lock().unwrap();
-    let running = events.iter().filter(|e| matches!(&e.change, JobChange::Node { status: easel_engine::NodeState::Running, .. })).count();
+    let running = events
+        .iter()
+        .filter(|e| matches!(&e.change, JobChange::Node { status: easel_engine::NodeState::Running, .. }))
+        .count();
     assert!(running >= 3, "nodes seen running live: {running}");
     assert!(events.iter().any(|e| matches!(e.change, JobChange::Succeeded { images: 1, .. })));
     let record = engine.run_record(&outcome.run_id).unwrap().unwrap();
@@ -86,7 +90,11 @@ async fn a_refused_graph_is_located_at_its_node_before_anything_is_saved() {
     workflow.nodes.get_mut("4").unwrap().inputs.insert("ckpt_name".into(), Input::Value("missing.safetensors".into()));
     let outcome = start(&engine, graph(workflow, 1)).await.into_iter().next().unwrap().task.await.unwrap();
     let error = outcome.error.expect("refused");
-    assert_eq!(error.location().map(|(n, i)| (n.to_string(), i.map(str::to_string))), Some(("4".into(), Some("ckpt_name".into()))), "{error}");
+    assert_eq!(
+        error.location().map(|(n, i)| (n.to_string(), i.map(str::to_string))),
+        Some(("4".into(), Some("ckpt_name".into()))),
+        "{error}"
+    );
     assert!(outcome.images.is_empty());
 }
 
@@ -95,7 +103,8 @@ async fn a_websocket_dropped_mid_run_still_saves_the_image_once() {
     let (_server, comfy) = comfy_server("wsdrop=1").await;
     let library = tempfile::tempdir().unwrap();
     let (engine, _) = comfy_engine(&comfy, library.path());
-    let outcome = start(&engine, graph(reference_with_files(), 1)).await.into_iter().next().unwrap().task.await.unwrap();
+    let outcome =
+        start(&engine, graph(reference_with_files(), 1)).await.into_iter().next().unwrap().task.await.unwrap();
     assert!(outcome.error.is_none(), "{:?}", outcome.error);
     assert_eq!(outcome.images.len(), 1);
     let journal = rusqlite::Connection::open(library.path().join(DATABASE_FILE)).unwrap();

@@ -1,0 +1,118 @@
+//! `easel run --backend comfyui` and `easel resume` against `easel emulator --flavor comfyui`,
+//! each a process: the reference example with ComfyUI model names saved as a 1024×1536 PNG whose
+//! `prompt` chunk is the graph sent, also when the websocket drops mid-run (saved once).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+
+use crate::{files_under, reference_file};
+
+/// A ComfyUI-flavoured emulator process and its address; killed on drop.
+struct Server {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already gone is fine: the test is over either way.
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
+fn server(faults: &str) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .args(["emulator", "--flavor", "comfyui", "--port", "0", "--faults", faults])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+    Server { child, url }
+}
+
+/// `easel run` of the reference example with ComfyUI model names.
+fn run_reference(server: &Server, library: &std::path::Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("run")
+        .arg(reference_file())
+        .args(["--backend", "comfyui", "--endpoint", &server.url, "--library"])
+        .arg(library)
+        .args(["--set", "4.ckpt_name=v1-5-pruned-emaonly.safetensors"])
+        .args(["--set", "10.lora_name=add_detail.safetensors", "--set", "14.lora_name=add_detail.safetensors"])
+        .output()
+        .unwrap()
+}
+
+fn saved_png(library: &std::path::Path) -> Vec<u8> {
+    let pngs: Vec<_> = files_under(library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).collect();
+    assert_eq!(pngs.len(), 1, "saved once: {pngs:?}");
+    std::fs::read(&pngs[0]).unwrap()
+}
+
+fn prompt_of(png: &[u8]) -> Value {
+    let text = easel_workflow::png_text_chunks(png).unwrap();
+    serde_json::from_str(&text.iter().find(|(k, _)| k == "prompt").unwrap().1).unwrap()
+}
+
+#[test]
+fn the_reference_example_runs_on_a_comfyui_server_and_its_png_holds_the_graph_sent() {
+    let server = server("");
+    let library = tempfile::tempdir().unwrap();
+    let output = run_reference(&server, library.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    let png = saved_png(library.path());
+    let image = image::load_from_memory(&png).unwrap();
+    assert_eq!((image.width(), image.height()), (1024, 1536));
+    let prompt = prompt_of(&png);
+    assert_eq!(prompt["4"]["inputs"]["ckpt_name"], "v1-5-pruned-emaonly.safetensors", "the graph sent");
+    assert_eq!(prompt["10"]["inputs"]["lora_name"], "add_detail.safetensors");
+    // The same graph the server recorded for the prompt.
+    let history = server_history(&server);
+    let entry = history.as_object().unwrap().values().next().expect("one prompt in the history");
+    assert_eq!(entry["prompt"][2], prompt, "the prompt chunk is what the server ran");
+
+    let missing = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .args(["run", "--backend", "comfyui"])
+        .arg(reference_file())
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("needs --endpoint"));
+}
+
+#[test]
+fn a_websocket_dropped_mid_run_still_saves_the_image_once() {
+    let server = server("wsdrop=1");
+    let library = tempfile::tempdir().unwrap();
+    let output = run_reference(&server, library.path());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let png = saved_png(library.path());
+    assert_eq!(prompt_of(&png)["4"]["inputs"]["ckpt_name"], "v1-5-pruned-emaonly.safetensors");
+}
+
+/// The server's `/history` as it answers it.
+fn server_history(server: &Server) -> Value {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let response = http_get(&format!("{}/history", server.url)).await;
+        serde_json::from_str(&response).unwrap()
+    })
+}
+
+async fn http_get(url: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    // A bare HTTP/1.0 GET keeps this test free of another HTTP client dependency.
+    let rest = url.strip_prefix("http://").unwrap();
+    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
+    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+    stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes()).await.unwrap();
+    let mut reply = String::new();
+    stream.read_to_string(&mut reply).await.unwrap();
+    reply.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
+}
