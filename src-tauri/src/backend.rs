@@ -22,9 +22,12 @@ use crate::AppError;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct BackendInfo {
-    /// `demo` (in-process emulator), `tams` (a Tensor.Art region) or `custom` (another TAMS URL).
-    #[ts(type = "\"demo\" | \"tams\" | \"custom\"")]
+    /// `demo` (in-process emulator), `tams` (a Tensor.Art region), `custom` (another TAMS URL)
+    /// or `comfyui` (a ComfyUI server).
+    #[ts(type = "\"demo\" | \"tams\" | \"custom\" | \"comfyui\"")]
     pub kind: String,
+    /// What the backend can do (credits, templates, model ids, live previews).
+    pub capabilities: easel_engine::Capabilities,
     /// Base URL.
     pub endpoint: String,
     /// Library folder.
@@ -126,6 +129,9 @@ impl Backend {
     async fn start(settings: &Settings, sink: EventSink) -> Result<Backend, AppError> {
         let library = library_folder(settings);
         let limits = RunLimits { concurrency: settings.concurrency.max(1) as usize, ..RunLimits::default() };
+        if settings.backend == easel_settings::BackendKind::ComfyUi {
+            return Backend::comfyui(settings, &library, sink, limits);
+        }
         let (endpoint, auth, emulator) = match settings.endpoint() {
             None => {
                 let (emulator, key) = start_demo().await?;
@@ -154,9 +160,45 @@ impl Backend {
             easel_settings::BackendKind::Custom => "custom",
             _ => "tams",
         };
-        let info =
-            BackendInfo { kind: kind.into(), endpoint, library: engine.library().display().to_string(), notice: None };
+        let info = BackendInfo {
+            kind: kind.into(),
+            endpoint,
+            capabilities: engine.capabilities(),
+            library: engine.library().display().to_string(),
+            notice: None,
+        };
         Ok(Backend { engine, info, _emulator: emulator })
+    }
+
+    /// A ComfyUI server: its URL, and the proxy header's value from the keychain when one is set.
+    fn comfyui(
+        settings: &Settings,
+        library: &std::path::Path,
+        sink: EventSink,
+        limits: RunLimits,
+    ) -> Result<Backend, AppError> {
+        let endpoint = settings.endpoint().unwrap_or_else(|| easel_settings::DEFAULT_COMFYUI_URL.to_string());
+        let mut config = easel_comfy::ComfyConfig::new(&endpoint);
+        if let Some(account) = settings.key_account() {
+            let value = KeychainEntry::new(&account).and_then(|entry| entry.load())?.ok_or_else(|| {
+                AppError::new(
+                    ErrorCode::NoKey,
+                    format!("no value is stored for the {} header; add it in Settings", settings.comfyui_header.trim()),
+                )
+            })?;
+            config.header = Some((settings.comfyui_header.trim().to_string(), value));
+        }
+        let comfy = easel_comfy::Comfy::new(config).map_err(|e| AppError::new(e.code(), e.to_string()))?;
+        let engine = Engine::open(library, comfy, sink, limits)?;
+        engine.gallery().backfill_thumbnails();
+        let info = BackendInfo {
+            kind: "comfyui".into(),
+            endpoint,
+            capabilities: engine.capabilities(),
+            library: engine.library().display().to_string(),
+            notice: None,
+        };
+        Ok(Backend { engine, info, _emulator: None })
     }
 }
 

@@ -9,7 +9,7 @@ import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
 import * as host from "./lib/host";
 import { stubFrames, type Frames } from "./lib/testing/frames";
-import { channelOf } from "./lib/testing/hostMock";
+import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
@@ -89,6 +89,7 @@ beforeEach(() => {
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
     library: "/lib",
     notice: null,
   });

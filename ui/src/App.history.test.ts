@@ -10,6 +10,7 @@ import * as libraryHost from "./lib/host/library";
 import { answer as answerLibrary } from "./lib/gallery/fixtures";
 import { answer as answerHistory } from "./lib/history/fixtures";
 import { openedDoc, referenceDoc } from "./lib/testing/reference";
+import { TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -28,6 +29,7 @@ beforeEach(() => {
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
     library: "/lib",
     notice: null,
   });

@@ -8,6 +8,7 @@ import type { FormField } from "./lib/bindings/FormField";
 import * as host from "./lib/host";
 import { inspection, mapping, modelUse, readiness } from "./lib/testing/inspection";
 import { openedDoc, referenceDoc } from "./lib/testing/reference";
+import { TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -61,6 +62,7 @@ beforeEach(() => {
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
     library: "/lib",
     notice: null,
   });

@@ -9,7 +9,7 @@ import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import * as sweepHost from "./lib/host/sweep";
 import { stubFrames, type Frames } from "./lib/testing/frames";
-import { channelOf } from "./lib/testing/hostMock";
+import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { openedDoc } from "./lib/testing/reference";
 
@@ -57,6 +57,7 @@ beforeEach(() => {
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
     library: "/lib",
     notice: null,
   });

@@ -5,7 +5,7 @@ import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import * as settingsHost from "./lib/host/settings";
 import { stubFrames, type Frames } from "./lib/testing/frames";
-import { channelOf } from "./lib/testing/hostMock";
+import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
@@ -23,6 +23,7 @@ beforeEach(() => {
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
     library: "/lib",
     notice: null,
   });
@@ -185,6 +186,7 @@ describe("App", () => {
     vi.mocked(settingsHost).saveSettings.mockResolvedValue({
       kind: "tams",
       endpoint: "https://ap-east-1.tensorart.cloud",
+      capabilities: TAMS_CAPABILITIES,
       library: "/lib",
       notice: null,
     });

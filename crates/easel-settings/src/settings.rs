@@ -19,7 +19,13 @@ pub enum BackendKind {
     Tams,
     /// Any TAMS-compatible URL (a proxy, a self-hosted emulator).
     Custom,
+    /// A ComfyUI server (the person's own GPU, or a rented one behind a proxy).
+    #[serde(rename = "comfyui")]
+    ComfyUi,
 }
+
+/// Where a ComfyUI server listens unless told otherwise.
+pub const DEFAULT_COMFYUI_URL: &str = "http://127.0.0.1:8188";
 
 /// TAMS regions with a published endpoint (reference §1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -96,6 +102,11 @@ pub struct Settings {
     pub region: Region,
     /// Base URL, when `backend` is `custom`.
     pub custom_url: String,
+    /// The ComfyUI server's URL, when `backend` is `comfyui`.
+    pub comfyui_url: String,
+    /// An extra header a proxy in front of the ComfyUI server wants (`Authorization`); its
+    /// value is a secret and lives in the keychain. Empty: none.
+    pub comfyui_header: String,
     /// How requests are signed (`tams` and `custom`).
     pub auth_mode: AuthMode,
     /// App id for RSA signing.
@@ -122,6 +133,8 @@ impl Default for Settings {
             backend: BackendKind::Demo,
             region: Region::International,
             custom_url: String::new(),
+            comfyui_url: DEFAULT_COMFYUI_URL.to_string(),
+            comfyui_header: String::new(),
             auth_mode: AuthMode::Bearer,
             app_id: String::new(),
             private_key_path: String::new(),
@@ -161,7 +174,10 @@ impl Settings {
         if self.backend == BackendKind::Custom {
             check_url(self.custom_url.trim())?;
         }
-        if self.backend != BackendKind::Demo && self.auth_mode == AuthMode::Rsa {
+        if self.backend == BackendKind::ComfyUi {
+            check_comfyui(self.comfyui_url.trim(), self.comfyui_header.trim())?;
+        }
+        if matches!(self.backend, BackendKind::Tams | BackendKind::Custom) && self.auth_mode == AuthMode::Rsa {
             if self.app_id.trim().is_empty() {
                 return Err(invalid("appId", "RSA signing needs the app id shown on the TAMS app page".into()));
             }
@@ -178,12 +194,18 @@ impl Settings {
             BackendKind::Demo => None,
             BackendKind::Tams => Some(self.region.base_url().to_string()),
             BackendKind::Custom => Some(self.custom_url.trim().trim_end_matches('/').to_string()),
+            BackendKind::ComfyUi => Some(self.comfyui_url.trim().trim_end_matches('/').to_string()),
         }
     }
 
-    /// The keychain account of the chosen service's key; `None` for the demo (it needs none).
+    /// The keychain account of the chosen service's secret: the TAMS key, or the value of the
+    /// ComfyUI proxy header (`None` when no header is set; the demo needs none either).
     pub fn key_account(&self) -> Option<String> {
-        self.endpoint().map(|url| format!("tams:{url}"))
+        match self.backend {
+            BackendKind::ComfyUi if self.comfyui_header.trim().is_empty() => None,
+            BackendKind::ComfyUi => self.endpoint().map(|url| format!("comfyui:{url}")),
+            _ => self.endpoint().map(|url| format!("tams:{url}")),
+        }
     }
 }
 
@@ -204,6 +226,36 @@ fn check_url(url: &str) -> Result<(), SettingsError> {
     // The key is sent with every request: over plain HTTP anyone on the path reads it.
     if cleartext && !is_loopback_host(host) {
         return Err(invalid("customUrl", format!("\"{url}\" would send the API key in cleartext: {CLEARTEXT_RULE}")));
+    }
+    Ok(())
+}
+
+/// A ComfyUI server's URL: http or https with a host; plain http to another machine is fine
+/// without a header (a server on the local network), but a header is a credential and goes
+/// only over https or to this machine.
+fn check_comfyui(url: &str, header: &str) -> Result<(), SettingsError> {
+    let (cleartext, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (false, rest),
+        (None, Some(rest)) => (true, rest),
+        (None, None) => return Err(invalid("comfyuiUrl", format!("\"{url}\" must start with http:// or https://"))),
+    };
+    let host = url_host(rest);
+    if host.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(invalid("comfyuiUrl", format!("\"{url}\" has no usable host name")));
+    }
+    if !header.is_empty() {
+        if !header.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
+            return Err(invalid(
+                "comfyuiHeader",
+                format!("\"{header}\" is not a header name (letters, digits, - and _)"),
+            ));
+        }
+        if cleartext && !is_loopback_host(host) {
+            return Err(invalid(
+                "comfyuiHeader",
+                "the header is a credential: use an https:// address for a server on another machine".into(),
+            ));
+        }
     }
     Ok(())
 }
@@ -236,6 +288,31 @@ fn invalid(field: &'static str, reason: String) -> SettingsError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_comfyui_server_needs_a_usable_url_and_sends_its_header_only_safely() {
+        let comfy = |url: &str, header: &str| Settings {
+            backend: BackendKind::ComfyUi,
+            comfyui_url: url.into(),
+            comfyui_header: header.into(),
+            ..Settings::default()
+        };
+        let field = |s: Settings| match s.validate() {
+            Err(SettingsError::Invalid { field, .. }) => field,
+            other => panic!("{other:?}"),
+        };
+        assert!(comfy(DEFAULT_COMFYUI_URL, "").validate().is_ok());
+        assert!(comfy("http://192.168.1.20:8188", "").validate().is_ok(), "a server on the local network");
+        assert!(comfy("https://gpu.example.com/comfy", "Authorization").validate().is_ok());
+        assert_eq!(field(comfy("http://gpu.example.com", "Authorization")), "comfyuiHeader");
+        assert_eq!(field(comfy("https://gpu.example.com", "Bad Header")), "comfyuiHeader");
+        assert_eq!(field(comfy("ftp://host", "")), "comfyuiUrl");
+        assert_eq!(comfy("http://127.0.0.1:8188/", "").endpoint().as_deref(), Some("http://127.0.0.1:8188"));
+        assert_eq!(comfy(DEFAULT_COMFYUI_URL, "").key_account(), None, "no header, no secret");
+        assert_eq!(comfy(DEFAULT_COMFYUI_URL, "X-Key").key_account().as_deref(), Some("comfyui:http://127.0.0.1:8188"));
+        let read: Settings = serde_json::from_str(r#"{"backend":"comfyui"}"#).unwrap();
+        assert_eq!((read.backend, read.comfyui_url.as_str()), (BackendKind::ComfyUi, DEFAULT_COMFYUI_URL));
+    }
 
     #[test]
     fn defaults_are_valid_and_offline() {

@@ -10,7 +10,7 @@ import * as sweepHost from "./host/sweep";
 import { Session } from "./session.svelte";
 import { stubFrames, type Frames } from "./testing/frames";
 import { historyRun } from "./testing/historyRun";
-import { channelOf } from "./testing/hostMock";
+import { channelOf, TAMS_CAPABILITIES } from "./testing/hostMock";
 import { inspection, readiness } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
 
@@ -42,6 +42,7 @@ beforeEach(() => {
   mocked.backendInfo.mockResolvedValue({
     kind: "demo",
     endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
     library: "/lib",
     notice: null,
   });
@@ -100,6 +101,7 @@ describe("Session.start", () => {
     expect(s.app.backend).toEqual({
       kind: "demo",
       endpoint: "http://127.0.0.1:4000",
+      capabilities: TAMS_CAPABILITIES,
       library: "/lib",
       notice: null,
     });

@@ -29,6 +29,10 @@ const QUIET_CHECK: Duration = Duration::from_secs(2);
 /// Checks in a row that find the prompt neither waiting, running nor recorded: then it is lost.
 const LOST_AFTER: u32 = 3;
 
+/// How long the server may be unreachable while a prompt is on it (restarting, a network blip)
+/// before the run fails: its prompt may still finish, and a resume looks again.
+const UNREACHABLE_FOR: Duration = Duration::from_secs(120);
+
 type Saves = JoinSet<Result<SavedImage, EngineError>>;
 
 pub(crate) async fn follow(
@@ -58,6 +62,7 @@ pub(crate) async fn follow(
     let mut ticks = tokio::time::interval(QUIET_CHECK);
     let (mut check_now, mut cancel_sent, mut unseen) = (resumed, false, 0u32);
     let mut last_heard = Instant::now();
+    let mut unreachable_since: Option<Instant> = None;
     loop {
         if control.canceled.load(Ordering::SeqCst) && !cancel_sent {
             cancel(comfy, &prompt_id).await?;
@@ -65,11 +70,24 @@ pub(crate) async fn follow(
         }
         if check_now {
             check_now = false;
-            if let Some(entry) = comfy.history(&prompt_id).await? {
+            let seen = match where_is(comfy, &prompt_id).await {
+                Ok(seen) => {
+                    unreachable_since = None;
+                    seen
+                }
+                Err(EngineError::Comfy(e @ easel_comfy::ComfyError::Network { .. })) => {
+                    let since = *unreachable_since.get_or_insert_with(Instant::now);
+                    if since.elapsed() >= UNREACHABLE_FOR {
+                        return Err(EngineError::Comfy(e));
+                    }
+                    Seen::Unreachable
+                }
+                Err(e) => return Err(e),
+            };
+            if let Seen::Recorded(entry) = seen {
                 return run.finish(inner, plan, &prompt_id, entry, outcome, &mut first_error).await;
             }
-            let queue = comfy.queue().await?;
-            if queue.running.contains(&prompt_id) || queue.pending.contains(&prompt_id) {
+            if matches!(seen, Seen::Unreachable | Seen::Queued) {
                 unseen = 0;
             } else if cancel_sent {
                 run.saves.abort_all();
@@ -109,11 +127,30 @@ pub(crate) async fn follow(
                     events = server.hub.subscribe(comfy);
                 }
             },
-            _ = ticks.tick() => check_now |= last_heard.elapsed() >= QUIET_CHECK || unseen > 0,
+            _ = ticks.tick() => {
+                check_now |= last_heard.elapsed() >= QUIET_CHECK || unseen > 0 || unreachable_since.is_some();
+            }
             _ = control.wake.notified() => {}
         }
         collect_ready(inner, plan, &mut run.saves, outcome, &mut first_error);
     }
+}
+
+/// Where the server has a prompt.
+enum Seen {
+    Recorded(HistoryEntry),
+    Queued,
+    Nowhere,
+    Unreachable,
+}
+
+async fn where_is(comfy: &Comfy, prompt_id: &str) -> Result<Seen, EngineError> {
+    if let Some(entry) = comfy.history(prompt_id).await? {
+        return Ok(Seen::Recorded(entry));
+    }
+    let queue = comfy.queue().await?;
+    let queued = queue.running.iter().chain(&queue.pending).any(|p| p == prompt_id);
+    Ok(if queued { Seen::Queued } else { Seen::Nowhere })
 }
 
 /// Events after which the prompt's record is (or is about to be) in `/history`.

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import * as host from "../host";
-import { DEFAULT_SETTINGS } from "../testing/hostMock";
+import { DEFAULT_SETTINGS, TAMS_CAPABILITIES } from "../testing/hostMock";
 import { AppState, DEFAULT_CONFIRM_ABOVE } from "./state.svelte";
 
 vi.mock("../host", async () => (await import("../testing/hostMock")).hostMock());
@@ -10,6 +10,7 @@ const mocked = vi.mocked(host);
 const info = {
   kind: "demo" as const,
   endpoint: "http://127.0.0.1:4000",
+  capabilities: TAMS_CAPABILITIES,
   library: "/l",
   notice: null,
 };

@@ -3,4 +3,4 @@
 /**
  * Which service runs the jobs.
  */
-export type BackendKind = "demo" | "tams" | "custom";
+export type BackendKind = "demo" | "tams" | "custom" | "comfyui";

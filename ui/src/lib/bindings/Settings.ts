@@ -23,6 +23,15 @@ region: Region,
  */
 customUrl: string, 
 /**
+ * The ComfyUI server's URL, when `backend` is `comfyui`.
+ */
+comfyuiUrl: string, 
+/**
+ * An extra header a proxy in front of the ComfyUI server wants (`Authorization`); its
+ * value is a secret and lives in the keychain. Empty: none.
+ */
+comfyuiHeader: string, 
+/**
  * How requests are signed (`tams` and `custom`).
  */
 authMode: AuthMode, 

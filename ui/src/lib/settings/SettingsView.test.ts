@@ -7,7 +7,7 @@ import type { Settings } from "../bindings/Settings";
 import * as host from "../host/settings";
 import { setLocale } from "../i18n/index.svelte";
 import SettingsView from "./SettingsView.svelte";
-import { DEFAULT_SETTINGS } from "../testing/hostMock";
+import { DEFAULT_SETTINGS, TAMS_CAPABILITIES } from "../testing/hostMock";
 
 vi.mock("../host/settings", () => ({
   loadSettings: vi.fn(),
@@ -25,6 +25,7 @@ const defaults: Settings = { ...DEFAULT_SETTINGS };
 const info: BackendInfo = {
   kind: "tams",
   endpoint: "https://ap-east-1.tensorart.cloud",
+  capabilities: TAMS_CAPABILITIES,
   library: "/home/me/Pictures/Easel",
   notice: null,
 };

@@ -3,6 +3,7 @@
 // Commands are bare `vi.fn()`s (each test sets what it needs); URL builders stay real.
 
 import { vi } from "vitest";
+import type { Capabilities } from "../bindings/Capabilities";
 import type { HistoryRun } from "../bindings/HistoryRun";
 import type { JobEvent } from "../bindings/JobEvent";
 import type { Settings } from "../bindings/Settings";
@@ -23,6 +24,16 @@ export const DEFAULT_SETTINGS: Settings = {
   theme: "system",
   language: "system",
   rendering: "auto",
+  comfyuiUrl: "http://127.0.0.1:8188",
+  comfyuiHeader: "",
+};
+
+/** What the Tensor.Art service and the offline demo can do. */
+export const TAMS_CAPABILITIES: Capabilities = {
+  credits: true,
+  templates: true,
+  modelIds: true,
+  previews: false,
 };
 
 export function hostMock() {
