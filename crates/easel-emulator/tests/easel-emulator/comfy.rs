@@ -173,6 +173,9 @@ async fn upload_then_prompt_with_load_image() {
     assert_eq!(upload(&emu, "in.png", png_header(640, 480, 2), false).await.1["name"], "in (1).png");
     assert_eq!(upload(&emu, "in.png", png_header(640, 480, 3), true).await.1["name"], "in.png", "overwrite");
     assert_eq!(upload(&emu, "notes.png", b"hello".to_vec(), false).await.0, 400, "not an image");
+    let mut huge = png_header(8, 8, 0);
+    huge.resize(33 * 1024 * 1024, 0);
+    assert_eq!(upload(&emu, "huge.png", huge, false).await.0, 413, "over MAX_UPLOAD_BYTES");
     let (_, info) = get(&emu, "/object_info/LoadImage").await;
     assert_eq!(info["LoadImage"]["input"]["required"]["image"][0], json!(["in (1).png", "in.png"]));
     let graph = json!({
