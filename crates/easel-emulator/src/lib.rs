@@ -1,7 +1,9 @@
 //! Easel's local stand-in for the Tensor.Art TAMS API: a real HTTP server on 127.0.0.1 that
 //! speaks the protocol as documented in `shared/reference/tams-api.md` (JSON conventions, job
 //! life cycle, errors, signed result URLs) and renders honest placeholder PNGs. It is the
-//! offline demo backend of the app and the peer every test talks to. It does not generate real
+//! offline demo backend of the app and the peer every test talks to. With `Flavor::ComfyUi` it
+//! plays a ComfyUI server instead (`comfy`: HTTP routes, websocket events, validation errors as
+//! in `docs/reference/comfyui-server.md`). It does not generate real
 //! images, keep anything on disk, or talk to the network beyond its own loopback socket.
 
 mod auth;

@@ -54,12 +54,11 @@ pub fn preview(images: &HashMap<String, Vec<PlannedImage>>, node: &str) -> Arc<V
 /// Renders and stores `images` of output `node`; returns the node's `output` (`{images: [...]}`).
 pub async fn save(comfy: &Comfy, queued: &Queued, node: &str, images: &[PlannedImage]) -> Value {
     let workflow = &queued.checked.workflow;
-    let Some(class) = workflow.nodes.get(node).map(|n| n.class_type.as_str()) else { return json!({"images": []}) };
-    let (kind, prefix) = if class == "PreviewImage" {
+    let Some(saver) = workflow.nodes.get(node) else { return json!({"images": []}) };
+    let (kind, prefix) = if saver.class_type == "PreviewImage" {
         ("temp", format!("ComfyUI_temp_{}", random_letters(&queued.prompt_id, node)))
     } else {
-        let prefix =
-            workflow.nodes[node].inputs.get("filename_prefix").and_then(|i| i.value()?.as_str().map(str::to_string));
+        let prefix = saver.inputs.get("filename_prefix").and_then(|i| i.value()?.as_str().map(str::to_string));
         ("output", prefix.unwrap_or_else(|| "ComfyUI".into()))
     };
     // A prefix with folders saves into that subfolder, as the server does.

@@ -88,10 +88,11 @@ pub fn validate(comfy: &Comfy, prompt: &Map<String, Value>) -> Result<Verdict, V
         }
         failed.push(output.clone());
         for id in bad {
-            let class = prompt[id.as_str()]["class_type"].clone();
+            let class = prompt.get(id).and_then(|n| n.get("class_type")).cloned().unwrap_or(Value::Null);
+            let errors = own.get(id.as_str()).cloned().unwrap_or_default();
             let entry = node_errors
                 .entry(id.clone())
-                .or_insert_with(|| json!({"errors": own[id.as_str()], "dependent_outputs": [], "class_type": class}));
+                .or_insert_with(|| json!({"errors": errors, "dependent_outputs": [], "class_type": class}));
             if let Some(list) = entry["dependent_outputs"].as_array_mut() {
                 list.push(Value::from(output.as_str()));
             }
@@ -102,7 +103,7 @@ pub fn validate(comfy: &Comfy, prompt: &Map<String, Value>) -> Result<Verdict, V
         // The server joins only the output nodes' own errors into `details`.
         let lines: Vec<String> = failed
             .iter()
-            .flat_map(|o| own[o.as_str()].iter())
+            .flat_map(|o| own.get(o.as_str()).into_iter().flatten())
             .map(|e| format!("{}: {}", e["message"].as_str().unwrap_or(""), e["details"].as_str().unwrap_or("")))
             .collect();
         let error = prompt_error(

@@ -173,6 +173,9 @@ async fn upload_then_prompt_with_load_image() {
     assert_eq!(upload(&emu, "in.png", png_header(640, 480, 2), false).await.1["name"], "in (1).png");
     assert_eq!(upload(&emu, "in.png", png_header(640, 480, 3), true).await.1["name"], "in.png", "overwrite");
     assert_eq!(upload(&emu, "notes.png", b"hello".to_vec(), false).await.0, 400, "not an image");
+    let mut huge = png_header(8, 8, 0);
+    huge.resize(33 * 1024 * 1024, 0);
+    assert_eq!(upload(&emu, "huge.png", huge, false).await.0, 413, "over MAX_UPLOAD_BYTES");
     let (_, info) = get(&emu, "/object_info/LoadImage").await;
     assert_eq!(info["LoadImage"]["input"]["required"]["image"][0], json!(["in (1).png", "in.png"]));
     let graph = json!({
@@ -481,5 +484,46 @@ async fn an_injected_failure_is_an_execution_error_and_http_faults_apply() {
 
     let emu = start_comfy(Duration::from_millis(2), FaultSpec::parse("5xx=1").expect("spec")).await;
     assert_eq!(get(&emu, "/queue").await.0, 503);
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn partial_outputs_front_of_queue_and_preview_metadata() {
+    let emu = start_comfy(Duration::from_millis(2), FaultSpec::default()).await;
+    let mut socket = connect(&emu, "c5").await;
+    let Some(Frame::Text(_status)) = next_frame(&mut socket).await else { panic!("no greeting") };
+    let flags = json!({"type": "feature_flags", "data": {"supports_preview_metadata": true}});
+    socket.send(Message::Text(flags.to_string().into())).await.expect("send flags");
+    let Some(Frame::Text(reply)) = next_frame(&mut socket).await else { panic!("no flags reply") };
+    assert_eq!(reply["type"], "feature_flags");
+    assert_eq!(reply["data"]["supports_preview_metadata"], true);
+
+    // One output passes, one fails: 200, the failure in node_errors, only the good output runs.
+    let mut graph = reference_api();
+    graph["25"] = json!({"class_type": "LoadImage", "inputs": {"image": "missing.png"}});
+    graph["26"] = json!({"class_type": "PreviewImage", "inputs": {"images": ["25", 0]}});
+    let (status, queued) = post(&emu, "/prompt", &json!({"prompt": graph, "client_id": "c5"})).await;
+    assert_eq!(status, 200, "{queued}");
+    assert_eq!(queued["node_errors"]["25"]["errors"][0]["type"], "custom_validation_failed");
+    assert_eq!(queued["node_errors"]["25"]["dependent_outputs"], json!(["26"]));
+    let pid = queued["prompt_id"].as_str().expect("prompt_id").to_string();
+    let (frames, done) = frames_until_done(&mut socket, &pid).await;
+    assert!(done);
+    let preview =
+        frames.iter().find_map(|f| if let Frame::Binary(b) = f { Some(b.clone()) } else { None }).expect("preview");
+    assert_eq!(&preview[..4], &[0, 0, 0, 4], "event 4 for a client that asked for metadata");
+    let len = u32::from_be_bytes(preview[4..8].try_into().expect("len")) as usize;
+    let metadata: Value = serde_json::from_slice(&preview[8..8 + len]).expect("metadata json");
+    assert_eq!((metadata["prompt_id"].clone(), metadata["image_type"].clone()), (json!(pid), json!("image/png")));
+    assert!(preview[8 + len..].starts_with(b"\x89PNG"));
+    let entry = history_entry(&emu, &pid).await;
+    assert_eq!(entry["prompt"][4], json!(["9"]));
+    assert!(entry["outputs"].get("26").is_none());
+
+    // `front` queues before the others: number is the negated counter.
+    let (_, queued) = post(&emu, "/prompt", &json!({"prompt": reference_api(), "front": true})).await;
+    assert_eq!(queued["number"], -1);
+    let (_, queued) = post(&emu, "/prompt", &json!({"prompt": reference_api(), "number": 7})).await;
+    assert_eq!(queued["number"], 7.0);
     emu.shutdown().await;
 }

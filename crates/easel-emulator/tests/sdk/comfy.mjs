@@ -92,8 +92,15 @@ try {
   const { data, id } = await within(30000, step, finished);
   report(step, { promptId: id, pending, started, progress, previews, images: data.images, preview: data.preview });
 
+  // onFinished fires at the last `executed`, a moment before the server files the history
+  // entry (as on a real server), so the history and the queue are polled, boundedly.
   step = "getHistory";
-  const entry = await api.getHistory(id);
+  let entry;
+  for (let tries = 0; tries < 200 && !entry?.status?.completed; tries++) {
+    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    entry = await api.getHistory(id);
+  }
+  if (!entry?.status?.completed) fail(step, "the prompt never completed in /history");
   report(step, { status: entry.status.status_str, completed: entry.status.completed, outputs: entry.outputs,
     seed: entry.prompt[2]["3"].inputs.seed });
 
@@ -105,7 +112,11 @@ try {
     type: blob.type });
 
   step = "getQueue";
-  const queue = await api.getQueue();
+  let queue = await api.getQueue();
+  for (let tries = 0; tries < 200 && queue.queue_running.length > 0; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    queue = await api.getQueue();
+  }
   report(step, { running: queue.queue_running.length, pending: queue.queue_pending.length });
 
   step = "getHistories";
