@@ -251,6 +251,8 @@ impl Engine {
     /// How far `workflow` is from running on this backend (no network).
     pub fn readiness(&self, workflow: &Workflow) -> Result<Readiness, EngineError> {
         let schema_problems = Schemas::bundled().validate(workflow);
-        Ok(Readiness::of(workflow, &schema_problems, &self.model_problems(workflow)?))
+        // A backend that loads model files by name has nothing to map.
+        let model_problems = if self.capabilities().model_ids { self.model_problems(workflow)? } else { Vec::new() };
+        Ok(Readiness::of(workflow, &schema_problems, &model_problems))
     }
 }

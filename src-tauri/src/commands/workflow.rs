@@ -130,8 +130,14 @@ pub struct Inspection {
 #[tauri::command]
 pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> Result<Inspection, AppError> {
     let workflow = doc.to_workflow()?;
-    let schemas = Schemas::bundled();
     let engine = state.backend().engine.clone();
+    // A ComfyUI server's own schemas (custom nodes, its model files); an unreachable server
+    // leaves the bundled set, and the run says what is wrong.
+    let server_schemas = engine.server_schemas().await.unwrap_or_else(|e| {
+        eprintln!("easel-app: the ComfyUI server's schemas could not be read: {e}");
+        None
+    });
+    let schemas = server_schemas.as_deref().unwrap_or(Schemas::bundled());
     let mut problems = schemas.validate(&workflow);
     let wildcards = match Prompts::summary(&workflow, engine.library()) {
         Ok(summary) => summary,
@@ -140,7 +146,7 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
             WildcardSummary { inputs: Vec::new(), combinations: None }
         }
     };
-    let models = engine.model_uses(&workflow)?;
+    let models = if engine.capabilities().model_ids { engine.model_uses(&workflow)? } else { Vec::new() };
     let model_problems: Vec<_> = models.iter().filter_map(ModelUse::problem).collect();
     let readiness = Readiness::of(&workflow, &problems, &model_problems);
     problems.extend(model_problems);

@@ -20,7 +20,7 @@ pub(crate) use follow::follow;
 pub struct ComfyBackend {
     pub(crate) comfy: easel_comfy::Comfy,
     pub(crate) hub: hub::Hub,
-    /// The server's node schemas with the bundled core set over them, read once.
+    /// The bundled core set with the server's own schemas over it, read once.
     schemas: tokio::sync::OnceCell<Arc<Schemas>>,
 }
 
@@ -31,16 +31,18 @@ impl ComfyBackend {
 }
 
 impl crate::Engine {
-    /// The schemas a ComfyUI server's graphs are checked with: its own (custom nodes included),
-    /// with the bundled core set over them (whose upload and model inputs take what Easel sends
-    /// before uploading); `None` on Tensor.Art, which takes the bundled set alone.
+    /// The schemas a ComfyUI server's graphs are checked and its forms built with: its own
+    /// (custom nodes, its model files in the loaders' lists) over the bundled core set; `None` on
+    /// Tensor.Art, which takes the bundled set alone. A value missing from a server list stays a
+    /// warning here (a picture is uploaded, and named in the list, only when the run starts);
+    /// the server's own refusal, located, is the final word.
     pub async fn server_schemas(&self) -> Result<Option<Arc<Schemas>>, EngineError> {
         let crate::Backend::ComfyUi(server) = &self.inner.server else { return Ok(None) };
         let schemas = server
             .schemas
             .get_or_try_init(|| async {
                 let own = server.comfy.object_info().await?;
-                Ok::<_, EngineError>(Arc::new(own.merged(Schemas::bundled().clone())))
+                Ok::<_, EngineError>(Arc::new(Schemas::bundled().clone().merged(own)))
             })
             .await?;
         Ok(Some(schemas.clone()))

@@ -152,6 +152,31 @@ describe("SettingsView", () => {
     expect(byTestId("settings-key-input")).not.toBeNull();
   });
 
+  it("offers a ComfyUI server with its address and an optional proxy header kept as a secret", async () => {
+    mocked.setKey.mockResolvedValue({
+      present: true,
+      hint: "…cret",
+      account: "comfyui:https://gpu.example.com",
+    });
+    await open();
+    await choose("settings-backend", "comfyui");
+    expect(byTestId<HTMLInputElement>("settings-comfyui-url")!.value).toBe("http://127.0.0.1:8188");
+    expect(byTestId("settings-auth-mode")).toBeNull();
+    expect(byTestId("settings-key-input")).toBeNull();
+    await type("settings-comfyui-url", "https://gpu.example.com", true);
+    await type("settings-comfyui-header", "Authorization", true);
+    expect(mocked.keyStatus).toHaveBeenLastCalledWith(
+      expect.objectContaining({ backend: "comfyui", comfyuiHeader: "Authorization" }),
+    );
+    await type("settings-key-input", "Bearer s3cret");
+    await click("settings-key-save");
+    expect(mocked.setKey).toHaveBeenCalledWith(
+      expect.objectContaining({ backend: "comfyui", comfyuiUrl: "https://gpu.example.com" }),
+      "Bearer s3cret",
+    );
+    expect(document.body.innerHTML).not.toContain("s3cret");
+  });
+
   it("stores the key, clears the box and only ever shows the hint", async () => {
     mocked.setKey.mockResolvedValue(stored);
     await open({ backend: "tams" });

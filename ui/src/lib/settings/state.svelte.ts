@@ -24,7 +24,8 @@ export function visibleFields(s: Settings): string[] {
   const fields = ["backend"];
   if (s.backend === "tams") fields.push("region");
   if (s.backend === "custom") fields.push("customUrl");
-  if (s.backend !== "demo") {
+  if (s.backend === "comfyui") fields.push("comfyuiUrl", "comfyuiHeader");
+  if (s.backend === "tams" || s.backend === "custom") {
     fields.push("authMode");
     if (s.authMode === "rsa") fields.push("appId", "privateKeyPath");
   }
@@ -32,10 +33,14 @@ export function visibleFields(s: Settings): string[] {
   return fields;
 }
 
-/** Whether the draft names a service with a key account: the demo needs none, and a custom URL
- * must look like one before a key can be filed under it. */
+/** Whether the draft names a service with a key account: the demo needs none, a custom URL
+ * must look like one before a key can be filed under it, and a ComfyUI server has a secret only
+ * when a proxy header is named (its value is what the keychain keeps). */
 export function hasKeyAccount(s: Settings): boolean {
   if (s.backend === "demo") return false;
+  if (s.backend === "comfyui") {
+    return s.comfyuiHeader.trim() !== "" && /^https?:\/\/\S/.test(s.comfyuiUrl.trim());
+  }
   return s.backend === "tams" || /^https?:\/\/\S/.test(s.customUrl.trim());
 }
 

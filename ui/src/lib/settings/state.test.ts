@@ -40,6 +40,8 @@ describe("hasKeyAccount", () => {
     expect(hasKeyAccount({ ...base, backend: "tams" })).toBe(true);
     expect(hasKeyAccount({ ...base, backend: "custom", customUrl: "  " })).toBe(false);
     expect(hasKeyAccount({ ...base, backend: "custom", customUrl: "ftp://x" })).toBe(false);
+    expect(hasKeyAccount({ ...base, backend: "comfyui" })).toBe(false);
+    expect(hasKeyAccount({ ...base, backend: "comfyui", comfyuiHeader: "X-Key" })).toBe(true);
     expect(hasKeyAccount({ ...base, backend: "custom", customUrl: "https://proxy.example" })).toBe(
       true,
     );

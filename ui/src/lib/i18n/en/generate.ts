@@ -185,4 +185,5 @@ export const generate: Record<string, string> = {
   "queue.clearSelection": "Clear selection",
   "generate.pastedName": "Pasted workflow",
   "top.custom": "Custom service",
+  "top.comfyui": "ComfyUI",
 };

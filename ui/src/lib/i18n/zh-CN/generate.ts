@@ -177,4 +177,5 @@ export const generate: Record<string, string> = {
   "queue.clearSelection": "取消选择",
   "generate.pastedName": "粘贴的工作流",
   "top.custom": "自定义服务",
+  "top.comfyui": "ComfyUI",
 };
