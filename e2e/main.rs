@@ -4,6 +4,7 @@
 //! (xvfb-run), the session bus and tauri-driver; run the suite through it.
 
 mod chinese;
+mod comfyui;
 mod custom_backend;
 mod damaged_library;
 mod driver;
