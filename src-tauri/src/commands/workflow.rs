@@ -61,8 +61,8 @@ pub struct RunOptions {
     pub sweep: Option<Sweep>,
 }
 
-pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
-    let fields = Schemas::bundled().form_fields(&imported.workflow);
+pub(crate) fn opened(name: &str, imported: Imported, schemas: &Schemas) -> OpenedWorkflow {
+    let fields = schemas.form_fields(&imported.workflow);
     OpenedWorkflow {
         doc: WorkflowDoc::from_imported(name, &imported),
         format: imported.format,
@@ -71,11 +71,23 @@ pub(crate) fn opened(name: &str, imported: Imported) -> OpenedWorkflow {
     }
 }
 
+/// The schemas files are read and forms built with: on a ComfyUI server its own (custom nodes'
+/// widget names and model files) over the bundled set; `None` means the bundled set (Tensor.Art,
+/// or a server that cannot be reached now, which is said in the log).
+pub(crate) async fn server_schemas(state: &AppState) -> Option<std::sync::Arc<Schemas>> {
+    let engine = state.backend().engine.clone();
+    engine.server_schemas().await.unwrap_or_else(|e| {
+        eprintln!("easel-app: the ComfyUI server's schemas could not be read: {e}");
+        None
+    })
+}
+
 /// The workflow the app opens with: the owner's reference example.
-#[tauri::command(async)]
-pub fn open_default_workflow() -> Result<OpenedWorkflow, AppError> {
+#[tauri::command]
+pub async fn open_default_workflow(state: State<'_, AppState>) -> Result<OpenedWorkflow, AppError> {
     let imported = Workflow::from_json_str(REFERENCE_WORKFLOW)?;
-    Ok(opened("Reference: two-pass SD1.5 with LoRAs", imported))
+    let schemas = server_schemas(&state).await;
+    Ok(opened("Reference: two-pass SD1.5 with LoRAs", imported, schemas.as_deref().unwrap_or(Schemas::bundled())))
 }
 
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.
@@ -90,15 +102,23 @@ pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Res
         .await
         .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))??;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
-    let imported = Schemas::bundled().import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
+    let schemas = server_schemas(&state).await;
+    let schemas = schemas.as_deref().unwrap_or(Schemas::bundled());
+    let imported = schemas.import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     remember(&state, &path);
-    Ok(opened(&name, imported))
+    Ok(opened(&name, imported, schemas))
 }
 
 /// Opens a workflow pasted as text.
-#[tauri::command(async)]
-pub fn import_workflow_text(name: String, text: String) -> Result<OpenedWorkflow, AppError> {
-    Ok(opened(&name, Schemas::bundled().import_json_str(&text)?))
+#[tauri::command]
+pub async fn import_workflow_text(
+    state: State<'_, AppState>,
+    name: String,
+    text: String,
+) -> Result<OpenedWorkflow, AppError> {
+    let schemas = server_schemas(&state).await;
+    let schemas = schemas.as_deref().unwrap_or(Schemas::bundled());
+    Ok(opened(&name, schemas.import_json_str(&text)?, schemas))
 }
 
 /// What the window shows about the edited graph, from one call per (debounced) edit: its
@@ -133,10 +153,7 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     let engine = state.backend().engine.clone();
     // A ComfyUI server's own schemas (custom nodes, its model files); an unreachable server
     // leaves the bundled set, and the run says what is wrong.
-    let server_schemas = engine.server_schemas().await.unwrap_or_else(|e| {
-        eprintln!("easel-app: the ComfyUI server's schemas could not be read: {e}");
-        None
-    });
+    let server_schemas = server_schemas(&state).await;
     let schemas = server_schemas.as_deref().unwrap_or(Schemas::bundled());
     let mut problems = schemas.validate(&workflow);
     let wildcards = match Prompts::summary(&workflow, engine.library()) {
