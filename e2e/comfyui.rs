@@ -1,7 +1,7 @@
 //! The second backend in the window: Settings point Easel at a separately started ComfyUI
 //! server (the emulator's ComfyUI flavour), the badge says so and no credit estimate shows,
-//! the reference workflow runs there with its nodes going live, and the image lands in the
-//! gallery with the backend named in its metadata.
+//! the reference workflow runs there with its nodes going live (a running node shows the
+//! server's preview), and the image is saved with the backend named in its metadata.
 
 use std::time::Duration;
 
@@ -43,6 +43,16 @@ async fn runs_the_reference_workflow_on_a_comfyui_server() {
     session.reference_drawn().await;
     let estimate = session.script("return !!document.querySelector('[data-testid=estimate]')", json!([])).await;
     assert_eq!(estimate, json!(false), "a ComfyUI server charges no credits");
+    // Previews come and go with their node: a watcher notes one whenever it appears.
+    session
+        .script(
+            "window.__previews = 0;
+             new MutationObserver(() => {
+               if (document.querySelector('[data-testid=node-preview][src^=\"data:image/\"]')) window.__previews += 1;
+             }).observe(document.body, { subtree: true, childList: true, attributes: true });",
+            json!([]),
+        )
+        .await;
     session.click_on("[data-testid=run]:not([disabled])").await;
     session
         .wait_until(
@@ -60,6 +70,8 @@ async fn runs_the_reference_workflow_on_a_comfyui_server() {
         )
         .await;
     assert_eq!(natural, json!([1024, 1536]));
+    let previews = session.script("return window.__previews", json!([])).await;
+    assert!(previews.as_u64().is_some_and(|n| n > 0), "a running node showed its live preview: {previews}");
     session.screenshot("comfyui-run").await;
 
     let library = session.library.path().join("library");

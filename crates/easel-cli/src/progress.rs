@@ -78,6 +78,8 @@ impl ProgressLine {
             JobChange::SweepGrid { image, .. } => {
                 self.say(&format!("sweep grid saved: {}x{} {}", image.width, image.height, image.path))
             }
+            // A terminal shows no pictures; `--json` passes them on.
+            JobChange::Preview { .. } => {}
         }
     }
 

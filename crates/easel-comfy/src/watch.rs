@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt;
+use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -105,8 +105,16 @@ async fn keep(comfy: Comfy, tx: mpsc::Sender<Watched>) {
 
 type Socket = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
+/// What this client tells the server first: previews should name their node and prompt
+/// (binary event 4), so each preview reaches the run it belongs to. Older servers ignore it.
+const FEATURE_FLAGS: &str = r#"{"type":"feature_flags","data":{"supports_preview_metadata":true}}"#;
+
 /// Reads until the socket closes; whether the server said anything (`None`: nobody listens).
 async fn read(mut socket: Socket, tx: &mpsc::Sender<Watched>) -> Option<bool> {
+    // A server that cannot take it still sends plain previews; the run goes on either way.
+    if let Err(e) = socket.send(Message::text(FEATURE_FLAGS)).await {
+        eprintln!("easel: the ComfyUI websocket did not take the feature flags: {e}");
+    }
     let mut said = false;
     while let Some(message) = socket.next().await {
         let event = match message {

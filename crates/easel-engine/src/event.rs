@@ -49,6 +49,13 @@ pub enum JobChange {
         /// The whole job's progress, 0..=1.
         overall: f64,
     },
+    /// A preview of a running node's picture (a ComfyUI server sends them while sampling).
+    Preview {
+        /// The node.
+        node_id: String,
+        /// The picture as a `data:` URL (JPEG or PNG, a few tens of KB).
+        image: String,
+    },
     /// An output image is verified and saved in the library.
     ImageSaved {
         /// The saved image.

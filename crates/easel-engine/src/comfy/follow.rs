@@ -11,7 +11,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use easel_comfy::{Comfy, Event, HistoryEntry, ImageRef, RunStatus, Watched};
+use easel_comfy::{Comfy, Event, HistoryEntry, ImageRef, PreviewFormat, RunStatus, Watched};
 use serde_json::Value;
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinSet;
@@ -28,6 +28,10 @@ const QUIET_CHECK: Duration = Duration::from_secs(2);
 
 /// Checks in a row that find the prompt neither waiting, running nor recorded: then it is lost.
 const LOST_AFTER: u32 = 3;
+
+/// The largest preview passed to the window, and how often one node's preview may change.
+const MAX_PREVIEW_BYTES: usize = 512 * 1024;
+const PREVIEW_EVERY: Duration = Duration::from_millis(200);
 
 /// How long the server may be unreachable while a prompt is on it (restarting, a network blip)
 /// before the run fails: its prompt may still finish, and a resume looks again.
@@ -56,7 +60,13 @@ pub(crate) async fn follow(
     outcome.job_id = Some(prompt_id.clone());
     inner.emit_run(plan, JobChange::Submitted { job_id: prompt_id.clone() });
 
-    let mut run = Follow { nodes: Nodes::new(order), saves: JoinSet::new(), offered: HashSet::new(), started: false };
+    let mut run = Follow {
+        nodes: Nodes::new(order),
+        saves: JoinSet::new(),
+        offered: HashSet::new(),
+        started: false,
+        last_preview: None,
+    };
     let mut first_error: Option<EngineError> = None;
     let deadline = Instant::now() + inner.limits.job_timeout;
     let mut ticks = tokio::time::interval(QUIET_CHECK);
@@ -210,6 +220,7 @@ struct Follow {
     saves: Saves,
     offered: HashSet<String>,
     started: bool,
+    last_preview: Option<Instant>,
 }
 
 impl Follow {
@@ -253,9 +264,32 @@ impl Follow {
                 }
             }
             Event::Succeeded { prompt_id: p } | Event::Interrupted { prompt_id: p, .. } if p == prompt_id => {}
+            // A preview names its prompt when the server sends metadata; a plain one belongs to
+            // the prompt running now (the server runs one at a time), if it is this one.
+            Event::Preview { format, node, prompt_id: p, bytes }
+                if ours(p) || (p.is_none() && self.nodes.running.is_some()) =>
+            {
+                let Some(node) = node.clone().or_else(|| self.nodes.running.clone()) else { return true };
+                self.preview(inner, plan, node, *format, bytes);
+            }
             _ => return false,
         }
         true
+    }
+
+    /// Passes a preview on, at most every `PREVIEW_EVERY` (a sampler can send one per step).
+    fn preview(&mut self, inner: &Inner, plan: &RunPlan, node_id: String, format: PreviewFormat, bytes: &[u8]) {
+        use base64::Engine as _;
+        if bytes.len() > MAX_PREVIEW_BYTES || self.last_preview.is_some_and(|t| t.elapsed() < PREVIEW_EVERY) {
+            return;
+        }
+        self.last_preview = Some(Instant::now());
+        let mime = match format {
+            PreviewFormat::Jpeg => "image/jpeg",
+            PreviewFormat::Png => "image/png",
+        };
+        let image = format!("data:{mime};base64,{}", base64::engine::general_purpose::STANDARD.encode(bytes));
+        inner.emit_run(plan, JobChange::Preview { node_id, image });
     }
 
     /// Starts saving a result file once; previews (`temp`) are not results.

@@ -77,6 +77,15 @@ async fn the_reference_graph_runs_on_comfyui_and_its_png_holds_the_graph_sent() 
         .count();
     assert!(running >= 3, "nodes seen running live: {running}");
     assert!(events.iter().any(|e| matches!(e.change, JobChange::Succeeded { images: 1, .. })));
+    let previews: Vec<&str> = events
+        .iter()
+        .filter_map(|e| match &e.change {
+            JobChange::Preview { node_id, image } if image.starts_with("data:image/") => Some(node_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert!(!previews.is_empty(), "previews of the sampling nodes arrive live");
+    assert!(previews.iter().all(|n| workflow.nodes.contains_key(*n)), "each names a node of the graph: {previews:?}");
     let record = engine.run_record(&outcome.run_id).unwrap().unwrap();
     assert_eq!(record.status, "succeeded");
 }

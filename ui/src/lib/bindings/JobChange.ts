@@ -38,7 +38,15 @@ progress: number,
 /**
  * The whole job's progress, 0..=1.
  */
-overall: number, } | { "kind": "imageSaved", 
+overall: number, } | { "kind": "preview", 
+/**
+ * The node.
+ */
+nodeId: string, 
+/**
+ * The picture as a `data:` URL (JPEG or PNG, a few tens of KB).
+ */
+image: string, } | { "kind": "imageSaved", 
 /**
  * The saved image.
  */

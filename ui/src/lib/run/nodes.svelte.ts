@@ -31,7 +31,14 @@ export class RunNodes {
     for (const [id, node] of Object.entries(next)) {
       const had = this.#entries.get(id);
       // A finished run rebuilds every node's object; equal values keep the old one.
-      if (had && had.state === node.state && had.progress === node.progress) continue;
+      if (
+        had &&
+        had.state === node.state &&
+        had.progress === node.progress &&
+        had.preview === node.preview
+      ) {
+        continue;
+      }
       this.#entries.set(id, node);
     }
     const current = run.phase === "running" ? run.current : null;

@@ -261,3 +261,34 @@ describe("reduceRun: purity and odd orders", () => {
     expect(isActive(run(queued, { kind: "canceled" }))).toBe(false);
   });
 });
+
+describe("reduceRun: previews", () => {
+  const preview = (nodeId: string, image: string): JobChange => ({
+    kind: "preview",
+    nodeId,
+    image,
+  });
+
+  it("a running node shows its latest preview until it is done", () => {
+    const running = run(
+      queued,
+      node("3", "running", 0.2),
+      preview("3", "data:image/jpeg;base64,AA"),
+    );
+    expect(started(running).nodes["3"]).toEqual({
+      state: "running",
+      progress: 0.2,
+      preview: "data:image/jpeg;base64,AA",
+    });
+    const later = reduceRun(running, preview("3", "data:image/jpeg;base64,BB"));
+    const stepped = reduceRun(later, node("3", "running", 0.6));
+    expect(started(stepped).nodes["3"].preview).toBe("data:image/jpeg;base64,BB");
+    const done = reduceRun(stepped, node("3", "done", 1));
+    expect(started(done).nodes["3"]).toEqual({ state: "done", progress: 1 });
+    expect(reduceRun(done, preview("3", "data:image/jpeg;base64,CC"))).toBe(done);
+  });
+
+  it("a preview before the run is known changes nothing", () => {
+    expect(reduceRun(IDLE, preview("3", "data:image/png;base64,AA"))).toBe(IDLE);
+  });
+});

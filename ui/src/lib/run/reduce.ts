@@ -6,7 +6,9 @@ import type { JobChange } from "../bindings/JobChange";
 import type { NodeState } from "../bindings/NodeState";
 import type { SavedImage } from "../bindings/SavedImage";
 
-export type NodeRun = { state: NodeState; progress: number };
+/** One node of a run: its state, progress and, while it runs on a server that sends them, the
+ * latest preview of its picture (a `data:` URL). */
+export type NodeRun = { state: NodeState; progress: number; preview?: string };
 
 /** What every started run carries, whatever its phase. */
 export type RunData = {
@@ -104,7 +106,10 @@ export function reduceRun(state: RunState, change: JobChange): RunState {
       };
     case "node": {
       const progress = change.status === "done" ? 1 : clamp01(change.progress);
-      const nodes = { ...data.nodes, [change.nodeId]: { state: change.status, progress } };
+      // A node keeps its preview while it runs; done or failed, its result is elsewhere.
+      const kept = change.status === "running" ? data.nodes[change.nodeId]?.preview : undefined;
+      const node: NodeRun = { state: change.status, progress, ...(kept ? { preview: kept } : {}) };
+      const nodes = { ...data.nodes, [change.nodeId]: node };
       const order = data.order.includes(change.nodeId)
         ? data.order
         : [...data.order, change.nodeId];
@@ -147,6 +152,17 @@ export function reduceRun(state: RunState, change: JobChange): RunState {
           n.state === "running" ? { state: "waiting", progress: 0 } : n,
         ),
       };
+    case "preview": {
+      const had = data.nodes[change.nodeId];
+      // A preview after the node ended (a late frame) is not shown.
+      if (state.phase === "idle" || (had && had.state !== "running")) return state;
+      const node: NodeRun = {
+        state: "running",
+        progress: had?.progress ?? 0,
+        preview: change.image,
+      };
+      return { ...state, nodes: { ...data.nodes, [change.nodeId]: node } };
+    }
     case "sweepGrid":
       // About the run's sweep, not the run (it comes after the run's end); the sweep view takes it.
       return state;

@@ -3,6 +3,7 @@
 export const graph: Record<string, string> = {
   "graph.label": "Node graph",
   "graph.state.waiting": "Waiting",
+  "graph.preview": "Preview of the running node",
   "graph.state.running": "Running",
   "graph.state.done": "Done",
   "graph.state.failed": "Failed",

@@ -3,6 +3,7 @@
 export const graph: Record<string, string> = {
   "graph.label": "节点图",
   "graph.state.waiting": "等待中",
+  "graph.preview": "运行中节点的预览",
   "graph.state.running": "运行中",
   "graph.state.done": "已完成",
   "graph.state.failed": "失败",
