@@ -174,3 +174,63 @@ async fn a_prompt_in_flight_is_found_again_and_one_the_server_forgot_is_lost() {
     assert_eq!(engine.run_record("forgotten").unwrap().unwrap().status, "failed");
     assert_eq!(engine.run_record("in-flight").unwrap().unwrap().status, "succeeded");
 }
+
+#[tokio::test]
+async fn a_picked_picture_is_uploaded_to_the_server_and_named_in_load_image() {
+    let (_server, comfy) = comfy_server("").await;
+    let library = tempfile::tempdir().unwrap();
+    let (engine, _) = comfy_engine(&comfy, library.path());
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("input.png");
+    std::fs::copy(crate::shared().join("corpus/png/comfy_img2img.png"), &input).unwrap();
+    let bytes = std::fs::read(crate::shared().join("corpus/workflows/api/img2img_sd15_loadimage.json")).unwrap();
+    let mut workflow = easel_workflow::Schemas::bundled().import_bytes(&bytes).unwrap().workflow;
+    workflow.set_value("10", "image", serde_json::json!(input.display().to_string())).unwrap();
+    workflow.set_value("14", "ckpt_name", serde_json::json!("v1-5-pruned-emaonly.safetensors")).unwrap();
+    let mut request = graph(workflow, 1);
+    request.local_files = easel_engine::LocalFiles::Picked(vec![input.clone()]);
+    let outcome = start(&engine, request).await.into_iter().next().unwrap().task.await.unwrap();
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    let png = std::fs::read(&outcome.images[0].path).unwrap();
+    let prompt: Value = serde_json::from_str(&chunk(&png, "prompt").unwrap()).unwrap();
+    let sent = prompt["10"]["inputs"]["image"].as_str().unwrap();
+    assert!(sent.starts_with("easel-") && sent.ends_with(".png"), "the server's name for the upload: {sent}");
+    assert!(!sent.contains(&*dir.path().to_string_lossy()), "no local path reaches the server");
+}
+
+#[tokio::test]
+async fn cancel_interrupts_the_running_prompt_and_takes_a_waiting_one_off_the_queue() {
+    let config =
+        EmulatorConfig { flavor: Flavor::ComfyUi, step_delay: Duration::from_millis(150), ..EmulatorConfig::default() };
+    let server = Emulator::start(config).await.unwrap();
+    let comfy = easel_comfy::Comfy::new(easel_comfy::ComfyConfig::new(&server.base_url())).unwrap();
+    let library = tempfile::tempdir().unwrap();
+    let (engine, events) = comfy_engine(&comfy, library.path());
+    let handles = start(&engine, graph(reference_with_files(), 2)).await;
+    // Both are on the server (it runs one at a time): the first running, the second waiting.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let submitted =
+            events.lock().unwrap().iter().filter(|e| matches!(e.change, JobChange::Submitted { .. })).count();
+        let running = events
+            .lock()
+            .unwrap()
+            .iter()
+            .any(|e| matches!(e.change, JobChange::Node { status: easel_engine::NodeState::Running, .. }));
+        if submitted == 2 && running {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "both prompts never reached the server");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for handle in &handles {
+        assert!(engine.cancel(&handle.run_id));
+    }
+    for handle in handles {
+        let outcome = handle.task.await.unwrap();
+        assert!(outcome.canceled, "{:?}", outcome.error);
+        assert!(outcome.images.is_empty());
+    }
+    let queue = comfy.queue().await.unwrap();
+    assert!(queue.running.is_empty() && queue.pending.is_empty(), "nothing left on the server: {queue:?}");
+}

@@ -36,6 +36,14 @@ pub async fn emulator_with(faults: &str) -> (Emulator, Client) {
     (emulator, client)
 }
 
+/// The shared reference material and corpus (`$EASEL_SHARED`, else /work/shared).
+pub fn shared() -> std::path::PathBuf {
+    std::env::var_os("EASEL_SHARED")
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_dir())
+        .unwrap_or_else(|| std::path::PathBuf::from("/work/shared"))
+}
+
 /// Every event a collecting sink kept.
 pub type Events = Arc<Mutex<Vec<JobEvent>>>;
 

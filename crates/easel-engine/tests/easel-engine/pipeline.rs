@@ -8,14 +8,7 @@ use std::path::{Path, PathBuf};
 use easel_engine::{Engine, EngineError, Hooks, LocalFiles, RunLimits, RunRequest, WildcardMode, Work};
 use easel_workflow::{png_text_chunks, Schemas, Workflow};
 
-use crate::{collecting_sink, emulator_with, engine, reference, start};
-
-fn shared() -> PathBuf {
-    std::env::var_os("EASEL_SHARED")
-        .map(PathBuf::from)
-        .filter(|p| p.is_dir())
-        .unwrap_or_else(|| PathBuf::from("/work/shared"))
-}
+use crate::{collecting_sink, emulator_with, engine, reference, shared, start};
 
 /// The corpus img2img workflow with its LoadImage (node 10) pointing at `image`.
 fn img2img(image: &Path) -> Workflow {
