@@ -26,6 +26,7 @@ let view: ReturnType<typeof mount> | null = null;
 let run: SweepRun;
 const onopen = vi.fn();
 const onclose = vi.fn();
+const onopensweep = vi.fn();
 
 afterEach(() => {
   if (view) unmount(view);
@@ -34,11 +35,12 @@ afterEach(() => {
   document.body.innerHTML = "";
 });
 
-function show(axes: Axis[], titles: string[]) {
+function show(axes: Axis[], titles: string[], opensweep = false) {
   run = new SweepRun(axes, titles, 1);
+  const thumbUrl = (id: number) => `easel://localhost/thumb/${id}`;
   view = mount(SweepGrid, {
     target: document.body,
-    props: { run, thumbUrl: (id: number) => `easel://localhost/thumb/${id}`, onopen, onclose },
+    props: { run, thumbUrl, onopen, onclose, ...(opensweep ? { onopensweep } : {}) },
   });
   flushSync();
 }
@@ -119,6 +121,21 @@ describe("SweepGrid", () => {
     expect(onopen).toHaveBeenCalledWith(40);
     find("sweep-grid-close")?.click();
     expect(onclose).toHaveBeenCalled();
+  });
+
+  it("opens the whole sweep in the gallery when the view can show one", () => {
+    show([axis(["4"])], ["Cfg"], true);
+    run.accept(["a"]);
+    flushSync();
+    send("a", { kind: "imageSaved", image: image("/out/a.png", 11) });
+    send("a", { kind: "succeeded", credits: 1, images: 1 });
+    send("a", {
+      kind: "sweepGrid",
+      sweepId: "sw",
+      image: { ...image("/lib/g.png", 40), nodeId: "" },
+    });
+    find("sweep-grid-open")?.click();
+    expect(onopensweep).toHaveBeenCalledWith("sw");
   });
 
   it("says there is no grid when no cell saved a picture", () => {
