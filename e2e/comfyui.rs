@@ -1,6 +1,7 @@
 //! The second backend in the window: Settings point Easel at a separately started ComfyUI
 //! server (the emulator's ComfyUI flavour), the badge says so and no credit estimate shows,
-//! the reference workflow runs there with its nodes going live (a running node shows the
+//! the checkpoint is picked from the server's own files, the reference workflow runs there with
+//! its nodes going live (a running node shows the
 //! server's preview), and the image is saved with the backend named in its metadata.
 
 use std::time::Duration;
@@ -43,6 +44,28 @@ async fn runs_the_reference_workflow_on_a_comfyui_server() {
     session.reference_drawn().await;
     let estimate = session.script("return !!document.querySelector('[data-testid=estimate]')", json!([])).await;
     assert_eq!(estimate, json!(false), "a ComfyUI server charges no credits");
+    // The checkpoint is chosen from the server's own files, searching as one types.
+    session.click_on("[data-testid=field-4-ckpt_name]").await;
+    let search = session.find("[data-testid=combo-search-4-ckpt_name]", Duration::from_secs(10)).await;
+    session.type_into(&search, "v1-5 pruned").await;
+    let options = session
+        .wait_until(
+            "the server's checkpoints matching the search",
+            "const o = [...document.querySelectorAll('[data-testid=combo-option]')].map(b => b.textContent.trim());
+             return o.length === 1 ? o : null;",
+            Duration::from_secs(10),
+        )
+        .await;
+    assert_eq!(options, json!(["v1-5-pruned-emaonly.safetensors"]));
+    session.click_on("[data-testid=combo-option]").await;
+    session
+        .wait_until(
+            "the choice in the field",
+            "const f = document.querySelector('[data-testid=field-4-ckpt_name]');
+             return f && f.textContent.includes('v1-5-pruned-emaonly.safetensors');",
+            Duration::from_secs(10),
+        )
+        .await;
     // Previews come and go with their node: a watcher notes one whenever it appears.
     session
         .script(
@@ -83,6 +106,13 @@ async fn runs_the_reference_workflow_on_a_comfyui_server() {
     let easel: serde_json::Value =
         serde_json::from_str(&text.iter().find(|(k, _)| k == "easel").expect("easel chunk").1).expect("json");
     assert_eq!(easel["backendKind"], json!("comfyui"));
+    let prompt: serde_json::Value =
+        serde_json::from_str(&text.iter().find(|(k, _)| k == "prompt").expect("prompt chunk").1).expect("json");
+    assert_eq!(
+        prompt["4"]["inputs"]["ckpt_name"],
+        json!("v1-5-pruned-emaonly.safetensors"),
+        "the file picked was sent"
+    );
     assert!(
         easel["backend"].as_str().is_some_and(|b| b.starts_with("comfyui+http://127.0.0.1:")),
         "{}",

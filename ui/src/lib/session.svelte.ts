@@ -90,6 +90,11 @@ export class Session {
       runDocument: () => this.runNow(),
       canRunDocument: () => this.canRun,
     });
+    // Another backend checks and builds forms with its own schemas (a ComfyUI server's files).
+    this.app.onswitch = () => {
+      const doc = this.document.doc;
+      if (doc) void this.document.form.refresh(doc);
+    };
   }
 
   /** Listens for job events (the queue takes in the runs a previous session left as soon as the

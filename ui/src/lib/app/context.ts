@@ -19,6 +19,11 @@ export function getAppContext(): AppState {
   return app;
 }
 
+/** The app store an ancestor set, if one did (components also mounted alone, in tests). */
+export function findAppContext(): AppState | undefined {
+  return getContext<AppState | undefined>(KEY);
+}
+
 /** The context to mount a component with `app` as its store, as `mount(..., { context })` takes. */
 export function appContext(app: AppState): Map<symbol, AppState> {
   return new Map([[KEY, app]]);

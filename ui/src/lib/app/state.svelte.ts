@@ -19,6 +19,8 @@ export class AppState {
   settings = $state.raw<Settings | null>(null);
   /** Recently opened workflow files, newest first. */
   recent = $state.raw<string[]>([]);
+  /** Called after a save switched the backend (the open document's form is the old backend's). */
+  onswitch: (() => void) | null = null;
 
   /** The credit threshold above which a batch asks first. */
   get confirmAbove(): number {
@@ -39,8 +41,11 @@ export class AppState {
 
   /** Settings were saved (the Settings view calls this): the backend they chose comes with them. */
   saved(settings: Settings, backend: BackendInfo): void {
+    const switched =
+      this.backend?.kind !== backend.kind || this.backend?.endpoint !== backend.endpoint;
     this.settings = settings;
     this.backend = backend;
+    if (switched) this.onswitch?.();
   }
 
   /** A file was opened: the backend has put it first. */

@@ -38,6 +38,23 @@ describe("AppState", () => {
     expect(app.backend).toBe(info);
   });
 
+  it("says when a save switched the backend, and only then", () => {
+    const app = new AppState();
+    let switches = 0;
+    app.onswitch = () => (switches += 1);
+    app.saved(DEFAULT_SETTINGS, info);
+    app.saved({ ...DEFAULT_SETTINGS, confirmAbove: 3 }, info);
+    expect(switches).toBe(1);
+    const comfy = {
+      ...info,
+      kind: "comfyui" as const,
+      endpoint: "http://127.0.0.1:8188",
+      capabilities: { credits: false, templates: false, modelIds: false, previews: true },
+    };
+    app.saved({ ...DEFAULT_SETTINGS, backend: "comfyui" }, comfy);
+    expect(switches).toBe(2);
+  });
+
   it("keeps the recent list when it cannot be refreshed", async () => {
     const app = new AppState();
     await app.refreshRecent();
