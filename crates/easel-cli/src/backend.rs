@@ -72,7 +72,8 @@ pub(crate) async fn connect(kind: Kind, endpoint: Option<&str>) -> Result<Backen
     Ok(Backend { server: Server::Tams(client), _emulator: None })
 }
 
-fn comfy(endpoint: &str) -> Result<easel_comfy::Comfy, String> {
+/// A ComfyUI server's client, its proxy header from `EASEL_COMFYUI_HEADER`.
+pub(crate) fn comfy(endpoint: &str) -> Result<easel_comfy::Comfy, String> {
     let mut config = easel_comfy::ComfyConfig::new(endpoint);
     if let Some(header) = std::env::var("EASEL_COMFYUI_HEADER").ok().filter(|h| !h.trim().is_empty()) {
         let (name, value) = header.split_once(':').ok_or("EASEL_COMFYUI_HEADER must read `Name: value`")?;
@@ -115,6 +116,9 @@ pub(crate) struct EmulatorArgs {
     /// emulator's README for its routes and faults, e.g. `wsdrop=0.5`).
     #[arg(long, default_value = "tams", value_parser = ["tams", "comfyui"])]
     flavor: String,
+    /// With `--flavor comfyui`: an object_info JSON file of custom nodes the server has installed.
+    #[arg(long, value_name = "FILE")]
+    custom_nodes: Option<std::path::PathBuf>,
 }
 
 pub(crate) async fn serve_emulator(args: EmulatorArgs) -> ExitCode {
@@ -135,7 +139,20 @@ pub(crate) async fn serve_emulator(args: EmulatorArgs) -> ExitCode {
         },
         None => None,
     };
+    let custom_nodes = match &args.custom_nodes {
+        None => None,
+        Some(path) => match std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|text| {
+            serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&text).map_err(|e| e.to_string())
+        }) {
+            Ok(nodes) => Some(nodes),
+            Err(e) => {
+                eprintln!("easel: --custom-nodes {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+    };
     let config = EmulatorConfig {
+        custom_nodes,
         api_key: args.api_key,
         port: args.port,
         app_id: args.app_id,

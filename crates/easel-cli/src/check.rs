@@ -21,8 +21,11 @@ pub struct CheckArgs {
     /// Workflow file in any format `easel convert` reads.
     pub file: PathBuf,
     /// Node schemas in ComfyUI object_info JSON, used over the bundled ones.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "schemas_from")]
     pub schemas: Option<PathBuf>,
+    /// A ComfyUI server whose /object_info is used over the bundled schemas.
+    #[arg(long, value_name = "URL")]
+    pub schemas_from: Option<String>,
     /// The backend the workflow is checked for: `tams` and `demo` take model ids (or mapped
     /// files), `any` checks the node schemas only.
     #[arg(long, value_enum, default_value_t = CheckBackend::Tams)]
@@ -51,7 +54,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
 
 /// The check itself, returning the exit status.
 fn check(args: &CheckArgs) -> u8 {
-    let imported = match load_schemas(args.schemas.as_ref()).and_then(|s| Ok((import_file(&args.file, &s)?, s))) {
+    let schemas = load_schemas(args.schemas.as_ref(), args.schemas_from.as_deref());
+    let imported = match schemas.and_then(|s| Ok((import_file(&args.file, &s)?, s))) {
         Ok(pair) => pair,
         Err(e) => {
             eprintln!("easel check: {e}");

@@ -29,20 +29,39 @@ pub struct ConvertArgs {
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// Node schemas in ComfyUI object_info JSON, used over the bundled ones.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "schemas_from")]
     pub schemas: Option<PathBuf>,
+    /// A ComfyUI server whose /object_info (its custom nodes included) is used over the bundled
+    /// schemas, e.g. http://127.0.0.1:8188 (a proxy header comes from EASEL_COMFYUI_HEADER).
+    #[arg(long, value_name = "URL")]
+    pub schemas_from: Option<String>,
 }
 
-/// Loads the bundled schemas, merged with an object_info file when one is given.
-pub fn load_schemas(path: Option<&PathBuf>) -> Result<Schemas, WorkflowError> {
+/// Loads the bundled schemas, merged with an object_info file or a ComfyUI server's when one
+/// is given (theirs win: they describe what will run the graph).
+pub fn load_schemas(path: Option<&PathBuf>, server: Option<&str>) -> Result<Schemas, WorkflowError> {
     let bundled = Schemas::bundled().clone();
-    let Some(path) = path else { return Ok(bundled) };
-    let shown = path.display().to_string();
-    let text =
-        std::fs::read_to_string(path).map_err(|e| WorkflowError::Io { path: shown.clone(), reason: e.to_string() })?;
-    let mut extra = Schemas::from_object_info_str(&text).map_err(|e| e.in_file(shown))?;
+    let mut extra = match (path, server) {
+        (Some(path), _) => {
+            let shown = path.display().to_string();
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| WorkflowError::Io { path: shown.clone(), reason: e.to_string() })?;
+            Schemas::from_object_info_str(&text).map_err(|e| e.in_file(shown))?
+        }
+        (None, Some(url)) => server_schemas(url)?,
+        (None, None) => return Ok(bundled),
+    };
     extra.authoritative = true;
     Ok(bundled.merged(extra))
+}
+
+/// A ComfyUI server's `/object_info`, asked once.
+fn server_schemas(url: &str) -> Result<Schemas, WorkflowError> {
+    let failed = |reason: String| WorkflowError::Io { path: format!("{url}/object_info"), reason };
+    let comfy = crate::backend::comfy(url).map_err(failed)?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| failed(e.to_string()))?;
+    runtime.block_on(comfy.object_info()).map_err(|e| failed(e.to_string()))
 }
 
 /// Reads and imports `path`, errors located in the file.
@@ -64,7 +83,7 @@ pub fn run(args: ConvertArgs) -> ExitCode {
 }
 
 fn convert(args: &ConvertArgs) -> Result<(), WorkflowError> {
-    let schemas = load_schemas(args.schemas.as_ref())?;
+    let schemas = load_schemas(args.schemas.as_ref(), args.schemas_from.as_deref())?;
     let imported = import_file(&args.file, &schemas)?;
     for w in &imported.warnings {
         eprintln!("warning: {w}");

@@ -57,6 +57,9 @@ pub struct EmulatorConfig {
     pub faults: FaultSpec,
     /// Which server to play (TAMS by default).
     pub flavor: Flavor,
+    /// Custom node classes the ComfyUI flavour has "installed": an object_info document whose
+    /// classes it adds to its own (served, validated and run like the core nodes).
+    pub custom_nodes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 /// Written by hand so the key never reaches a log: it shows only whether one is set.
@@ -75,6 +78,7 @@ impl std::fmt::Debug for EmulatorConfig {
             .field("max_connections", &self.max_connections)
             .field("faults", &self.faults)
             .field("flavor", &self.flavor)
+            .field("custom_nodes", &self.custom_nodes.as_ref().map(|n| n.len()))
             .finish()
     }
 }
@@ -94,6 +98,7 @@ impl Default for EmulatorConfig {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             faults: FaultSpec::default(),
             flavor: Flavor::Tams,
+            custom_nodes: None,
         }
     }
 }

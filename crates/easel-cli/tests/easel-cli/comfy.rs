@@ -24,8 +24,13 @@ impl Drop for Server {
 }
 
 fn server(faults: &str) -> Server {
+    server_with(&["--faults", faults])
+}
+
+fn server_with(args: &[&str]) -> Server {
     let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
-        .args(["emulator", "--flavor", "comfyui", "--port", "0", "--faults", faults])
+        .args(["emulator", "--flavor", "comfyui", "--port", "0"])
+        .args(args)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -94,6 +99,76 @@ fn a_websocket_dropped_mid_run_still_saves_the_image_once() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let png = saved_png(library.path());
     assert_eq!(prompt_of(&png)["4"]["inputs"]["ckpt_name"], "v1-5-pruned-emaonly.safetensors");
+}
+
+/// Three custom nodes of the corpus's 110-node Flux PNG as their packages declare them (names,
+/// types and widget order from the PNG's own `prompt` chunk and the packages' sources).
+const CUSTOM_NODES: &str = r#"{
+ "JWInteger": {"input": {"required": {"value": ["INT", {"default": 0, "min": -9007199254740991, "max": 9007199254740991}]}},
+   "input_order": {"required": ["value"]}, "output": ["INT"], "output_is_list": [false], "output_name": ["INT"],
+   "name": "JWInteger", "display_name": "Integer", "description": "", "python_module": "custom_nodes.comfyui-various",
+   "category": "jamesWalker55", "output_node": false},
+ "UnetLoaderGGUF": {"input": {"required": {"unet_name": [["FLUX1\\flux-hyp8-Q5_1.gguf"], {}]}},
+   "input_order": {"required": ["unet_name"]}, "output": ["MODEL"], "output_is_list": [false], "output_name": ["MODEL"],
+   "name": "UnetLoaderGGUF", "display_name": "Unet Loader (GGUF)", "description": "", "python_module": "custom_nodes.ComfyUI-GGUF",
+   "category": "bootleg", "output_node": false},
+ "JWDatetimeString": {"input": {"required": {"format": ["STRING", {"default": "%Y-%m-%dT%H:%M:%S"}]}},
+   "input_order": {"required": ["format"]}, "output": ["STRING"], "output_is_list": [false], "output_name": ["STRING"],
+   "name": "JWDatetimeString", "display_name": "Datetime String", "description": "", "python_module": "custom_nodes.comfyui-various",
+   "category": "jamesWalker55", "output_node": false}
+}"#;
+
+#[test]
+fn convert_and_check_name_a_custom_node_s_widgets_from_the_server_s_object_info() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = std::fs::read(crate::shared().join("corpus/png/user_flux_gguf_110_nodes.png")).unwrap();
+    let text = easel_workflow::png_text_chunks(&png).unwrap();
+    let chunk = |key: &str| text.iter().find(|(k, _)| k == key).unwrap().1.clone();
+    // The chunk holds NaN literals, as ComfyUI writes them: read it as the importer does.
+    let own: Value = easel_workflow::parse_json_lenient(&chunk("prompt")).unwrap();
+    // The editor graph alone, as a person saves it: widget values by position, no names.
+    let editor = dir.path().join("flux_gguf.json");
+    std::fs::write(&editor, chunk("workflow")).unwrap();
+    let nodes = dir.path().join("custom_nodes.json");
+    std::fs::write(&nodes, CUSTOM_NODES).unwrap();
+    let server = server_with(&["--custom-nodes", nodes.to_str().unwrap()]);
+    let convert = |extra: &[&str]| -> Value {
+        let output =
+            Command::new(env!("CARGO_BIN_EXE_easel")).arg("convert").arg(&editor).args(extra).output().unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let custom: Vec<(&String, &Value)> = own
+        .as_object()
+        .unwrap()
+        .iter()
+        .filter(|(_, n)| {
+            ["JWInteger", "UnetLoaderGGUF", "JWDatetimeString"].contains(&n["class_type"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(custom.len(), 22, "the PNG's instances of the three classes");
+    let bundled = convert(&[]);
+    assert!(
+        custom.iter().all(|(id, _)| bundled[id.as_str()]["inputs"].as_object().unwrap().is_empty()),
+        "unnamed without schemas"
+    );
+    let named = convert(&["--schemas-from", &server.url]);
+    for (id, node) in &custom {
+        assert_eq!(named[id.as_str()]["inputs"], node["inputs"], "node {id} named as the PNG's own prompt names it");
+    }
+    // `check` asks the same server: these classes are known there, so none is reported unknown.
+    let output = Command::new(env!("CARGO_BIN_EXE_easel"))
+        .arg("check")
+        .arg(&editor)
+        .args(["--backend", "any", "--schemas-from", &server.url])
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(report.contains("unknownClass"), "other custom nodes stay unknown: {report}");
+    for class in ["JWInteger", "UnetLoaderGGUF", "JWDatetimeString"] {
+        let named = format!("no schema for class `{class}`");
+        assert!(!report.lines().any(|l| l.contains(&named)), "{class} is known to the server: {report}");
+    }
 }
 
 /// The server's `/history` as it answers it.

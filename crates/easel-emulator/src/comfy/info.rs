@@ -84,6 +84,9 @@ pub fn object_info(comfy: &Comfy) -> Map<String, Value> {
         .collect();
     uploads.sort();
     let mut all = base_object_info().clone();
+    if let Some(custom) = &comfy.config.custom_nodes {
+        all.extend(custom.iter().map(|(class, info)| (class.clone(), info.clone())));
+    }
     for class in ["LoadImage", "LoadImageMask"] {
         if let Some(list) = all.get_mut(class).and_then(|c| c.pointer_mut("/input/required/image/0")) {
             *list = json!(uploads);

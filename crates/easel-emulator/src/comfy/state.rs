@@ -121,12 +121,23 @@ pub struct Comfy {
     pub requests: AtomicU64,
     /// Numbers sockets (`Client::generation`).
     pub sockets: AtomicU64,
+    /// The node schemas it validates with: the bundled core set and its custom nodes.
+    pub schemas: easel_workflow::Schemas,
 }
 
 impl Comfy {
     /// Fresh, empty state.
     pub fn new(config: EmulatorConfig) -> Comfy {
+        let custom = config.custom_nodes.clone().unwrap_or_default();
+        let schemas = match easel_workflow::Schemas::from_object_info(&serde_json::Value::Object(custom)) {
+            Ok(custom) => easel_workflow::Schemas::bundled().clone().merged(custom),
+            Err(e) => {
+                eprintln!("easel-emulator: the custom nodes' schemas are unreadable and left out: {e}");
+                easel_workflow::Schemas::bundled().clone()
+            }
+        };
         Comfy {
+            schemas,
             config,
             books: Mutex::default(),
             wake: Notify::new(),

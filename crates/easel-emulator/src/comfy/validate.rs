@@ -39,7 +39,7 @@ pub fn refusal_body(error: Value, node_errors: Map<String, Value>) -> Value {
 
 /// Validates `prompt` (an object of nodes); `Err` is the 400 body (`refusal_body`).
 pub fn validate(comfy: &Comfy, prompt: &Map<String, Value>) -> Result<Verdict, Value> {
-    let schemas = Schemas::bundled();
+    let schemas = &comfy.schemas;
     let mut outputs = Vec::new();
     for (id, node) in prompt {
         let title = node.pointer("/_meta/title").and_then(Value::as_str);
@@ -147,7 +147,7 @@ fn link_source(value: &Value) -> Option<String> {
 /// The node's own input errors (links are checked for shape and type, not for upstream errors).
 fn node_errors(comfy: &Comfy, info: &Map<String, Value>, prompt: &Map<String, Value>, node: &Value) -> Vec<Value> {
     let class = node["class_type"].as_str().unwrap_or_default();
-    let Some(schema) = Schemas::bundled().get(class) else { return Vec::new() };
+    let Some(schema) = comfy.schemas.get(class) else { return Vec::new() };
     let empty = Map::new();
     let inputs = node.get("inputs").and_then(Value::as_object).unwrap_or(&empty);
     let mut errors = Vec::new();
@@ -166,7 +166,7 @@ fn node_errors(comfy: &Comfy, info: &Map<String, Value>, prompt: &Map<String, Va
             continue;
         };
         let error = if value.is_array() {
-            link_error(prompt, spec, name, value, &config)
+            link_error(&comfy.schemas, prompt, spec, name, value, &config)
         } else {
             value_error(comfy, spec, name, value, &config)
         };
@@ -181,6 +181,7 @@ pub fn input_error(kind: &str, message: &str, details: &str, extra_info: Value) 
 }
 
 fn link_error(
+    schemas: &Schemas,
     prompt: &Map<String, Value>,
     spec: &InputSpec,
     name: &str,
@@ -202,7 +203,7 @@ fn link_error(
     let Some(source_class) = prompt.get(&source).and_then(|n| n["class_type"].as_str()) else {
         return inner("KeyError", format!("'{source}'"));
     };
-    let schema = Schemas::bundled().get(source_class)?;
+    let schema = schemas.get(source_class)?;
     let Some(output) = items[1].as_u64().and_then(|i| schema.outputs.get(i as usize)) else {
         return inner("IndexError", "tuple index out of range".into());
     };
