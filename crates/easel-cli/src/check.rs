@@ -118,6 +118,7 @@ mod tests {
                 .join("corpus")
                 .join(rel),
             schemas: None,
+            schemas_from: None,
             backend: CheckBackend::Any,
             library: Some(std::env::temp_dir().join("easel-check-test-no-library")),
         }

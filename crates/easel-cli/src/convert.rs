@@ -132,6 +132,7 @@ mod tests {
             to: Target::Tams,
             out: Some(out.clone()),
             schemas: None,
+            schemas_from: None,
         };
         convert(&args).unwrap();
         let written: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
@@ -141,6 +142,7 @@ mod tests {
             to: Target::Api,
             out: None,
             schemas: None,
+            schemas_from: None,
         };
         let err = convert(&args).unwrap_err().to_string();
         assert!(err.contains("neg_jpeg_with_png_extension.png: not a workflow: a JPEG image"), "{err}");
