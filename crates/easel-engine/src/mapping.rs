@@ -226,8 +226,13 @@ pub struct Readiness {
 impl Readiness {
     /// From a graph's schema problems and model problems, already found (an inspection has both;
     /// finding them again per edit would validate twice).
-    pub fn of(workflow: &Workflow, schema_problems: &[Problem], model_problems: &[Problem]) -> Readiness {
-        let schemas = Schemas::bundled();
+    /// `schemas` are the backend's (a ComfyUI server knows its custom nodes).
+    pub fn of(
+        workflow: &Workflow,
+        schemas: &Schemas,
+        schema_problems: &[Problem],
+        model_problems: &[Problem],
+    ) -> Readiness {
         let errors = schema_problems.iter().filter(|p| p.is_error()).count();
         let unmapped = model_problems.len();
         let mut unknown_classes: Vec<String> = workflow
@@ -250,9 +255,12 @@ impl Readiness {
 impl Engine {
     /// How far `workflow` is from running on this backend (no network).
     pub fn readiness(&self, workflow: &Workflow) -> Result<Readiness, EngineError> {
-        let schema_problems = Schemas::bundled().validate(workflow);
+        // A ComfyUI server's schemas once read (no request here), else the bundled set.
+        let server = self.server_schemas_read();
+        let schemas = server.as_deref().unwrap_or(Schemas::bundled());
+        let schema_problems = schemas.validate(workflow);
         // A backend that loads model files by name has nothing to map.
         let model_problems = if self.capabilities().model_ids { self.model_problems(workflow)? } else { Vec::new() };
-        Ok(Readiness::of(workflow, &schema_problems, &model_problems))
+        Ok(Readiness::of(workflow, schemas, &schema_problems, &model_problems))
     }
 }

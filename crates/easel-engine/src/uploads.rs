@@ -51,6 +51,12 @@ fn classify(value: &str) -> ImageValue {
     ImageValue::Resource
 }
 
+/// A file name without any folder (`warrior.png`): on a ComfyUI server, a file of its input
+/// folder; on Tensor.Art still a local path (the service names resources by id).
+fn is_bare_name(value: &str) -> bool {
+    !value.is_empty() && !value.contains(['/', '\\']) && !value.starts_with('~') && !value.contains(':')
+}
+
 impl Engine {
     /// Uploads the local files the graph's image loaders name (as `local` allows) and puts the
     /// resource ids in their place.
@@ -66,7 +72,12 @@ impl Engine {
                 continue;
             }
             let Some(Input::Value(Value::String(value))) = node.inputs.get("image") else { continue };
+            // A ComfyUI server loads a bare file name from its own input folder.
+            let server_file = matches!(self.inner.server, crate::Backend::ComfyUi(_)) && is_bare_name(value);
             let ImageValue::Local(path) = classify(value) else { continue };
+            if server_file {
+                continue;
+            }
             let located = |message: String| EngineError::Input {
                 node_id: id.clone(),
                 class_type: node.class_type.clone(),
@@ -228,6 +239,7 @@ mod tests {
         assert_eq!(classify("/home/a/cat.png"), ImageValue::Local("/home/a/cat.png".into()));
         assert_eq!(classify("file:///tmp/a.jpg"), ImageValue::Local("/tmp/a.jpg".into()));
         assert_eq!(classify("example.png"), ImageValue::Local("example.png".into()));
+        assert!(is_bare_name("example.png") && !is_bare_name("sub/example.png") && !is_bare_name("C:x.png"));
         assert_eq!(classify("C:\\pics\\a"), ImageValue::Local("C:\\pics\\a".into()));
         assert_eq!(classify("../x"), ImageValue::Local("../x".into()));
     }

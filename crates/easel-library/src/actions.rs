@@ -15,7 +15,7 @@ impl Library {
         let conn = self.reader()?;
         let sql = format!(
             "SELECT {SUMMARY_COLUMNS}, i.hash, i.file_size, i.source, i.run_id, i.job_id, i.node_id, i.prompt,
-                 i.negative, i.classes, i.trashed_at FROM images i WHERE i.id = ?1"
+                 i.negative, i.classes, i.trashed_at, i.backend FROM images i WHERE i.id = ?1"
         );
         let detail = conn
             .query_row(&sql, [id.0], |r| {
@@ -34,6 +34,7 @@ impl Library {
                     tags: Vec::new(),
                     models: Vec::new(),
                     trashed_at: r.get(SUMMARY_WIDTH + 9)?,
+                    backend: r.get(SUMMARY_WIDTH + 10)?,
                 })
             })
             .optional()

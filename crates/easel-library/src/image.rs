@@ -81,6 +81,8 @@ pub struct ImageDetail {
     pub classes: Vec<String>,
     /// Tags, alphabetical.
     pub tags: Vec<String>,
+    /// The backend Easel ran it on (`offline-demo`, a Tensor.Art endpoint, `comfyui+<url>`).
+    pub backend: Option<String>,
     /// When it was moved to the library's trash (Unix ms), if it is there.
     #[ts(type = "number | null")]
     pub trashed_at: Option<i64>,

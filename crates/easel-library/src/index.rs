@@ -85,16 +85,16 @@ fn write_row(conn: &Connection, id: Option<i64>, image: &NewImage) -> Result<Ima
     let mut insert = conn
         .prepare_cached(
             "INSERT INTO images (id, path, hash, file_size, modified, width, height, created_at, source, run_id,
-                 job_id, node_id, workflow, seed, prompt, negative, classes, sweep_id, sweep_grid)
+                 job_id, node_id, workflow, seed, prompt, negative, classes, sweep_id, sweep_grid, backend)
              VALUES (COALESCE(?1, (SELECT MAX(high, IFNULL((SELECT MAX(id) FROM images), 0)) + 1 FROM id_floor)),
-                 ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+                 ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)
              ON CONFLICT(id) DO UPDATE SET path = excluded.path, hash = excluded.hash,
                  file_size = excluded.file_size, modified = excluded.modified, width = excluded.width,
                  height = excluded.height, created_at = excluded.created_at, source = excluded.source,
                  run_id = excluded.run_id, job_id = excluded.job_id, node_id = excluded.node_id,
                  workflow = excluded.workflow, seed = excluded.seed, prompt = excluded.prompt,
                  negative = excluded.negative, classes = excluded.classes, sweep_id = excluded.sweep_id,
-                 sweep_grid = excluded.sweep_grid
+                 sweep_grid = excluded.sweep_grid, backend = excluded.backend
              RETURNING id",
         )
         .step("insert image")?;
@@ -119,7 +119,8 @@ fn write_row(conn: &Connection, id: Option<i64>, image: &NewImage) -> Result<Ima
                 m.negative,
                 classes,
                 m.sweep.as_ref().map(|s| s.0.as_str()),
-                m.sweep.as_ref().is_some_and(|s| s.1)
+                m.sweep.as_ref().is_some_and(|s| s.1),
+                m.backend
             ],
             |r| r.get(0),
         )

@@ -87,6 +87,8 @@ pub(crate) struct Extracted {
     pub params: BTreeMap<String, BTreeMap<String, Value>>,
     /// The Easel sweep it belongs to, and whether it is that sweep's grid (not a cell).
     pub sweep: Option<(String, bool)>,
+    /// The backend Easel ran it on, as its `easel` chunk records it.
+    pub backend: Option<String>,
 }
 
 /// Reads everything the index wants from a PNG's text entries.
@@ -117,6 +119,8 @@ fn read_easel(easel: &Value, out: &mut Extracted) {
     out.job_id = text("jobId");
     out.workflow = text("workflow").or_else(|| out.workflow.take());
     out.created_at = easel.get("createdAt").and_then(Value::as_i64).map(to_millis);
+    out.backend =
+        easel.get("backend").and_then(Value::as_str).filter(|b| !b.is_empty() && b.len() <= 300).map(str::to_string);
     // A cell says `sweep: {sweepId, cell}`; the grid says `sweep: {sweepId, definition, cells}`.
     if let Some(sweep) = easel.get("sweep") {
         if let Some(id) = sweep.get("sweepId").and_then(Value::as_str).filter(|id| !id.is_empty() && id.len() <= 64) {

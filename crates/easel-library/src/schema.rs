@@ -83,7 +83,9 @@ END;
 ",
     "
 -- Sweeps: the sweep an image belongs to (from its `easel` chunk) and whether it is the sweep's
--- grid; the gallery stacks a sweep's cells behind its grid.
+-- grid; the gallery stacks a sweep's cells behind its grid. And the backend that made it (its
+-- `easel` chunk's label: `offline-demo`, a Tensor.Art endpoint, `comfyui+<url>`).
+ALTER TABLE images ADD COLUMN backend TEXT;
 ALTER TABLE images ADD COLUMN sweep_id TEXT;
 ALTER TABLE images ADD COLUMN sweep_grid INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX images_by_sweep ON images(sweep_id, sweep_grid) WHERE sweep_id IS NOT NULL;

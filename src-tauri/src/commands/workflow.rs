@@ -165,7 +165,7 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     };
     let models = if engine.capabilities().model_ids { engine.model_uses(&workflow)? } else { Vec::new() };
     let model_problems: Vec<_> = models.iter().filter_map(ModelUse::problem).collect();
-    let readiness = Readiness::of(&workflow, &problems, &model_problems);
+    let readiness = Readiness::of(&workflow, schemas, &problems, &model_problems);
     problems.extend(model_problems);
     let fields = schemas.form_fields(&workflow);
     if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {

@@ -31,6 +31,14 @@ impl ComfyBackend {
 }
 
 impl crate::Engine {
+    /// The server's schemas if `server_schemas` has read them already (never a request).
+    pub(crate) fn server_schemas_read(&self) -> Option<Arc<Schemas>> {
+        match &self.inner.server {
+            crate::Backend::ComfyUi(server) => server.schemas.get().cloned(),
+            crate::Backend::Tams(_) => None,
+        }
+    }
+
     /// The schemas a ComfyUI server's graphs are checked and its forms built with: its own
     /// (custom nodes, its model files in the loaders' lists) over the bundled core set; `None` on
     /// Tensor.Art, which takes the bundled set alone. A value missing from a server list stays a

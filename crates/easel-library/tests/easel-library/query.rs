@@ -132,7 +132,9 @@ fn sweep_png(fx: &Fixture, name: &str, sweep: &str, grid: bool, at: i64) -> ease
     } else {
         serde_json::json!({"sweepId": sweep, "cell": {"x": 0, "y": 0, "z": 0}})
     };
-    let easel = serde_json::json!({"runId": name, "createdAt": at, "sweep": mark}).to_string();
+    let easel =
+        serde_json::json!({"runId": name, "createdAt": at, "sweep": mark, "backend": "comfyui+http://127.0.0.1:8188"})
+            .to_string();
     let bytes = std::fs::read(&path).unwrap();
     let png = easel_workflow::png_with_text(&bytes, &[("easel", &easel)]).unwrap();
     std::fs::write(&path, png).unwrap();
@@ -155,6 +157,8 @@ fn a_sweep_stacks_its_cells_behind_its_grid_once_the_grid_is_there() {
     let stack = shown.iter().find(|i| i.id == grid).unwrap();
     assert_eq!((stack.sweep_id.as_deref(), stack.sweep_cells), (Some("s1"), Some(4)));
     assert_eq!(fx.library.count(&ImageFilter::default()).unwrap(), 31, "the count agrees with the grid");
+    let detail = fx.library.image(grid).unwrap();
+    assert_eq!(detail.backend.as_deref(), Some("comfyui+http://127.0.0.1:8188"), "the backend it ran on");
     let opened = all(ImageFilter { sweep: Some("s1".into()), ..ImageFilter::default() });
     assert_eq!(opened.len(), 5, "opening the stack shows the grid and its cells");
     assert_eq!(opened[0].id, grid, "the grid first (newest)");

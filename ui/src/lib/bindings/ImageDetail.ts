@@ -56,6 +56,10 @@ classes: Array<string>,
  */
 tags: Array<string>, 
 /**
+ * The backend Easel ran it on (`offline-demo`, a Tensor.Art endpoint, `comfyui+<url>`).
+ */
+backend: string | null, 
+/**
  * When it was moved to the library's trash (Unix ms), if it is there.
  */
 trashedAt: number | null, };

@@ -84,6 +84,7 @@ export function detail(id: number): ImageDetail {
     classes: ["KSampler"],
     tags: ["best"],
     trashedAt: null,
+    backend: null,
   };
 }
 

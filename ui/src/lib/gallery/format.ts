@@ -33,3 +33,15 @@ export function formatBytes(bytes: number, loc: string = locale()): string {
     maximumFractionDigits: 1,
   }).format(mb ? bytes / 1_000_000 : bytes / 1000);
 }
+
+/** A backend as a person names it, from the label an image's `easel` chunk records:
+ * `comfyui+http://host:port` is "ComfyUI · host:port", `offline-demo` the demo, any other
+ * endpoint Tensor.Art's (or a custom TAMS service's) host. */
+export function backendName(label: string): string {
+  const host = (url: string) => url.replace(/^[a-z]+:\/\//, "").replace(/\/.*$/, "");
+  if (label.startsWith("comfyui+"))
+    return `${t("gallery.backend.comfyui")} · ${host(label.slice(8))}`;
+  if (label === "offline-demo") return t("gallery.backend.demo");
+  if (/tensorart\.(cloud|net)/.test(label)) return `${t("gallery.backend.tams")} · ${host(label)}`;
+  return host(label);
+}
