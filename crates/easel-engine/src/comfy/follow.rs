@@ -55,7 +55,30 @@ pub(crate) async fn follow(
     let resumed = plan.job_id.is_some();
     let prompt_id = match &plan.job_id {
         Some(id) => id.clone(),
-        None => submit(inner, comfy, plan, prompt_chunk, editor_chunk.as_deref()).await?,
+        None => {
+            // A server restarting (or not up yet when Easel starts) is waited for, not failed.
+            let since = Instant::now();
+            loop {
+                match submit(inner, comfy, plan, prompt_chunk, editor_chunk.as_deref()).await {
+                    Ok(id) => break id,
+                    Err(EngineError::Comfy(easel_comfy::ComfyError::Network { .. }))
+                        if control.canceled.load(Ordering::SeqCst) =>
+                    {
+                        // Canceled while the server was away: nothing reached it.
+                        return Ok(FinalState::Canceled(None));
+                    }
+                    Err(EngineError::Comfy(easel_comfy::ComfyError::Network { .. }))
+                        if since.elapsed() < UNREACHABLE_FOR =>
+                    {
+                        tokio::select! {
+                            _ = tokio::time::sleep(QUIET_CHECK) => {}
+                            _ = control.wake.notified() => {}
+                        }
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        }
     };
     outcome.job_id = Some(prompt_id.clone());
     inner.emit_run(plan, JobChange::Submitted { job_id: prompt_id.clone() });

@@ -234,3 +234,48 @@ async fn cancel_interrupts_the_running_prompt_and_takes_a_waiting_one_off_the_qu
     let queue = comfy.queue().await.unwrap();
     assert!(queue.running.is_empty() && queue.pending.is_empty(), "nothing left on the server: {queue:?}");
 }
+
+#[tokio::test]
+async fn a_queued_run_waits_for_a_server_that_is_not_up_yet() {
+    // A free port, its server gone: Easel starts before the person's ComfyUI does.
+    let probe = Emulator::start(EmulatorConfig { flavor: Flavor::ComfyUi, ..EmulatorConfig::default() }).await.unwrap();
+    let url = probe.base_url();
+    let port: u16 = url.rsplit(':').next().unwrap().trim_end_matches('/').parse().unwrap();
+    probe.shutdown().await;
+    let comfy = easel_comfy::Comfy::new(easel_comfy::ComfyConfig::new(&url)).unwrap();
+    let library = tempfile::tempdir().unwrap();
+    let (engine, _) = comfy_engine(&comfy, library.path());
+    let journal = Store::open(&library.path().join(DATABASE_FILE)).unwrap();
+    let params = reference_with_files().to_tams_params().to_string();
+    let backend = engine.backend_label().to_string();
+    let run = easel_engine::NewRun {
+        run_id: "queued-before-the-server",
+        request_id: &uuid::Uuid::new_v4().simple().to_string(),
+        name: "reference",
+        backend: &backend,
+        workflow: &params,
+        seeds: "{}",
+        editor: None,
+        kind: easel_engine::RunKind::Graph,
+        uploads: None,
+        estimate: None,
+    };
+    journal.insert_runs(&[run], None).unwrap();
+    rusqlite::Connection::open(library.path().join(DATABASE_FILE))
+        .unwrap()
+        .execute("UPDATE runs SET owner = NULL", [])
+        .unwrap();
+    let handles = engine.resume().unwrap();
+    assert_eq!(handles.len(), 1);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let config = EmulatorConfig {
+        flavor: Flavor::ComfyUi,
+        port,
+        step_delay: Duration::from_millis(10),
+        ..EmulatorConfig::default()
+    };
+    let _server = Emulator::start(config).await.unwrap();
+    let outcome = handles.into_iter().next().unwrap().task.await.unwrap();
+    assert!(outcome.error.is_none(), "{:?}", outcome.error);
+    assert_eq!(outcome.images.len(), 1, "it ran once the server was up");
+}
