@@ -44,6 +44,33 @@ fn reference_with_files() -> Workflow {
     workflow
 }
 
+/// Records the reference run as a process that quit left it: queued, or submitted as `prompt_id`,
+/// with no owner (so this engine's resume takes it).
+fn leave_run(engine: &Engine, library: &std::path::Path, run_id: &str, request_id: &str, prompt_id: Option<&str>) {
+    let journal = Store::open(&library.join(DATABASE_FILE)).unwrap();
+    let params = reference_with_files().to_tams_params().to_string();
+    let backend = engine.backend_label().to_string();
+    let run = easel_engine::NewRun {
+        run_id,
+        request_id,
+        name: "reference",
+        backend: &backend,
+        workflow: &params,
+        seeds: "{}",
+        editor: None,
+        kind: easel_engine::RunKind::Graph,
+        uploads: None,
+        estimate: None,
+    };
+    journal.insert_runs(&[run], None).unwrap();
+    let conn = rusqlite::Connection::open(library.join(DATABASE_FILE)).unwrap();
+    if let Some(prompt_id) = prompt_id {
+        journal.set_job_id(run_id, prompt_id).unwrap();
+        conn.execute("UPDATE runs SET status = 'submitted' WHERE run_id = ?1", [run_id]).unwrap();
+    }
+    conn.execute("UPDATE runs SET owner = NULL WHERE run_id = ?1", [run_id]).unwrap();
+}
+
 fn chunk(png: &[u8], key: &str) -> Option<String> {
     png_text_chunks(png).unwrap().into_iter().find(|(k, _)| k == key).map(|(_, v)| v)
 }
@@ -133,28 +160,9 @@ async fn a_prompt_in_flight_is_found_again_and_one_the_server_forgot_is_lost() {
     comfy.queue_prompt(&workflow.to_comfy_api(), None, &queued).await.unwrap();
     let forgotten = uuid::Uuid::new_v4().to_string();
     let (engine, _) = comfy_engine(&comfy, library.path());
-    let journal = Store::open(&library.path().join(DATABASE_FILE)).unwrap();
-    let params = workflow.to_tams_params().to_string();
-    let backend = engine.backend_label().to_string();
     for (run_id, prompt_id) in [("in-flight", &queued), ("forgotten", &forgotten)] {
-        let run = easel_engine::NewRun {
-            run_id,
-            request_id: run_id,
-            name: "reference",
-            backend: &backend,
-            workflow: &params,
-            seeds: "{}",
-            editor: None,
-            kind: easel_engine::RunKind::Graph,
-            uploads: None,
-            estimate: None,
-        };
-        journal.insert_runs(&[run], None).unwrap();
-        journal.set_job_id(run_id, prompt_id).unwrap();
+        leave_run(&engine, library.path(), run_id, run_id, Some(prompt_id));
     }
-    let conn = rusqlite::Connection::open(library.path().join(DATABASE_FILE)).unwrap();
-    conn.execute("UPDATE runs SET owner = NULL, status = 'submitted'", []).unwrap();
-    drop(conn);
     let handles = engine.resume().unwrap();
     assert_eq!(handles.len(), 2);
     for handle in handles {
@@ -245,26 +253,8 @@ async fn a_queued_run_waits_for_a_server_that_is_not_up_yet() {
     let comfy = easel_comfy::Comfy::new(easel_comfy::ComfyConfig::new(&url)).unwrap();
     let library = tempfile::tempdir().unwrap();
     let (engine, _) = comfy_engine(&comfy, library.path());
-    let journal = Store::open(&library.path().join(DATABASE_FILE)).unwrap();
-    let params = reference_with_files().to_tams_params().to_string();
-    let backend = engine.backend_label().to_string();
-    let run = easel_engine::NewRun {
-        run_id: "queued-before-the-server",
-        request_id: &uuid::Uuid::new_v4().simple().to_string(),
-        name: "reference",
-        backend: &backend,
-        workflow: &params,
-        seeds: "{}",
-        editor: None,
-        kind: easel_engine::RunKind::Graph,
-        uploads: None,
-        estimate: None,
-    };
-    journal.insert_runs(&[run], None).unwrap();
-    rusqlite::Connection::open(library.path().join(DATABASE_FILE))
-        .unwrap()
-        .execute("UPDATE runs SET owner = NULL", [])
-        .unwrap();
+    let request = uuid::Uuid::new_v4().simple().to_string();
+    leave_run(&engine, library.path(), "queued-before-the-server", &request, None);
     let handles = engine.resume().unwrap();
     assert_eq!(handles.len(), 1);
     tokio::time::sleep(Duration::from_millis(600)).await;
