@@ -136,7 +136,7 @@ async fn a_refused_graph_is_located_at_its_node_before_anything_is_saved() {
 
 #[tokio::test]
 async fn a_websocket_dropped_mid_run_still_saves_the_image_once() {
-    let (_server, comfy) = comfy_server("wsdrop=1").await;
+    let (server, comfy) = comfy_server("wsdrop=1").await;
     let library = tempfile::tempdir().unwrap();
     let (engine, _) = comfy_engine(&comfy, library.path());
     let outcome =
@@ -146,6 +146,8 @@ async fn a_websocket_dropped_mid_run_still_saves_the_image_once() {
     let journal = rusqlite::Connection::open(library.path().join(DATABASE_FILE)).unwrap();
     let rows: i64 = journal.query_row("SELECT count(*) FROM images", [], |r| r.get(0)).unwrap();
     assert_eq!(rows, 1, "saved once");
+    let upgrades = server.requests().iter().filter(|r| r.path == "/ws").count();
+    assert!(upgrades >= 2, "the socket was dropped and opened again: {upgrades} upgrade(s)");
     let pngs = crate::pngs_under(library.path());
     assert_eq!(pngs.len(), 1, "{pngs:?}");
 }
