@@ -280,6 +280,7 @@ impl Engine {
                 work,
                 uploads: prepared.uploads.clone(),
                 events: events.cloned(),
+                resumed: false,
             };
             plans.push(plan);
         }

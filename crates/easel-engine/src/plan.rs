@@ -23,6 +23,8 @@ pub(crate) struct RunPlan {
     pub uploads: Vec<Upload>,
     /// Where its events go instead of the engine's sink (`Hooks::events`); none when resumed.
     pub events: Option<crate::EventSink>,
+    /// Read back from the journal: a process before this one may have sent it already.
+    pub resumed: bool,
 }
 
 /// What the run sends.
@@ -117,6 +119,7 @@ impl RunPlan {
             work,
             uploads,
             events: None,
+            resumed: true,
         })
     }
 }

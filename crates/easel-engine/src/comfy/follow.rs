@@ -56,27 +56,10 @@ pub(crate) async fn follow(
     let prompt_id = match &plan.job_id {
         Some(id) => id.clone(),
         None => {
-            // A server restarting (or not up yet when Easel starts) is waited for, not failed.
-            let since = Instant::now();
-            loop {
-                match submit(inner, comfy, plan, prompt_chunk, editor_chunk.as_deref()).await {
-                    Ok(id) => break id,
-                    Err(EngineError::Comfy(easel_comfy::ComfyError::Network { .. }))
-                        if control.canceled.load(Ordering::SeqCst) =>
-                    {
-                        // Canceled while the server was away: nothing reached it.
-                        return Ok(FinalState::Canceled(None));
-                    }
-                    Err(EngineError::Comfy(easel_comfy::ComfyError::Network { .. }))
-                        if since.elapsed() < UNREACHABLE_FOR =>
-                    {
-                        tokio::select! {
-                            _ = tokio::time::sleep(QUIET_CHECK) => {}
-                            _ = control.wake.notified() => {}
-                        }
-                    }
-                    Err(e) => return Err(e),
-                }
+            match submit_when_reachable(inner, comfy, plan, control, prompt_chunk, editor_chunk.as_deref()).await? {
+                Some(id) => id,
+                // Canceled while the server was away: nothing reached it.
+                None => return Ok(FinalState::Canceled(None)),
             }
         }
     };
@@ -186,15 +169,40 @@ async fn where_is(comfy: &Comfy, prompt_id: &str) -> Result<Seen, EngineError> {
     Ok(if queued { Seen::Queued } else { Seen::Nowhere })
 }
 
-/// Events after which the prompt's record is (or is about to be) in `/history`.
+/// The event after which the prompt's record is in `/history`: the server ends every prompt
+/// (done, failed or interrupted) with `executing {node: null}`, after writing its history.
 fn ends(event: &Event) -> bool {
-    matches!(
-        event,
-        Event::Executing { node: None, .. }
-            | Event::Succeeded { .. }
-            | Event::Failed { .. }
-            | Event::Interrupted { .. }
-    )
+    matches!(event, Event::Executing { node: None, .. })
+}
+
+/// `submit`, waiting up to `UNREACHABLE_FOR` for a server that is restarting or not up yet;
+/// `None` when the run is canceled meanwhile.
+async fn submit_when_reachable(
+    inner: &Inner,
+    comfy: &Comfy,
+    plan: &RunPlan,
+    control: &RunControl,
+    prompt_chunk: &str,
+    editor: Option<&str>,
+) -> Result<Option<String>, EngineError> {
+    let since = Instant::now();
+    loop {
+        match submit(inner, comfy, plan, prompt_chunk, editor).await {
+            Ok(id) => return Ok(Some(id)),
+            Err(EngineError::Comfy(easel_comfy::ComfyError::Network { .. })) if since.elapsed() < UNREACHABLE_FOR => {}
+            Err(e) => return Err(e),
+        }
+        if control.canceled.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(QUIET_CHECK) => {}
+            _ = control.wake.notified() => {}
+        }
+        if control.canceled.load(Ordering::SeqCst) {
+            return Ok(None);
+        }
+    }
 }
 
 /// Queues the graph under the run's prompt id, unless the server has it already.
@@ -209,11 +217,9 @@ async fn submit(
     let prompt_id = uuid::Uuid::parse_str(&plan.request_id)
         .map(|u| u.hyphenated().to_string())
         .unwrap_or_else(|_| uuid::Uuid::new_v4().to_string());
-    // A process that died between queueing and recording the id left the prompt on the server.
-    let queue = comfy.queue().await?;
-    let known = queue.running.contains(&prompt_id)
-        || queue.pending.contains(&prompt_id)
-        || comfy.history(&prompt_id).await?.is_some();
+    // A process that died between queueing and recording the id left the prompt on the server;
+    // a run this process just planned has an id no server has seen.
+    let known = plan.resumed && !matches!(where_is(comfy, &prompt_id).await?, Seen::Nowhere);
     if !known {
         let unreadable = |e: serde_json::Error| EngineError::Store(format!("run {}'s stored graph: {e}", plan.run_id));
         let graph: Value = serde_json::from_str(prompt_chunk).map_err(unreadable)?;
