@@ -33,7 +33,9 @@ enum ImageValue {
     Local(PathBuf),
 }
 
-fn classify(value: &str) -> ImageValue {
+/// `server_files`: the backend (a ComfyUI server) loads a bare file name (`warrior.png`) from its
+/// own input folder, so such a name is its resource, not a local path.
+fn classify(value: &str, server_files: bool) -> ImageValue {
     let lower = value.to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         return ImageValue::Remote;
@@ -45,16 +47,11 @@ fn classify(value: &str) -> ImageValue {
     let drive = bytes.len() > 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
     let picture_name =
         [".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp", ".tif", ".tiff"].iter().any(|ext| lower.ends_with(ext));
-    if value.contains('/') || value.contains('\\') || value.starts_with('~') || drive || picture_name {
+    let in_a_folder = value.contains('/') || value.contains('\\') || value.starts_with('~') || drive;
+    if in_a_folder || (picture_name && !server_files) {
         return ImageValue::Local(PathBuf::from(value));
     }
     ImageValue::Resource
-}
-
-/// A file name without any folder (`warrior.png`): on a ComfyUI server, a file of its input
-/// folder; on Tensor.Art still a local path (the service names resources by id).
-fn is_bare_name(value: &str) -> bool {
-    !value.is_empty() && !value.contains(['/', '\\']) && !value.starts_with('~') && !value.contains(':')
 }
 
 impl Engine {
@@ -72,12 +69,8 @@ impl Engine {
                 continue;
             }
             let Some(Input::Value(Value::String(value))) = node.inputs.get("image") else { continue };
-            // A ComfyUI server loads a bare file name from its own input folder.
-            let server_file = matches!(self.inner.server, crate::Backend::ComfyUi(_)) && is_bare_name(value);
-            let ImageValue::Local(path) = classify(value) else { continue };
-            if server_file {
-                continue;
-            }
+            let server_files = matches!(self.inner.server, crate::Backend::ComfyUi(_));
+            let ImageValue::Local(path) = classify(value, server_files) else { continue };
             let located = |message: String| EngineError::Input {
                 node_id: id.clone(),
                 class_type: node.class_type.clone(),
@@ -120,7 +113,7 @@ impl Engine {
         let mut uploads = Vec::new();
         for field in fields.iter_mut() {
             let Some(value) = field.field_value.as_str() else { continue };
-            let ImageValue::Local(path) = classify(value) else { continue };
+            let ImageValue::Local(path) = classify(value, false) else { continue };
             let path = std::path::absolute(&path).unwrap_or(path);
             if !picked.contains(&path) {
                 continue;
@@ -232,15 +225,17 @@ mod tests {
 
     #[test]
     fn values_are_told_apart() {
-        assert_eq!(classify("https://x/y.png"), ImageValue::Remote);
-        assert_eq!(classify("HTTP://x"), ImageValue::Remote);
-        assert_eq!(classify("5d6c1c3e-9f1a-4b59-8a1e-0c7a3f0f1b2c"), ImageValue::Resource);
-        assert_eq!(classify("789456123"), ImageValue::Resource);
-        assert_eq!(classify("/home/a/cat.png"), ImageValue::Local("/home/a/cat.png".into()));
-        assert_eq!(classify("file:///tmp/a.jpg"), ImageValue::Local("/tmp/a.jpg".into()));
-        assert_eq!(classify("example.png"), ImageValue::Local("example.png".into()));
-        assert!(is_bare_name("example.png") && !is_bare_name("sub/example.png") && !is_bare_name("C:x.png"));
-        assert_eq!(classify("C:\\pics\\a"), ImageValue::Local("C:\\pics\\a".into()));
-        assert_eq!(classify("../x"), ImageValue::Local("../x".into()));
+        assert_eq!(classify("https://x/y.png", false), ImageValue::Remote);
+        assert_eq!(classify("HTTP://x", false), ImageValue::Remote);
+        assert_eq!(classify("5d6c1c3e-9f1a-4b59-8a1e-0c7a3f0f1b2c", false), ImageValue::Resource);
+        assert_eq!(classify("789456123", false), ImageValue::Resource);
+        assert_eq!(classify("/home/a/cat.png", false), ImageValue::Local("/home/a/cat.png".into()));
+        assert_eq!(classify("file:///tmp/a.jpg", false), ImageValue::Local("/tmp/a.jpg".into()));
+        assert_eq!(classify("example.png", false), ImageValue::Local("example.png".into()));
+        assert_eq!(classify("example.png", true), ImageValue::Resource, "a ComfyUI server's input file");
+        assert_eq!(classify("sub/example.png", true), ImageValue::Local("sub/example.png".into()));
+        assert_eq!(classify("C:x.png", true), ImageValue::Local("C:x.png".into()));
+        assert_eq!(classify("C:\\pics\\a", false), ImageValue::Local("C:\\pics\\a".into()));
+        assert_eq!(classify("../x", false), ImageValue::Local("../x".into()));
     }
 }
