@@ -256,11 +256,10 @@ impl Engine {
     /// How far `workflow` is from running on this backend (no network).
     pub fn readiness(&self, workflow: &Workflow) -> Result<Readiness, EngineError> {
         // A ComfyUI server's schemas once read (no request here), else the bundled set.
-        let server = self.server_schemas_read();
-        let schemas = server.as_deref().unwrap_or(Schemas::bundled());
+        let schemas = self.schemas_known();
         let schema_problems = schemas.validate(workflow);
         // A backend that loads model files by name has nothing to map.
         let model_problems = if self.capabilities().model_ids { self.model_problems(workflow)? } else { Vec::new() };
-        Ok(Readiness::of(workflow, schemas, &schema_problems, &model_problems))
+        Ok(Readiness::of(workflow, &schemas, &schema_problems, &model_problems))
     }
 }

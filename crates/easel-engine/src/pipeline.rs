@@ -131,8 +131,8 @@ impl Engine {
     ) -> Result<Prepared, EngineError> {
         match work {
             Work::Graph { workflow, seeds, editor, wildcards, mut sweep } => {
-                let server_schemas = self.server_schemas().await?;
-                let schemas = server_schemas.as_deref().unwrap_or(Schemas::bundled());
+                let schemas = self.schemas().await?;
+                let schemas = schemas.as_ref();
                 validate(&workflow, schemas)?;
                 for axis in sweep.iter_mut().flat_map(|s| s.axes.iter_mut()) {
                     self.name_models(axis).await;

@@ -132,9 +132,8 @@ pub async fn history_recall(
         ));
     }
     let imported = easel_workflow::Workflow::from_json_str(&record.workflow)?;
-    let schemas = crate::commands::workflow::server_schemas(&state).await;
-    let schemas = schemas.as_deref().unwrap_or(easel_workflow::Schemas::bundled());
-    let mut opened = crate::commands::workflow::opened(&record.name, imported, schemas);
+    let schemas = crate::commands::workflow::schemas(&state).await;
+    let mut opened = crate::commands::workflow::opened(&record.name, imported, &schemas);
     opened.doc.editor = record.editor.as_deref().and_then(|e| serde_json::from_str(e).ok());
     Ok(opened)
 }

@@ -7,7 +7,6 @@ use easel_library::{
     EmptiedTrash, Facet, ImageDetail, ImageFilter, ImageId, ImageQuery, ImportProgress, LibraryCounts, ModelRef, Page,
     ParamDiff,
 };
-use easel_workflow::Schemas;
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_dialog::DialogExt;
@@ -163,11 +162,10 @@ async fn picture_workflow(state: &AppState, id: ImageId) -> Result<(OpenedWorkfl
     let detail = on_library(state.backend().engine.gallery(), move |l| l.image(id)).await?;
     let path = detail.summary.path.clone();
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::new(ErrorCode::Io, format!("{path}: {e}")))?;
-    let schemas = crate::commands::workflow::server_schemas(state).await;
-    let schemas = schemas.as_deref().unwrap_or(Schemas::bundled());
+    let schemas = crate::commands::workflow::schemas(state).await;
     let imported = schemas.import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     let name = detail.summary.workflow.clone().unwrap_or_else(|| stem(&path));
-    Ok((opened(&name, imported, schemas), bytes))
+    Ok((opened(&name, imported, &schemas), bytes))
 }
 
 /// The parameters that differ between two images.

@@ -71,14 +71,13 @@ pub(crate) fn opened(name: &str, imported: Imported, schemas: &Schemas) -> Opene
     }
 }
 
-/// The schemas files are read and forms built with: on a ComfyUI server its own (custom nodes'
-/// widget names and model files) over the bundled set; `None` means the bundled set (Tensor.Art,
-/// or a server that cannot be reached now, which is said in the log).
-pub(crate) async fn server_schemas(state: &AppState) -> Option<std::sync::Arc<Schemas>> {
+/// The schemas files are read and forms built with (`Engine::schemas`); a ComfyUI server that
+/// cannot be reached now leaves the bundled set, said in the log.
+pub(crate) async fn schemas(state: &AppState) -> std::sync::Arc<Schemas> {
     let engine = state.backend().engine.clone();
-    engine.server_schemas().await.unwrap_or_else(|e| {
+    engine.schemas().await.unwrap_or_else(|e| {
         eprintln!("easel-app: the ComfyUI server's schemas could not be read: {e}");
-        None
+        engine.schemas_known()
     })
 }
 
@@ -86,8 +85,8 @@ pub(crate) async fn server_schemas(state: &AppState) -> Option<std::sync::Arc<Sc
 #[tauri::command]
 pub async fn open_default_workflow(state: State<'_, AppState>) -> Result<OpenedWorkflow, AppError> {
     let imported = Workflow::from_json_str(REFERENCE_WORKFLOW)?;
-    let schemas = server_schemas(&state).await;
-    Ok(opened("Reference: two-pass SD1.5 with LoRAs", imported, schemas.as_deref().unwrap_or(Schemas::bundled())))
+    let schemas = schemas(&state).await;
+    Ok(opened("Reference: two-pass SD1.5 with LoRAs", imported, &schemas))
 }
 
 /// Opens a workflow file (JSON in any dialect, or a PNG with metadata), detected by content.
@@ -102,11 +101,10 @@ pub async fn open_workflow_file(state: State<'_, AppState>, path: String) -> Res
         .await
         .map_err(|e| AppError::new(ErrorCode::Io, e.to_string()))??;
     let name = std::path::Path::new(&path).file_stem().and_then(|s| s.to_str()).unwrap_or("workflow").to_string();
-    let schemas = server_schemas(&state).await;
-    let schemas = schemas.as_deref().unwrap_or(Schemas::bundled());
+    let schemas = schemas(&state).await;
     let imported = schemas.import_bytes(&bytes).map_err(|e| e.in_file(&path))?;
     remember(&state, &path);
-    Ok(opened(&name, imported, schemas))
+    Ok(opened(&name, imported, &schemas))
 }
 
 /// Opens a workflow pasted as text.
@@ -116,9 +114,8 @@ pub async fn import_workflow_text(
     name: String,
     text: String,
 ) -> Result<OpenedWorkflow, AppError> {
-    let schemas = server_schemas(&state).await;
-    let schemas = schemas.as_deref().unwrap_or(Schemas::bundled());
-    Ok(opened(&name, schemas.import_json_str(&text)?, schemas))
+    let schemas = schemas(&state).await;
+    Ok(opened(&name, schemas.import_json_str(&text)?, &schemas))
 }
 
 /// What the window shows about the edited graph, from one call per (debounced) edit: its
@@ -153,8 +150,7 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     let engine = state.backend().engine.clone();
     // A ComfyUI server's own schemas (custom nodes, its model files); an unreachable server
     // leaves the bundled set, and the run says what is wrong.
-    let server_schemas = server_schemas(&state).await;
-    let schemas = server_schemas.as_deref().unwrap_or(Schemas::bundled());
+    let schemas = schemas(&state).await;
     let mut problems = schemas.validate(&workflow);
     let wildcards = match Prompts::summary(&workflow, engine.library()) {
         Ok(summary) => summary,
@@ -165,7 +161,7 @@ pub async fn inspect_workflow(state: State<'_, AppState>, doc: WorkflowDoc) -> R
     };
     let models = if engine.capabilities().model_ids { engine.model_uses(&workflow)? } else { Vec::new() };
     let model_problems: Vec<_> = models.iter().filter_map(ModelUse::problem).collect();
-    let readiness = Readiness::of(&workflow, schemas, &problems, &model_problems);
+    let readiness = Readiness::of(&workflow, &schemas, &problems, &model_problems);
     problems.extend(model_problems);
     let fields = schemas.form_fields(&workflow);
     if problems.iter().any(|p| p.severity == easel_workflow::Severity::Error) {

@@ -30,22 +30,20 @@ impl ComfyBackend {
     }
 }
 
-impl crate::Engine {
-    /// The server's schemas if `server_schemas` has read them already (never a request).
-    pub(crate) fn server_schemas_read(&self) -> Option<Arc<Schemas>> {
-        match &self.inner.server {
-            crate::Backend::ComfyUi(server) => server.schemas.get().cloned(),
-            crate::Backend::Tams(_) => None,
-        }
-    }
+/// The bundled core set, shared: what Tensor.Art graphs are checked with.
+fn bundled() -> Arc<Schemas> {
+    static BUNDLED: std::sync::OnceLock<Arc<Schemas>> = std::sync::OnceLock::new();
+    BUNDLED.get_or_init(|| Arc::new(Schemas::bundled().clone())).clone()
+}
 
-    /// The schemas a ComfyUI server's graphs are checked and its forms built with: its own
-    /// (custom nodes, its model files in the loaders' lists) over the bundled core set; `None` on
-    /// Tensor.Art, which takes the bundled set alone. A value missing from a server list stays a
-    /// warning here (a picture is uploaded, and named in the list, only when the run starts);
-    /// the server's own refusal, located, is the final word.
-    pub async fn server_schemas(&self) -> Result<Option<Arc<Schemas>>, EngineError> {
-        let crate::Backend::ComfyUi(server) = &self.inner.server else { return Ok(None) };
+impl crate::Engine {
+    /// The schemas graphs for this backend are checked and their forms built with: on a ComfyUI
+    /// server its own (custom nodes, its model files in the loaders' lists) over the bundled
+    /// core set, read once; on Tensor.Art the bundled set. A value missing from a server list
+    /// stays a warning here (a picture is uploaded, and named in the list, only when the run
+    /// starts); the server's own refusal, located, is the final word.
+    pub async fn schemas(&self) -> Result<Arc<Schemas>, EngineError> {
+        let crate::Backend::ComfyUi(server) = &self.inner.server else { return Ok(bundled()) };
         let schemas = server
             .schemas
             .get_or_try_init(|| async {
@@ -53,6 +51,14 @@ impl crate::Engine {
                 Ok::<_, EngineError>(Arc::new(Schemas::bundled().clone().merged(own)))
             })
             .await?;
-        Ok(Some(schemas.clone()))
+        Ok(schemas.clone())
+    }
+
+    /// `schemas` without a request: a ComfyUI server's once read, else the bundled set.
+    pub fn schemas_known(&self) -> Arc<Schemas> {
+        match &self.inner.server {
+            crate::Backend::ComfyUi(server) => server.schemas.get().cloned().unwrap_or_else(bundled),
+            crate::Backend::Tams(_) => bundled(),
+        }
     }
 }
