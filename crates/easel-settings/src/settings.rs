@@ -214,15 +214,7 @@ pub const CLEARTEXT_RULE: &str =
     "plain http:// is allowed only for this machine (127.0.0.0/8, ::1, localhost); use https:// for any other host";
 
 fn check_url(url: &str) -> Result<(), SettingsError> {
-    let (cleartext, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
-        (Some(rest), _) => (false, rest),
-        (None, Some(rest)) => (true, rest),
-        (None, None) => return Err(invalid("customUrl", format!("\"{url}\" must start with https:// or http://"))),
-    };
-    let host = url_host(rest);
-    if host.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(invalid("customUrl", format!("\"{url}\" has no usable host name")));
-    }
+    let (cleartext, host) = scheme_and_host("customUrl", url)?;
     // The key is sent with every request: over plain HTTP anyone on the path reads it.
     if cleartext && !is_loopback_host(host) {
         return Err(invalid("customUrl", format!("\"{url}\" would send the API key in cleartext: {CLEARTEXT_RULE}")));
@@ -234,15 +226,7 @@ fn check_url(url: &str) -> Result<(), SettingsError> {
 /// without a header (a server on the local network), but a header is a credential and goes
 /// only over https or to this machine.
 fn check_comfyui(url: &str, header: &str) -> Result<(), SettingsError> {
-    let (cleartext, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
-        (Some(rest), _) => (false, rest),
-        (None, Some(rest)) => (true, rest),
-        (None, None) => return Err(invalid("comfyuiUrl", format!("\"{url}\" must start with http:// or https://"))),
-    };
-    let host = url_host(rest);
-    if host.is_empty() || rest.contains(char::is_whitespace) {
-        return Err(invalid("comfyuiUrl", format!("\"{url}\" has no usable host name")));
-    }
+    let (cleartext, host) = scheme_and_host("comfyuiUrl", url)?;
     if !header.is_empty() {
         if !header.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b)) {
             return Err(invalid(
@@ -258,6 +242,21 @@ fn check_comfyui(url: &str, header: &str) -> Result<(), SettingsError> {
         }
     }
     Ok(())
+}
+
+/// Whether `url` is plain `http://`, and its host; `field` names it in the error when it is
+/// neither http nor https or has no usable host.
+fn scheme_and_host<'a>(field: &'static str, url: &'a str) -> Result<(bool, &'a str), SettingsError> {
+    let (cleartext, rest) = match (url.strip_prefix("https://"), url.strip_prefix("http://")) {
+        (Some(rest), _) => (false, rest),
+        (None, Some(rest)) => (true, rest),
+        (None, None) => return Err(invalid(field, format!("\"{url}\" must start with https:// or http://"))),
+    };
+    let host = url_host(rest);
+    if host.is_empty() || rest.contains(char::is_whitespace) {
+        return Err(invalid(field, format!("\"{url}\" has no usable host name")));
+    }
+    Ok((cleartext, host))
 }
 
 /// The host of the part of a URL after `scheme://`: without userinfo, port, path, query or
