@@ -129,37 +129,23 @@ impl Backend {
     async fn start(settings: &Settings, sink: EventSink) -> Result<Backend, AppError> {
         let library = library_folder(settings);
         let limits = RunLimits { concurrency: settings.concurrency.max(1) as usize, ..RunLimits::default() };
-        if settings.backend == easel_settings::BackendKind::ComfyUi {
-            return Backend::comfyui(settings, &library, sink, limits);
-        }
-        let (endpoint, auth, emulator) = match settings.endpoint() {
-            None => {
-                let (emulator, key) = start_demo().await?;
-                (emulator.base_url(), Auth::Bearer(Sensitive::new(key)), Some(emulator))
-            }
-            Some(endpoint) => (endpoint.clone(), service_auth(settings, &endpoint)?, None),
-        };
-        let mut config = ClientConfig::new(endpoint.clone(), auth);
-        if emulator.is_some() {
-            config.label = Some(easel_emulator::DEMO_BACKEND.to_string());
-        }
-        // A real service's budget is shared with every Easel process using the same credentials
-        // (a CLI script beside the app); the demo emulator serves only this process.
-        let client = if emulator.is_some() {
-            Client::new(config, Arc::new(Budget::tams_default()))
-        } else {
-            Client::for_service(config)
-        }
-        .map_err(|e| AppError::new(e.code(), e.to_string()))?;
-        let engine = Engine::open(&library, client, sink, limits)?;
+        let (server, kind, endpoint, emulator): (easel_engine::Backend, _, _, _) =
+            if settings.backend == easel_settings::BackendKind::ComfyUi {
+                let (comfy, endpoint) = comfyui(settings)?;
+                (comfy.into(), "comfyui", endpoint, None)
+            } else {
+                let (client, endpoint, emulator) = tams(settings).await?;
+                let kind = match settings.backend {
+                    _ if emulator.is_some() => "demo",
+                    easel_settings::BackendKind::Custom => "custom",
+                    _ => "tams",
+                };
+                (client.into(), kind, endpoint, emulator)
+            };
+        let engine = Engine::open(&library, server, sink, limits)?;
         // Thumbnails a CLI import or an earlier session left unmade are made now, newest first,
         // so the gallery's first grid does not wait for them.
         engine.gallery().backfill_thumbnails();
-        let kind = match settings.backend {
-            _ if emulator.is_some() => "demo",
-            easel_settings::BackendKind::Custom => "custom",
-            _ => "tams",
-        };
         let info = BackendInfo {
             kind: kind.into(),
             endpoint,
@@ -169,37 +155,47 @@ impl Backend {
         };
         Ok(Backend { engine, info, _emulator: emulator })
     }
+}
 
-    /// A ComfyUI server: its URL, and the proxy header's value from the keychain when one is set.
-    fn comfyui(
-        settings: &Settings,
-        library: &std::path::Path,
-        sink: EventSink,
-        limits: RunLimits,
-    ) -> Result<Backend, AppError> {
-        let endpoint = settings.endpoint().unwrap_or_else(|| easel_settings::DEFAULT_COMFYUI_URL.to_string());
-        let mut config = easel_comfy::ComfyConfig::new(&endpoint);
-        if let Some(account) = settings.key_account() {
-            let value = KeychainEntry::new(&account).and_then(|entry| entry.load())?.ok_or_else(|| {
-                AppError::new(
-                    ErrorCode::NoKey,
-                    format!("no value is stored for the {} header; add it in Settings", settings.comfyui_header.trim()),
-                )
-            })?;
-            config.header = Some((settings.comfyui_header.trim().to_string(), value));
+/// The Tensor.Art service the settings choose (or the demo emulator, started here), its endpoint.
+async fn tams(settings: &Settings) -> Result<(Client, String, Option<Emulator>), AppError> {
+    let (endpoint, auth, emulator) = match settings.endpoint() {
+        None => {
+            let (emulator, key) = start_demo().await?;
+            (emulator.base_url(), Auth::Bearer(Sensitive::new(key)), Some(emulator))
         }
-        let comfy = easel_comfy::Comfy::new(config).map_err(|e| AppError::new(e.code(), e.to_string()))?;
-        let engine = Engine::open(library, comfy, sink, limits)?;
-        engine.gallery().backfill_thumbnails();
-        let info = BackendInfo {
-            kind: "comfyui".into(),
-            endpoint,
-            capabilities: engine.capabilities(),
-            library: engine.library().display().to_string(),
-            notice: None,
-        };
-        Ok(Backend { engine, info, _emulator: None })
+        Some(endpoint) => (endpoint.clone(), service_auth(settings, &endpoint)?, None),
+    };
+    let mut config = ClientConfig::new(endpoint.clone(), auth);
+    if emulator.is_some() {
+        config.label = Some(easel_emulator::DEMO_BACKEND.to_string());
     }
+    // A real service's budget is shared with every Easel process using the same credentials
+    // (a CLI script beside the app); the demo emulator serves only this process.
+    let client = if emulator.is_some() {
+        Client::new(config, Arc::new(Budget::tams_default()))
+    } else {
+        Client::for_service(config)
+    }
+    .map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    Ok((client, endpoint, emulator))
+}
+
+/// A ComfyUI server: its URL, and the proxy header's value from the keychain when one is set.
+fn comfyui(settings: &Settings) -> Result<(easel_comfy::Comfy, String), AppError> {
+    let endpoint = settings.endpoint().unwrap_or_else(|| easel_settings::DEFAULT_COMFYUI_URL.to_string());
+    let mut config = easel_comfy::ComfyConfig::new(&endpoint);
+    if let Some(account) = settings.key_account() {
+        let value = KeychainEntry::new(&account).and_then(|entry| entry.load())?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NoKey,
+                format!("no value is stored for the {} header; add it in Settings", settings.comfyui_header.trim()),
+            )
+        })?;
+        config.header = Some((settings.comfyui_header.trim().to_string(), value));
+    }
+    let comfy = easel_comfy::Comfy::new(config).map_err(|e| AppError::new(e.code(), e.to_string()))?;
+    Ok((comfy, endpoint))
 }
 
 /// The library folder the settings choose, else `$EASEL_LIBRARY`, else `~/Pictures/Easel`.
