@@ -2,7 +2,7 @@
 //! optional extra header for servers behind a proxy (a credential: sent only over https or to
 //! this machine, marked sensitive, redacted from every server text), and this client's id (the
 //! websocket that gets our prompts' events). Plain JSON routes live here: `/object_info`,
-//! `/models/<folder>`, `/queue` and cancelling. Leaves out retries: a local server either
+//! `/queue` and cancelling (model lists come from the loaders' combos in `/object_info`). Leaves out retries: a local server either
 //! answers or is down, and the engine decides what a failure means for a run.
 
 use std::time::Duration;
@@ -112,14 +112,6 @@ impl Comfy {
         let text = self.get_text("object_info").await?;
         Schemas::from_object_info_str(&text)
             .map_err(|e| ComfyError::BadReply { route: "/object_info".into(), why: e.to_string() })
-    }
-
-    /// The files of one model folder (`checkpoints`, `loras`, …) as loaders name them.
-    pub async fn models(&self, folder: &str) -> Result<Vec<String>, ComfyError> {
-        let route = format!("models/{folder}");
-        let value = self.get_json(&route).await?;
-        serde_json::from_value(value)
-            .map_err(|e| ComfyError::BadReply { route: format!("/{route}"), why: e.to_string() })
     }
 
     /// What is running and waiting.

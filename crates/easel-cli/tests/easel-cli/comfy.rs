@@ -2,46 +2,22 @@
 //! each a process: the reference example with ComfyUI model names saved as a 1024×1536 PNG whose
 //! `prompt` chunk is the graph sent, also when the websocket drops mid-run (saved once).
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{files_under, reference_file};
+use crate::{files_under, reference_file, EmulatorProcess};
 
-/// A ComfyUI-flavoured emulator process and its address; killed on drop.
-struct Server {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        // Already gone is fine: the test is over either way.
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-fn server(faults: &str) -> Server {
+fn server(faults: &str) -> EmulatorProcess {
     server_with(&["--faults", faults])
 }
 
-fn server_with(args: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
-        .args(["emulator", "--flavor", "comfyui", "--port", "0"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
-    Server { child, url }
+fn server_with(args: &[&str]) -> EmulatorProcess {
+    EmulatorProcess::start(&[&["--flavor", "comfyui", "--port", "0"], args].concat())
 }
 
 /// `easel run` of the reference example with ComfyUI model names.
-fn run_reference(server: &Server, library: &std::path::Path) -> std::process::Output {
+fn run_reference(server: &EmulatorProcess, library: &std::path::Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(reference_file())
@@ -172,22 +148,10 @@ fn convert_and_check_name_a_custom_node_s_widgets_from_the_server_s_object_info(
 }
 
 /// The server's `/history` as it answers it.
-fn server_history(server: &Server) -> Value {
+fn server_history(server: &EmulatorProcess) -> Value {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let response = http_get(&format!("{}/history", server.url)).await;
-        serde_json::from_str(&response).unwrap()
+        let reply = reqwest::get(format!("{}/history", server.url)).await.unwrap();
+        reply.json().await.unwrap()
     })
-}
-
-async fn http_get(url: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    // A bare HTTP/1.0 GET keeps this test free of another HTTP client dependency.
-    let rest = url.strip_prefix("http://").unwrap();
-    let (host, path) = rest.split_once('/').map(|(h, p)| (h, format!("/{p}"))).unwrap_or((rest, "/".into()));
-    let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
-    stream.write_all(format!("GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes()).await.unwrap();
-    let mut reply = String::new();
-    stream.read_to_string(&mut reply).await.unwrap();
-    reply.split_once("\r\n\r\n").map(|(_, body)| body.to_string()).unwrap_or_default()
 }

@@ -25,6 +25,37 @@ use std::path::{Path, PathBuf};
 /// arrival time, is still open.
 pub static TIMED: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// `easel emulator ARGS` as a process and the address it announced; killed on drop.
+pub struct EmulatorProcess {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl EmulatorProcess {
+    /// Starts it and reads its first line, which must be `listening on <url>`.
+    pub fn start(args: &[&str]) -> EmulatorProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_easel"))
+            .arg("emulator")
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        EmulatorProcess { child, url }
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        // Already gone is fine: the test is over either way.
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
+
 /// The reference workflow file in the repository.
 pub fn reference_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../easel-workflow/data/reference.json")

@@ -1,9 +1,8 @@
 //! `easel run` and `easel emulator` end to end.
 
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
-use crate::{files_under, reference_file};
+use crate::{files_under, reference_file, EmulatorProcess};
 
 #[test]
 fn run_without_endpoint_uses_the_offline_emulator_and_prints_the_path() {
@@ -57,31 +56,15 @@ fn invalid_files_and_edits_exit_2_with_a_located_message() {
 
 #[test]
 fn emulator_command_announces_its_address() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
-        .args(["emulator", "--port", "0", "--api-key", "k", "--faults", "queue=0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let tams = EmulatorProcess::start(&["--port", "0", "--api-key", "k", "--faults", "queue=0"]);
+    assert!(tams.url.starts_with("http://127.0.0.1:"), "{}", tams.url);
 
     let output = Command::new(env!("CARGO_BIN_EXE_easel")).args(["emulator", "--faults", "5xx=3"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("5xx=3"));
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_easel"))
-        .args(["emulator", "--flavor", "comfyui", "--port", "0", "--faults", "wsdrop=0.5"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert!(line.starts_with("listening on http://127.0.0.1:"), "{line}");
+    let comfy = EmulatorProcess::start(&["--flavor", "comfyui", "--port", "0", "--faults", "wsdrop=0.5"]);
+    assert!(comfy.url.starts_with("http://127.0.0.1:"), "{}", comfy.url);
     let output = Command::new(env!("CARGO_BIN_EXE_easel")).args(["emulator", "--flavor", "a1111"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2), "clap refuses an unknown flavour");
 }
