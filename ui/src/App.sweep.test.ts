@@ -12,6 +12,7 @@ import { stubFrames, type Frames } from "./lib/testing/frames";
 import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { openedDoc } from "./lib/testing/reference";
+import { formField } from "./lib/testing/formField";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -26,22 +27,14 @@ const sweeps = vi.mocked(sweepHost);
 let app: ReturnType<typeof mount> | null = null;
 let frames: Frames;
 
-const cfg: FormField = {
-  nodeId: "3",
-  nodeTitle: "KSampler",
-  classType: "KSampler",
+const cfg: FormField = formField({
   input: "cfg",
   kind: "number",
   value: 7,
-  default: null,
   min: 0,
   max: 100,
   step: 0.5,
-  options: [],
-  multiline: false,
-  modelType: null,
-  required: true,
-};
+});
 
 const axis: Axis = {
   target: { kind: "input", nodeId: "3", input: "cfg" },

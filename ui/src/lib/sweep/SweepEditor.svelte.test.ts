@@ -10,6 +10,7 @@ import { FormState } from "../generate/form/state.svelte";
 import * as sweepHost from "../host/sweep";
 import { SweepEditorState } from "./editor.svelte";
 import SweepEditor from "./SweepEditor.svelte";
+import { formField } from "../testing/formField";
 
 vi.mock("../host", () => ({ inspectWorkflow: vi.fn() }));
 vi.mock("../host/sweep", () => ({ sweepAxis: vi.fn(), sweepQuote: vi.fn(), sweepGrid: vi.fn() }));
@@ -18,22 +19,7 @@ const host = vi.mocked(sweepHost);
 const doc: WorkflowDoc = { name: "w", nodes: [], editor: null };
 
 function field(input: string, kind: FormField["kind"]): FormField {
-  return {
-    nodeId: "3",
-    nodeTitle: "KSampler",
-    classType: "KSampler",
-    input,
-    kind,
-    value: 7,
-    default: null,
-    min: null,
-    max: null,
-    step: null,
-    options: [],
-    multiline: false,
-    modelType: null,
-    required: true,
-  };
+  return formField({ input, kind, value: 7 });
 }
 
 /** The mocked backend: a comma list labelled as typed; anything with "x" in it is refused. */

@@ -8,6 +8,7 @@ import type { WorkflowDoc } from "../bindings/WorkflowDoc";
 import * as sweepHost from "../host/sweep";
 import { SweepEditorState, type SweepForm } from "./editor.svelte";
 import { REPLACE_TARGET, SEED_TARGET } from "./targets";
+import { formField } from "../testing/formField";
 
 vi.mock("../host/sweep", () => ({ sweepAxis: vi.fn(), sweepQuote: vi.fn(), sweepGrid: vi.fn() }));
 const host = vi.mocked(sweepHost);
@@ -15,22 +16,7 @@ const host = vi.mocked(sweepHost);
 const doc: WorkflowDoc = { name: "w", nodes: [], editor: null };
 
 function field(nodeId: string, input: string): FormField {
-  return {
-    nodeId,
-    nodeTitle: "KSampler",
-    classType: "KSampler",
-    input,
-    kind: "number",
-    value: 7,
-    default: null,
-    min: null,
-    max: null,
-    step: null,
-    options: [],
-    multiline: false,
-    modelType: null,
-    required: true,
-  };
+  return formField({ nodeId, input, kind: "number", value: 7 });
 }
 
 const seeds = [{ nodeId: "3", input: "seed", mode: "fixed" as const }];

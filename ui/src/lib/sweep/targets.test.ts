@@ -1,6 +1,7 @@
 // What an axis can vary as the target <select> lists it, and what `sweepAxis` is sent.
 import { describe, expect, it } from "vitest";
 import type { FormField } from "../bindings/FormField";
+import { formField } from "../testing/formField";
 import {
   axisTitle,
   backendTarget,
@@ -17,22 +18,7 @@ function field(
   kind: FormField["kind"],
   nodeTitle: string,
 ): FormField {
-  return {
-    nodeId,
-    nodeTitle,
-    classType: nodeTitle,
-    input,
-    kind,
-    value: 0,
-    default: null,
-    min: null,
-    max: null,
-    step: null,
-    options: [],
-    multiline: false,
-    modelType: null,
-    required: true,
-  };
+  return formField({ nodeId, input, kind, nodeTitle, classType: nodeTitle, value: 0 });
 }
 
 const fields = [
