@@ -36,6 +36,20 @@ async fn switch_to_comfyui(session: &Session, url: &str) {
     assert!(badge.as_str().is_some_and(|t| t.contains(url)), "{badge}");
 }
 
+/// Counts, in `window.__seen`, the page changes after which `css` matches: elements that come
+/// and go faster than a poll are still seen.
+async fn watch_for(session: &Session, css: &str) {
+    session
+        .script(
+            "const css = arguments[0];
+             window.__seen = 0;
+             new MutationObserver(() => { if (document.querySelector(css)) window.__seen += 1; })
+               .observe(document.body, { subtree: true, childList: true, attributes: true });",
+            json!([css]),
+        )
+        .await;
+}
+
 #[tokio::test]
 async fn runs_the_reference_workflow_on_a_comfyui_server() {
     let server = Emulator::start(EmulatorConfig { flavor: Flavor::ComfyUi, ..EmulatorConfig::default() })
@@ -72,15 +86,7 @@ async fn runs_the_reference_workflow_on_a_comfyui_server() {
         )
         .await;
     // Previews come and go with their node: a watcher notes one whenever it appears.
-    session
-        .script(
-            "window.__previews = 0;
-             new MutationObserver(() => {
-               if (document.querySelector('[data-testid=node-preview][src^=\"data:image/\"]')) window.__previews += 1;
-             }).observe(document.body, { subtree: true, childList: true, attributes: true });",
-            json!([]),
-        )
-        .await;
+    watch_for(&session, "[data-testid=node-preview][src^=\"data:image/\"]").await;
     session.click_on("[data-testid=run]:not([disabled])").await;
     session
         .wait_until(
@@ -98,7 +104,7 @@ async fn runs_the_reference_workflow_on_a_comfyui_server() {
         )
         .await;
     assert_eq!(natural, json!([1024, 1536]));
-    let previews = session.script("return window.__previews", json!([])).await;
+    let previews = session.script("return window.__seen", json!([])).await;
     assert!(previews.as_u64().is_some_and(|n| n > 0), "a running node showed its live preview: {previews}");
     session.screenshot("comfyui-run").await;
 
@@ -222,15 +228,7 @@ async fn a_custom_node_workflow_runs_on_the_comfyui_server_that_has_its_nodes() 
     session.type_into(&search, "v1-5").await;
     session.click_on("[data-testid=combo-option]").await;
 
-    session
-        .script(
-            "window.__samplerPreview = 0;
-             new MutationObserver(() => {
-               if (document.querySelector('[data-testid=node-3] [data-testid=node-preview]')) window.__samplerPreview += 1;
-             }).observe(document.body, { subtree: true, childList: true, attributes: true });",
-            json!([]),
-        )
-        .await;
+    watch_for(&session, "[data-testid=node-3] [data-testid=node-preview]").await;
     session.click_on("[data-testid=run]:not([disabled])").await;
     let status = session
         .wait_until(
@@ -241,7 +239,7 @@ async fn a_custom_node_workflow_runs_on_the_comfyui_server_that_has_its_nodes() 
         )
         .await;
     assert!(status.as_str().is_some_and(|s| s.starts_with("Done")), "{status}");
-    let previews = session.script("return window.__samplerPreview", json!([])).await;
+    let previews = session.script("return window.__seen", json!([])).await;
     assert!(previews.as_u64().is_some_and(|n| n > 0), "the sampler's card showed a preview: {previews}");
 
     // In the gallery, the picture says where it was made.
