@@ -3,7 +3,8 @@
 //! the 11-node reference workflow), frame intervals while ten runs of it progress on the demo
 //! (eight at once, the most Settings allow), beside the idle page. To say which part of the window costs what, the running measure is repeated with
 //! one part hidden at a time (`display: none` through an injected style): what a part's hiding
-//! saves is what painting and laying it out costs; its script work still runs.
+//! saves is what painting and laying it out costs; its script work still runs. Beside each window
+//! of frames, the CPU each thread of the app's processes (and of the X server) spent in it.
 
 use std::path::Path;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use crate::driver::{corpus, Session};
-use crate::measure::{describe, frames, median, pct};
+use crate::measure::{cpu_ticks, describe, describe_cpu, frames, median, pct};
 use crate::Options;
 
 const SAMPLES: usize = 5;
@@ -19,6 +20,8 @@ const SAMPLES: usize = 5;
 const RUNS: u32 = 10;
 /// Each measured window of frames.
 const WINDOW_MS: u64 = 3_000;
+/// The app's process name (what /proc calls it: the binary's name, cut to 15 bytes).
+const PROGRAM: &str = "easel-app";
 
 /// Milliseconds from choosing `file` in the Recent files menu to the graph of `expected` cards
 /// painted (two frames later). The menu, not a simulated drop: a release build does not let the
@@ -43,13 +46,26 @@ async fn open_and_paint(session: &Session, file: &Path, expected: usize) -> f64 
     value.as_f64().expect("elapsed ms")
 }
 
-/// Parts of the window hidden one at a time while runs progress.
-const PARTS: [(&str, &str); 5] = [
+/// CPU ticks of the app's processes and of the X server that shows its window.
+type Ticks = std::collections::BTreeMap<String, u64>;
+
+fn cpu_now() -> Ticks {
+    let mut ticks = cpu_ticks(PROGRAM);
+    ticks.extend(cpu_ticks("Xvfb"));
+    ticks
+}
+
+/// Parts of the window hidden one at a time while runs progress, then the whole page, then every
+/// animation and transition: what is left with nothing to lay out or paint is what the page's
+/// other work (events, script, WebKit itself) costs.
+const PARTS: [(&str, &str); 7] = [
     ("nothing hidden", ""),
     ("graph cards hidden", ".svelte-flow__nodes { display: none !important; }"),
-    ("minimap hidden", ".svelte-flow__minimap { display: none !important; }"),
+    ("graph panel hidden", ".svelte-flow { display: none !important; }"),
     ("queue panel hidden", "section.queue { display: none !important; }"),
     ("run bar hidden", ".runbar { display: none !important; }"),
+    ("whole page hidden", "#app { display: none !important; }"),
+    ("all animations off", "*, *::before, *::after { animation: none !important; transition: none !important; }"),
 ];
 
 pub async fn run(options: Options) {
@@ -81,12 +97,15 @@ pub async fn run(options: Options) {
 
     // The running measure on the reference workflow, in a window that opened on it.
     let session = start(options, "bench-running", &recent).await;
+    let before = cpu_now();
     let idle = frames(&session, WINDOW_MS, 0.0).await;
     describe("idle (baseline)", &idle);
+    describe_cpu(&before, &cpu_now(), WINDOW_MS);
     set_count(&session, RUNS).await;
     for (label, css) in PARTS {
-        let running = while_running(&session, css).await;
+        let (running, cpu) = while_running(&session, css).await;
         describe(&format!("{RUNS} runs, {label}"), &running);
+        describe_cpu(&cpu.0, &cpu.1, WINDOW_MS);
         if css.is_empty() {
             println!("  ratio p95 running / idle: {:.2}", pct(&running, 0.95) / pct(&idle, 0.95));
         }
@@ -131,8 +150,9 @@ async fn set_count(session: &Session, n: u32) {
 }
 
 /// Starts a batch, waits until several of its runs progress, measures frames with `css` applied,
-/// then cancels the batch and waits for the queue to settle.
-async fn while_running(session: &Session, css: &str) -> Vec<f64> {
+/// then cancels the batch and waits for the queue to settle; returns the frames and the CPU
+/// ticks before and after them.
+async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks)) {
     session.script("document.getElementById('bench-hide')?.remove(); return true;", json!([])).await;
     session
         .wait_until(
@@ -152,7 +172,9 @@ async fn while_running(session: &Session, css: &str) -> Vec<f64> {
     let hide = "const [css] = arguments; const s = document.createElement('style'); s.id = 'bench-hide';
         s.textContent = css; document.head.appendChild(s); return true;";
     session.script(hide, json!([css])).await;
+    let before = cpu_now();
     let running = frames(session, WINDOW_MS, 0.0).await;
+    let cpu = (before, cpu_now());
     session.script("document.getElementById('bench-hide')?.remove(); return true;", json!([])).await;
     session.click_on("[data-testid=cancel]").await;
     session
@@ -162,5 +184,5 @@ async fn while_running(session: &Session, css: &str) -> Vec<f64> {
             Duration::from_secs(120),
         )
         .await;
-    running
+    (running, cpu)
 }

@@ -53,6 +53,11 @@ pub fn describe(label: &str, f: &[f64]) {
 /// from /proc/<pid>/smaps_rollup (shared pages split between the processes that map them, so
 /// the sum is what the program costs); it is 0 where the kernel has no rollup.
 pub fn memory_kib(name: &str) -> (u64, u64) {
+    memory_by_process(name).iter().fold((0, 0), |(p, r), m| (p + m.1, r + m.2))
+}
+
+/// The same per process: (name, PSS, RSS) of the program and each process below it.
+pub fn memory_by_process(name: &str) -> Vec<(String, u64, u64)> {
     let field = |text: &str, key: &str| -> Option<u64> {
         let line = text.lines().find(|l| l.starts_with(key))?;
         line[key.len()..].split_whitespace().next()?.parse().ok()
@@ -70,17 +75,21 @@ pub fn memory_kib(name: &str) -> (u64, u64) {
         })
         .collect();
     let mut frontier: Vec<u32> = procs.iter().filter(|p| p.2 == name).map(|p| p.0).collect();
-    let (mut pss, mut rss) = (0, 0);
+    let mut out = Vec::new();
     while let Some(pid) = frontier.pop() {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            rss += field(&status, "VmRSS:").unwrap_or(0);
-        }
-        if let Ok(rollup) = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")) {
-            pss += field(&rollup, "Pss:").unwrap_or(0);
-        }
+        let comm = procs.iter().find(|p| p.0 == pid).map(|p| p.2.clone()).unwrap_or_default();
+        let rss = std::fs::read_to_string(format!("/proc/{pid}/status"))
+            .ok()
+            .and_then(|status| field(&status, "VmRSS:"))
+            .unwrap_or(0);
+        let pss = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+            .ok()
+            .and_then(|rollup| field(&rollup, "Pss:"))
+            .unwrap_or(0);
+        out.push((comm, pss, rss));
         frontier.extend(procs.iter().filter(|p| p.1 == pid).map(|p| p.0));
     }
-    (pss, rss)
+    out
 }
 
 pub fn mib(kib: u64) -> f64 {
@@ -94,4 +103,63 @@ pub fn describe_ms(label: &str, samples: &[f64]) {
         return;
     }
     println!("  {label:<46} median {:>6.0} ms (samples {samples:.0?})", median(samples));
+}
+
+/// CPU time (clock ticks, user + system) of every thread of the program named `name` and every
+/// process below it, keyed by "process/thread" names (threads of one name summed): what a
+/// window of frames is competing with.
+pub fn cpu_ticks(name: &str) -> std::collections::BTreeMap<String, u64> {
+    let stat = |path: &str| -> Option<(String, u32, u64)> {
+        let text = std::fs::read_to_string(path).ok()?;
+        // `pid (comm) state ppid …`: the name may hold spaces and parentheses, so split at the last ')'.
+        let (head, rest) = text.rsplit_once(')')?;
+        let comm = head.split_once('(')?.1.to_string();
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ppid = fields.get(1)?.parse().ok()?;
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some((comm, ppid, ticks))
+    };
+    let procs: Vec<(u32, u32, String)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter_map(|pid| stat(&format!("/proc/{pid}/stat")).map(|(comm, ppid, _)| (pid, ppid, comm)))
+        .collect();
+    let mut frontier: Vec<u32> = procs.iter().filter(|p| p.2 == name).map(|p| p.0).collect();
+    let mut out = std::collections::BTreeMap::new();
+    while let Some(pid) = frontier.pop() {
+        let process = procs.iter().find(|p| p.0 == pid).map(|p| p.2.clone()).unwrap_or_default();
+        for task in std::fs::read_dir(format!("/proc/{pid}/task")).into_iter().flatten().flatten() {
+            let path = format!("{}/stat", task.path().display());
+            if let Some((thread, _, ticks)) = stat(&path) {
+                *out.entry(format!("{process}/{thread}")).or_insert(0) += ticks;
+            }
+        }
+        frontier.extend(procs.iter().filter(|p| p.1 == pid).map(|p| p.0));
+    }
+    out
+}
+
+/// Prints what each thread spent between two `cpu_ticks` readings `ms` apart, as a share of one
+/// core (threads under 2 % left out), busiest first.
+pub fn describe_cpu(
+    before: &std::collections::BTreeMap<String, u64>,
+    after: &std::collections::BTreeMap<String, u64>,
+    ms: u64,
+) {
+    // Linux reports these in USER_HZ, 100 a second on every architecture it runs on.
+    const TICKS_PER_SECOND: f64 = 100.0;
+    let seconds = ms as f64 / 1000.0;
+    let mut rows: Vec<(String, f64)> = after
+        .iter()
+        .map(|(k, v)| {
+            (k.clone(), (v - before.get(k).copied().unwrap_or(0).min(*v)) as f64 / TICKS_PER_SECOND / seconds)
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let total: f64 = rows.iter().map(|r| r.1).sum();
+    let shown: Vec<String> =
+        rows.iter().filter(|r| r.1 >= 0.02).map(|r| format!("{} {:.0} %", r.0, r.1 * 100.0)).collect();
+    println!("    CPU (share of one core; 2 cores): total {:.0} %: {}", total * 100.0, shown.join(", "));
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use crate::driver::Session;
-use crate::measure::{describe_ms, memory_kib, mib};
+use crate::measure::{describe_ms, memory_by_process, memory_kib, mib};
 use crate::Options;
 
 const SAMPLES: usize = 3;
@@ -17,6 +17,9 @@ const SAMPLES: usize = 3;
 const IDLE: Duration = Duration::from_secs(5);
 
 struct Sample {
+    /// From the session request to the page's navigation start (`performance.timeOrigin`): the
+    /// program's own start, its window and WebKit's processes, before any page script.
+    navigation: f64,
     first_paint: Option<f64>,
     ready: f64,
     pss: u64,
@@ -50,6 +53,9 @@ pub async fn run(options: Options) {
     let [ours, base] = &samples;
     let paint = |s: &[Sample]| s.iter().filter_map(|s| s.first_paint).collect::<Vec<_>>();
     let ready = |s: &[Sample]| s.iter().map(|s| s.ready).collect::<Vec<_>>();
+    let navigation = |s: &[Sample]| s.iter().map(|s| s.navigation).collect::<Vec<_>>();
+    describe_ms("easel: start → page navigation starts", &navigation(ours));
+    describe_ms("empty window: start → page navigation starts", &navigation(base));
     describe_ms("easel: start → first contentful paint", &paint(ours));
     describe_ms("easel: start → reference graph drawn", &ready(ours));
     describe_ms("empty window: start → first paint (baseline)", &paint(base));
@@ -108,8 +114,14 @@ async fn sample(options: Options, program: Program) -> Sample {
     let origin = value[0].as_f64().expect("timeOrigin");
     let first_paint = value[1].as_f64().map(|t| origin + t - session.requested_at_ms);
     let ready = origin + value[2].as_f64().expect("now") - session.requested_at_ms;
+    let navigation = origin - session.requested_at_ms;
     tokio::time::sleep(IDLE).await;
     let (pss, rss) = memory_kib(name);
+    let each: Vec<String> = memory_by_process(name)
+        .iter()
+        .map(|(p, pss, rss)| format!("{p} {:.0} ({:.0})", mib(*pss), mib(*rss)))
+        .collect();
+    println!("    {name}: PSS (RSS) MiB per process: {}", each.join(", "));
     session.close().await;
-    Sample { first_paint, ready, pss, rss }
+    Sample { navigation, first_paint, ready, pss, rss }
 }
