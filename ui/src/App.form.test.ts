@@ -12,6 +12,7 @@ import { stubFrames, type Frames } from "./lib/testing/frames";
 import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
+import { formField } from "./lib/testing/formField";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -28,23 +29,13 @@ function field(
   kind: FormField["kind"],
   more: Partial<FormField> = {},
 ): FormField {
-  return {
+  return formField({
     nodeId,
     nodeTitle: nodeId === "3" ? "KSampler" : `Node ${nodeId}`,
-    classType: "KSampler",
     input,
     kind,
-    value: null,
-    default: null,
-    min: null,
-    max: null,
-    step: null,
-    options: [],
-    multiline: false,
-    modelType: null,
-    required: true,
     ...more,
-  };
+  });
 }
 
 const FIELDS: FormField[] = [

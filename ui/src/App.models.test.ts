@@ -9,6 +9,7 @@ import * as host from "./lib/host";
 import { inspection, mapping, modelUse, readiness } from "./lib/testing/inspection";
 import { openedDoc, referenceDoc } from "./lib/testing/reference";
 import { TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { formField } from "./lib/testing/formField";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -17,22 +18,15 @@ const mocked = vi.mocked(host);
 const FILE = "v1-5-pruned-emaonly.safetensors";
 let app: ReturnType<typeof mount> | null = null;
 
-const ckpt: FormField = {
+const ckpt: FormField = formField({
   nodeId: "4",
   nodeTitle: "Load Checkpoint",
   classType: "CheckpointLoaderSimple",
   input: "ckpt_name",
   kind: "model",
   value: FILE,
-  default: null,
-  min: null,
-  max: null,
-  step: null,
-  options: [],
-  multiline: false,
   modelType: "checkpoint",
-  required: true,
-};
+});
 
 /** The reference workflow with its checkpoint named by file. */
 function withFile() {

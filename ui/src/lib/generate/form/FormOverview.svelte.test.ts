@@ -7,28 +7,19 @@ import { FormState } from "./state.svelte";
 import { setLocale } from "../../i18n/index.svelte";
 import ParamsPanel from "../ParamsPanel.svelte";
 import FormOverview from "./FormOverview.svelte";
+import { formField } from "../../testing/formField";
 
 vi.mock("../../host", () => ({
   inspectWorkflow: vi.fn(),
 }));
 
-const field = (nodeId: string, nodeTitle: string, input: string, kind: FormField["kind"]) =>
-  ({
-    nodeId,
-    nodeTitle,
-    classType: nodeTitle,
-    input,
-    kind,
-    value: null,
-    default: null,
-    min: null,
-    max: null,
-    step: null,
-    options: [],
-    multiline: kind === "prompt",
-    modelType: null,
-    required: true,
-  }) satisfies FormField;
+const field = (
+  nodeId: string,
+  nodeTitle: string,
+  input: string,
+  kind: FormField["kind"],
+): FormField =>
+  formField({ nodeId, nodeTitle, classType: nodeTitle, input, kind, multiline: kind === "prompt" });
 
 const FIELDS = [
   field("3", "KSampler", "seed", "seed"),

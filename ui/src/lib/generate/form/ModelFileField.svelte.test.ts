@@ -10,6 +10,7 @@ import * as host from "../../host";
 import { inspection, mapping, modelUse, readiness } from "../../testing/inspection";
 import ModelField from "./ModelField.svelte";
 import { FormState } from "./state.svelte";
+import { formField } from "../../testing/formField";
 
 vi.mock("../../host", async () => (await import("../../testing/hostMock")).hostMock());
 
@@ -30,22 +31,15 @@ const doc: WorkflowDoc = {
   ],
 };
 
-const field: FormField = {
+const field: FormField = formField({
   nodeId: "4",
   nodeTitle: "Load Checkpoint",
   classType: "CheckpointLoaderSimple",
   input: "ckpt_name",
   kind: "model",
   value: FILE,
-  default: null,
-  min: null,
-  max: null,
-  step: null,
-  options: [],
-  multiline: false,
   modelType: "checkpoint",
-  required: true,
-};
+});
 
 const checkpoint = (id: string, more: Partial<ModelInfo> = {}): ModelInfo => ({
   id,

@@ -1,23 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { FormField } from "../../bindings/FormField";
 import { Exposed, pinOf, toExposed } from "./exposed.svelte";
+import { formField } from "../../testing/formField";
 
-const field = (nodeId: string, nodeTitle: string, input: string, value: unknown): FormField => ({
-  nodeId,
-  nodeTitle,
-  classType: nodeTitle === "KSampler" ? "KSampler" : "CLIPTextEncode",
-  input,
-  kind: "text",
-  value,
-  default: null,
-  min: null,
-  max: null,
-  step: null,
-  options: [],
-  multiline: false,
-  modelType: null,
-  required: true,
-});
+const field = (nodeId: string, nodeTitle: string, input: string, value: unknown): FormField =>
+  formField({
+    nodeId,
+    nodeTitle,
+    classType: nodeTitle === "KSampler" ? "KSampler" : "CLIPTextEncode",
+    input,
+    kind: "text",
+    value,
+  });
 
 const seed = field("3", "KSampler", "seed", 1);
 const prompt = field("6", "Positive", "text", "a fox");
