@@ -50,18 +50,8 @@ fn leave_run(engine: &Engine, library: &std::path::Path, run_id: &str, request_i
     let journal = Store::open(&library.join(DATABASE_FILE)).unwrap();
     let params = reference_with_files().to_tams_params().to_string();
     let backend = engine.backend_label().to_string();
-    let run = easel_engine::NewRun {
-        run_id,
-        request_id,
-        name: "reference",
-        backend: &backend,
-        workflow: &params,
-        seeds: "{}",
-        editor: None,
-        kind: easel_engine::RunKind::Graph,
-        uploads: None,
-        estimate: None,
-    };
+    let run = crate::stored_run(run_id, request_id, "reference", &backend, &params);
+
     journal.insert_runs(&[run], None).unwrap();
     let conn = rusqlite::Connection::open(library.join(DATABASE_FILE)).unwrap();
     if let Some(prompt_id) = prompt_id {

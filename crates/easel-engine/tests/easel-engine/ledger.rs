@@ -180,17 +180,10 @@ async fn a_run_left_after_start_is_picked_up_once_and_nothing_runs_twice() {
     let journal = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
     let backend = client.backend_label();
     let left = easel_engine::NewRun {
-        run_id: "left-behind",
-        request_id: "left-behind",
-        name: "reference",
-        backend: &backend,
-        workflow: &params,
-        seeds: "{}",
-        editor: None,
-        kind: easel_engine::RunKind::Graph,
-        uploads: None,
         estimate: Some(2.4),
+        ..crate::stored_run("left-behind", "left-behind", "reference", &backend, &params)
     };
+
     journal.insert_runs(&[left], None).unwrap();
     drop(journal);
     let conn = rusqlite::Connection::open(library.path().join(easel_engine::DATABASE_FILE)).unwrap();

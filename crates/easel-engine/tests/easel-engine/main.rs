@@ -35,6 +35,28 @@ pub async fn emulator_with(faults: &str) -> (Emulator, Client) {
     let client = Client::new(client_config, Arc::new(Budget::tams_default())).unwrap();
     (emulator, client)
 }
+/// A journal row of a graph run as a previous process would have left it (no editor graph,
+/// uploads or estimate: set them with struct update where a test needs one).
+pub fn stored_run<'a>(
+    run_id: &'a str,
+    request_id: &'a str,
+    name: &'a str,
+    backend: &'a str,
+    workflow: &'a str,
+) -> easel_engine::NewRun<'a> {
+    easel_engine::NewRun {
+        run_id,
+        request_id,
+        name,
+        backend,
+        workflow,
+        seeds: "{}",
+        editor: None,
+        kind: easel_engine::RunKind::Graph,
+        uploads: None,
+        estimate: None,
+    }
+}
 
 /// The shared reference material and corpus (`$EASEL_SHARED`, else /work/shared).
 pub fn shared() -> std::path::PathBuf {

@@ -141,18 +141,7 @@ async fn an_unreadable_journal_row_is_marked_failed_and_the_others_resume() {
         "9": {"classType": "SaveImage", "inputs": {"images": ["prompt", 0], "filename_prefix": "x"}}
     });
     fn row<'a>(run_id: &'a str, backend: &'a str, workflow: &'a str) -> easel_engine::NewRun<'a> {
-        easel_engine::NewRun {
-            run_id,
-            request_id: run_id,
-            name: "stored",
-            backend,
-            workflow,
-            seeds: "{}",
-            editor: None,
-            kind: easel_engine::RunKind::Graph,
-            uploads: None,
-            estimate: None,
-        }
+        crate::stored_run(run_id, run_id, "stored", backend, workflow)
     }
     let (good, prompt) = (reference_params.to_string(), prompt_named.to_string());
     let store = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
@@ -210,21 +199,7 @@ async fn a_job_the_service_no_longer_knows_ends_the_run_without_creating_another
     let params = Workflow::from_json_str(REFERENCE_WORKFLOW).unwrap().workflow.to_tams_params().to_string();
     let store = easel_engine::Store::open(&library.path().join(easel_engine::DATABASE_FILE)).unwrap();
     store
-        .insert_runs(
-            &[easel_engine::NewRun {
-                run_id: "forgotten",
-                request_id: "forgotten-request",
-                name: "stored",
-                backend: &backend,
-                workflow: &params,
-                seeds: "{}",
-                editor: None,
-                kind: easel_engine::RunKind::Graph,
-                uploads: None,
-                estimate: None,
-            }],
-            None,
-        )
+        .insert_runs(&[crate::stored_run("forgotten", "forgotten-request", "stored", &backend, &params)], None)
         .unwrap();
     // Submitted as job 424242, which this emulator never made (a purged job looks the same).
     store.set_job_id("forgotten", "424242").unwrap();
