@@ -8,10 +8,11 @@ use serde_json::json;
 use crate::driver::Session;
 
 /// Open the app (reference workflow loaded on the offline demo), press Run, watch every node
-/// finish, and see the 1024x1536 image in the window.
+/// finish, and see the 1024x1536 image in the window. The backend's start is held back 1.5 s, so
+/// the page's first commands wait for it (held, then run in order) rather than reach it at once.
 #[tokio::test]
 async fn runs_the_reference_workflow_and_shows_its_image() {
-    let (session, run) = Session::open_reference("reference", &[]).await;
+    let (session, run) = Session::open_reference("reference", &[("EASEL_E2E_START_DELAY_MS", "1500")]).await;
     session.click(&run).await;
 
     // Live progress: some node is seen running (pushed by events) before the end.

@@ -12,9 +12,7 @@ use tokio::io::AsyncReadExt;
 
 use easel_library::{ImageId, LibraryError};
 use tauri::http::{header, Request, Response, StatusCode};
-use tauri::{Manager, Runtime, UriSchemeContext, UriSchemeResponder};
-
-use crate::backend::AppState;
+use tauri::{Runtime, UriSchemeContext, UriSchemeResponder};
 
 /// The largest file served to the window: the library's own limit for images.
 const MAX_SERVED_BYTES: u64 = easel_library::MAX_IMAGE_FILE_BYTES;
@@ -47,8 +45,11 @@ async fn resolve<R: Runtime>(
 ) -> Result<(PathBuf, &'static str), (StatusCode, String)> {
     let not_found = || (StatusCode::NOT_FOUND, format!("no such resource: {path}"));
     let (kind, id) = path.trim_start_matches('/').split_once('/').ok_or_else(not_found)?;
+    let state = crate::startup::state(app)
+        .await
+        .ok_or_else(|| (StatusCode::SERVICE_UNAVAILABLE, "the app is ending".to_string()))?;
     if kind == "model" {
-        let engine = &app.state::<AppState>().backend().engine;
+        let engine = &state.backend().engine;
         return match engine.model_preview(id).await {
             Ok(Some(file)) => Ok((file, "application/octet-stream")),
             Ok(None) => Err(not_found()),
@@ -56,11 +57,11 @@ async fn resolve<R: Runtime>(
         };
     }
     if kind == "input" {
-        let file = app.state::<AppState>().inputs.get(id).ok_or_else(not_found)?;
+        let file = state.inputs.get(id).ok_or_else(not_found)?;
         return Ok((file, "application/octet-stream"));
     }
     let id = ImageId(id.parse::<i64>().map_err(|_| not_found())?);
-    let gallery = app.state::<AppState>().backend().engine.gallery();
+    let gallery = state.backend().engine.gallery();
     let thumb = match kind {
         "image" => false,
         "thumb" => true,

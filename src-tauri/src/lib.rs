@@ -9,18 +9,21 @@ mod command_list;
 mod commands;
 mod desktop;
 mod error;
+mod frames;
 mod images;
 mod offered;
 mod prefs;
 mod rendering;
 mod runs;
+mod startup;
 
 use tauri::{Emitter, Manager};
 
 pub use backend::BackendInfo;
 pub use error::AppError;
 
-/// Event name carrying the `JobEvent`s of runs no window call started (resumed at launch).
+/// Event name carrying the `JobEvent`s of runs no window call started (resumed at launch), as
+/// arrays (`frames.rs`).
 pub const JOB_EVENT: &str = "job://event";
 /// Event name telling the window which gallery images changed (empty: reload everything).
 pub const LIBRARY_CHANGED: &str = "library://changed";
@@ -37,27 +40,50 @@ pub fn run() {
     }
     let context = tauri::generate_context!();
     let rendering = rendering::choose(&context.config().identifier);
+    let commands: std::sync::Arc<dyn Fn(tauri::ipc::Invoke) -> bool + Send + Sync> =
+        std::sync::Arc::new(include!("commands/list.rs"));
+    let startup = std::sync::Arc::new(startup::Startup::<tauri::Wry>::default());
+    let (handler, held) = (commands.clone(), startup.clone());
     let app = tauri::Builder::default()
         .manage(rendering)
+        .manage(startup.clone())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
-        .invoke_handler(include!("commands/list.rs"))
-        .setup(|app| {
+        .invoke_handler(move |invoke| held.route(invoke, &*handler))
+        .setup(move |app| {
             let handle = app.handle().clone();
-            // Events of runs no window call started (resumed at launch); a call's own batch
-            // goes to that call's channel (`runs::Caller`).
+            // Events of runs no window call started (resumed at launch), as arrays at most once
+            // a frame; a call's own batch goes to that call's channel (`runs::Caller`).
+            let window = handle.clone();
+            let to_window = frames::per_frame(move |batch| {
+                if let Err(e) = window.emit(JOB_EVENT, &batch) {
+                    eprintln!("easel-app: could not deliver events to the window: {e}");
+                }
+            });
             let sink: easel_engine::EventSink = std::sync::Arc::new(move |event| {
                 announce_saved(&handle, &event);
-                if let Err(e) = handle.emit(JOB_EVENT, &event) {
-                    eprintln!("easel-app: could not deliver an event to the window: {e}");
-                }
+                to_window(event);
             });
             #[cfg(debug_assertions)]
             e2e_drops(app)?;
             let prefs = prefs::Prefs::open(app.handle())?;
-            let state = tauri::async_runtime::block_on(backend::AppState::start(prefs, sink))?;
-            app.manage(state);
+            // The backend starts beside the webview; commands the page sends before it is up wait.
+            let handle = app.handle().clone();
+            tauri::async_runtime::spawn(async move {
+                #[cfg(debug_assertions)]
+                e2e_slow_start().await;
+                match backend::AppState::start(prefs, sink).await {
+                    Ok(state) => {
+                        handle.manage(state);
+                        startup.finished(&handle, move |invoke| commands(invoke));
+                    }
+                    Err(e) => {
+                        eprintln!("easel-app: cannot start: {}", e.message);
+                        handle.exit(1);
+                    }
+                }
+            });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -84,6 +110,15 @@ fn announce_saved(app: &tauri::AppHandle, event: &easel_engine::JobEvent) {
         if let Some(id) = image.id {
             commands::library::announce(app, &[id]);
         }
+    }
+}
+
+/// Debug builds only (the end-to-end tests'): `EASEL_E2E_START_DELAY_MS` holds the backend's start
+/// back, so a journey sees the page call commands before the backend is up (`startup.rs`).
+#[cfg(debug_assertions)]
+async fn e2e_slow_start() {
+    if let Some(ms) = std::env::var("EASEL_E2E_START_DELAY_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        tokio::time::sleep(std::time::Duration::from_millis(ms.min(10_000))).await;
     }
 }
 
