@@ -10,7 +10,8 @@
 //! cap. An answer to the threshold question never passes a cap, so a front door that asks about
 //! the threshold first cannot spend past a cap the person never saw.
 //! Where the batch's events go: to the `Channel` the window passed with this call, so it knows
-//! each event's batch before the call returns the run ids (never to the global `job://event`).
+//! each event's batch before the call returns the run ids (never to the global `job://event`),
+//! as arrays, at most one a frame.
 
 use easel_engine::{CapBreach, EngineError, Estimate, EventSink, Hooks, JobEvent, LocalFiles, RunRequest, Work};
 use tauri::ipc::Channel;
@@ -26,19 +27,22 @@ const SAME_PRICE: f64 = 1e-6;
 /// The window's side of one call: the app (to announce saved images) and the call's channel.
 pub struct Caller {
     pub app: AppHandle,
-    pub events: Channel<JobEvent>,
+    pub events: Channel<Vec<JobEvent>>,
 }
 
 impl Caller {
-    /// The batch's event sink: each event to the call's channel, saved images announced to the
-    /// gallery as for any run.
+    /// The batch's event sink: its events to the call's channel once per frame
+    /// (`frames::per_frame`), saved images announced to the gallery at once as for any run.
     fn sink(self) -> EventSink {
         let Caller { app, events } = self;
+        let to_window = crate::frames::per_frame(move |batch| {
+            if let Err(e) = events.send(batch) {
+                eprintln!("easel-app: could not deliver events to their window channel: {e}");
+            }
+        });
         std::sync::Arc::new(move |event: JobEvent| {
             crate::announce_saved(&app, &event);
-            if let Err(e) = events.send(event) {
-                eprintln!("easel-app: could not deliver an event to its window channel: {e}");
-            }
+            to_window(event);
         })
     }
 }

@@ -119,3 +119,79 @@ pub struct SavedImage {
     /// Height in pixels.
     pub height: u32,
 }
+
+impl JobEvent {
+    /// Adds `next` to `pending`, events not yet delivered, folding it into its run's last pending
+    /// event when it only replaces it: the same node in the same state with newer progress, a
+    /// newer preview of the same node, a newer queue position. A front door that delivers several
+    /// events at once (the app, once per frame) so sends what a reader needs, no less: every state
+    /// change, every saved image and every end are kept, each run's in its order (runs are
+    /// independent, so a folded event may move ahead of other runs' events).
+    pub fn coalesce(pending: &mut Vec<JobEvent>, next: JobEvent) {
+        if let Some(last) = pending.iter_mut().rev().find(|e| e.run_id == next.run_id) {
+            if last.change.replaced_by(&next.change) {
+                *last = next;
+                return;
+            }
+        }
+        pending.push(next);
+    }
+}
+
+impl JobChange {
+    fn replaced_by(&self, next: &JobChange) -> bool {
+        match (self, next) {
+            (JobChange::Node { node_id: a, status: sa, .. }, JobChange::Node { node_id: b, status: sb, .. }) => {
+                a == b && sa == sb
+            }
+            (JobChange::Preview { node_id: a, .. }, JobChange::Preview { node_id: b, .. }) => a == b,
+            (JobChange::Waiting { .. }, JobChange::Waiting { .. }) => true,
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(run: &str, node_id: &str, status: NodeState, progress: f64) -> JobEvent {
+        JobEvent {
+            run_id: run.into(),
+            change: JobChange::Node { node_id: node_id.into(), status, progress, overall: progress / 2.0 },
+        }
+    }
+
+    #[test]
+    fn progress_folds_into_its_runs_last_event_and_state_changes_stay() {
+        let mut pending = Vec::new();
+        for event in [
+            node("a", "3", NodeState::Running, 0.1),
+            node("a", "3", NodeState::Running, 0.2),
+            node("a", "3", NodeState::Running, 0.3),
+            node("b", "3", NodeState::Running, 0.5),
+            node("a", "3", NodeState::Running, 0.4),
+            node("a", "3", NodeState::Done, 1.0),
+            node("a", "8", NodeState::Running, 0.0),
+            JobEvent { run_id: "a".into(), change: JobChange::Waiting { queue_rank: Some(2), queue_len: Some(3) } },
+            JobEvent { run_id: "a".into(), change: JobChange::Waiting { queue_rank: Some(1), queue_len: Some(3) } },
+            JobEvent { run_id: "a".into(), change: JobChange::Canceled },
+            JobEvent { run_id: "a".into(), change: JobChange::Canceled },
+        ] {
+            JobEvent::coalesce(&mut pending, event);
+        }
+        assert_eq!(
+            pending,
+            vec![
+                // Another run's event in between does not stop the fold.
+                node("a", "3", NodeState::Running, 0.4),
+                node("b", "3", NodeState::Running, 0.5),
+                node("a", "3", NodeState::Done, 1.0),
+                node("a", "8", NodeState::Running, 0.0),
+                JobEvent { run_id: "a".into(), change: JobChange::Waiting { queue_rank: Some(1), queue_len: Some(3) } },
+                JobEvent { run_id: "a".into(), change: JobChange::Canceled },
+                JobEvent { run_id: "a".into(), change: JobChange::Canceled },
+            ]
+        );
+    }
+}

@@ -86,7 +86,7 @@ pub async fn favourite_run(
     count: u32,
     approved_credits: Option<f64>,
     approved_over_cap: Option<f64>,
-    events: tauri::ipc::Channel<easel_engine::JobEvent>,
+    events: tauri::ipc::Channel<Vec<easel_engine::JobEvent>>,
 ) -> Result<Vec<String>, AppError> {
     let favourite = state.prefs.favourites(|f| f.get(&id).cloned())?;
     let work = crate::commands::workflow::graph_work(&favourite.doc, Vec::new(), easel_engine::WildcardMode::Seeded)?;

@@ -183,7 +183,7 @@ pub async fn library_run_again(
     id: ImageId,
     approved_credits: Option<f64>,
     approved_over_cap: Option<f64>,
-    events: tauri::ipc::Channel<easel_engine::JobEvent>,
+    events: tauri::ipc::Channel<Vec<easel_engine::JobEvent>>,
 ) -> Result<Vec<String>, AppError> {
     let (opened, bytes) = picture_workflow(&state, id).await?;
     // The picture's prompt is the text that was sent: its wildcards were drawn already. A grid's

@@ -195,7 +195,7 @@ pub async fn run_workflow(
     state: State<'_, AppState>,
     doc: WorkflowDoc,
     options: Option<RunOptions>,
-    events: Channel<JobEvent>,
+    events: Channel<Vec<JobEvent>>,
 ) -> Result<Vec<String>, AppError> {
     let options = options.unwrap_or_default();
     let mut work = graph_work(&doc, options.seeds, options.wildcards.unwrap_or_default())?;
@@ -231,7 +231,7 @@ pub async fn retry_run(
     run_id: String,
     approved_credits: Option<f64>,
     approved_over_cap: Option<f64>,
-    events: Channel<JobEvent>,
+    events: Channel<Vec<JobEvent>>,
 ) -> Result<String, AppError> {
     let approval = crate::runs::Approval { credits: approved_credits, over_cap: approved_over_cap };
     crate::runs::retry(&state, Caller { app, events }, &run_id, approval).await

@@ -13,7 +13,7 @@ const noHost: AppError = {
 
 /** The commands that start runs: they take the channel their runs' events arrive on. */
 export type RunCommand = {
-  [K in Command]: Commands[K]["args"] extends { events: Channel<JobEvent> } ? K : never;
+  [K in Command]: Commands[K]["args"] extends { events: Channel<JobEvent[]> } ? K : never;
 }[Command];
 
 /** Invokes `command` with its named arguments (or raw bytes sent as the request body, no JSON
@@ -31,7 +31,8 @@ export async function call<K extends Command>(
 }
 
 /** Invokes a command that starts runs with a channel of its own: every event of those runs, from
- * each one's `queued` on (possibly before the ids come back), goes to `onEvent`, in order. */
+ * each one's `queued` on (possibly before the ids come back), goes to `onEvent`, in order (the
+ * backend sends them as arrays, at most one a frame). */
 export async function callWithEvents<K extends RunCommand>(
   command: K,
   args: Omit<Commands[K]["args"], "events">,
@@ -39,7 +40,7 @@ export async function callWithEvents<K extends RunCommand>(
 ): Promise<ResultOf<K>> {
   // A channel registers a callback with the webview, which only exists inside the app.
   if (!isTauri()) throw noHost;
-  const events = new Channel<JobEvent>();
-  events.onmessage = onEvent;
+  const events = new Channel<JobEvent[]>();
+  events.onmessage = (batch) => batch.forEach((event) => onEvent(event));
   return call(command, ...([{ ...args, events }] as ArgsOf<K>));
 }

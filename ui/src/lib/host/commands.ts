@@ -53,7 +53,7 @@ export type Commands = {
   import_workflow_text: { args: { name: string; text: string }; result: OpenedWorkflow };
   inspect_workflow: { args: { doc: WorkflowDoc }; result: Inspection };
   run_workflow: {
-    args: { doc: WorkflowDoc; options: RunOptions; events: Channel<JobEvent> };
+    args: { doc: WorkflowDoc; options: RunOptions; events: Channel<JobEvent[]> };
     result: string[];
   };
   cancel_run: { args: { runId: string }; result: boolean };
@@ -62,7 +62,7 @@ export type Commands = {
       runId: string;
       approvedCredits: number | null;
       approvedOverCap: number | null;
-      events: Channel<JobEvent>;
+      events: Channel<JobEvent[]>;
     };
     result: string;
   };
@@ -103,7 +103,7 @@ export type Commands = {
       id: ImageId;
       approvedCredits: number | null;
       approvedOverCap: number | null;
-      events: Channel<JobEvent>;
+      events: Channel<JobEvent[]>;
     };
     result: string[];
   };
@@ -130,7 +130,7 @@ export type Commands = {
       count: number;
       approvedCredits: number | null;
       approvedOverCap: number | null;
-      events: Channel<JobEvent>;
+      events: Channel<JobEvent[]>;
     };
     result: string[];
   };

@@ -69,9 +69,11 @@ describe("commands", () => {
     expect(one).toMatchObject({ runId: "a", approvedCredits: 12, approvedOverCap: 12 });
     expect(two).toMatchObject({ runId: "b", approvedCredits: null, approvedOverCap: null });
     expect(one.events).not.toBe(two.events);
-    const event = { runId: "a2", change: { kind: "queued", nodes: [] } };
-    one.events.onmessage(event);
-    expect(first).toHaveBeenCalledWith(event);
+    // The backend sends a frame's events as one array: each reaches the handler, in order.
+    const queued = { runId: "a2", change: { kind: "queued", nodes: [] } };
+    const submitted = { runId: "a2", change: { kind: "submitted", jobId: "j" } };
+    one.events.onmessage([queued, submitted]);
+    expect(first.mock.calls).toEqual([[queued], [submitted]]);
     expect(second).not.toHaveBeenCalled();
   });
 
@@ -135,15 +137,16 @@ describe("commands", () => {
 });
 
 describe("onJobEvent", () => {
-  it("listens to job://event and unwraps the payload", async () => {
+  it("listens to job://event and hands on each event of a payload's array", async () => {
     const unlisten = vi.fn();
     event.listen.mockResolvedValue(unlisten);
     const handler = vi.fn();
     const stop = await onJobEvent(handler);
     expect(event.listen).toHaveBeenCalledWith(JOB_EVENT, expect.any(Function));
-    const payload = { runId: "r", change: { kind: "canceled" } };
-    event.listen.mock.calls[0][1]({ event: JOB_EVENT, id: 1, payload });
-    expect(handler).toHaveBeenCalledWith(payload);
+    const canceled = { runId: "r", change: { kind: "canceled" } };
+    const other = { runId: "s", change: { kind: "canceled" } };
+    event.listen.mock.calls[0][1]({ event: JOB_EVENT, id: 1, payload: [canceled, other] });
+    expect(handler.mock.calls).toEqual([[canceled], [other]]);
     stop();
     expect(unlisten).toHaveBeenCalled();
   });

@@ -157,10 +157,11 @@ export function backendInfo(): Promise<BackendInfo> {
 }
 
 /** Calls `handler` for every job event of runs this window did not start (those resumed at
- * launch); resolves with a function that stops listening. */
+ * launch), in order; the backend sends them as arrays, at most one a frame. Resolves with a
+ * function that stops listening. */
 export async function onJobEvent(handler: (event: JobEvent) => void): Promise<() => void> {
   if (!isTauri()) return () => {};
-  return listen<JobEvent>(JOB_EVENT, (event) => handler(event.payload));
+  return listen<JobEvent[]>(JOB_EVENT, (event) => event.payload.forEach((e) => handler(e)));
 }
 
 export type FileDropHandlers = {
