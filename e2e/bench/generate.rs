@@ -55,6 +55,48 @@ fn cpu_now() -> Ticks {
     ticks
 }
 
+/// Installed once in the running window: wraps `requestAnimationFrame`, `setTimeout` and
+/// `setInterval` so each callback's time, with the microtasks it queued (where Svelte applies
+/// state, after the runs store's per-frame flush), is added up. Tauri's own message callbacks
+/// cannot be wrapped (it defines them read-only); they only hand events to the store, which
+/// applies them in the next animation frame. The bench's own frame counter is one tiny callback a
+/// frame.
+const SCRIPT_PROBE: &str = "if (!window.__benchScript) {
+    const p = window.__benchScript = { frame: 0, frames: 0, timer: 0, timers: 0 };
+    const timed = (cb, key) => function (...args) {
+        const t0 = performance.now();
+        try { return cb.apply(this, args); }
+        finally { queueMicrotask(() => { p[key] += performance.now() - t0; p[key + 's'] += 1; }); }
+    };
+    const raf = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (cb) => raf(timed(cb, 'frame'));
+    const st = window.setTimeout.bind(window);
+    window.setTimeout = (cb, ms, ...rest) => typeof cb === 'function' ? st(timed(cb, 'timer'), ms, ...rest) : st(cb, ms, ...rest);
+    const si = window.setInterval.bind(window);
+    window.setInterval = (cb, ms, ...rest) => typeof cb === 'function' ? si(timed(cb, 'timer'), ms, ...rest) : si(cb, ms, ...rest);
+}
+const p = window.__benchScript; const out = { ...p };
+p.frame = 0; p.frames = 0; p.timer = 0; p.timers = 0;
+return out;";
+
+/// The page's script time since the last call (which installs the probe), per second of `ms`.
+async fn script_line(session: &Session, ms: u64) -> String {
+    let v = session.script(SCRIPT_PROBE, json!([])).await;
+    let per_s = |key: &str| v[key].as_f64().unwrap_or(0.0) * 1000.0 / ms as f64;
+    format!(
+        "    page script (ms per second): animation-frame callbacks {:.0} ({:.0} calls/s), timers {:.0} ({:.0} calls/s)",
+        per_s("frame"),
+        per_s("frames"),
+        per_s("timer"),
+        per_s("timers")
+    )
+}
+
+/// Starts a new count of the page's script time.
+async fn script_reset(session: &Session) {
+    session.script(SCRIPT_PROBE, json!([])).await;
+}
+
 /// Parts of the window hidden one at a time while runs progress, then the whole page, then every
 /// animation and transition: what is left with nothing to lay out or paint is what the page's
 /// other work (events, script, WebKit itself) costs.
@@ -97,15 +139,18 @@ pub async fn run(options: Options) {
 
     // The running measure on the reference workflow, in a window that opened on it.
     let session = start(options, "bench-running", &recent).await;
+    script_reset(&session).await;
     let before = cpu_now();
     let idle = frames(&session, WINDOW_MS, 0.0).await;
     describe("idle (baseline)", &idle);
     describe_cpu(&before, &cpu_now(), WINDOW_MS);
+    println!("{}", script_line(&session, WINDOW_MS).await);
     set_count(&session, RUNS).await;
     for (label, css) in PARTS {
-        let (running, cpu) = while_running(&session, css).await;
+        let (running, cpu, script) = while_running(&session, css).await;
         describe(&format!("{RUNS} runs, {label}"), &running);
         describe_cpu(&cpu.0, &cpu.1, WINDOW_MS);
+        println!("{}", script);
         if css.is_empty() {
             println!("  ratio p95 running / idle: {:.2}", pct(&running, 0.95) / pct(&idle, 0.95));
         }
@@ -152,7 +197,7 @@ async fn set_count(session: &Session, n: u32) {
 /// Starts a batch, waits until several of its runs progress, measures frames with `css` applied,
 /// then cancels the batch and waits for the queue to settle; returns the frames and the CPU
 /// ticks before and after them.
-async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks)) {
+async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks), String) {
     session.script("document.getElementById('bench-hide')?.remove(); return true;", json!([])).await;
     session
         .wait_until(
@@ -172,9 +217,11 @@ async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks
     let hide = "const [css] = arguments; const s = document.createElement('style'); s.id = 'bench-hide';
         s.textContent = css; document.head.appendChild(s); return true;";
     session.script(hide, json!([css])).await;
+    script_reset(session).await;
     let before = cpu_now();
     let running = frames(session, WINDOW_MS, 0.0).await;
     let cpu = (before, cpu_now());
+    let script = script_line(session, WINDOW_MS).await;
     session.script("document.getElementById('bench-hide')?.remove(); return true;", json!([])).await;
     session.click_on("[data-testid=cancel]").await;
     session
@@ -184,5 +231,5 @@ async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks
             Duration::from_secs(120),
         )
         .await;
-    (running, cpu)
+    (running, cpu, script)
 }
