@@ -4,7 +4,8 @@
 //! (eight at once, the most Settings allow), beside the idle page. To say which part of the window costs what, the running measure is repeated with
 //! one part hidden at a time (`display: none` through an injected style): what a part's hiding
 //! saves is what painting and laying it out costs; its script work still runs. Beside each window
-//! of frames, the CPU each thread of the app's processes (and of the X server) spent in it.
+//! of frames, the CPU each thread of the app's processes (and of the X server) spent in it, and
+//! the time the page's own frame and timer callbacks took (`SCRIPT_PROBE`).
 
 use std::path::Path;
 use std::time::Duration;
