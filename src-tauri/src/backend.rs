@@ -50,14 +50,19 @@ pub struct AppState {
     pub prefs: Prefs,
     /// Pictures given to image inputs, served as previews.
     pub inputs: crate::commands::inputs::InputFiles,
-    /// Files the person dropped or picked: the only paths the page may name.
-    pub offered: crate::offered::OfferedFiles,
+    /// Files the person dropped or picked: the only paths the page may name. Shared with the
+    /// window's drop handler from before the backend is up (a drop while it starts counts).
+    pub offered: Arc<crate::offered::OfferedFiles>,
 }
 
 impl AppState {
     /// Starts the backend the settings choose, falling back to the demo (with a notice) when that
     /// service cannot be used yet, so the app always opens.
-    pub async fn start(prefs: Prefs, sink: EventSink) -> Result<AppState, AppError> {
+    pub async fn start(
+        prefs: Prefs,
+        sink: EventSink,
+        offered: Arc<crate::offered::OfferedFiles>,
+    ) -> Result<AppState, AppError> {
         let settings = prefs.settings();
         let mut backend = match Backend::start(&settings, sink.clone()).await {
             Ok(backend) => backend,
@@ -91,13 +96,7 @@ impl AppState {
                 None => said,
             });
         }
-        Ok(AppState {
-            backend: RwLock::new(Arc::new(backend)),
-            sink,
-            prefs,
-            inputs: Default::default(),
-            offered: Default::default(),
-        })
+        Ok(AppState { backend: RwLock::new(Arc::new(backend)), sink, prefs, inputs: Default::default(), offered })
     }
 
     /// The current backend (cheap: an `Arc`).

@@ -44,9 +44,12 @@ pub fn run() {
         std::sync::Arc::new(include!("commands/list.rs"));
     let startup = std::sync::Arc::new(startup::Startup::<tauri::Wry>::default());
     let (handler, held) = (commands.clone(), startup.clone());
+    // Drops are remembered from the first moment, before the backend (and its state) is up.
+    let offered = std::sync::Arc::new(offered::OfferedFiles::default());
     let app = tauri::Builder::default()
         .manage(rendering)
         .manage(startup.clone())
+        .manage(offered.clone())
         .plugin(tauri_plugin_store::Builder::new().build())
         .plugin(tauri_plugin_dialog::init())
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
@@ -73,7 +76,7 @@ pub fn run() {
             tauri::async_runtime::spawn(async move {
                 #[cfg(debug_assertions)]
                 e2e_slow_start().await;
-                match backend::AppState::start(prefs, sink).await {
+                match backend::AppState::start(prefs, sink, offered).await {
                     Ok(state) => {
                         handle.manage(state);
                         startup.finished(&handle, move |invoke| commands(invoke));
@@ -89,8 +92,8 @@ pub fn run() {
         .on_window_event(|window, event| {
             // The drop as the window system reported it: the only source of dropped paths.
             if let tauri::WindowEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
-                if let Some(state) = window.try_state::<backend::AppState>() {
-                    state.offered.offer(paths.iter().cloned());
+                if let Some(offered) = window.try_state::<std::sync::Arc<offered::OfferedFiles>>() {
+                    offered.offer(paths.iter().cloned());
                 }
             }
         })
@@ -140,8 +143,8 @@ fn e2e_drops(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
         match serde_json::from_str::<Dropped>(event.payload()) {
             Ok(dropped) => {
-                if let Some(state) = handle.try_state::<backend::AppState>() {
-                    state.offered.offer(dropped.paths);
+                if let Some(offered) = handle.try_state::<std::sync::Arc<offered::OfferedFiles>>() {
+                    offered.offer(dropped.paths);
                 }
             }
             Err(e) => eprintln!("easel-app: a simulated drop without paths: {e}"),
