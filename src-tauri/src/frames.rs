@@ -4,12 +4,13 @@
 //! was saturated (BENCHMARKS.md, issue 18). Events that arrive within one frame go as one array,
 //! with a node's newer progress folded into its older one (`JobEvent::coalesce`): the window
 //! sees every state change, saved image and end, in each run's order, at most one frame late.
-//! Leaves out what the events say and where they go: the sink given decides.
+//! Leaves out what the events say and where they go: the sender given decides.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use easel_engine::{EventSink, JobEvent};
+use tauri::AppHandle;
 
 /// How long events gather before they go: one frame at 60 Hz.
 pub const FRAME: Duration = Duration::from_millis(16);
@@ -25,8 +26,27 @@ struct Pending {
     scheduled: bool,
 }
 
+/// The sink of events bound for the window through `send` (a call's channel, or `job://event`,
+/// named by `destination` in the log): saved images are announced to the gallery at once, the
+/// events themselves go once per frame.
+pub fn to_window(
+    app: AppHandle,
+    destination: &'static str,
+    send: impl Fn(Vec<JobEvent>) -> tauri::Result<()> + Send + Sync + 'static,
+) -> EventSink {
+    let batched = per_frame(move |batch| {
+        if let Err(e) = send(batch) {
+            eprintln!("easel-app: could not deliver events to {destination}: {e}");
+        }
+    });
+    Arc::new(move |event: JobEvent| {
+        crate::announce_saved(&app, &event);
+        batched(event);
+    })
+}
+
 /// An event sink that gathers events for one frame, then hands them to `deliver` in order.
-pub fn per_frame(deliver: impl Fn(Vec<JobEvent>) + Send + Sync + 'static) -> EventSink {
+fn per_frame(deliver: impl Fn(Vec<JobEvent>) + Send + Sync + 'static) -> EventSink {
     let pending = Arc::new(Mutex::new(Pending::default()));
     let deliver = Arc::new(deliver);
     Arc::new(move |event: JobEvent| {
@@ -49,4 +69,52 @@ pub fn per_frame(deliver: impl Fn(Vec<JobEvent>) + Send + Sync + 'static) -> Eve
             }
         });
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::mpsc;
+
+    use easel_engine::{JobChange, NodeState};
+
+    use super::*;
+
+    fn node(run: &str, status: NodeState, progress: f64) -> JobEvent {
+        JobEvent {
+            run_id: run.into(),
+            change: JobChange::Node { node_id: "3".into(), status, progress, overall: progress },
+        }
+    }
+
+    #[test]
+    fn every_change_arrives_once_in_order_with_progress_folded() {
+        let (tx, rx) = mpsc::channel();
+        let sink = per_frame(move |batch| tx.send(batch).unwrap());
+        for step in 1..=9 {
+            sink(node("a", NodeState::Running, step as f64 / 10.0));
+            if step == 5 {
+                sink(node("b", NodeState::Running, 0.5));
+            }
+        }
+        sink(node("a", NodeState::Done, 1.0));
+        // However the frames fall, what arrives is whole and ordered; only how much is folded
+        // depends on them.
+        let mut got: Vec<JobEvent> = Vec::new();
+        while !got.iter().any(|e| matches!(e.change, JobChange::Node { status: NodeState::Done, .. })) {
+            got.extend(rx.recv_timeout(Duration::from_secs(10)).expect("a batch within 10 s"));
+        }
+        let a: Vec<&JobEvent> = got.iter().filter(|e| e.run_id == "a").collect();
+        assert_eq!(a.last().copied(), Some(&node("a", NodeState::Done, 1.0)), "{got:?}");
+        let progress: Vec<f64> = a
+            .iter()
+            .filter_map(|e| match e.change {
+                JobChange::Node { status: NodeState::Running, progress, .. } => Some(progress),
+                _ => None,
+            })
+            .collect();
+        assert!(!progress.is_empty() && progress.windows(2).all(|w| w[0] < w[1]), "{progress:?}");
+        assert_eq!(progress.last(), Some(&0.9), "the newest progress before the end is kept");
+        assert_eq!(got.iter().filter(|e| e.run_id == "b").count(), 1, "{got:?}");
+        assert!(got.len() <= 11, "nothing is delivered twice: {got:?}");
+    }
 }

@@ -55,19 +55,10 @@ pub fn run() {
         .register_asynchronous_uri_scheme_protocol("easel", images::serve)
         .invoke_handler(move |invoke| held.route(invoke, &*handler))
         .setup(move |app| {
-            let handle = app.handle().clone();
             // Events of runs no window call started (resumed at launch), as arrays at most once
             // a frame; a call's own batch goes to that call's channel (`runs::Caller`).
-            let window = handle.clone();
-            let to_window = frames::per_frame(move |batch| {
-                if let Err(e) = window.emit(JOB_EVENT, &batch) {
-                    eprintln!("easel-app: could not deliver events to the window: {e}");
-                }
-            });
-            let sink: easel_engine::EventSink = std::sync::Arc::new(move |event| {
-                announce_saved(&handle, &event);
-                to_window(event);
-            });
+            let window = app.handle().clone();
+            let sink = frames::to_window(app.handle().clone(), JOB_EVENT, move |batch| window.emit(JOB_EVENT, &batch));
             #[cfg(debug_assertions)]
             e2e_drops(app)?;
             let prefs = prefs::Prefs::open(app.handle())?;

@@ -31,19 +31,11 @@ pub struct Caller {
 }
 
 impl Caller {
-    /// The batch's event sink: its events to the call's channel once per frame
-    /// (`frames::per_frame`), saved images announced to the gallery at once as for any run.
+    /// The batch's event sink: its events to the call's channel once per frame, saved images
+    /// announced to the gallery at once as for any run (`frames::to_window`).
     fn sink(self) -> EventSink {
         let Caller { app, events } = self;
-        let to_window = crate::frames::per_frame(move |batch| {
-            if let Err(e) = events.send(batch) {
-                eprintln!("easel-app: could not deliver events to their window channel: {e}");
-            }
-        });
-        std::sync::Arc::new(move |event: JobEvent| {
-            crate::announce_saved(&app, &event);
-            to_window(event);
-        })
+        crate::frames::to_window(app, "their window channel", move |batch| events.send(batch))
     }
 }
 
