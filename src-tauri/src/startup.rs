@@ -65,9 +65,10 @@ impl<R: Runtime> Startup<R> {
     /// Waits until the backend is up.
     pub async fn up(&self) {
         let mut up = self.up.subscribe();
-        // Only fails when the sender is gone, i.e. the app is ending: nothing to wait for then.
+        // Fails only once the sender is dropped, and `self` holds it: said, not hidden, should
+        // that ever change.
         if up.wait_for(|up| *up).await.is_err() {
-            eprintln!("easel-app: the app ended before its backend started");
+            eprintln!("easel-app: the start signal was dropped before the backend was up");
         }
     }
 }

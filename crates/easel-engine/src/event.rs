@@ -1,6 +1,7 @@
 //! The events a run emits: one `JobEvent` per observable change (status, queue position, a node's
-//! state or progress, an image saved). The desktop app forwards them to the UI unchanged and the
-//! CLI prints them; neither polls. Deliberately flat and serialisable, with no handles inside.
+//! state or progress, an image saved). The desktop app forwards them to the UI once per frame,
+//! folded by `JobEvent::coalesce`, and the CLI prints them; neither polls. Deliberately flat and
+//! serialisable, with no handles inside.
 
 use serde::Serialize;
 use ts_rs::TS;

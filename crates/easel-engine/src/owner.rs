@@ -3,10 +3,10 @@
 //! so a `resume` in one never takes over the live runs of another (which then fail in both, with
 //! the journal saying "failed" for runs whose images were saved). An owner is one engine:
 //! `<boot id>:<pid>:<process start time>:<engine>`. On the same machine a run whose owner process
-//! is gone (a crash, SIGKILL; a zombie nobody reaped counts as gone) may be taken at once; for another engine of this same process, for
-//! owners on another machine (a shared folder), or where `/proc` cannot tell, the owner's
-//! heartbeat decides: a run not heard of for `LEASE` is free. The heartbeat is written every
-//! `HEARTBEAT` while the engine lives.
+//! is gone (a crash, SIGKILL; a zombie nobody reaped counts as gone) may be taken at once; for
+//! another engine of this same process, for owners on another machine (a shared folder), or where
+//! `/proc` cannot tell, the owner's heartbeat decides: a run not heard of for `LEASE` is free. The
+//! heartbeat is written every `HEARTBEAT` while the engine lives.
 
 use std::time::Duration;
 
