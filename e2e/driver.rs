@@ -390,13 +390,46 @@ impl Session {
         let pid = self.driver.id().to_string();
         let _ = Command::new("kill").args(["-TERM", &pid]).status();
         let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if matches!(self.driver.try_wait(), Ok(Some(_))) {
-                return;
-            }
+        while Instant::now() < deadline && !matches!(self.driver.try_wait(), Ok(Some(_))) {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         let _ = self.driver.kill();
+        self.end_app().await;
+    }
+
+    /// Ends the app this session started, as a person quitting it would. WebKitWebDriver normally
+    /// kills it, but stopped under load before it has, it leaves the app running as an orphan: a
+    /// live process that still owns its runs, so a restarted app never takes them back. Found by
+    /// its library folder in `/proc/<pid>/environ`; waits (bounded) until it has exited.
+    async fn end_app(&self) {
+        let marker = format!("EASEL_LIBRARY={}", self.library.path().join("library").display());
+        let live_apps = || -> Vec<String> {
+            let Ok(entries) = std::fs::read_dir("/proc") else { return Vec::new() };
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|pid| pid.chars().all(|c| c.is_ascii_digit()))
+                .filter(|pid| {
+                    let environ = std::fs::read(format!("/proc/{pid}/environ")).unwrap_or_default();
+                    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                    let running = stat.rsplit(')').next().and_then(|r| r.split_whitespace().next()) != Some("Z");
+                    running
+                        && stat.contains("(easel-app)")
+                        && environ.split(|b| *b == 0).any(|v| v == marker.as_bytes())
+                })
+                .collect()
+        };
+        for _ in 0..200 {
+            let pids = live_apps();
+            if pids.is_empty() {
+                return;
+            }
+            for pid in pids {
+                let _ = Command::new("kill").args(["-KILL", &pid]).status();
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        eprintln!("the app of this session did not exit within 10 s");
     }
 }
 
