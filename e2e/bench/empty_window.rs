@@ -1,6 +1,6 @@
 //! An empty Tauri 2 window, built like the app (same crate, profile, features and window size):
 //! the baseline the UI benchmark measures the app's start-up and idle memory beside. Not shipped:
-//! it builds only with the `bench-empty-window` feature. Its page is one line of HTML served by
+//! it builds only with the `bench` feature. Its page is one line of HTML served by
 //! a custom scheme, so it loads nothing but WebKit itself. It paints the way the app would
 //! (`easel_settings::decide` on the `EMPTY_WINDOW_RENDERING` the benchmark passes), so both
 //! are compared on the same WebKit path.

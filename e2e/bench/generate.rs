@@ -18,9 +18,9 @@ use crate::Options;
 
 const SAMPLES: usize = 5;
 /// Runs started at once for the running measure.
-const RUNS: u32 = 10;
+pub const RUNS: u32 = 10;
 /// Each measured window of frames.
-const WINDOW_MS: u64 = 3_000;
+pub const WINDOW_MS: u64 = 3_000;
 /// The app's process name (what /proc calls it: the binary's name, cut to 15 bytes).
 const PROGRAM: &str = "easel-app";
 
@@ -48,9 +48,9 @@ async fn open_and_paint(session: &Session, file: &Path, expected: usize) -> f64 
 }
 
 /// CPU ticks of the app's processes and of the X server that shows its window.
-type Ticks = std::collections::BTreeMap<String, u64>;
+pub type Ticks = std::collections::BTreeMap<String, u64>;
 
-fn cpu_now() -> Ticks {
+pub fn cpu_now() -> Ticks {
     let mut ticks = cpu_ticks(PROGRAM);
     ticks.extend(cpu_ticks("Xvfb"));
     ticks
@@ -159,33 +159,36 @@ pub async fn run(options: Options) {
     session.close().await;
 }
 
-/// Starts the app on the demo at 60 ms a step, with `recent` in the Recent files menu, eight
-/// runs at once and no cost question for a batch of ten; returns once the reference workflow's
-/// 11 cards are drawn.
+/// Starts the app on the demo at 60 ms a step (`prepare`); returns once the reference
+/// workflow's 11 cards are drawn.
 async fn start(options: Options, tag: &str, recent: &[String]) -> Session {
     let session = Session::start_program(
         tag,
         &[("EASEL_DEMO_STEP_MS", "60")],
-        |root| {
-            options.write_settings(root, json!({"concurrency": 8, "confirmAbove": 1000}), recent);
-            // The baseline's checkpoint is a file name: mapped, as a person would have, so it runs.
-            let library = root.join("library");
-            std::fs::create_dir_all(&library).expect("library folder");
-            let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("journal");
-            store
-                .record_mapping(
-                    easel_engine::TENSORART_IDS,
-                    "v1-5-pruned-emaonly.safetensors",
-                    "600423083519508503",
-                    "CHECKPOINT",
-                )
-                .expect("mapping");
-        },
+        |root| prepare(options, root, recent),
         env!("CARGO_BIN_EXE_easel-app"),
     )
     .await;
     session.reference_drawn().await;
     session
+}
+
+/// Fills a session's folder: `recent` in the Recent files menu, eight runs at once, no cost
+/// question for a batch of ten, and the reference's checkpoint mapped.
+pub fn prepare(options: Options, root: &Path, recent: &[String]) {
+    options.write_settings(root, json!({"concurrency": 8, "confirmAbove": 1000}), recent);
+    // The baseline's checkpoint is a file name: mapped, as a person would have, so it runs.
+    let library = root.join("library");
+    std::fs::create_dir_all(&library).expect("library folder");
+    let store = easel_engine::Store::open(&library.join(easel_engine::DATABASE_FILE)).expect("journal");
+    store
+        .record_mapping(
+            easel_engine::TENSORART_IDS,
+            "v1-5-pruned-emaonly.safetensors",
+            "600423083519508503",
+            "CHECKPOINT",
+        )
+        .expect("mapping");
 }
 
 /// Sets the batch count in the toolbar.

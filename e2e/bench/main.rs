@@ -1,10 +1,13 @@
 //! UI benchmarks on the real app (WebKitGTK under Xvfb, driven like the e2e journeys). Prints:
 //! - Start-up: cold start to first paint and idle memory (PSS and RSS of all processes) of the
-//!   app beside an empty Tauri 2 window built the same way (`bench-empty-window` feature).
+//!   app beside an empty Tauri 2 window built the same way (`bench` feature).
 //! - Generate: time from opening a workflow to its laid-out graph painted, for the largest
 //!   corpus workflow beside a 7-node one (ratio); frame times while ten runs progress beside the
 //!   idle page (ratio of p95s), and the same with one part of the window hidden at a time, which
 //!   says what each part costs.
+//! - Direct: the same ten runs' frames and CPU without WebDriver, the app started directly and a
+//!   script injected into its page (`bench` feature), each window also measured with no frame
+//!   counter in the page.
 //! - Gallery: time from opening the Gallery view to the first grid with every visible thumbnail
 //!   painted, on 100,000 images beside 1,000 (ratio); frame times while scrolling the 100,000
 //!   at 6,000 px/s beside idle; memory beside the same app on the 1,000-image library.
@@ -12,12 +15,13 @@
 //!   keystroke or a status click to the new rows, on a journal of N runs beside 1,000 runs.
 //!
 //! Figures, not assertions. Run inside the desktop session:
-//! `e2e/desktop-session.sh cargo bench --features custom-protocol,bench-empty-window --bench ui
-//! [-- N] [startup|generate|gallery|history] [accelerated|software]` (N images or runs, default
+//! `e2e/desktop-session.sh cargo bench --features custom-protocol,bench --bench ui
+//! [-- N] [startup|generate|direct|gallery|history] [accelerated|software]` (N images or runs, default
 //! 100000; name parts to run only them; `accelerated` or `software` writes that rendering
 //! setting, otherwise the app decides). The generated libraries and journals are cached under
 //! target/ui-bench/.
 
+mod direct;
 #[path = "../driver.rs"]
 #[allow(dead_code)]
 mod driver;
@@ -54,7 +58,7 @@ impl Options {
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with('-')).collect();
     let big: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(100_000);
-    let parts = ["startup", "generate", "gallery", "history"];
+    let parts = ["startup", "generate", "direct", "gallery", "history"];
     let only = |part: &str| !args.iter().any(|a| parts.contains(&a.as_str())) || args.iter().any(|a| a == part);
     let rendering = ["accelerated", "software"].into_iter().find(|r| args.iter().any(|a| a == r));
     let options = Options { rendering };
@@ -64,6 +68,9 @@ async fn main() {
     }
     if only("generate") {
         generate::run(options).await;
+    }
+    if only("direct") {
+        direct::run(options).await;
     }
     if only("gallery") {
         gallery::run(options, big).await;

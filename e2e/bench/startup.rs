@@ -36,18 +36,20 @@ enum Program {
 pub async fn run(options: Options) {
     println!("Start-up and idle memory");
     if option_env!("CARGO_BIN_EXE_empty-window").is_none() {
-        println!("  skipped: built without the baseline (add --features bench-empty-window)");
+        println!("  skipped: built without the baseline (add --features bench)");
         return;
     }
     let programs = [Program::App, Program::Empty];
     // One untimed start each, so all are measured with a warm file cache.
+    // The app's also shows where its page's main thread was busy before the first paint (a probe
+    // that could shift the figures, so only in this untimed start).
     for program in programs {
-        sample(options, program).await;
+        sample(options, program, true).await;
     }
     let mut samples: [Vec<Sample>; 2] = Default::default();
     for _ in 0..SAMPLES {
         for (i, program) in programs.into_iter().enumerate() {
-            samples[i].push(sample(options, program).await);
+            samples[i].push(sample(options, program, false).await);
         }
     }
     let [ours, base] = &samples;
@@ -74,19 +76,35 @@ pub async fn run(options: Options) {
     );
 }
 
-async fn sample(options: Options, program: Program) -> Sample {
+/// Injected into the untimed start's page before its own script: a chain of zero-delay timers
+/// whose gaps are the main thread's busy spans, and the first animation frames, until 3 s.
+const BUSY_PROBE: &str = "(() => { if (window.top !== window) return;
+    const t = window.__benchStart = { busy: [], frames: [] }; let last = performance.now();
+    const tick = () => { const now = performance.now(); if (now - last > 20) t.busy.push([last, now]); last = now;
+        if (now < 3000) setTimeout(tick, 0); };
+    setTimeout(tick, 0);
+    const frame = (now) => { t.frames.push(now); if (t.frames.length < 12) requestAnimationFrame(frame); };
+    requestAnimationFrame(frame);
+    document.addEventListener('DOMContentLoaded', () => { const t0 = performance.now();
+        void getComputedStyle(document.querySelector('#app *') ?? document.body).color; const t1 = performance.now();
+        void document.body.offsetHeight; t.layout = [t0, t1, performance.now()]; queueMicrotask(() => { t.microtasks = performance.now(); }); }); })();";
+
+async fn sample(options: Options, program: Program, probe: bool) -> Sample {
     let (path, name) = match program {
         Program::Empty => (option_env!("CARGO_BIN_EXE_empty-window").unwrap_or_default(), "empty-window"),
         Program::App => (env!("CARGO_BIN_EXE_easel-app"), "easel-app"),
     };
-    let env: &[(&str, &str)] = match program {
-        Program::App => &[],
-        Program::Empty => &[("EMPTY_WINDOW_RENDERING", options.rendering.unwrap_or("auto"))],
-    };
     let is_app = program != Program::Empty;
+    let probe_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("startup-probe.js");
+    let mut env = vec![("EMPTY_WINDOW_RENDERING", options.rendering.unwrap_or("auto").to_string())];
+    if probe && is_app {
+        std::fs::write(&probe_file, BUSY_PROBE).expect("probe script");
+        env.push(("EASEL_BENCH_PAGE_SCRIPT", probe_file.display().to_string()));
+    }
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let session = Session::start_program(
         &format!("bench-start-{name}"),
-        env,
+        &env,
         |root| options.write_settings(root, json!({}), &[]),
         path,
     )
@@ -105,7 +123,14 @@ async fn sample(options: Options, program: Program) -> Sample {
         const poll = () => ready()
             ? requestAnimationFrame(() => {{
                 const fcp = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint');
-                done([performance.timeOrigin, fcp ? fcp.startTime : null, performance.now()]);
+                const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? null;
+                const nav = performance.getEntriesByType('navigation')[0];
+                const page = {{ 'html received': nav ? nav.responseEnd : null, 'bundle starts': mark('easel:boot'),
+                    'modules evaluated': mark('easel:modules-evaluated'), 'app mounted': mark('easel:mounted'),
+                    'DOMContentLoaded': nav ? nav.domContentLoadedEventStart : null,
+                    'load event': nav ? nav.loadEventStart : null,
+                    'first contentful paint': fcp ? fcp.startTime : null }};
+                done([performance.timeOrigin, fcp ? fcp.startTime : null, performance.now(), page]);
             }})
             : requestAnimationFrame(poll);
         poll();"
@@ -115,6 +140,40 @@ async fn sample(options: Options, program: Program) -> Sample {
     let first_paint = value[1].as_f64().map(|t| origin + t - session.requested_at_ms);
     let ready = origin + value[2].as_f64().expect("now") - session.requested_at_ms;
     let navigation = origin - session.requested_at_ms;
+    if is_app {
+        // Where the page's own part goes: each step in ms from navigation start.
+        let steps: Vec<String> = value[3]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(step, at)| Some(format!("{step} {:.0}", at.as_f64()?)))
+            .collect();
+        println!("    {name}: page, ms after navigation starts: {}", steps.join(", "));
+    }
+    if probe && is_app {
+        let seen = session.script("return window.__benchStart ?? null", json!([])).await;
+        let spans: Vec<String> = seen["busy"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| Some(format!("{:.0}–{:.0}", s[0].as_f64()?, s[1].as_f64()?)))
+            .collect();
+        let frames: Vec<String> = seen["frames"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| Some(format!("{:.0}", f.as_f64()?)))
+            .collect();
+        println!("    {name} (probed start): main thread busy over 20 ms at {}", spans.join(", "));
+        println!("    {name} (probed start): first animation frames at {}", frames.join(", "));
+        println!(
+            "    {name} (probed start): at DOMContentLoaded, styles forced {:.0}–{:.0}, layout forced until {:.0}, its microtasks done by {:.0}",
+            seen["layout"][0].as_f64().unwrap_or(f64::NAN),
+            seen["layout"][1].as_f64().unwrap_or(f64::NAN),
+            seen["layout"][2].as_f64().unwrap_or(f64::NAN),
+            seen["microtasks"].as_f64().unwrap_or(f64::NAN)
+        );
+    }
     tokio::time::sleep(IDLE).await;
     let (pss, rss) = memory_kib(name);
     let each: Vec<String> = memory_by_process(name)

@@ -4,6 +4,8 @@
 //! favourites in tauri-plugin-store files, and exposes thin commands. Logic lives in crates/.
 
 mod backend;
+#[cfg(feature = "bench")]
+mod bench_probe;
 #[cfg(test)]
 mod command_list;
 mod commands;
@@ -46,7 +48,7 @@ pub fn run() {
     let (handler, held) = (commands.clone(), startup.clone());
     // Drops are remembered from the first moment, before the backend (and its state) is up.
     let offered = std::sync::Arc::new(offered::OfferedFiles::default());
-    let app = tauri::Builder::default()
+    let builder = tauri::Builder::default()
         .manage(rendering)
         .manage(startup.clone())
         .manage(offered.clone())
@@ -61,6 +63,8 @@ pub fn run() {
             let sink = frames::to_window(app.handle().clone(), JOB_EVENT, move |batch| window.emit(JOB_EVENT, &batch));
             #[cfg(debug_assertions)]
             e2e_drops(app)?;
+            #[cfg(feature = "bench")]
+            bench_probe::listen(app)?;
             let prefs = prefs::Prefs::open(app.handle())?;
             // The backend starts beside the webview; commands the page sends before it is up wait.
             let handle = app.handle().clone();
@@ -87,9 +91,14 @@ pub fn run() {
                     offered.offer(paths.iter().cloned());
                 }
             }
-        })
-        .build(context);
-    match app {
+        });
+    // The UI benchmark's page probe, only when built for it.
+    #[cfg(feature = "bench")]
+    let builder = match bench_probe::plugin() {
+        Some(probe) => builder.plugin(probe),
+        None => builder,
+    };
+    match builder.build(context) {
         Ok(app) => app.run(|_, _| {}),
         Err(e) => {
             eprintln!("easel-app: cannot start: {e}");

@@ -2,6 +2,7 @@ import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
 
+performance.mark("easel:modules-evaluated");
 const target = document.getElementById("app");
 if (!target) throw new Error("Easel: #app is missing from index.html");
 
@@ -17,6 +18,7 @@ function showStartupError(error: unknown) {
 let app: ReturnType<typeof mount> | undefined;
 try {
   app = mount(App, { target });
+  performance.mark("easel:mounted");
 } catch (error) {
   showStartupError(error);
 }
