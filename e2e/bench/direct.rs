@@ -96,8 +96,9 @@ pub async fn run(options: Options) {
     let mut app = launch(root.path(), &script, &report);
     follow(&report).await;
     // The app has nothing to save that this part needs; its web processes end with it.
-    let _ = app.kill();
-    let _ = app.wait();
+    if let Err(e) = app.kill().and_then(|()| app.wait().map(drop)) {
+        println!("  could not end the app: {e}");
+    }
 }
 
 fn launch(root: &Path, script: &Path, report: &Path) -> std::process::Child {
