@@ -51,11 +51,23 @@ const PAGE_SCRIPT: &str = r#"(() => {
     const tick = (now) => { out.push(now - last); last = now; if (now < end) requestAnimationFrame(tick); else done(out.slice(1)); };
     requestAnimationFrame(tick);
   });
+  // What the page asked of WebKit meanwhile: DOM changes, and the resources it loaded (the
+  // library's images and thumbnails among them).
+  performance.setResourceTimingBufferSize(100000);
+  let mutations = 0;
+  const observer = new MutationObserver((records) => { mutations += records.length; });
+  const observe = () => observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+  if (document.body) observe(); else document.addEventListener('DOMContentLoaded', observe);
   const measure = async (name, counted) => {
     await emit('start', name);
     for (const k in spent) spent[k] = 0;
+    mutations = 0;
+    const loaded = performance.getEntriesByType('resource').length;
     const list = counted ? await frames(WINDOW) : (await sleep(WINDOW), null);
-    await emit('end', { name, frames: list, script: { ...spent } });
+    const fresh = performance.getEntriesByType('resource').slice(loaded).map((r) => r.name);
+    const kind = (part) => fresh.filter((n) => n.includes(part)).length;
+    const asked = { mutations, resources: fresh.length, images: kind('image/'), thumbs: kind('thumb/') };
+    await emit('end', { name, frames: list, script: { ...spent }, asked });
   };
   const run = () => document.querySelector('[data-testid=run]');
   const busy = () => [...document.querySelectorAll('[data-testid=queue-item]')]
@@ -158,6 +170,15 @@ async fn follow(report: &Path) {
                         "    page script (ms per second): frame and timer callbacks {:.0} ({:.0} calls/s)",
                         per_s("page"),
                         per_s("pageCalls")
+                    );
+                    let asked = &message["data"]["asked"];
+                    let per_s = |key: &str| asked[key].as_f64().unwrap_or(0.0) * 1000.0 / ms as f64;
+                    println!(
+                        "    page asked (per second): {:.0} DOM changes, {:.0} resources loaded ({:.0} full-size images, {:.0} thumbnails)",
+                        per_s("mutations"),
+                        per_s("resources"),
+                        per_s("images"),
+                        per_s("thumbs")
                     );
                 }
                 Some("done") => return,

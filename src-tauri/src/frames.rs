@@ -19,6 +19,16 @@ pub const FRAME: Duration = Duration::from_millis(16);
 /// events are folded, so only a burst of distinct changes (many runs ending at once) reaches it.
 pub const MAX_EVENTS_PER_MESSAGE: usize = 512;
 
+/// How long events gather: `FRAME`, or in a benchmark build (`bench` feature) the
+/// `EASEL_BENCH_FRAME_MS` it is started with, to measure what each message costs the window.
+fn gathering() -> Duration {
+    #[cfg(feature = "bench")]
+    if let Some(ms) = std::env::var("EASEL_BENCH_FRAME_MS").ok().and_then(|v| v.parse::<u64>().ok()) {
+        return Duration::from_millis(ms.clamp(1, 1_000));
+    }
+    FRAME
+}
+
 #[derive(Default)]
 struct Pending {
     events: Vec<JobEvent>,
@@ -59,7 +69,7 @@ fn per_frame(deliver: impl Fn(Vec<JobEvent>) + Send + Sync + 'static) -> EventSi
         drop(state);
         let (pending, deliver) = (pending.clone(), deliver.clone());
         tauri::async_runtime::spawn(async move {
-            tokio::time::sleep(FRAME).await;
+            tokio::time::sleep(gathering()).await;
             // Delivered under the lock, so the next frame's send cannot overtake this one.
             let mut state = pending.lock().unwrap_or_else(|p| p.into_inner());
             state.scheduled = false;
