@@ -82,3 +82,38 @@ async fn opens_on_a_damaged_index_and_rebuilds_the_gallery() {
     assert!(!library.join("library.sqlite.rebuilding").exists(), "the rebuild finished");
     session.close().await;
 }
+
+/// A library that cannot be opened at all (a file stands where its folder goes): the backend
+/// cannot start, and the window stays open and says why, where, instead of vanishing.
+#[tokio::test]
+async fn a_library_that_cannot_be_opened_is_said_in_the_window() {
+    let session = Session::start_prepared("unopenable-library", &[], |root| {
+        std::fs::write(root.join("library"), b"not a folder").expect("a file where the library folder goes");
+    })
+    .await;
+    let said = session
+        .wait_until(
+            "the start error in the window",
+            "const b = document.querySelector('[data-testid=error-banner]');
+             const m = document.querySelector('[data-testid=error-message]');
+             return b && m ? [b.dataset.code, m.textContent] : null;",
+            Duration::from_secs(60),
+        )
+        .await;
+    let (code, message) = (said[0].as_str().unwrap_or_default(), said[1].as_str().unwrap_or_default());
+    let library = session.library.path().join("library");
+    assert!(!code.is_empty(), "the banner carries an error code: {said}");
+    assert!(message.contains(&library.display().to_string()), "the error names the folder: {said}");
+    // The app is still there: the page keeps answering, and later commands get the same error.
+    session.click_on("[data-testid=nav-settings]").await;
+    session
+        .wait_until(
+            "Settings open in a live window",
+            "return !!document.querySelector('[data-testid=view-settings]')",
+            Duration::from_secs(20),
+        )
+        .await;
+    assert!(session.log().contains("cannot start"), "the log says it too: {}", session.log());
+    assert_eq!(std::fs::read(&library).expect("the file is untouched"), b"not a folder");
+    session.close().await;
+}

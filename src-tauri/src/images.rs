@@ -47,7 +47,7 @@ async fn resolve<R: Runtime>(
     let (kind, id) = path.trim_start_matches('/').split_once('/').ok_or_else(not_found)?;
     let state = crate::startup::state(app)
         .await
-        .ok_or_else(|| (StatusCode::SERVICE_UNAVAILABLE, "the app is ending".to_string()))?;
+        .ok_or_else(|| (StatusCode::SERVICE_UNAVAILABLE, "the backend is not running".to_string()))?;
     if kind == "model" {
         let engine = &state.backend().engine;
         return match engine.model_preview(id).await {

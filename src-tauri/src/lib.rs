@@ -77,8 +77,10 @@ pub fn run() {
                         startup.finished(&handle, move |invoke| commands(invoke));
                     }
                     Err(e) => {
+                        // The window stays open and every command answers with this error, so
+                        // the page says what broke instead of vanishing.
                         eprintln!("easel-app: cannot start: {}", e.message);
-                        handle.exit(1);
+                        startup.failed(&handle, e);
                     }
                 }
             });
