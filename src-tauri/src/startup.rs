@@ -47,8 +47,9 @@ impl<R: Runtime> Default for Startup<R> {
 }
 
 impl<R: Runtime> Startup<R> {
-    /// Runs `invoke` through `handler` now, or holds it until `finished`. Returns what the invoke
-    /// handler must (whether the command exists); a held command is answered when it runs.
+    /// Runs `invoke` through `handler` now, holds it until `finished`, or after a failed start
+    /// answers it with that start's error. Returns what the invoke handler must (whether the
+    /// command exists); a held command is answered when it runs.
     pub fn route(&self, invoke: Invoke<R>, handler: &dyn Fn(Invoke<R>) -> bool) -> bool {
         let mut gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
         match &mut *gate {
