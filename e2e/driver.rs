@@ -100,6 +100,17 @@ pub fn screenshot_dir() -> PathBuf {
     dir
 }
 
+/// The environment that gives an app started in the folder `root` its own library, data,
+/// settings and cache, so it never touches a real user's.
+pub fn folders(root: &Path) -> [(&'static str, PathBuf); 4] {
+    [
+        ("EASEL_LIBRARY", root.join("library")),
+        ("XDG_DATA_HOME", root.join("data")),
+        ("XDG_CONFIG_HOME", root.join("config")),
+        ("XDG_CACHE_HOME", root.join("cache")),
+    ]
+}
+
 impl Session {
     /// Starts tauri-driver and a session on the app binary, with extra environment variables.
     pub async fn start_with(tag: &str, env: &[(&str, &str)]) -> Session {
@@ -155,10 +166,7 @@ impl Session {
         let (port, native_port) = free_ports();
         let driver = Command::new(tauri_driver())
             .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("EASEL_LIBRARY", library.path().join("library"))
-            .env("XDG_DATA_HOME", library.path().join("data"))
-            .env("XDG_CONFIG_HOME", library.path().join("config"))
-            .env("XDG_CACHE_HOME", library.path().join("cache"))
+            .envs(folders(library.path()))
             .envs(env.iter().copied())
             .stdout(Stdio::null())
             .stderr(Stdio::from(log))

@@ -6,7 +6,6 @@
 //! (only the CPU read from /proc), so what the frame counter itself costs is seen too. The page
 //! reports the start and end of each window as one JSON line; the CPU is read here at each.
 
-use std::io::BufRead;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -95,7 +94,7 @@ const PAGE_SCRIPT: &str = r#"(() => {
 
 pub async fn run(options: Options) {
     println!("Generate view, ten runs, without WebDriver (the app started directly, a page probe)");
-    if option_env!("CARGO_BIN_EXE_empty-window").is_none() {
+    if crate::EMPTY_WINDOW.is_none() {
         println!("  skipped: built without the probe (add --features bench)");
         return;
     }
@@ -116,10 +115,7 @@ pub async fn run(options: Options) {
 fn launch(root: &Path, script: &Path, report: &Path) -> std::process::Child {
     let log = std::fs::File::create(root.join("app.log")).expect("app.log");
     Command::new(env!("CARGO_BIN_EXE_easel-app"))
-        .env("EASEL_LIBRARY", root.join("library"))
-        .env("XDG_DATA_HOME", root.join("data"))
-        .env("XDG_CONFIG_HOME", root.join("config"))
-        .env("XDG_CACHE_HOME", root.join("cache"))
+        .envs(crate::driver::folders(root))
         .env("EASEL_DEMO_STEP_MS", "60")
         .env("EASEL_BENCH_PAGE_SCRIPT", script)
         .env("EASEL_BENCH_REPORT", report)
@@ -129,19 +125,32 @@ fn launch(root: &Path, script: &Path, report: &Path) -> std::process::Child {
         .expect("start the app")
 }
 
+/// What `file` holds past byte `from` (nothing while it does not exist yet).
+fn appended(file: &Path, from: u64) -> Vec<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut out = Vec::new();
+    let read =
+        std::fs::File::open(file).and_then(|mut f| f.seek(SeekFrom::Start(from)).and_then(|_| f.read_to_end(&mut out)));
+    if read.is_err() {
+        out.clear();
+    }
+    out
+}
+
 /// Reads the page's reports as they come, the CPU at each window's start and end, and prints
 /// each window; bounded by `LIMIT`.
 async fn follow(report: &Path) {
     let deadline = Instant::now() + LIMIT;
-    let mut seen = 0;
+    // Only what was appended since the last look is read, and only whole lines.
+    let mut read = 0;
     let mut opened = None;
     let mut idle = None;
     while Instant::now() < deadline {
-        let lines: Vec<String> = std::fs::File::open(report)
-            .map(|f| std::io::BufReader::new(f).lines().map_while(Result::ok).collect())
-            .unwrap_or_default();
-        for line in lines.iter().skip(seen) {
-            seen += 1;
+        let text = appended(report, read);
+        let whole = text.iter().rposition(|b| *b == b'\n').map_or(0, |end| end + 1);
+        let fresh = String::from_utf8_lossy(&text[..whole]).into_owned();
+        read += whole as u64;
+        for line in fresh.lines() {
             let Ok(message) = serde_json::from_str::<Value>(line) else {
                 println!("  an unreadable report: {line}");
                 continue;
@@ -155,10 +164,10 @@ async fn follow(report: &Path) {
                     match serde_json::from_value::<Vec<f64>>(message["data"]["frames"].clone()) {
                         Ok(frames) => {
                             describe(name, &frames);
-                            if idle.is_none() {
-                                idle = Some(pct(&frames, 0.95));
-                            } else if let Some(base) = idle {
-                                println!("  ratio p95 running / idle: {:.2}", pct(&frames, 0.95) / base);
+                            // The first counted window is the idle baseline.
+                            match idle {
+                                None => idle = Some(pct(&frames, 0.95)),
+                                Some(base) => println!("  ratio p95 running / idle: {:.2}", pct(&frames, 0.95) / base),
                             }
                         }
                         Err(_) => println!("  {name}"),

@@ -35,6 +35,10 @@ use std::path::Path;
 
 use serde_json::json;
 
+/// The empty window, when the benchmark was built with the `bench` feature (which also builds
+/// the app's page probe).
+pub const EMPTY_WINDOW: Option<&str> = option_env!("CARGO_BIN_EXE_empty-window");
+
 /// The rendering setting every benchmarked session starts with (none: the app's own choice).
 #[derive(Clone, Copy)]
 pub struct Options {

@@ -35,7 +35,7 @@ enum Program {
 
 pub async fn run(options: Options) {
     println!("Start-up and idle memory");
-    if option_env!("CARGO_BIN_EXE_empty-window").is_none() {
+    if crate::EMPTY_WINDOW.is_none() {
         println!("  skipped: built without the baseline (add --features bench)");
         return;
     }
@@ -91,17 +91,20 @@ const BUSY_PROBE: &str = "(() => { if (window.top !== window) return;
 
 async fn sample(options: Options, program: Program, probe: bool) -> Sample {
     let (path, name) = match program {
-        Program::Empty => (option_env!("CARGO_BIN_EXE_empty-window").unwrap_or_default(), "empty-window"),
+        Program::Empty => (crate::EMPTY_WINDOW.unwrap_or_default(), "empty-window"),
         Program::App => (env!("CARGO_BIN_EXE_easel-app"), "easel-app"),
     };
     let is_app = program != Program::Empty;
     let probe_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("startup-probe.js");
-    let mut env = vec![("EMPTY_WINDOW_RENDERING", options.rendering.unwrap_or("auto").to_string())];
-    if probe && is_app {
-        std::fs::write(&probe_file, BUSY_PROBE).expect("probe script");
-        env.push(("EASEL_BENCH_PAGE_SCRIPT", probe_file.display().to_string()));
-    }
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let probe_path = probe_file.display().to_string();
+    let env: Vec<(&str, &str)> = match program {
+        Program::Empty => vec![("EMPTY_WINDOW_RENDERING", options.rendering.unwrap_or("auto"))],
+        Program::App if probe => {
+            std::fs::write(&probe_file, BUSY_PROBE).expect("probe script");
+            vec![("EASEL_BENCH_PAGE_SCRIPT", probe_path.as_str())]
+        }
+        Program::App => Vec::new(),
+    };
     let session = Session::start_program(
         &format!("bench-start-{name}"),
         &env,
