@@ -1,10 +1,12 @@
 //! Frames while ten runs progress, measured without WebDriver: the app is started directly
 //! (built with the `bench` feature) and a script injected into its page (`bench_probe.rs`) does
 //! what the Generate part's WebDriver session does, from inside: waits for the reference graph,
-//! sets a batch of ten, clicks Run, counts frames with requestAnimationFrame, cancels. Each
-//! window is measured twice, once counting frames and once with nothing in the page at all
-//! (only the CPU read from /proc), so what the frame counter itself costs is seen too. The page
-//! reports the start and end of each window as one JSON line; the CPU is read here at each.
+//! sets a batch of ten, clicks Run, counts frames with requestAnimationFrame, cancels. The first
+//! running window is measured twice, once counting frames and once with nothing in the page at
+//! all (only the CPU read from /proc), so what the frame counter itself costs is seen too; then
+//! one window for each of the Generate part's `PARTS` (a part hidden, or the old card shadow put
+//! back), each in a fresh batch. The page reports the start and end of each window as one JSON
+//! line; the CPU is read here at each.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -13,18 +15,19 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::driver::tempfile_dir;
-use crate::generate::{cpu_now, prepare, RUNS, WINDOW_MS};
+use crate::generate::{cpu_now, prepare, PARTS, RUNS, WINDOW_MS};
 use crate::measure::{describe, describe_cpu, pct};
 use crate::Options;
 
 /// The whole probe, start to its last report; past it the part gives up.
 const LIMIT: Duration = Duration::from_secs(600);
 
-/// The page's side. `__WINDOW_MS__` and `__RUNS__` are filled in before it is written.
+/// The page's side. `__WINDOW_MS__`, `__RUNS__` and `__PARTS__` are filled in before it is
+/// written.
 const PAGE_SCRIPT: &str = r#"(() => {
   if (window.top !== window || window.__benchProbe) return;
   window.__benchProbe = true;
-  const WINDOW = __WINDOW_MS__, RUNS = __RUNS__;
+  const WINDOW = __WINDOW_MS__, RUNS = __RUNS__, PARTS = __PARTS__;
   // Script time in the page's frame and timer callbacks, each with the microtasks it queued
   // (where Svelte applies the runs store's per-frame flush). Tauri's message callbacks cannot be
   // wrapped (read-only); they only hand events to that store.
@@ -57,7 +60,17 @@ const PAGE_SCRIPT: &str = r#"(() => {
   const observer = new MutationObserver((records) => { mutations += records.length; });
   const observe = () => observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
   if (document.body) observe(); else document.addEventListener('DOMContentLoaded', observe);
-  const measure = async (name, counted) => {
+  // A part's style as a constructed sheet: the release build's policy (style-src 'self') would
+  // silently refuse a <style> element. Whether it took is reported with the window.
+  const restyle = (css) => {
+    const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+    document.adoptedStyleSheets = [sheet];
+    const rule = sheet.cssRules[0]; if (!rule) return true;
+    const el = document.querySelector(rule.selectorText.split(',')[0]);
+    return !el || !rule.style.display || getComputedStyle(el).display === rule.style.display;
+  };
+  const measure = async (name, counted, css = '') => {
+    const took = restyle(css);
     await emit('start', name);
     for (const k in spent) spent[k] = 0;
     mutations = 0;
@@ -66,7 +79,8 @@ const PAGE_SCRIPT: &str = r#"(() => {
     const fresh = performance.getEntriesByType('resource').slice(loaded).map((r) => r.name);
     const kind = (part) => fresh.filter((n) => n.includes(part)).length;
     const asked = { mutations, resources: fresh.length, images: kind('image/'), thumbs: kind('thumb/') };
-    await emit('end', { name, frames: list, script: { ...spent }, asked });
+    restyle('');
+    await emit('end', { name, frames: list, script: { ...spent }, asked, took });
   };
   const run = () => document.querySelector('[data-testid=run]');
   const busy = () => [...document.querySelectorAll('[data-testid=queue-item]')]
@@ -78,11 +92,13 @@ const PAGE_SCRIPT: &str = r#"(() => {
     await measure('idle, nothing counted', false);
     const count = document.querySelector('[data-testid=batch-count]');
     count.value = String(RUNS); count.dispatchEvent(new Event('change', { bubbles: true }));
-    for (const counted of [true, false]) {
+    const windows = [[PARTS[0][0] + ', frames counted', '', true], [PARTS[0][0] + ', nothing counted', '', false],
+      ...PARTS.slice(1).map(([name, css]) => [name, css, true])];
+    for (const [name, css, counted] of windows) {
       await until('Run enabled', () => run() && !run().disabled, 120000);
       run().click();
       await until('several runs progressing', () => document.querySelectorAll('[data-testid=queue-item][data-state=running]').length >= 4, 60000);
-      await measure(RUNS + ' runs, ' + (counted ? 'frames counted' : 'nothing counted'), counted);
+      await measure(RUNS + ' runs, ' + name, counted, css);
       document.querySelector('[data-testid=cancel]').click();
       await until('the batch ended', () => !busy(), 120000);
     }
@@ -102,7 +118,11 @@ pub async fn run(options: Options) {
     prepare(options, root.path(), &[]);
     let script = root.path().join("probe.js");
     let report = root.path().join("report.jsonl");
-    let source = PAGE_SCRIPT.replace("__WINDOW_MS__", &WINDOW_MS.to_string()).replace("__RUNS__", &RUNS.to_string());
+    let parts = serde_json::to_string(&PARTS).expect("parts as JSON");
+    let source = PAGE_SCRIPT
+        .replace("__WINDOW_MS__", &WINDOW_MS.to_string())
+        .replace("__RUNS__", &RUNS.to_string())
+        .replace("__PARTS__", &parts);
     std::fs::write(&script, source).expect("probe script");
     let mut app = launch(root.path(), &script, &report);
     follow(&report).await;
@@ -171,6 +191,9 @@ async fn follow(report: &Path) {
                             }
                         }
                         Err(_) => println!("  {name}"),
+                    }
+                    if message["data"]["took"] == Value::Bool(false) {
+                        println!("    the part's style did not take");
                     }
                     describe_cpu(&before, &after, ms);
                     let script = &message["data"]["script"];
