@@ -45,6 +45,9 @@ afterEach(() => {
 
 async function settle() {
   for (let i = 0; i < 8; i++) await tick();
+  // Views other than Generate load on first visit (lib/app/views.ts).
+  await vi.dynamicImportSettled();
+  for (let i = 0; i < 8; i++) await tick();
   flushSync();
 }
 

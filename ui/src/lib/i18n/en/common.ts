@@ -7,4 +7,6 @@ export const common: Record<string, string> = {
   "common.undo": "Undo",
   "common.retry": "Retry",
   "common.search": "Search",
+  "common.viewFailed":
+    "This view could not be loaded ({reason}). Restarting Easel may help; reinstalling it will.",
 };

@@ -7,4 +7,5 @@ export const common: Record<string, string> = {
   "common.undo": "撤销",
   "common.retry": "重试",
   "common.search": "搜索",
+  "common.viewFailed": "无法加载此视图（{reason}）。重启 Easel 也许可以解决；重新安装一定可以。",
 };
