@@ -44,6 +44,24 @@ describe("GalleryView grid", () => {
     expect(list.style.height).toBe(`${16_667 * 197 - 6}px`);
   });
 
+  it("shows the first page before the count of 100,000 images arrives", async () => {
+    answer(host, 100_000);
+    let countNow: (n: number) => void = () => {};
+    mocked.countImages.mockReturnValue(new Promise((resolve) => (countNow = resolve)));
+    const view = await mountView(true);
+    close = view.close;
+    expect(cells().length).toBeGreaterThan(0);
+    expect(cells()[0].dataset.id).toBe("1");
+    const list = document.querySelector<HTMLElement>(".list")!;
+    // Until the count, the list is as tall as the first page: 200 images in 6 columns, 34 rows.
+    expect(list.style.height).toBe(`${34 * 197 - 6}px`);
+    expect(byTestId("gallery-count")?.textContent).not.toMatch(/\d/);
+    countNow(100_000);
+    await settle();
+    expect(list.style.height).toBe(`${16_667 * 197 - 6}px`);
+    expect(byTestId("gallery-count")?.textContent).toContain("100,000 images");
+  });
+
   it("jumps far down with placeholders first, then walks the pages in order", async () => {
     await open(100_000);
     const scroller = document.querySelector<HTMLElement>('[role="listbox"]')!;

@@ -31,6 +31,23 @@ describe("PageCache", () => {
     expect(onchange).toHaveBeenCalled();
   });
 
+  it("knows how many results run from the top without a gap, before any count", async () => {
+    const { c } = cache(100_000);
+    expect(c.known).toBe(0);
+    c.want(0, 10);
+    await flush();
+    expect(c.known).toBe(PAGE_SIZE);
+    // A page far down does not extend what is known from the top.
+    c.want(PAGE_SIZE * 2, PAGE_SIZE * 2 + 10);
+    for (let i = 0; i < 5; i++) await flush();
+    expect(c.itemAt(PAGE_SIZE * 2)).not.toBeNull();
+    expect(c.known).toBe(PAGE_SIZE * 3);
+    const small = cache(150).c;
+    small.want(0, 10);
+    await flush();
+    expect(small.known).toBe(150);
+  });
+
   it("walks the cursor chain in order to reach a page far down", async () => {
     const { c, load } = cache(100_000);
     c.want(50_000, 50_100);

@@ -90,6 +90,18 @@ export class PageCache<T = ImageSummary, C = string, K = ImageId> {
     return this.endCount;
   }
 
+  /** How many results are known from the top without a gap: the pages from the first on that
+   * have arrived (or stay shown from before a refresh). */
+  get known(): number {
+    let n = 0;
+    for (let p = 0; ; p++) {
+      const items = this.pages.get(p) ?? this.stale.get(p);
+      if (!items) return n;
+      n += items.length;
+      if (items.length < PAGE_SIZE) return n;
+    }
+  }
+
   /** Every item of the current generation in memory, in order. */
   loaded(): T[] {
     const order = [...this.pages.keys()].sort((a, b) => a - b);

@@ -46,10 +46,12 @@ export class Results {
     );
   }
 
-  /** How many results there are: exact once the last page has been seen, else the count. */
+  /** How many results there are: exact once the last page has been seen, else the count, else
+   * (until the count arrives) the items loaded from the top, so the first page shows at once:
+   * counting 100,000 images takes longer than fetching the first 200 (issue 18). */
   get total(): number {
     void this.version;
-    return this.cache.end ?? this.count ?? 0;
+    return this.cache.end ?? this.count ?? this.cache.known;
   }
 
   /** Whether the total is known yet (false right after a new query). */
