@@ -3,8 +3,8 @@
 //! Queries, actions, trash, import and export are further `impl Library` blocks in their own
 //! modules. It is `Send + Sync`: share it in an `Arc`; one writer and two reader connections,
 //! each behind a mutex, so reads never wait on a long import transaction (WAL), and the slow
-//! whole-library totals (facets, counts: ~300 ms at 100,000 images) never hold up a page or a
-//! thumbnail's lookup.
+//! counts (a query's count, facets, totals: up to ~300 ms at 100,000 images) never hold up a page
+//! or a thumbnail's lookup.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -29,7 +29,7 @@ pub struct Library {
     root: PathBuf,
     writer: Mutex<Connection>,
     reader: Mutex<Connection>,
-    /// For `counts.rs`'s whole-library totals only.
+    /// For counting only: a query's count (`query.rs`) and `counts.rs`'s totals.
     totals: Mutex<Connection>,
     thumbnails: ThumbnailPool,
     lazy: LazyGate,
@@ -237,7 +237,7 @@ impl Library {
         self.reader.lock().map_err(|_| LibraryError::Invalid("the library's reader was poisoned by a panic".into()))
     }
 
-    /// The connection for whole-library totals, so they never queue pages and thumbnails.
+    /// The connection for counting, so counts never queue pages and thumbnails.
     pub(crate) fn totals_reader(&self) -> Result<MutexGuard<'_, Connection>, LibraryError> {
         self.totals
             .lock()
