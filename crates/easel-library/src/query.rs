@@ -150,7 +150,7 @@ impl Library {
     pub fn count(&self, filter: &ImageFilter) -> Result<u64, LibraryError> {
         let fts = filter.text.as_deref().and_then(fts_query);
         let (sql, args) = filtered(filter, fts.as_deref(), false);
-        // On the totals' connection: counting 100,000 images takes tens of milliseconds or more,
+        // On the counting connection: counting 100,000 images takes tens of milliseconds or more,
         // and on the reader it held up the thumbnails of the first grid.
         let conn = self.totals_reader()?;
         let mut stmt = conn.prepare_cached(&format!("SELECT count(*) {sql}")).step("count images")?;
