@@ -8,41 +8,34 @@
 //! broke (and where) instead of the window vanishing. This module only holds and lets go; what
 //! starting means is `backend::AppState::start`.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tauri::ipc::Invoke;
 use tauri::{AppHandle, Manager, Runtime};
-use tokio::sync::watch;
+use tokio::sync::Notify;
 
 use crate::AppError;
 
-/// Where the backend's start is.
-#[derive(Clone, Copy, PartialEq)]
-enum Stage {
-    Starting,
-    Up,
-    Failed,
-}
-
-/// What happens to a command that arrives now.
+/// What happens to a command that arrives now; also where the backend's start is.
 enum Gate<R: Runtime> {
-    /// Held, in arrival order.
+    /// Starting: held, in arrival order.
     Holding(Vec<Invoke<R>>),
-    /// Straight through.
+    /// Up: straight through.
     Open,
-    /// Answered with the error the backend's start failed with.
+    /// The start failed: answered with its error.
     Failed(AppError),
 }
 
 /// The commands that arrived before the backend was up, and whether it is.
 pub struct Startup<R: Runtime> {
     gate: Mutex<Gate<R>>,
-    stage: watch::Sender<Stage>,
+    /// Wakes `up`'s waiters once the gate has left `Holding`.
+    settled: Notify,
 }
 
 impl<R: Runtime> Default for Startup<R> {
     fn default() -> Self {
-        Startup { gate: Mutex::new(Gate::Holding(Vec::new())), stage: watch::Sender::new(Stage::Starting) }
+        Startup { gate: Mutex::new(Gate::Holding(Vec::new())), settled: Notify::new() }
     }
 }
 
@@ -51,7 +44,7 @@ impl<R: Runtime> Startup<R> {
     /// answers it with that start's error. Returns what the invoke handler must (whether the
     /// command exists); a held command is answered when it runs.
     pub fn route(&self, invoke: Invoke<R>, handler: &dyn Fn(Invoke<R>) -> bool) -> bool {
-        let mut gate = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let mut gate = self.lock();
         match &mut *gate {
             Gate::Holding(waiting) => {
                 waiting.push(invoke);
@@ -72,56 +65,62 @@ impl<R: Runtime> Startup<R> {
     /// thread, where Tauri routes commands, and lets every later one straight through. Done in one
     /// step there, so no command that arrives meanwhile can overtake a held one.
     pub fn finished(self: Arc<Self>, app: &AppHandle<R>, handler: impl Fn(Invoke<R>) -> bool + Send + 'static) {
-        let replay = move || {
-            let waiting = match std::mem::replace(&mut *self.gate.lock().unwrap_or_else(|p| p.into_inner()), Gate::Open)
-            {
-                Gate::Holding(waiting) => waiting,
-                Gate::Open | Gate::Failed(_) => Vec::new(),
-            };
-            for invoke in waiting {
-                let command = invoke.message.command().to_string();
-                let resolver = invoke.resolver.clone();
-                if !handler(invoke) {
-                    resolver.reject(format!("Command {command} not found"));
-                }
+        self.settle(app, Gate::Open, move |invoke| {
+            let command = invoke.message.command().to_string();
+            let resolver = invoke.resolver.clone();
+            if !handler(invoke) {
+                resolver.reject(format!("Command {command} not found"));
             }
-            self.stage.send_replace(Stage::Up);
-        };
-        if let Err(e) = app.run_on_main_thread(replay) {
-            eprintln!("easel-app: the commands sent while starting could not be run: {e}");
-        }
+        });
     }
 
     /// The backend could not start: the held commands, and every later one, are answered with
     /// `error`; images asked for are refused.
     pub fn failed(self: Arc<Self>, app: &AppHandle<R>, error: AppError) {
-        let answer = move || {
-            let gate = std::mem::replace(
-                &mut *self.gate.lock().unwrap_or_else(|p| p.into_inner()),
-                Gate::Failed(error.clone()),
-            );
-            if let Gate::Holding(waiting) = gate {
-                for invoke in waiting {
-                    invoke.resolver.reject(error.clone());
-                }
+        let answer = error.clone();
+        self.settle(app, Gate::Failed(error), move |invoke| invoke.resolver.reject(answer.clone()));
+    }
+
+    /// On the main thread: puts `next` in the gate, hands each held command to `each` in arrival
+    /// order, then wakes `up`'s waiters.
+    fn settle(self: Arc<Self>, app: &AppHandle<R>, next: Gate<R>, each: impl Fn(Invoke<R>) + Send + 'static) {
+        let settle = move || {
+            let held = std::mem::replace(&mut *self.lock(), next);
+            if let Gate::Holding(waiting) = held {
+                waiting.into_iter().for_each(&each);
             }
-            self.stage.send_replace(Stage::Failed);
+            self.settled.notify_waiters();
         };
-        if let Err(e) = app.run_on_main_thread(answer) {
+        if let Err(e) = app.run_on_main_thread(settle) {
             eprintln!("easel-app: the commands sent while starting could not be answered: {e}");
         }
     }
 
     /// Waits until the backend's start is over; whether it is up.
     pub async fn up(&self) -> bool {
-        let mut stage = self.stage.subscribe();
-        // Fails only once the sender is dropped, and `self` holds it: said, not hidden, should
-        // that ever change.
-        let reached = stage.wait_for(|stage| *stage != Stage::Starting).await.map(|stage| *stage == Stage::Up);
-        reached.unwrap_or_else(|_| {
-            eprintln!("easel-app: the start signal was dropped before the backend was up");
-            false
-        })
+        // Made before the gate is read: `notify_waiters` wakes a future from when it is made, so
+        // a start that settles between the read and the wait is not missed.
+        let settled = self.settled.notified();
+        if let Some(up) = self.outcome() {
+            return up;
+        }
+        settled.await;
+        self.outcome().unwrap_or(false)
+    }
+
+    /// `None` while starting, else whether the backend is up.
+    fn outcome(&self) -> Option<bool> {
+        match &*self.lock() {
+            Gate::Holding(_) => None,
+            Gate::Open => Some(true),
+            Gate::Failed(_) => Some(false),
+        }
+    }
+
+    /// The gate, also after a panic elsewhere left its lock poisoned (it holds no invariant a
+    /// panic could break halfway).
+    fn lock(&self) -> MutexGuard<'_, Gate<R>> {
+        self.gate.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
