@@ -15,14 +15,14 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::driver::tempfile_dir;
-use crate::generate::{cpu_now, prepare, PARTS, RUNS, WINDOW_MS};
+use crate::generate::{cpu_now, prepare, PARTS, RESTYLE, RUNS, WINDOW_MS};
 use crate::measure::{describe, describe_cpu, pct};
 use crate::Options;
 
 /// The whole probe, start to its last report; past it the part gives up.
 const LIMIT: Duration = Duration::from_secs(600);
 
-/// The page's side. `__WINDOW_MS__`, `__RUNS__` and `__PARTS__` are filled in before it is
+/// The page's side. `__WINDOW_MS__`, `__RUNS__`, `__PARTS__` and `__RESTYLE__` are filled in before it is
 /// written.
 const PAGE_SCRIPT: &str = r#"(() => {
   if (window.top !== window || window.__benchProbe) return;
@@ -60,15 +60,9 @@ const PAGE_SCRIPT: &str = r#"(() => {
   const observer = new MutationObserver((records) => { mutations += records.length; });
   const observe = () => observer.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
   if (document.body) observe(); else document.addEventListener('DOMContentLoaded', observe);
-  // A part's style as a constructed sheet: the release build's policy (style-src 'self') would
-  // silently refuse a <style> element. Whether it took is reported with the window.
-  const restyle = (css) => {
-    const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
-    document.adoptedStyleSheets = [sheet];
-    const rule = sheet.cssRules[0]; if (!rule) return true;
-    const el = document.querySelector(rule.selectorText.split(',')[0]);
-    return !el || !rule.style.display || getComputedStyle(el).display === rule.style.display;
-  };
+  // A part's style as a constructed sheet (the Generate part's `RESTYLE`); whether it took is
+  // reported with the window.
+  const restyle = __RESTYLE__;
   const measure = async (name, counted, css = '') => {
     const took = restyle(css);
     await emit('start', name);
@@ -122,7 +116,8 @@ pub async fn run(options: Options) {
     let source = PAGE_SCRIPT
         .replace("__WINDOW_MS__", &WINDOW_MS.to_string())
         .replace("__RUNS__", &RUNS.to_string())
-        .replace("__PARTS__", &parts);
+        .replace("__PARTS__", &parts)
+        .replace("__RESTYLE__", RESTYLE);
     std::fs::write(&script, source).expect("probe script");
     let mut app = launch(root.path(), &script, &report);
     follow(&report).await;

@@ -2,7 +2,7 @@
 //! painted, largest corpus workflow beside a 7-node one; then, in a fresh window (which opens on
 //! the 11-node reference workflow), frame intervals while ten runs of it progress on the demo
 //! (eight at once, the most Settings allow), beside the idle page. To say which part of the window costs what, the running measure is repeated with
-//! one part hidden at a time (`display: none` in a constructed style sheet, `HIDE`): what a part's hiding
+//! one part hidden at a time (`display: none` in a constructed style sheet, `RESTYLE`): what a part's hiding
 //! saves is what painting and laying it out costs; its script work still runs. Beside each window
 //! of frames, the CPU each thread of the app's processes (and of the X server) spent in it, and
 //! the time the page's own frame and timer callbacks took (`SCRIPT_PROBE`).
@@ -116,20 +116,23 @@ pub const PARTS: [(&str, &str); 8] = [
     ),
 ];
 
-/// Page script that applies `css` (its first argument) as a constructed style sheet and says
-/// whether it took: a `<style>` element would be refused by the release build's policy
-/// (`style-src 'self'`), silently, as it was before issue 18's fix. Applied when the first
-/// rule's element has the rule's `display` (when it sets one). The sheet stays in
-/// `window.__benchHide` until `UNHIDE` removes it.
-pub const HIDE: &str = "const [css] = arguments; const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet]; window.__benchHide = sheet;
+/// A page function that applies `css` as the page's one constructed style sheet (an empty `css`
+/// removes it) and says whether it took: a `<style>` element would be refused by the release
+/// build's policy (`style-src 'self'`), silently, as it was before issue 18's fix. Taken when
+/// the first rule's element has the rule's `display` (when it sets one). Shared by this part's
+/// WebDriver scripts (`restyle`) and the direct part's page script.
+pub const RESTYLE: &str = "(css) => {
+    const sheet = new CSSStyleSheet(); sheet.replaceSync(css);
+    document.adoptedStyleSheets = css ? [sheet] : [];
     const rule = sheet.cssRules[0]; if (!rule) return true;
     const el = document.querySelector(rule.selectorText.split(',')[0]);
-    return !el || !rule.style.display || getComputedStyle(el).display === rule.style.display;";
+    return !el || !rule.style.display || getComputedStyle(el).display === rule.style.display;
+  }";
 
-/// Page script that removes what `HIDE` applied.
-pub const UNHIDE: &str = "const sheet = window.__benchHide; window.__benchHide = null;
-    document.adoptedStyleSheets = document.adoptedStyleSheets.filter((s) => s !== sheet); return true;";
+/// Applies `css` in the session's page (see `RESTYLE`); whether it took.
+async fn restyle(session: &Session, css: &str) -> bool {
+    session.script(&format!("return ({RESTYLE})(arguments[0]);"), json!([css])).await == json!(true)
+}
 
 pub async fn run(options: Options) {
     println!("Generate view");
@@ -222,7 +225,7 @@ async fn set_count(session: &Session, n: u32) {
 /// then cancels the batch and waits for the queue to settle; returns the frames and the CPU
 /// ticks before and after them.
 async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks), String) {
-    session.script(UNHIDE, json!([])).await;
+    restyle(session, "").await;
     session
         .wait_until(
             "Run enabled",
@@ -238,7 +241,7 @@ async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks
             Duration::from_secs(60),
         )
         .await;
-    if session.script(HIDE, json!([css])).await != json!(true) {
+    if !restyle(session, css).await {
         println!("  the style did not take: {css}");
     }
     script_reset(session).await;
@@ -246,7 +249,7 @@ async fn while_running(session: &Session, css: &str) -> (Vec<f64>, (Ticks, Ticks
     let running = frames(session, WINDOW_MS, 0.0).await;
     let cpu = (before, cpu_now());
     let script = script_line(session, WINDOW_MS).await;
-    session.script(UNHIDE, json!([])).await;
+    restyle(session, "").await;
     session.click_on("[data-testid=cancel]").await;
     session
         .wait_until(
