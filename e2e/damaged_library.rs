@@ -104,7 +104,7 @@ async fn a_library_that_cannot_be_opened_is_said_in_the_window() {
     let library = session.library.path().join("library");
     assert!(!code.is_empty(), "the banner carries an error code: {said}");
     assert!(message.contains(&library.display().to_string()), "the error names the folder: {said}");
-    // The app is still there: the page keeps answering, and later commands get the same error.
+    // The app is still there: the page keeps answering, and another view opens in the live window.
     session.click_on("[data-testid=nav-settings]").await;
     session
         .wait_until(
