@@ -3,7 +3,6 @@
 
 import { isTauri } from "@tauri-apps/api/core";
 import { listen } from "@tauri-apps/api/event";
-import { getCurrentWebview } from "@tauri-apps/api/webview";
 import type { BackendInfo } from "../bindings/BackendInfo";
 import type { InputPicture } from "../bindings/InputPicture";
 import type { Inspection } from "../bindings/Inspection";
@@ -174,6 +173,9 @@ export type FileDropHandlers = {
 /** Follows OS file drops on the window; resolves with a function that stops listening. */
 export async function onFileDrop(handlers: FileDropHandlers): Promise<() => void> {
   if (!isTauri()) return () => {};
+  // Loaded here, not with the start-up script: the window and webview API (16 KB minified) is
+  // used only by this listener, which is registered after the first paint.
+  const { getCurrentWebview } = await import("@tauri-apps/api/webview");
   return getCurrentWebview().onDragDropEvent((event) => {
     const payload = event.payload;
     if (payload.type === "enter" || payload.type === "over") handlers.hover?.(true);
