@@ -16,9 +16,7 @@ fn main() {
     let setting = std::env::var("EMPTY_WINDOW_RENDERING").unwrap_or_default();
     let setting = serde_json::from_value(serde_json::Value::String(setting)).unwrap_or_default();
     let choice = easel_settings::decide(setting, &easel_settings::GpuProbe::this_machine());
-    if !choice.accelerated {
-        std::env::set_var(easel_settings::WEBKIT_NO_COMPOSITING, "1");
-    }
+    choice.apply();
     eprintln!("empty-window: {}", choice.describe());
     let mut context = tauri::generate_context!();
     // The app's own window is made from this list; the empty one is made below instead.

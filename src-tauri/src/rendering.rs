@@ -5,16 +5,14 @@
 
 use std::path::{Path, PathBuf};
 
-use easel_settings::{decide, GpuProbe, Rendering, RenderingChoice, WEBKIT_NO_COMPOSITING};
+use easel_settings::{decide, GpuProbe, Rendering, RenderingChoice};
 
 /// Decides and applies the path; call first thing in `run`, before any other thread starts
 /// (setting an environment variable is only sound while no thread reads the environment).
 pub fn choose(identifier: &str) -> RenderingChoice {
     let setting = config_dir(identifier).map(|dir| saved_setting(&dir.join("settings.json"))).unwrap_or_default();
     let choice = decide(setting, &GpuProbe::this_machine());
-    if cfg!(target_os = "linux") && !choice.accelerated && std::env::var_os(WEBKIT_NO_COMPOSITING).is_none() {
-        std::env::set_var(WEBKIT_NO_COMPOSITING, "1");
-    }
+    choice.apply();
     eprintln!("easel-app: {}", choice.describe());
     choice
 }

@@ -11,5 +11,7 @@ mod settings;
 pub use error::SettingsError;
 pub use favourites::{Favourite, FavouriteDraft, FavouriteFile, Favourites};
 pub use file::{repair_json_file, save_json_file};
-pub use rendering::{decide, GpuProbe, Rendering, RenderingChoice, RenderingReason, WEBKIT_NO_COMPOSITING};
+pub use rendering::{
+    decide, GpuProbe, Rendering, RenderingChoice, RenderingReason, WEBKIT_NO_COMPOSITING, WEBKIT_NO_DMABUF,
+};
 pub use settings::{AuthMode, BackendKind, KeyStatus, Language, Region, Settings, Theme, DEFAULT_COMFYUI_URL};

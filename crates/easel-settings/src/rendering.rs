@@ -2,8 +2,9 @@
 //! without hardware GL (a VM, a remote desktop, no GPU driver) runs on Mesa's software
 //! rasteriser and makes every repaint slow. This decides, before the webview starts, whether to
 //! turn WebKit's compositing off, from the person's setting, an explicit environment variable
-//! and a probe of the machine's GPU render nodes. Leaves out applying the choice (the app sets
-//! the variable) and any GL call: the probe only reads /dev/dri, /sys and the environment, so it
+//! and a probe of the machine's GPU render nodes, and sets the variables that say so
+//! (`RenderingChoice::apply`, which the app and the benchmark's empty window both call). Leaves
+//! out any GL call: the probe only reads /dev/dri, /sys and the environment, so it
 //! cannot tell a working driver from one that falls back to software at context creation.
 
 use std::path::Path;
@@ -13,6 +14,11 @@ use ts_rs::TS;
 
 /// The environment variable WebKitGTK reads for its non-compositing path.
 pub const WEBKIT_NO_COMPOSITING: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
+
+/// The environment variable that turns WebKitGTK's DMA-BUF renderer off. That renderer hands
+/// composited frames to the UI process; without compositing it is never used, yet it is set up
+/// anyway (about 5 MiB of the app's process on this project's VM, BENCHMARKS.md).
+pub const WEBKIT_NO_DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
 
 /// The person's choice in Settings → About (applied at the next start).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
@@ -151,6 +157,30 @@ pub fn decide(setting: Rendering, probe: &GpuProbe) -> RenderingChoice {
 }
 
 impl RenderingChoice {
+    /// The environment variables WebKitGTK must see for this path.
+    pub fn environment(&self) -> &'static [(&'static str, &'static str)] {
+        if self.accelerated {
+            &[]
+        } else {
+            &[(WEBKIT_NO_COMPOSITING, "1"), (WEBKIT_NO_DMABUF, "1")]
+        }
+    }
+
+    /// Sets `environment`'s variables on Linux, each only where the environment has none (a
+    /// value the person set wins). Call before any other thread starts and before the webview
+    /// exists: setting a variable is only sound while no thread reads the environment, and
+    /// WebKit reads these once, when its web context starts.
+    pub fn apply(&self) {
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        for (name, value) in self.environment() {
+            if std::env::var_os(name).is_none() {
+                std::env::set_var(name, value);
+            }
+        }
+    }
+
     /// One line for the log.
     pub fn describe(&self) -> String {
         let path = if self.accelerated { "GL compositing" } else { "software (WebKit compositing off)" };
@@ -175,6 +205,13 @@ mod tests {
 
     fn probe(nodes: &[Option<&str>]) -> GpuProbe {
         GpuProbe { render_nodes: nodes.iter().map(|d| d.map(str::to_string)).collect(), ..GpuProbe::default() }
+    }
+
+    #[test]
+    fn the_software_path_turns_compositing_and_the_dmabuf_renderer_off() {
+        let software = decide(Rendering::Software, &probe(&[Some("i915")]));
+        assert_eq!(software.environment(), &[(WEBKIT_NO_COMPOSITING, "1"), (WEBKIT_NO_DMABUF, "1")]);
+        assert!(decide(Rendering::Accelerated, &probe(&[])).environment().is_empty());
     }
 
     #[test]
