@@ -12,7 +12,9 @@ use crate::driver::Session;
 use crate::measure::{describe_ms, memory_by_process, memory_kib, mib};
 use crate::Options;
 
-const SAMPLES: usize = 3;
+/// Samples of each program. The empty window's start varies up to 2× within one run on this VM,
+/// so three (as before) did not settle a median; each pair takes about 30 s.
+const SAMPLES: usize = 7;
 /// How long each program idles before its memory is read.
 const IDLE: Duration = Duration::from_secs(5);
 
