@@ -1,5 +1,5 @@
 // The generated form, problems, batches, the queue, cancel, and opening by drop and paste.
-import { flushSync, mount, tick, unmount } from "svelte";
+import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { FormField } from "./lib/bindings/FormField";
@@ -9,7 +9,8 @@ import type { JobEvent } from "./lib/bindings/JobEvent";
 import type { Problem } from "./lib/bindings/Problem";
 import * as host from "./lib/host";
 import { stubFrames, type Frames } from "./lib/testing/frames";
-import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { channelOf, demoBackend } from "./lib/testing/hostMock";
+import { settleWindow } from "./lib/testing/settle";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 import { formField } from "./lib/testing/formField";
@@ -77,13 +78,7 @@ beforeEach(() => {
     return () => {};
   });
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
   inspect({});
   mocked.cancelRun.mockResolvedValue(true);
@@ -97,17 +92,9 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-async function settle() {
-  for (let i = 0; i < 6; i++) await tick();
-  // Views other than Generate load on first visit (lib/app/views.ts).
-  await vi.dynamicImportSettled();
-  for (let i = 0; i < 6; i++) await tick();
-  flushSync();
-}
-
 async function open() {
   app = mount(App, { target: document.body });
-  await settle();
+  await settleWindow();
 }
 
 const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
@@ -166,7 +153,7 @@ describe("generated form", () => {
     type(slider, "12.5");
     expect(byTestId<HTMLInputElement>("field-cfg")!.value).toBe("12.5");
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     const sent = mocked.runWorkflow.mock.calls[0][0];
     expect(valueIn(sent, "3", "steps").value).toBe(32);
     expect(valueIn(sent, "3", "cfg").value).toBe(12.5);
@@ -192,7 +179,7 @@ describe("generated form", () => {
     flushSync();
     expect(byTestId("estimate")?.textContent?.trim()).toBe("≈ 3.6 credits");
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     const [doc, options] = mocked.runWorkflow.mock.calls[0];
     expect(valueIn(doc, "3", "seed").value).toBe(rolled);
     expect(options).toEqual({
@@ -208,7 +195,7 @@ describe("generated form", () => {
     byTestId("node-3")!.click();
     flushSync();
     byTestId("field-sampler_name")!.click();
-    await settle();
+    await settleWindow();
     const search = byTestId<HTMLInputElement>("combo-search-sampler_name")!;
     type(search, "2m sde");
     const options = all("combo-option");
@@ -256,7 +243,7 @@ describe("generated form", () => {
     type(byTestId<HTMLInputElement>("field-steps")!, "30");
     expect(byTestId("problem-3-steps")).not.toBeNull();
     await vi.advanceTimersByTimeAsync(400);
-    await settle();
+    await settleWindow();
     expect(byTestId("problem-3-steps")).toBeNull();
     expect(byTestId("errors-3")).toBeNull();
     expect(byTestId("estimate")?.textContent?.trim()).toBe("≈ 2 credits");
@@ -269,7 +256,7 @@ describe("batches and the queue", () => {
     await open();
     expect(byTestId("cancel")).toBeNull();
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     expect(all("queue-item").map((i) => i.dataset.state)).toEqual(["queued", "queued"]);
     send({ kind: "node", nodeId: "3", status: "running", progress: 0.5, overall: 0.5 }, "a");
     send({ kind: "waiting", queueRank: 1, queueLen: 1 }, "b");
@@ -280,12 +267,12 @@ describe("batches and the queue", () => {
       "a:running",
     ]);
     byTestId("cancel")!.click();
-    await settle();
+    await settleWindow();
     expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"]]);
     send({ kind: "canceled" }, "a");
     expect(byTestId("run-status")?.textContent).toBe("In queue: position 1 of 1");
     all("queue-cancel")[0].click();
-    await settle();
+    await settleWindow();
     expect(mocked.cancelRun).toHaveBeenLastCalledWith("b");
     send({ kind: "canceled" }, "b");
     expect(all("queue-item").map((i) => i.dataset.state)).toEqual(["canceled", "canceled"]);
@@ -299,7 +286,7 @@ describe("batches and the queue", () => {
     mocked.runWorkflow.mockReturnValue(new Promise((r) => (resolve = r)));
     await open();
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     // Starting: no runs known yet, nothing to list, but Cancel is offered.
     expect(all("queue-item")).toEqual([]);
     expect(byTestId("cancel")).not.toBeNull();
@@ -315,11 +302,11 @@ describe("batches and the queue", () => {
     flushSync();
     expect(all("queue-item")).toHaveLength(1);
     byTestId("cancel")!.click();
-    await settle();
+    await settleWindow();
     expect(mocked.cancelRun.mock.calls).toEqual([["a"]]);
     send({ kind: "queued", nodes: ["3", "9"] }, "b");
     resolve(["a", "b", "c"]);
-    await settle();
+    await settleWindow();
     expect(mocked.cancelRun.mock.calls).toEqual([["a"], ["b"], ["c"]]);
     expect(all("queue-item").map((i) => i.dataset.runId)).toEqual(["c", "b", "a"]);
   });
@@ -341,7 +328,7 @@ describe("opening", () => {
     expect(byTestId("drop-overlay")).not.toBeNull();
     drops.drop(["/home/me/dropped.png"], { x: 1, y: 1 });
     drops.hover?.(false);
-    await settle();
+    await settleWindow();
     expect(byTestId("drop-overlay")).toBeNull();
     expect(mocked.openWorkflowFile).toHaveBeenCalledWith("/home/me/dropped.png");
     expect(document.querySelector(".workflow")?.textContent?.trim()).toBe("dropped");
@@ -358,7 +345,7 @@ describe("opening", () => {
     });
     await open();
     drops.drop(["/tmp/bad.json"], { x: 1, y: 1 });
-    await settle();
+    await settleWindow();
     expect(byTestId("error-banner")?.dataset.code).toBe("invalidWorkflow");
     expect(byTestId("error-banner")?.textContent).toContain("The workflow is not valid");
     expect(byTestId("error-message")?.textContent).toBe(
@@ -382,10 +369,10 @@ describe("opening", () => {
     await open();
     paste(byTestId<HTMLInputElement>("field-3-steps")!, '{"3": {}}');
     paste(document.body, "just words");
-    await settle();
+    await settleWindow();
     expect(mocked.importWorkflowText).not.toHaveBeenCalled();
     const event = paste(document.body, '{"3": {"class_type": "KSampler"}}');
-    await settle();
+    await settleWindow();
     expect(event.defaultPrevented).toBe(true);
     expect(mocked.importWorkflowText).toHaveBeenCalledWith(
       "Pasted workflow",

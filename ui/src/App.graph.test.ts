@@ -1,10 +1,11 @@
 // The graph panel loads beside the window's first paint (GenerateView): one that cannot be loaded
 // says so in its place, and the rest of the Generate view (parameters, Run) still works.
-import { flushSync, mount, tick, unmount } from "svelte";
+import { mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import * as host from "./lib/host";
-import { TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { demoBackend } from "./lib/testing/hostMock";
+import { settleWindow } from "./lib/testing/settle";
 import { inspection } from "./lib/testing/inspection";
 import { openedDoc } from "./lib/testing/reference";
 
@@ -22,13 +23,7 @@ beforeEach(() => {
   mocked.onJobEvent.mockImplementation(async () => () => {});
   mocked.onFileDrop.mockResolvedValue(() => {});
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   mocked.inspectWorkflow.mockResolvedValue(inspection({ credits: 1.2 }));
   vi.spyOn(console, "warn").mockImplementation(() => {});
 });
@@ -40,17 +35,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function settle() {
-  for (let i = 0; i < 5; i++) await tick();
-  await vi.dynamicImportSettled();
-  for (let i = 0; i < 5; i++) await tick();
-  flushSync();
-}
-
 describe("Generate view without its graph panel", () => {
   it("says the graph could not load, in its place, and keeps the rest of the view", async () => {
     app = mount(App, { target: document.body });
-    await settle();
+    await settleWindow();
     const error = document.querySelector('[data-testid="graph-load-error"]');
     // The reason comes from the failed import (vitest wraps the factory's error in its own).
     expect(error?.textContent).toMatch(/could not be loaded \(Error: .+\)/);

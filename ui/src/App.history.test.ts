@@ -1,7 +1,7 @@
 // The History view in the whole window: its key and tab, recalling a run into Generate, showing
 // a run's images in the gallery, and "Run again" past a spend cap asking in the app's dialog
 // (spent, estimate, cap) before it runs with the accepted estimate.
-import { flushSync, mount, tick, unmount } from "svelte";
+import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import * as host from "./lib/host";
@@ -10,7 +10,8 @@ import * as libraryHost from "./lib/host/library";
 import { answer as answerLibrary } from "./lib/gallery/fixtures";
 import { answer as answerHistory } from "./lib/history/fixtures";
 import { openedDoc, referenceDoc } from "./lib/testing/reference";
-import { TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { demoBackend } from "./lib/testing/hostMock";
+import { settleWindow } from "./lib/testing/settle";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
 vi.mock("./lib/host/settings", async () => (await import("./lib/testing/hostMock")).settingsMock());
@@ -26,13 +27,7 @@ beforeEach(() => {
   vi.spyOn(HTMLElement.prototype, "clientHeight", "get").mockReturnValue(800);
   vi.spyOn(HTMLElement.prototype, "clientWidth", "get").mockReturnValue(1200);
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   answerHistory(historyHost, 20);
   answerLibrary(libraryHost, 5);
 });
@@ -42,14 +37,6 @@ afterEach(() => {
   app = null;
   document.body.innerHTML = "";
 });
-
-async function settle() {
-  for (let i = 0; i < 8; i++) await tick();
-  // Views other than Generate load on first visit (lib/app/views.ts).
-  await vi.dynamicImportSettled();
-  for (let i = 0; i < 8; i++) await tick();
-  flushSync();
-}
 
 const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
 const visible = (view: string) => byTestId(`view-${view}`)?.hidden === false;
@@ -61,19 +48,19 @@ function press(key: string) {
 
 async function openRun(runId: string) {
   app = mount(App, { target: document.body });
-  await settle();
+  await settleWindow();
   press("4");
-  await settle();
+  await settleWindow();
   byTestId("history-list")!
     .querySelector<HTMLElement>(`[data-run-id="${runId}"]`)!
     .dispatchEvent(new MouseEvent("click", { bubbles: true }));
-  await settle();
+  await settleWindow();
 }
 
 describe("History in the app", () => {
   it("is view 4 of the bar and key 4; Settings moved to 5", async () => {
     app = mount(App, { target: document.body });
-    await settle();
+    await settleWindow();
     const tabs = [...document.querySelectorAll<HTMLElement>('nav [data-testid^="nav-"]')];
     expect(tabs.map((b) => b.dataset.testid)).toEqual([
       "nav-generate",
@@ -84,11 +71,11 @@ describe("History in the app", () => {
     ]);
     expect(byTestId("nav-history")?.title).toBe("History (4)");
     press("4");
-    await settle();
+    await settleWindow();
     expect(visible("history")).toBe(true);
     expect(history.historyPage).toHaveBeenCalled();
     press("5");
-    await settle();
+    await settleWindow();
     expect(visible("settings")).toBe(true);
     expect(visible("history")).toBe(false);
   });
@@ -98,7 +85,7 @@ describe("History in the app", () => {
     history.historyRecall.mockResolvedValue(openedDoc(recalled));
     await openRun("run-000001");
     byTestId("history-recall")!.click();
-    await settle();
+    await settleWindow();
     expect(history.historyRecall).toHaveBeenCalledWith("run-000001");
     expect(visible("generate")).toBe(true);
     expect(byTestId("workflow-name")?.textContent).toContain("recalled run");
@@ -107,7 +94,7 @@ describe("History in the app", () => {
   it("shows a run's images in the gallery, filtered by that run", async () => {
     await openRun("run-000001");
     byTestId("history-show-gallery")!.click();
-    await settle();
+    await settleWindow();
     expect(visible("gallery")).toBe(true);
     expect(library.queryImages).toHaveBeenCalledTimes(1);
     expect(library.queryImages.mock.lastCall![0].filter.run).toBe("run-000001");
@@ -123,13 +110,13 @@ describe("History in the app", () => {
       .mockResolvedValueOnce("run-new");
     await openRun("run-000002");
     byTestId("history-run-again")!.click();
-    await settle();
+    await settleWindow();
     const dialog = byTestId("confirm-cost")!;
     expect(dialog.textContent).toContain(
       "This run is estimated at 2.4 credits; you have spent 19 of your daily cap of 20.",
     );
     byTestId("confirm-run")!.click();
-    await settle();
+    await settleWindow();
     expect(history.retryRun).toHaveBeenCalledTimes(2);
     expect(history.retryRun.mock.calls[1][0]).toBe("run-000002");
     expect(history.retryRun.mock.calls[1][2]).toEqual({ credits: 2.4, overCap: 2.4 });

@@ -1,14 +1,15 @@
 // A workflow naming a model file, in the whole window: the toolbar says it needs a mapping and Run
 // is disabled with the reason; mapping the file in the form inspects again, the badge turns
 // ready and Run sends the document as it was opened (the engine swaps in the id).
-import { flushSync, mount, tick, unmount } from "svelte";
+import { mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { FormField } from "./lib/bindings/FormField";
 import * as host from "./lib/host";
+import { settleWindow } from "./lib/testing/settle";
 import { inspection, mapping, modelUse, readiness } from "./lib/testing/inspection";
 import { openedDoc, referenceDoc } from "./lib/testing/reference";
-import { TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { demoBackend } from "./lib/testing/hostMock";
 import { formField } from "./lib/testing/formField";
 
 vi.mock("./lib/host", async () => (await import("./lib/testing/hostMock")).hostMock());
@@ -53,13 +54,7 @@ beforeEach(() => {
   mocked.onJobEvent.mockImplementation(async () => () => {});
   mocked.onFileDrop.mockResolvedValue(() => {});
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc(withFile()));
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   mocked.inspectWorkflow.mockResolvedValue(unmapped());
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
   mocked.modelInfo.mockImplementation(async (id) => ({
@@ -77,21 +72,13 @@ afterEach(() => {
   document.body.innerHTML = "";
 });
 
-async function settle() {
-  for (let i = 0; i < 8; i++) await tick();
-  // Views other than Generate load on first visit (lib/app/views.ts).
-  await vi.dynamicImportSettled();
-  for (let i = 0; i < 8; i++) await tick();
-  flushSync();
-}
-
 const byTestId = <T extends HTMLElement = HTMLElement>(id: string, root: ParentNode = document) =>
   root.querySelector<T>(`[data-testid="${id}"]`);
 
 describe("a workflow naming a model file", () => {
   it("is blocked until the file is mapped in the form, then runs as opened", async () => {
     app = mount(App, { target: document.body });
-    await settle();
+    await settleWindow();
     const status = byTestId("model-status")!;
     expect(status.dataset.state).toBe("unmapped");
     expect(status.textContent?.trim()).toBe("1 model to map");
@@ -102,7 +89,7 @@ describe("a workflow naming a model file", () => {
     );
     // The shortcut is refused too.
     window.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true }));
-    await settle();
+    await settleWindow();
     expect(mocked.runWorkflow).not.toHaveBeenCalled();
 
     const field = byTestId("model-field-4-ckpt_name")!;
@@ -110,14 +97,14 @@ describe("a workflow naming a model file", () => {
     const box = byTestId<HTMLInputElement>("model-reference", field)!;
     box.value = "https://tensor.art/models/600423083519508503";
     box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
-    await settle();
+    await settleWindow();
     expect(byTestId("model-preview-name", field)?.textContent).toBe("Demo realistic checkpoint");
 
     mocked.modelMap.mockResolvedValue(mapping(FILE));
     mocked.inspectWorkflow.mockResolvedValue(mapped());
     const before = mocked.inspectWorkflow.mock.calls.length;
     byTestId("model-map-confirm", field)!.click();
-    await settle();
+    await settleWindow();
     expect(mocked.modelMap).toHaveBeenCalledWith(
       FILE,
       "https://tensor.art/models/600423083519508503",
@@ -131,7 +118,7 @@ describe("a workflow naming a model file", () => {
     expect(run.disabled).toBe(false);
 
     run.click();
-    await settle();
+    await settleWindow();
     const sent = mocked.runWorkflow.mock.calls[0][0];
     expect(sent.nodes.find((n) => n.id === "4")!.inputs[0]).toMatchObject({ value: FILE });
   });

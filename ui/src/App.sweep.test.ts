@@ -1,6 +1,6 @@
 // A sweep through the whole window: the editor in the parameters panel, Run sweep sending the
 // axes with the batch, and the grid beside the results following the batch's channel.
-import { flushSync, mount, tick, unmount } from "svelte";
+import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { Axis } from "./lib/bindings/Axis";
@@ -9,7 +9,8 @@ import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import * as sweepHost from "./lib/host/sweep";
 import { stubFrames, type Frames } from "./lib/testing/frames";
-import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { channelOf, demoBackend } from "./lib/testing/hostMock";
+import { settleWindow } from "./lib/testing/settle";
 import { inspection } from "./lib/testing/inspection";
 import { openedDoc } from "./lib/testing/reference";
 import { formField } from "./lib/testing/formField";
@@ -47,13 +48,7 @@ const axis: Axis = {
 beforeEach(() => {
   frames = stubFrames();
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   mocked.inspectWorkflow.mockResolvedValue(inspection({ fields: [cfg], credits: 1.2 }));
   mocked.runWorkflow.mockResolvedValue(["c1", "c2"]);
   sweeps.sweepAxis.mockResolvedValue(axis);
@@ -66,14 +61,6 @@ afterEach(() => {
   document.body.innerHTML = "";
   vi.unstubAllGlobals();
 });
-
-async function settle() {
-  for (let i = 0; i < 6; i++) await tick();
-  // Views other than Generate load on first visit (lib/app/views.ts).
-  await vi.dynamicImportSettled();
-  for (let i = 0; i < 6; i++) await tick();
-  flushSync();
-}
 
 const byTestId = <T extends HTMLElement = HTMLElement>(id: string) =>
   document.querySelector<T>(`[data-testid="${id}"]`);
@@ -88,7 +75,7 @@ function send(change: JobChange, runId: string) {
 describe("sweep", () => {
   it("runs a sweep from the parameters panel and follows its grid beside the results", async () => {
     app = mount(App, { target: document.body });
-    await settle();
+    await settleWindow();
     byTestId("sweep-toggle")!.click();
     flushSync();
     const values = byTestId<HTMLInputElement>("sweep-axis-x-values")!;
@@ -101,7 +88,7 @@ describe("sweep", () => {
     });
     expect(sweeps.sweepAxis.mock.calls[0].slice(1)).toEqual(["3.cfg", "4, 6"]);
     byTestId("sweep-run")!.click();
-    await settle();
+    await settleWindow();
     expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
     expect(mocked.runWorkflow.mock.calls[0][1]).toMatchObject({
       count: 1,

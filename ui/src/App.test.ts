@@ -1,11 +1,12 @@
-import { flushSync, mount, tick, unmount } from "svelte";
+import { flushSync, mount, unmount } from "svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import App from "./App.svelte";
 import type { JobChange } from "./lib/bindings/JobChange";
 import * as host from "./lib/host";
 import * as settingsHost from "./lib/host/settings";
 import { stubFrames, type Frames } from "./lib/testing/frames";
-import { channelOf, TAMS_CAPABILITIES } from "./lib/testing/hostMock";
+import { TAMS_CAPABILITIES, channelOf, demoBackend } from "./lib/testing/hostMock";
+import { settleWindow } from "./lib/testing/settle";
 import { inspection } from "./lib/testing/inspection";
 import { referenceDoc, openedDoc } from "./lib/testing/reference";
 
@@ -20,13 +21,7 @@ beforeEach(() => {
   frames = stubFrames();
   mocked.onJobEvent.mockImplementation(async () => () => {});
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   mocked.onFileDrop.mockResolvedValue(() => {});
   mocked.runWorkflow.mockResolvedValue(["run-1"]);
   mocked.inspectWorkflow.mockResolvedValue(inspection({ credits: 1.2 }));
@@ -40,17 +35,9 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-async function settle() {
-  for (let i = 0; i < 5; i++) await tick();
-  // Views other than Generate load on first visit (lib/app/views.ts).
-  await vi.dynamicImportSettled();
-  for (let i = 0; i < 5; i++) await tick();
-  flushSync();
-}
-
 async function open() {
   app = mount(App, { target: document.body });
-  await settle();
+  await settleWindow();
 }
 
 const $ = <T extends Element = HTMLElement>(selector: string) =>
@@ -95,7 +82,7 @@ describe("App", () => {
     expect(params.textContent).toContain("Reset");
 
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     const sent = mocked.runWorkflow.mock.calls[0][0];
     const sentSeed = sent.nodes.find((n) => n.id === "3")!.inputs.find((i) => i.name === "seed");
     expect(sentSeed).toMatchObject({ value: 42 });
@@ -117,7 +104,7 @@ describe("App", () => {
   it("runs on Ctrl+Enter and shows live progress from events only", async () => {
     await open();
     window.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true }));
-    await settle();
+    await settleWindow();
     expect(mocked.runWorkflow).toHaveBeenCalledTimes(1);
     // More batches can be queued while this one runs.
     expect((byTestId("run") as HTMLButtonElement).disabled).toBe(false);
@@ -154,7 +141,7 @@ describe("App", () => {
   it("shows a failed run as a banner and marks the failing node", async () => {
     await open();
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     send({ kind: "node", nodeId: "17", status: "running", progress: 0.2, overall: 0.7 });
     send({ kind: "failed", code: "credits", message: "Balance is 0" });
     const banner = byTestId("error-banner")!;
@@ -172,7 +159,7 @@ describe("App", () => {
     mocked.runWorkflow.mockRejectedValue({ code: "invalidWorkflow", message: "node 3: steps" });
     await open();
     byTestId("run")!.click();
-    await settle();
+    await settleWindow();
     expect(byTestId("error-banner")?.dataset.code).toBe("invalidWorkflow");
     expect(byTestId("run-status")?.textContent).toBe("Failed: node 3: steps");
   });
@@ -196,13 +183,13 @@ describe("App", () => {
     await open();
     expect(byTestId("backend")?.textContent).toContain("Offline demo");
     byTestId("nav-settings")!.click();
-    await settle();
+    await settleWindow();
     const concurrency = byTestId("settings-concurrency") as HTMLInputElement;
     concurrency.value = "3";
     concurrency.dispatchEvent(new Event("input", { bubbles: true }));
     flushSync();
     byTestId("settings-save")!.click();
-    await settle();
+    await settleWindow();
     expect(vi.mocked(settingsHost).saveSettings).toHaveBeenCalledWith(
       expect.objectContaining({ concurrency: 3 }),
     );

@@ -10,7 +10,7 @@ import * as sweepHost from "./host/sweep";
 import { Session } from "./session.svelte";
 import { stubFrames, type Frames } from "./testing/frames";
 import { historyRun } from "./testing/historyRun";
-import { channelOf, TAMS_CAPABILITIES } from "./testing/hostMock";
+import { TAMS_CAPABILITIES, channelOf, demoBackend } from "./testing/hostMock";
 import { inspection, readiness } from "./testing/inspection";
 import { referenceDoc, openedDoc } from "./testing/reference";
 
@@ -39,13 +39,7 @@ beforeEach(() => {
     return unlisten;
   });
   mocked.openDefaultWorkflow.mockResolvedValue(openedDoc());
-  mocked.backendInfo.mockResolvedValue({
-    kind: "demo",
-    endpoint: "http://127.0.0.1:4000",
-    capabilities: TAMS_CAPABILITIES,
-    library: "/lib",
-    notice: null,
-  });
+  mocked.backendInfo.mockResolvedValue(demoBackend());
   mocked.onFileDrop.mockImplementation(async (handlers) => {
     drop = handlers;
     return stopDrops;

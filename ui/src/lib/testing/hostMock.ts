@@ -3,6 +3,7 @@
 // Commands are bare `vi.fn()`s (each test sets what it needs); URL builders stay real.
 
 import { vi } from "vitest";
+import type { BackendInfo } from "../bindings/BackendInfo";
 import type { Capabilities } from "../bindings/Capabilities";
 import type { HistoryRun } from "../bindings/HistoryRun";
 import type { JobEvent } from "../bindings/JobEvent";
@@ -35,6 +36,17 @@ export const TAMS_CAPABILITIES: Capabilities = {
   modelIds: true,
   previews: false,
 };
+
+/** The offline demo as `backendInfo` reports it. */
+export function demoBackend(): BackendInfo {
+  return {
+    kind: "demo",
+    endpoint: "http://127.0.0.1:4000",
+    capabilities: TAMS_CAPABILITIES,
+    library: "/lib",
+    notice: null,
+  };
+}
 
 export function hostMock() {
   const url = (kind: string) => (id: number | string) => `easel://localhost/${kind}/${id}`;
