@@ -6,7 +6,7 @@
 //! `resource`, `model` and `download`; this file knows no paths.
 
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use reqwest::header::{HeaderValue, AUTHORIZATION};
@@ -64,7 +64,11 @@ impl ClientConfig {
 /// A TAMS client; cheap to clone, all clones share one connection pool and one budget.
 #[derive(Debug, Clone)]
 pub struct Client {
-    pub(crate) http: reqwest::Client,
+    /// Built at the first request, and shared by every clone. Building it loads the system's CA
+    /// certificates, about 65 ms of CPU on this project's VM: the app's start, which makes a
+    /// client for the offline demo, should not wait for that (issue 18, BENCHMARKS.md). A
+    /// failed build is kept: a TLS set-up that failed once fails again.
+    http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     config: Arc<ClientConfig>,
     base: Url,
     budget: Arc<Budget>,
@@ -74,24 +78,32 @@ pub struct Client {
 pub(crate) type Failure = (TamsError, Option<Duration>);
 
 impl Client {
-    /// A client that spends requests from `budget`. Fails when `base_url` is not a URL.
-    /// Fails when `base_url` is not a URL, or is plain `http://` to a host other than this
+    /// A client that spends requests from `budget`. Fails when `base_url` is not a URL, or is plain `http://` to a host other than this
     /// machine (`CLEARTEXT_RULE`): the key would travel readable by anyone on the path.
     pub fn new(config: ClientConfig, budget: Arc<Budget>) -> Result<Client, TamsError> {
         let base = check_endpoint(&config.base_url)?;
-        let mut builder = reqwest::Client::builder().timeout(config.timeout).connect_timeout(Duration::from_secs(10));
-        // A loopback endpoint is never reached through `HTTP_PROXY`/`ALL_PROXY`: the request,
-        // key included, would go in cleartext to the proxy (reqwest applies those variables to
-        // loopback hosts too unless `NO_PROXY` lists them). Remote endpoints are https and keep
-        // the system proxy, which networks may require: it tunnels (CONNECT), so the key stays
-        // inside TLS to the service.
-        if is_loopback(&base) {
-            builder = builder.no_proxy();
-        }
-        let http = builder
-            .build()
-            .map_err(|e| TamsError::Network { host: endpoint_label(&config.base_url), reason: e.to_string() })?;
-        Ok(Client { http, config: Arc::new(config), base, budget })
+        Ok(Client { http: Arc::default(), config: Arc::new(config), base, budget })
+    }
+
+    /// The HTTP client, built on first use (see the field).
+    pub(crate) fn http(&self) -> Result<&reqwest::Client, TamsError> {
+        let built = self.http.get_or_init(|| {
+            let mut builder =
+                reqwest::Client::builder().timeout(self.config.timeout).connect_timeout(Duration::from_secs(10));
+            // A loopback endpoint is never reached through `HTTP_PROXY`/`ALL_PROXY`: the request,
+            // key included, would go in cleartext to the proxy (reqwest applies those variables
+            // to loopback hosts too unless `NO_PROXY` lists them). Remote endpoints are https and
+            // keep the system proxy, which networks may require: it tunnels (CONNECT), so the key
+            // stays inside TLS to the service.
+            if is_loopback(&self.base) {
+                builder = builder.no_proxy();
+            }
+            builder.build().map_err(|e| e.to_string())
+        });
+        built.as_ref().map_err(|reason| TamsError::Network {
+            host: endpoint_label(&self.config.base_url),
+            reason: reason.clone(),
+        })
     }
 
     /// A client for a real service: its budget is shared with every Easel process on this machine
@@ -210,7 +222,8 @@ impl Client {
         })?;
         value.set_sensitive(true);
         let mut request = self
-            .http
+            .http()
+            .map_err(|e| (e, None))?
             .request(method.clone(), url.clone())
             .header("Accept", "application/json")
             .header(AUTHORIZATION, value);

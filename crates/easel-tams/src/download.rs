@@ -17,7 +17,7 @@ pub const MAX_DOWNLOAD_BYTES: u64 = 256 * 1024 * 1024;
 impl Client {
     /// Streams a signed result URL into `file`; returns the byte count. 403 means the URL expired.
     pub async fn download(&self, url: &str, file: &mut tokio::fs::File) -> Result<u64, TamsError> {
-        let response = self.http.get(url).send().await.map_err(|e| network(url, e))?;
+        let response = self.http()?.get(url).send().await.map_err(|e| network(url, e))?;
         let status = response.status();
         if status == StatusCode::FORBIDDEN {
             return Err(TamsError::UrlExpired);

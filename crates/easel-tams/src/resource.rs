@@ -122,9 +122,10 @@ impl Client {
                 .map_err(|_| TamsError::Decode(format!("`{kind}` is not a valid content type")))?;
             headers.insert(CONTENT_TYPE, value);
         }
+        let http = self.http()?;
         self.retrying(|| {
             // A copy per attempt: a request body is consumed by sending it.
-            let request = self.http.put(url).headers(headers.clone()).body(bytes.clone());
+            let request = http.put(url).headers(headers.clone()).body(bytes.clone());
             let key = self.redaction_key();
             async move { read_reply(request.send().await, url, key).await }
         })
