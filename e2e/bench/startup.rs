@@ -88,8 +88,9 @@ const BUSY_PROBE: &str = "(() => { if (window.top !== window) return;
     const frame = (now) => { t.frames.push(now); if (t.frames.length < 12) requestAnimationFrame(frame); };
     requestAnimationFrame(frame);
     document.addEventListener('DOMContentLoaded', () => { const t0 = performance.now();
-        void getComputedStyle(document.querySelector('#app *') ?? document.body).color; const t1 = performance.now();
-        void document.body.offsetHeight; t.layout = [t0, t1, performance.now()]; queueMicrotask(() => { t.microtasks = performance.now(); }); }); })();";
+        const all = document.querySelectorAll('body *'); for (const el of all) void getComputedStyle(el).color;
+        const t1 = performance.now();
+        void document.body.offsetHeight; t.layout = [t0, t1, performance.now(), all.length]; queueMicrotask(() => { t.microtasks = performance.now(); }); }); })();";
 
 async fn sample(options: Options, program: Program, probe: bool) -> Sample {
     let (path, name) = match program {
@@ -172,7 +173,8 @@ async fn sample(options: Options, program: Program, probe: bool) -> Sample {
         println!("    {name} (probed start): main thread busy over 20 ms at {}", spans.join(", "));
         println!("    {name} (probed start): first animation frames at {}", frames.join(", "));
         println!(
-            "    {name} (probed start): at DOMContentLoaded, styles forced {:.0}–{:.0}, layout forced until {:.0}, its microtasks done by {:.0}",
+            "    {name} (probed start): at DOMContentLoaded, styles of all {} elements forced {:.0}–{:.0}, layout forced until {:.0}, its microtasks done by {:.0}",
+            seen["layout"][3],
             seen["layout"][0].as_f64().unwrap_or(f64::NAN),
             seen["layout"][1].as_f64().unwrap_or(f64::NAN),
             seen["layout"][2].as_f64().unwrap_or(f64::NAN),
