@@ -106,6 +106,10 @@ pub(crate) struct Inner {
     gallery: Arc<easel_library::Library>,
     models: model_cache::ModelCache,
     digests: uploads::Digests,
+    /// Held from an upload's last look for its digest until the upload is recorded, so two
+    /// preparations of the same picture at once (the form's estimate and Run, say) upload it
+    /// once: the second finds the first's record (`uploads::Engine::upload_file`).
+    uploading: tokio::sync::Mutex<()>,
 }
 
 /// A run that has started.
@@ -148,6 +152,7 @@ impl Engine {
             gallery: Arc::new(gallery),
             models: model_cache::ModelCache::default(),
             digests: uploads::Digests::default(),
+            uploading: tokio::sync::Mutex::new(()),
         };
         let inner = Arc::new(inner);
         inner.runtime.spawn(heartbeat(Arc::downgrade(&inner)));

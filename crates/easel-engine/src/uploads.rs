@@ -167,6 +167,9 @@ impl Engine {
         if let Some(stamp) = stamp {
             self.inner.digests.put(path, stamp, &sha256);
         }
+        // One upload at a time: another preparation of the same picture may be between its
+        // look for this digest and its record; waiting here, this one then finds that record.
+        let _turn = self.inner.uploading.lock().await;
         if let Some(resource) = self.inner.with_store(|s| s.uploaded(&backend, &sha256, fresh_after))? {
             return Ok(upload(sha256, resource, true));
         }

@@ -84,6 +84,26 @@ async fn a_picked_picture_is_uploaded_once_and_never_again_on_retry() {
 }
 
 #[tokio::test]
+async fn the_same_picture_prepared_twice_at_once_is_uploaded_once() {
+    let (emulator, client) = emulator_with("queue=0").await;
+    let (sink, _events) = collecting_sink();
+    let (engine, _library) = engine(client, sink, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let input = picture(dir.path());
+    let hooks = Hooks::approve_all();
+    let picked = || request(img2img(&input), LocalFiles::Picked(vec![input.clone()]));
+    // Both look for the digest before either has uploaded (the budget spaces their requests).
+    let (a, b) = tokio::join!(engine.start(picked(), &hooks), engine.start(picked(), &hooks));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(uploads(&emulator), 1, "{:?}", emulator.requests());
+    assert_eq!(a.uploads[0].resource, b.uploads[0].resource);
+    assert_eq!([a.uploads[0].reused, b.uploads[0].reused].iter().filter(|r| **r).count(), 1);
+    for run in a.runs.into_iter().chain(b.runs) {
+        assert!(run.task.await.unwrap().error.is_none());
+    }
+}
+
+#[tokio::test]
 async fn paths_that_may_not_be_uploaded_are_located_errors_before_anything_is_sent() {
     let (emulator, client) = emulator_with("queue=0").await;
     let (sink, events) = collecting_sink();
