@@ -22,8 +22,8 @@ use crate::Options;
 /// The whole probe, start to its last report; past it the part gives up.
 const LIMIT: Duration = Duration::from_secs(600);
 
-/// The page's side. `__WINDOW_MS__`, `__RUNS__`, `__PARTS__` and `__RESTYLE__` are filled in before it is
-/// written.
+/// The page's side. `__WINDOW_MS__`, `__RUNS__`, `__PARTS__` and `__RESTYLE__` are filled in
+/// before it is written.
 const PAGE_SCRIPT: &str = r#"(() => {
   if (window.top !== window || window.__benchProbe) return;
   window.__benchProbe = true;

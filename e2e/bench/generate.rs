@@ -1,9 +1,10 @@
 //! The Generate view: time from opening a workflow (from the Recent files menu) to its graph
 //! painted, largest corpus workflow beside a 7-node one; then, in a fresh window (which opens on
 //! the 11-node reference workflow), frame intervals while ten runs of it progress on the demo
-//! (eight at once, the most Settings allow), beside the idle page. To say which part of the window costs what, the running measure is repeated with
-//! one part hidden at a time (`display: none` in a constructed style sheet, `RESTYLE`): what a part's hiding
-//! saves is what painting and laying it out costs; its script work still runs. Beside each window
+//! (eight at once, the most Settings allow), beside the idle page. To say which part of the
+//! window costs what, the running measure is repeated with one part hidden at a time
+//! (`display: none` in a constructed style sheet, `RESTYLE`): what a part's hiding saves is
+//! what painting and laying it out costs; its script work still runs. Beside each window
 //! of frames, the CPU each thread of the app's processes (and of the X server) spent in it, and
 //! the time the page's own frame and timer callbacks took (`SCRIPT_PROBE`).
 

@@ -78,8 +78,9 @@ pub struct Client {
 pub(crate) type Failure = (TamsError, Option<Duration>);
 
 impl Client {
-    /// A client that spends requests from `budget`. Fails when `base_url` is not a URL, or is plain `http://` to a host other than this
-    /// machine (`CLEARTEXT_RULE`): the key would travel readable by anyone on the path.
+    /// A client that spends requests from `budget`. Fails when `base_url` is not a URL, or is
+    /// plain `http://` to a host other than this machine (`CLEARTEXT_RULE`): the key would
+    /// travel readable by anyone on the path.
     pub fn new(config: ClientConfig, budget: Arc<Budget>) -> Result<Client, TamsError> {
         let base = check_endpoint(&config.base_url)?;
         Ok(Client { http: Arc::default(), config: Arc::new(config), base, budget })
