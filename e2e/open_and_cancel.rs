@@ -45,7 +45,12 @@ async fn opening_an_invalid_workflow_shows_the_located_error() {
 /// no image is saved.
 #[tokio::test]
 async fn canceling_a_running_job() {
-    let (session, run) = Session::open_reference("cancel", &[("EASEL_DEMO_STEP_MS", "150")]).await;
+    // The reference job is about 65 ticks (two samplers of 30 and 26 steps and nine one-tick
+    // nodes). At 600 ms a tick the cancel has about 40 s to land after the first running node;
+    // at 150 ms it had 10 s, which a loaded machine's WebDriver round trips can use up, and the
+    // run then ends succeeded instead. A canceled run ends at once, so the slow pace costs
+    // nothing when the test passes.
+    let (session, run) = Session::open_reference("cancel", &[("EASEL_DEMO_STEP_MS", "600")]).await;
     session.click(&run).await;
     session
         .wait_until(

@@ -197,7 +197,7 @@ async fn follow(
                 return first_error.map_or(Ok(FinalState::Succeeded(job.credits)), Err);
             }
             JobStatus::Canceled => {
-                downloads.abort_all();
+                keep_started_downloads(inner, plan, &mut downloads, outcome).await;
                 return Ok(FinalState::Canceled(job.credits));
             }
             JobStatus::Failed => {
@@ -215,7 +215,7 @@ async fn follow(
                     cancel_sent = Some(0);
                 }
                 Some(n) if n >= inner.limits.cancel_polls => {
-                    downloads.abort_all();
+                    keep_started_downloads(inner, plan, &mut downloads, outcome).await;
                     return Ok(FinalState::Canceled(job.credits));
                 }
                 Some(n) => cancel_sent = Some(n + 1),
@@ -261,6 +261,23 @@ fn next_pause(limits: &RunLimits, status: &JobStatus, overall: f64, elapsed: Dur
         }
         JobStatus::Running => limits.running_poll,
         _ => limits.waiting_poll,
+    }
+}
+
+/// A cancel that lands after the server offered a picture does not throw that picture away:
+/// it was made, and it is paid for. Downloads already started are finished (each is bounded by
+/// the download limits) and kept with the canceled run; one that fails is reported in the log,
+/// since the run's verdict is the cancel the person asked for, not the lost download.
+pub(crate) async fn keep_started_downloads(
+    inner: &Inner,
+    plan: &RunPlan,
+    downloads: &mut JoinSet<Result<SavedImage, EngineError>>,
+    outcome: &mut RunOutcome,
+) {
+    let mut lost = None;
+    finish_downloads(inner, plan, downloads, outcome, &mut lost).await;
+    if let Some(e) = lost {
+        eprintln!("easel: run {} was canceled, and a picture it had made could not be saved: {e}", plan.run_id);
     }
 }
 

@@ -20,7 +20,7 @@ use tokio::time::Instant;
 use super::save::{resource_of, save_result};
 use super::ComfyBackend;
 use crate::plan::{PlannedWork, RunPlan};
-use crate::run::{collect_ready, finish_downloads, FinalState, RunControl};
+use crate::run::{collect_ready, finish_downloads, keep_started_downloads, FinalState, RunControl};
 use crate::{EngineError, Inner, JobChange, NodeState, RunOutcome, SavedImage};
 
 /// How long a run waits without an event of its own before asking `/history` and `/queue`.
@@ -106,7 +106,7 @@ pub(crate) async fn follow(
             if matches!(seen, Seen::Unreachable | Seen::Queued) {
                 unseen = 0;
             } else if cancel_sent {
-                run.saves.abort_all();
+                keep_started_downloads(inner, plan, &mut run.saves, outcome).await;
                 return Ok(FinalState::Canceled(None));
             } else {
                 unseen += 1;
@@ -355,7 +355,7 @@ impl Follow {
                 Err(EngineError::JobFailed(format!("{at}{message}")))
             }
             RunStatus::Interrupted => {
-                self.saves.abort_all();
+                keep_started_downloads(inner, plan, &mut self.saves, outcome).await;
                 Ok(FinalState::Canceled(None))
             }
         }

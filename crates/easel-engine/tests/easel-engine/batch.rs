@@ -1,11 +1,14 @@
 //! Batches, seed control, the queue's concurrency limit and cancel.
 
 use std::collections::HashSet;
+use std::time::Duration;
+
+use easel_emulator::{EmulatorConfig, FaultSpec};
 
 use easel_engine::{JobChange, NodeState, SeedControl, SeedMode, Work};
 use easel_workflow::png_text_chunks;
 
-use crate::{collecting_sink, emulator_with, engine, reference, start};
+use crate::{collecting_sink, emulator_from, emulator_with, engine, fast_emulator, reference, start};
 
 #[tokio::test]
 async fn a_batch_increments_seeds_and_respects_the_concurrency_limit() {
@@ -76,4 +79,43 @@ async fn cancel_stops_a_running_job_and_a_pending_one() {
     assert_eq!(engine.run_record(&first.run_id).unwrap().unwrap().status, "canceled");
     assert_eq!(engine.run_record(&second.run_id).unwrap().unwrap().status, "canceled");
     assert!(!engine.cancel(&first.run_id), "a finished run is no longer active");
+}
+
+/// A cancel that lands after the service offered the picture, while the job still settles and
+/// the picture is still downloading (slowly), keeps that picture: it was made and paid for. The
+/// run still ends canceled, as asked.
+#[tokio::test]
+async fn a_cancel_after_the_picture_was_offered_keeps_the_picture() {
+    let config = EmulatorConfig {
+        settle: Duration::from_secs(5),
+        faults: FaultSpec::parse("queue=0,slow=400000").unwrap(),
+        ..fast_emulator()
+    };
+    let (_emulator, client) = emulator_from(config).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let sink: easel_engine::EventSink = std::sync::Arc::new(move |e| {
+        let _ = tx.send(e);
+    });
+    let (engine, _library) = engine(client, sink, 1);
+    let run = start(&engine, reference(1)).await.pop().unwrap();
+    // Every node done: the service has offered the picture, and the engine starts its download.
+    let (mut nodes, mut done) = (usize::MAX, HashSet::new());
+    while done.len() < nodes {
+        let event = tokio::time::timeout(Duration::from_secs(30), rx.recv()).await.unwrap().unwrap();
+        match event.change {
+            JobChange::Queued { nodes: order } => nodes = order.len(),
+            JobChange::Node { node_id, status: NodeState::Done, .. } => {
+                done.insert(node_id);
+            }
+            JobChange::ImageSaved { .. } => panic!("the slow download ended before the cancel could be sent"),
+            _ => {}
+        }
+    }
+    assert!(engine.cancel(&run.run_id));
+    let outcome = run.task.await.unwrap();
+    assert!(outcome.canceled && outcome.error.is_none(), "{outcome:?}");
+    assert_eq!(outcome.images.len(), 1, "the picture downloading when the cancel landed is kept");
+    let bytes = std::fs::read(&outcome.images[0].path).unwrap();
+    assert!(png_text_chunks(&bytes).is_ok(), "a whole PNG was saved");
+    assert_eq!(engine.run_record(&outcome.run_id).unwrap().unwrap().status, "canceled");
 }

@@ -22,12 +22,16 @@ use easel_workflow::{Workflow, REFERENCE_WORKFLOW};
 
 /// An emulator with `faults`, fast steps, and a client for it.
 pub async fn emulator_with(faults: &str) -> (Emulator, Client) {
-    let config = EmulatorConfig {
-        api_key: "k".into(),
-        step_delay: Duration::from_millis(10),
-        faults: FaultSpec::parse(faults).unwrap(),
-        ..EmulatorConfig::default()
-    };
+    emulator_from(EmulatorConfig { faults: FaultSpec::parse(faults).unwrap(), ..fast_emulator() }).await
+}
+
+/// The emulator's configuration behind `emulator_with`: fast steps, key "k", no faults.
+pub fn fast_emulator() -> EmulatorConfig {
+    EmulatorConfig { api_key: "k".into(), step_delay: Duration::from_millis(10), ..EmulatorConfig::default() }
+}
+
+/// An emulator with this configuration (its key must be "k"), and a client for it.
+pub async fn emulator_from(config: EmulatorConfig) -> (Emulator, Client) {
     let emulator = Emulator::start(config).await.unwrap();
     let mut client_config = ClientConfig::new(emulator.base_url(), Auth::Bearer(Sensitive::new("k".into())));
     client_config.base_backoff = Duration::from_millis(20);

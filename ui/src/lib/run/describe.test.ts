@@ -36,6 +36,12 @@ describe("statusText", () => {
     expect(statusText(run(queued, { kind: "canceled" }), title)).toBe("Canceled");
   });
 
+  it("says a canceled run kept the picture it had already made", () => {
+    const image = { id: 1, path: "/1", nodeId: "3", width: 8, height: 8 };
+    const kept = run(queued, { kind: "imageSaved", image }, { kind: "canceled" });
+    expect(statusText(kept, title)).toBe("Canceled · 1 image kept");
+  });
+
   it("shows the queue position when known", () => {
     const w = (queueRank: number | null, queueLen: number | null) =>
       statusText(run(queued, { kind: "waiting", queueRank, queueLen }), title);

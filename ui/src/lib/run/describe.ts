@@ -56,6 +56,12 @@ export function statusText(state: RunState, titleOf: (id: string) => string): st
     case "failed":
       return t("status.failed", { message: state.error.message });
     case "canceled":
+      // A cancel that landed after the service offered a picture keeps it (the engine finishes
+      // downloads already started): say so, or the picture beside "Canceled" looks like a bug.
+      if (state.images.length > 0)
+        return t("status.canceledKept", {
+          images: counted(state.images.length, "status.images"),
+        });
       return t("status.canceled");
   }
 }

@@ -54,6 +54,7 @@ export const generate: Record<string, string> = {
   "status.credits.many": "{n} credits",
   "status.failed": "Failed: {message}",
   "status.canceled": "Canceled",
+  "status.canceledKept": "Canceled · {images} kept",
   "runbar.nodesTitle": "Nodes done",
   "runbar.nodes": "{done}/{total} nodes",
   "runbar.overall": "Overall progress",

@@ -54,6 +54,7 @@ export const generate: Record<string, string> = {
   "status.credits.many": "{n} 算力",
   "status.failed": "失败：{message}",
   "status.canceled": "已取消",
+  "status.canceledKept": "已取消 · 已保留 {images}",
   "runbar.nodesTitle": "已完成的节点",
   "runbar.nodes": "{done}/{total} 个节点",
   "runbar.overall": "总进度",
