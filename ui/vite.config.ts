@@ -1,10 +1,12 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
+import { withShell } from "./src/lib/app/shell.ts";
 
 // Tauri serves the built files from ui/dist; the dev server runs on a fixed port the app points at.
 export default defineConfig(({ mode }) => ({
   base: "./",
-  plugins: [svelte()],
+  // index.html gets the app shell (lib/app/shell.ts): the first frame, painted before the script.
+  plugins: [svelte(), { name: "easel-app-shell", transformIndexHtml: withShell }],
   clearScreen: false,
   server: {
     port: 1420,

@@ -8,7 +8,8 @@ performance.mark("easel:boot");
 
 function report(message: string) {
   const app = document.getElementById("app");
-  if (!app || app.childElementCount > 0) return;
+  // Only while nothing but index.html's shell (lib/app/shell.ts, marked data-shell) is shown.
+  if (!app || [...app.children].some((c) => !c.hasAttribute("data-shell"))) return;
   const box = document.createElement("pre");
   box.className = "startup-error";
   box.dataset.testid = "startup-error";

@@ -1,5 +1,6 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { afterFirstPaint, takeShell } from "./lib/app/shell";
 import "./app.css";
 
 performance.mark("easel:modules-evaluated");
@@ -15,12 +16,14 @@ function showStartupError(error: unknown) {
   target?.replaceChildren(box);
 }
 
-let app: ReturnType<typeof mount> | undefined;
-try {
-  app = mount(App, { target });
-  performance.mark("easel:mounted");
-} catch (error) {
-  showStartupError(error);
+function start(into: HTMLElement) {
+  try {
+    takeShell(into);
+    mount(App, { target: into });
+    performance.mark("easel:mounted");
+  } catch (error) {
+    showStartupError(error);
+  }
 }
 
-export default app;
+afterFirstPaint(() => start(target));
