@@ -106,10 +106,11 @@ pub(crate) struct Inner {
     gallery: Arc<easel_library::Library>,
     models: model_cache::ModelCache,
     digests: uploads::Digests,
-    /// Held from an upload's last look for its digest until the upload is recorded, so two
-    /// preparations of the same picture at once (the form's estimate and Run, say) upload it
-    /// once: the second finds the first's record (`uploads::Engine::upload_file`).
-    uploading: tokio::sync::Mutex<()>,
+    /// One turn per picture digest, held from an upload's last look for that digest until the
+    /// upload is recorded, so two preparations of the same picture at once (the form's estimate
+    /// and Run, say) upload it once, while different pictures upload side by side
+    /// (`uploads::Engine::upload_file`).
+    uploading: uploads::Turns,
 }
 
 /// A run that has started.
@@ -152,7 +153,7 @@ impl Engine {
             gallery: Arc::new(gallery),
             models: model_cache::ModelCache::default(),
             digests: uploads::Digests::default(),
-            uploading: tokio::sync::Mutex::new(()),
+            uploading: uploads::Turns::default(),
         };
         let inner = Arc::new(inner);
         inner.runtime.spawn(heartbeat(Arc::downgrade(&inner)));

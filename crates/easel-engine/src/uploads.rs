@@ -8,6 +8,7 @@
 //! before anything is sent.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use easel_tams::FieldAttr;
 use easel_workflow::{Input, Workflow};
@@ -167,11 +168,32 @@ impl Engine {
         if let Some(stamp) = stamp {
             self.inner.digests.put(path, stamp, &sha256);
         }
-        // One upload at a time: another preparation of the same picture may be between its
-        // look for this digest and its record; waiting here, this one then finds that record.
-        let _turn = self.inner.uploading.lock().await;
-        if let Some(resource) = self.inner.with_store(|s| s.uploaded(&backend, &sha256, fresh_after))? {
-            return Ok(upload(sha256, resource, true));
+        // One upload of these bytes at a time: another preparation of the same picture may be
+        // between its look for this digest and its record; waiting here, this one then finds
+        // that record.
+        let turn = self.inner.uploading.of(&sha256);
+        let held = turn.lock().await;
+        let resource = self.upload_once(path, &sha256, info, bytes, fresh_after, hooks).await;
+        drop(held);
+        self.inner.uploading.release(&sha256, turn);
+        let (resource, reused) = resource?;
+        Ok(upload(sha256, resource, reused))
+    }
+
+    /// The upload itself, in the digest's turn: the resource, and whether it was found already
+    /// uploaded (by a preparation that held the turn before this one).
+    async fn upload_once(
+        &self,
+        path: &Path,
+        sha256: &str,
+        info: input_image::InputImage,
+        bytes: Vec<u8>,
+        fresh_after: i64,
+        hooks: &Hooks<'_>,
+    ) -> Result<(String, bool), EngineError> {
+        let backend = &self.inner.backend;
+        if let Some(resource) = self.inner.with_store(|s| s.uploaded(backend, sha256, fresh_after))? {
+            return Ok((resource, true));
         }
         (hooks.uploading)(path);
         let content_type = format!("image/{}", info.format);
@@ -184,8 +206,32 @@ impl Engine {
                 server.comfy.upload_image(bytes, &name, &content_type).await?
             }
         };
-        self.inner.with_store(|s| s.record_upload(&backend, &sha256, &resource, size))?;
-        Ok(upload(sha256, resource, false))
+        self.inner.with_store(|s| s.record_upload(backend, sha256, &resource, size))?;
+        Ok((resource, false))
+    }
+}
+
+/// The upload turns by digest. An entry lives while some preparation holds or waits for it:
+/// the last to leave removes it, so the map never outgrows the uploads under way.
+#[derive(Debug, Default)]
+pub(crate) struct Turns(std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
+
+impl Turns {
+    /// The turn for `sha256`, made if none is under way.
+    fn of(&self, sha256: &str) -> Arc<tokio::sync::Mutex<()>> {
+        // Entries are inserted and removed whole, so a poisoned map is still consistent.
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.entry(sha256.to_string()).or_default().clone()
+    }
+
+    /// Gives `turn` back once its holder is done. Removal after the upload was recorded is safe:
+    /// a preparation that comes later makes a fresh turn and finds the record.
+    fn release(&self, sha256: &str, turn: Arc<tokio::sync::Mutex<()>>) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        drop(turn);
+        if map.get(sha256).is_some_and(|t| Arc::strong_count(t) == 1) {
+            map.remove(sha256);
+        }
     }
 }
 
@@ -240,5 +286,22 @@ mod tests {
         assert_eq!(classify("C:x.png", true), ImageValue::Local("C:x.png".into()));
         assert_eq!(classify("C:\\pics\\a", false), ImageValue::Local("C:\\pics\\a".into()));
         assert_eq!(classify("../x", false), ImageValue::Local("../x".into()));
+    }
+
+    #[test]
+    fn turns_are_one_per_digest_and_leave_with_the_last_holder() {
+        let turns = Turns::default();
+        let (a1, a2, b) = (turns.of("aa"), turns.of("aa"), turns.of("bb"));
+        assert!(Arc::ptr_eq(&a1, &a2), "the same bytes share a turn");
+        assert!(!Arc::ptr_eq(&a1, &b), "other bytes have their own");
+        let held = a1.try_lock().unwrap();
+        assert!(b.try_lock().is_ok(), "another picture is not held back");
+        assert!(a2.try_lock().is_err(), "the same picture waits");
+        drop(held);
+        turns.release("aa", a1);
+        assert_eq!(turns.0.lock().unwrap().len(), 2, "a waiter still holds the turn of aa");
+        turns.release("aa", a2);
+        turns.release("bb", b);
+        assert!(turns.0.lock().unwrap().is_empty());
     }
 }
