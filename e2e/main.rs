@@ -17,3 +17,4 @@ mod journeys;
 mod open_and_cancel;
 mod settings_key;
 mod sweep;
+mod theme;

@@ -1,13 +1,16 @@
 import { flushSync, mount, unmount } from "svelte";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import indexHtml from "../../../index.html?raw";
+import { EARLY_THEME_SCRIPT } from "../settings/theme";
 import AppBar from "./AppBar.svelte";
 import {
   afterFirstPaint,
   BRAND_HTML,
   PAINT_WAIT_MS,
+  SHELL_HTML,
   SHELL_SLOT,
   takeShell,
+  THEME_SLOT,
   withShell,
 } from "./shell";
 
@@ -33,10 +36,16 @@ describe("the app shell", () => {
       app.querySelector("[data-shell] > header.app-bar > .app-brand svg.app-logo"),
     ).not.toBeNull();
     expect(app.textContent).toBe("Easel");
+    const early = [...page.head.querySelectorAll("script:not([src])")];
+    expect(early.map((e) => e.textContent)).toEqual([EARLY_THEME_SCRIPT]);
+    expect(page.head.innerHTML.indexOf("<script>")).toBeLessThan(
+      page.head.innerHTML.indexOf("<title>"),
+    );
   });
 
   it("refuses an index.html without its slot rather than ship no shell", () => {
     expect(() => withShell(indexHtml.replace(SHELL_SLOT, ""))).toThrow(/app shell/);
+    expect(() => withShell(indexHtml.replace(THEME_SLOT, ""))).toThrow(/app theme/);
   });
 
   it("is the brand AppBar draws, so the mounted bar lands on it", () => {
@@ -55,7 +64,7 @@ describe("the app shell", () => {
 
   it("is taken out of the target, and nothing else is", () => {
     const target = document.createElement("div");
-    target.innerHTML = `${withShell(SHELL_SLOT)}<p>kept</p>`;
+    target.innerHTML = `${SHELL_HTML}<p>kept</p>`;
     takeShell(target);
     expect(target.innerHTML).toBe("<p>kept</p>");
   });

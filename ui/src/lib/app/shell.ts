@@ -7,6 +7,10 @@
 // Text beyond the brand's name would be in one language before the catalogue is known, so there
 // is none.
 
+// With its extension: vite.config.ts loads this file, and Vite's coming native config loader
+// resolves only full paths.
+import { EARLY_THEME_SCRIPT } from "../settings/theme.ts";
+
 /** The brand: the logo (an SVG, so the first paint has content even where the name is hidden
  * below 1340 px) and the name. The same markup in the shell and in AppBar. */
 export const BRAND_HTML =
@@ -24,13 +28,21 @@ export const BRAND_HTML =
 /** Where index.html takes the shell. */
 export const SHELL_SLOT = "<!-- app shell -->";
 
+/** Where index.html's head takes the early theme script (lib/settings/theme.ts). */
+export const THEME_SLOT = "<!-- app theme -->";
+
 /** The shell: the bar with the brand, marked so the app can find and take it. */
 export const SHELL_HTML = `<div class="app-shell" data-shell><header class="app-bar">${BRAND_HTML}</header></div>`;
 
-/** index.html with the shell in its slot (the build's transform, and what tests check). */
+/** index.html with the shell and the early theme script in their slots (the build's
+ * transform, and what tests check). Tauri adds the inline script's hash to the CSP. */
 export function withShell(html: string): string {
-  if (!html.includes(SHELL_SLOT)) throw new Error(`index.html has no ${SHELL_SLOT}`);
-  return html.replace(SHELL_SLOT, SHELL_HTML);
+  for (const slot of [SHELL_SLOT, THEME_SLOT]) {
+    if (!html.includes(slot)) throw new Error(`index.html has no ${slot}`);
+  }
+  return html
+    .replace(SHELL_SLOT, SHELL_HTML)
+    .replace(THEME_SLOT, `<script>${EARLY_THEME_SCRIPT}</script>`);
 }
 
 /** Takes the shell out of the mount target, just before the app mounts in the same task, so

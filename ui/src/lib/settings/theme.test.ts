@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { applyTheme, schemeFor } from "./theme";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { applyTheme, EARLY_THEME_SCRIPT, schemeFor, THEME_KEY } from "./theme";
 
 // A stand-in for matchMedia's MediaQueryList whose `matches` the test flips.
 function fakeMedia(matches: boolean) {
@@ -65,5 +65,48 @@ describe("applyTheme", () => {
     vi.stubGlobal("matchMedia", undefined);
     applyTheme("system");
     expect(theme()).toBe("dark");
+  });
+});
+
+describe("the early theme script", () => {
+  // What index.html runs before the first paint, run here as the page would run it.
+  const runEarly = () => new Function(EARLY_THEME_SCRIPT)() as void;
+  const root = document.documentElement;
+
+  // The file's afterEach applies (and so remembers) dark: each test starts with nothing kept.
+  beforeEach(() => {
+    localStorage.clear();
+    performance.clearMarks();
+  });
+
+  it("shows the theme last applied, remembered by applyTheme", () => {
+    fakeMedia(true);
+    applyTheme("dark");
+    expect(localStorage.getItem(THEME_KEY)).toBe("dark");
+    delete root.dataset.theme;
+    runEarly();
+    expect(root.dataset.theme).toBe("dark");
+    const mark = performance.getEntriesByName("easel:theme-early")[0] as PerformanceMark;
+    expect(mark.detail).toBe("dark");
+    applyTheme("light");
+    runEarly();
+    expect(root.dataset.theme).toBe("light");
+  });
+
+  it("follows the system when nothing is remembered or the theme is system", () => {
+    fakeMedia(true);
+    runEarly();
+    expect(root.dataset.theme).toBe("light");
+    localStorage.setItem(THEME_KEY, "system");
+    fakeMedia(false);
+    runEarly();
+    expect(root.dataset.theme).toBe("dark");
+  });
+
+  it("leaves the default when it cannot read", () => {
+    vi.stubGlobal("matchMedia", undefined);
+    root.dataset.theme = "dark";
+    runEarly();
+    expect(root.dataset.theme).toBe("dark");
   });
 });

@@ -1,12 +1,30 @@
 // Applies the colour scheme by setting <html data-theme="dark|light">, which app.css keys its
-// variables on. "system" follows the desktop's preference live through matchMedia. Leaves out
-// any per-component colours: components only read the variables.
+// variables on. "system" follows the desktop's preference live through matchMedia. The theme
+// last shown is remembered in the page's storage, so that index.html's early script
+// (`EARLY_THEME_SCRIPT`, run before the first paint) shows the app shell in the right scheme
+// before the settings arrive. Leaves out any per-component colours: components only read the
+// variables.
 
 import type { Theme } from "../bindings/Theme";
 
 export type Scheme = "dark" | "light";
 
 const LIGHT_QUERY = "(prefers-color-scheme: light)";
+
+/** Where the theme last shown is kept for the next start's first paint. */
+export const THEME_KEY = "easel.theme";
+
+/** index.html's classic inline script, run while the page is parsed, before the first paint:
+ * the remembered theme (none: "system", the default) resolved as `schemeFor` does, and a
+ * `easel:theme-early` mark carrying the remembered theme (or null). Self-contained, since no
+ * module has loaded yet; anything it cannot read leaves app.css's dark default. */
+export const EARLY_THEME_SCRIPT =
+  "try{var t=localStorage.getItem(" +
+  JSON.stringify(THEME_KEY) +
+  ');var l=t==="light"||(t!=="dark"&&matchMedia(' +
+  JSON.stringify(LIGHT_QUERY) +
+  ').matches);document.documentElement.dataset.theme=l?"light":"dark";' +
+  'performance.mark("easel:theme-early",{detail:t})}catch(e){}';
 
 // Only one theme is applied at a time, so one listener at most follows the system.
 let stopFollowing: (() => void) | null = null;
@@ -30,6 +48,12 @@ export function applyTheme(theme: Theme, root: HTMLElement = document.documentEl
     root.dataset.theme = schemeFor(theme, media?.matches ?? false);
   };
   show();
+  try {
+    localStorage.setItem(THEME_KEY, theme);
+  } catch {
+    // No storage (a private or broken profile): the next start follows the system until the
+    // settings arrive, as before there was a memory. Nothing to tell the person.
+  }
   if (media) {
     media.addEventListener("change", show);
     stopFollowing = () => media.removeEventListener("change", show);

@@ -1,0 +1,39 @@
+//! The theme chosen in Settings is the next start's first frame: index.html's early script
+//! (allowed by the CSP hash Tauri adds) reads the theme the window last showed and puts it on
+//! the page before the first paint, so the app shell is not painted dark and then redrawn light
+//! (or the other way round) when the settings arrive.
+
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+use crate::driver::Session;
+
+/// The early script's mark: the theme it found remembered (`null` for none), once per start.
+const EARLY: &str = "return performance.getEntriesByName('easel:theme-early').map(m => m.detail ?? null)";
+
+#[tokio::test]
+async fn the_theme_chosen_is_the_next_starts_first_frame() {
+    let session = Session::start_with("theme", &[]).await;
+    session.find("[data-testid=nav-settings]", Duration::from_secs(90)).await;
+    assert_eq!(session.script(EARLY, json!([])).await, json!([Value::Null]), "a first start remembers nothing");
+
+    session.click_on("[data-testid=nav-settings]").await;
+    session.click_on("[data-testid=settings-theme] option[value=dark]").await;
+    session.click_on("[data-testid=settings-save]:not([disabled])").await;
+    session
+        .wait_until(
+            "the dark theme",
+            "return document.documentElement.dataset.theme === 'dark'",
+            Duration::from_secs(20),
+        )
+        .await;
+
+    let session = session.restart(&[]).await;
+    session.find("[data-testid=nav-settings]", Duration::from_secs(90)).await;
+    assert_eq!(session.script(EARLY, json!([])).await, json!(["dark"]), "the early script found the theme");
+    let theme = session.script("return document.documentElement.dataset.theme", json!([])).await;
+    assert_eq!(theme, json!("dark"));
+    session.screenshot("theme-dark-after-restart").await;
+    session.close().await;
+}
