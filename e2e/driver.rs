@@ -180,8 +180,20 @@ impl Session {
             "application": application
         }}}});
         session.requested_at_ms = nanos() as f64 / 1e6;
-        let created = session.post("/session", caps).await;
-        session.id = created["sessionId"].as_str().expect("session id").to_string();
+        let created = session.http.post(format!("{}/session", session.base)).json(&caps).send().await;
+        let created = match created {
+            Ok(response) if response.status().is_success() => response.json::<Value>().await.ok(),
+            _ => None,
+        };
+        let Some(id) = created.as_ref().and_then(|c| c["value"]["sessionId"].as_str()) else {
+            // The app did not come up: what it and the drivers said is the only clue left, since
+            // the folder goes with the session.
+            let log = std::fs::read_to_string(session.library.path().join("app.log")).unwrap_or_default();
+            let tail: Vec<&str> = log.lines().rev().take(60).collect();
+            let tail: Vec<&str> = tail.into_iter().rev().collect();
+            panic!("no WebDriver session ({created:?}); the end of app.log:\n{}", tail.join("\n"));
+        };
+        session.id = id.to_string();
         session
     }
 
@@ -326,12 +338,13 @@ impl Session {
     /// a real drag-and-drop produces (Xvfb has no drag source to do it for real).
     pub async fn drop_files(&self, paths: &[&Path], x: f64, y: f64) {
         let paths: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        // Offered first, and only then dropped: the app's test-only listener records the paths
+        // while the offer's emit is handled, so the page's drop listener finds them recorded.
         self.script(
-            "return window.__TAURI_INTERNALS__.invoke('plugin:event|emit', {
-                 event: 'tauri://drag-drop',
-                 payload: { paths: arguments[0], position: { x: arguments[1], y: arguments[2] } },
-             });",
-            json!([paths, x, y]),
+            "const emit = (event, payload) => window.__TAURI_INTERNALS__.invoke('plugin:event|emit', { event, payload });
+             return emit(arguments[3], { paths: arguments[0] })
+               .then(() => emit('tauri://drag-drop', { paths: arguments[0], position: { x: arguments[1], y: arguments[2] } }));",
+            json!([paths, x, y, easel_app::E2E_OFFER]),
         )
         .await;
     }

@@ -129,8 +129,16 @@ async fn e2e_slow_start() {
 
 /// Debug builds only (the end-to-end tests'): WebDriver cannot make a real OS drop under Xvfb, so
 /// the tests emit Tauri's own drop event from the page. This grants the page that one extra
-/// permission (`core:event:allow-emit`, absent from the shipped capability) and counts such an
-/// event's paths as dropped. Release builds have neither.
+/// permission (`core:event:allow-emit`, absent from the shipped capability) and counts the paths
+/// of an `easel-e2e://offer` event as dropped; the tests emit it, and wait for it, before the drop
+/// event itself. Taking the paths from the drop event instead raced: the page's own drop listener
+/// could ask to use the file before this listener had recorded it (seen once under load). A real
+/// drop has no such race: the window event handler above records it on the main thread before
+/// the page hears of the drop. Release builds have neither.
+/// The event by which the end-to-end tests offer the files they are about to drop (heard only
+/// by debug builds).
+pub const E2E_OFFER: &str = "easel-e2e://offer";
+
 #[cfg(debug_assertions)]
 fn e2e_drops(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     use tauri::Listener;
@@ -138,7 +146,7 @@ fn e2e_drops(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         tauri::ipc::CapabilityBuilder::new("e2e-simulated-drops").window("main").permission("core:event:allow-emit"),
     )?;
     let handle = app.handle().clone();
-    app.listen_any("tauri://drag-drop", move |event| {
+    app.listen_any(E2E_OFFER, move |event| {
         #[derive(serde::Deserialize)]
         struct Dropped {
             paths: Vec<std::path::PathBuf>,
