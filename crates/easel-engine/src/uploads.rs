@@ -170,30 +170,10 @@ impl Engine {
         }
         // One upload of these bytes at a time: another preparation of the same picture may be
         // between its look for this digest and its record; waiting here, this one then finds
-        // that record.
-        let turn = self.inner.uploading.of(&sha256);
-        let held = turn.lock().await;
-        let resource = self.upload_once(path, &sha256, info, bytes, fresh_after, hooks).await;
-        drop(held);
-        self.inner.uploading.release(&sha256, turn);
-        let (resource, reused) = resource?;
-        Ok(upload(sha256, resource, reused))
-    }
-
-    /// The upload itself, in the digest's turn: the resource, and whether it was found already
-    /// uploaded (by a preparation that held the turn before this one).
-    async fn upload_once(
-        &self,
-        path: &Path,
-        sha256: &str,
-        info: input_image::InputImage,
-        bytes: Vec<u8>,
-        fresh_after: i64,
-        hooks: &Hooks<'_>,
-    ) -> Result<(String, bool), EngineError> {
-        let backend = &self.inner.backend;
-        if let Some(resource) = self.inner.with_store(|s| s.uploaded(backend, sha256, fresh_after))? {
-            return Ok((resource, true));
+        // that record. The turn is given back when this returns, or when it is dropped mid-way.
+        let _turn = self.inner.uploading.take(&sha256).await;
+        if let Some(resource) = self.inner.with_store(|s| s.uploaded(&backend, &sha256, fresh_after))? {
+            return Ok(upload(sha256, resource, true));
         }
         (hooks.uploading)(path);
         let content_type = format!("image/{}", info.format);
@@ -206,8 +186,8 @@ impl Engine {
                 server.comfy.upload_image(bytes, &name, &content_type).await?
             }
         };
-        self.inner.with_store(|s| s.record_upload(backend, sha256, &resource, size))?;
-        Ok((resource, false))
+        self.inner.with_store(|s| s.record_upload(&backend, &sha256, &resource, size))?;
+        Ok(upload(sha256, resource, false))
     }
 }
 
@@ -216,21 +196,33 @@ impl Engine {
 #[derive(Debug, Default)]
 pub(crate) struct Turns(std::sync::Mutex<std::collections::HashMap<String, Arc<tokio::sync::Mutex<()>>>>);
 
-impl Turns {
-    /// The turn for `sha256`, made if none is under way.
-    fn of(&self, sha256: &str) -> Arc<tokio::sync::Mutex<()>> {
-        // Entries are inserted and removed whole, so a poisoned map is still consistent.
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.entry(sha256.to_string()).or_default().clone()
-    }
+/// A held turn; dropping it gives the turn back.
+struct Turn<'a> {
+    turns: &'a Turns,
+    sha256: String,
+    held: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
 
-    /// Gives `turn` back once its holder is done. Removal after the upload was recorded is safe:
-    /// a preparation that comes later makes a fresh turn and finds the record.
-    fn release(&self, sha256: &str, turn: Arc<tokio::sync::Mutex<()>>) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        drop(turn);
-        if map.get(sha256).is_some_and(|t| Arc::strong_count(t) == 1) {
-            map.remove(sha256);
+impl Turns {
+    /// Waits for, and takes, the turn of `sha256` (made if none is under way).
+    async fn take(&self, sha256: &str) -> Turn<'_> {
+        let lock = {
+            // Entries are inserted and removed whole, so a poisoned map is still consistent.
+            let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(sha256.to_string()).or_default().clone()
+        };
+        Turn { turns: self, sha256: sha256.to_string(), held: Some(lock.lock_owned().await) }
+    }
+}
+
+impl Drop for Turn<'_> {
+    /// Removal after the upload was recorded is safe: a preparation that comes later makes a
+    /// fresh turn and finds the record.
+    fn drop(&mut self) {
+        let mut map = self.turns.0.lock().unwrap_or_else(|p| p.into_inner());
+        self.held = None;
+        if map.get(&self.sha256).is_some_and(|t| Arc::strong_count(t) == 1) {
+            map.remove(&self.sha256);
         }
     }
 }
@@ -288,20 +280,31 @@ mod tests {
         assert_eq!(classify("../x", false), ImageValue::Local("../x".into()));
     }
 
-    #[test]
-    fn turns_are_one_per_digest_and_leave_with_the_last_holder() {
-        let turns = Turns::default();
-        let (a1, a2, b) = (turns.of("aa"), turns.of("aa"), turns.of("bb"));
-        assert!(Arc::ptr_eq(&a1, &a2), "the same bytes share a turn");
-        assert!(!Arc::ptr_eq(&a1, &b), "other bytes have their own");
-        let held = a1.try_lock().unwrap();
-        assert!(b.try_lock().is_ok(), "another picture is not held back");
-        assert!(a2.try_lock().is_err(), "the same picture waits");
-        drop(held);
-        turns.release("aa", a1);
-        assert_eq!(turns.0.lock().unwrap().len(), 2, "a waiter still holds the turn of aa");
-        turns.release("aa", a2);
-        turns.release("bb", b);
+    #[tokio::test]
+    async fn turns_are_one_per_digest_and_leave_with_the_last_holder() {
+        let turns = Arc::new(Turns::default());
+        let a = turns.take("aa").await;
+        let b = turns.take("bb").await;
+        assert_eq!(turns.0.lock().unwrap().len(), 2, "other bytes have their own turn, not held back");
+        let (told, mut heard) = tokio::sync::oneshot::channel();
+        let waiter = {
+            let turns = turns.clone();
+            tokio::spawn(async move {
+                let turn = turns.take("aa").await;
+                told.send(()).unwrap();
+                drop(turn);
+            })
+        };
+        // The test's runtime has one thread: yielding lets the waiter run up to its wait.
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        assert!(heard.try_recv().is_err(), "the same bytes wait for the turn");
+        drop(a);
+        heard.await.unwrap();
+        waiter.await.unwrap();
+        assert_eq!(turns.0.lock().unwrap().len(), 1, "the turn of aa left with its last holder");
+        drop(b);
         assert!(turns.0.lock().unwrap().is_empty());
     }
 }

@@ -8,7 +8,7 @@ use easel_emulator::{EmulatorConfig, FaultSpec};
 use easel_engine::{JobChange, NodeState, SeedControl, SeedMode, Work};
 use easel_workflow::png_text_chunks;
 
-use crate::{collecting_sink, emulator_from, emulator_with, engine, fast_emulator, reference, start};
+use crate::{collecting_sink, emulator_from, emulator_with, engine, fast_emulator, reference, start, streaming_sink};
 
 #[tokio::test]
 async fn a_batch_increments_seeds_and_respects_the_concurrency_limit() {
@@ -54,10 +54,7 @@ async fn a_batch_increments_seeds_and_respects_the_concurrency_limit() {
 #[tokio::test]
 async fn cancel_stops_a_running_job_and_a_pending_one() {
     let (_emulator, client) = emulator_with("queue=0").await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let sink: easel_engine::EventSink = std::sync::Arc::new(move |e| {
-        let _ = tx.send(e);
-    });
+    let (sink, mut rx) = streaming_sink();
     let (engine, _library) = engine(client, sink, 1);
     let mut handles = start(&engine, reference(2)).await;
     let pending = handles.pop().unwrap();
@@ -92,10 +89,7 @@ async fn a_cancel_after_the_picture_was_offered_keeps_the_picture() {
         ..fast_emulator()
     };
     let (_emulator, client) = emulator_from(config).await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let sink: easel_engine::EventSink = std::sync::Arc::new(move |e| {
-        let _ = tx.send(e);
-    });
+    let (sink, mut rx) = streaming_sink();
     let (engine, _library) = engine(client, sink, 1);
     let run = start(&engine, reference(1)).await.pop().unwrap();
     // Every node done: the service has offered the picture, and the engine starts its download.

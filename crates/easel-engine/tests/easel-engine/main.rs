@@ -94,6 +94,13 @@ pub fn collecting_sink() -> (EventSink, Events) {
     (Arc::new(move |e| clone.lock().unwrap().push(e)), events)
 }
 
+/// A sink whose events a test awaits one by one, as they come. A send after the test stopped
+/// listening has no one to tell, and is dropped.
+pub fn streaming_sink() -> (EventSink, tokio::sync::mpsc::UnboundedReceiver<JobEvent>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    (Arc::new(move |e| drop(tx.send(e))), rx)
+}
+
 /// An engine on a fresh library with fast polling.
 pub fn engine(client: Client, sink: EventSink, concurrency: usize) -> (Engine, tempfile::TempDir) {
     let library = tempfile::tempdir().unwrap();
