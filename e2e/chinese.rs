@@ -10,9 +10,7 @@ use crate::driver::Session;
 #[tokio::test]
 async fn switches_to_chinese_from_settings() {
     let session = Session::start_with("chinese", &[]).await;
-    session.click_on("[data-testid=nav-settings]").await;
-    session.click_on("[data-testid=settings-language] option[value=zh-CN]").await;
-    session.click_on("[data-testid=settings-save]:not([disabled])").await;
+    session.choose_setting("language", "zh-CN").await;
     session
         .wait_until(
             "Chinese labels",

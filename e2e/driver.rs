@@ -188,10 +188,7 @@ impl Session {
         let Some(id) = created.as_ref().and_then(|c| c["value"]["sessionId"].as_str()) else {
             // The app did not come up: what it and the drivers said is the only clue left, since
             // the folder goes with the session.
-            let log = std::fs::read_to_string(session.library.path().join("app.log")).unwrap_or_default();
-            let tail: Vec<&str> = log.lines().rev().take(60).collect();
-            let tail: Vec<&str> = tail.into_iter().rev().collect();
-            panic!("no WebDriver session ({created:?}); the end of app.log:\n{}", tail.join("\n"));
+            panic!("no WebDriver session ({created:?}); the end of app.log:\n{}", session.log_tail(60));
         };
         session.id = id.to_string();
         session
@@ -334,6 +331,13 @@ impl Session {
         self.click(&element).await;
     }
 
+    /// In Settings, picks `value` in the select `settings-<field>` and saves.
+    pub async fn choose_setting(&self, field: &str, value: &str) {
+        self.click_on("[data-testid=nav-settings]").await;
+        self.click_on(&format!("[data-testid=settings-{field}] option[value={value}]")).await;
+        self.click_on("[data-testid=settings-save]:not([disabled])").await;
+    }
+
     /// Delivers an OS file drop of `paths` at window point (x, y), through the same Tauri event
     /// a real drag-and-drop produces (Xvfb has no drag source to do it for real).
     pub async fn drop_files(&self, paths: &[&Path], x: f64, y: f64) {
@@ -354,6 +358,13 @@ impl Session {
         std::fs::read_to_string(self.library.path().join("app.log")).unwrap_or_default()
     }
 
+    /// The last `lines` lines of the app's stderr (and tauri-driver's), for failure messages.
+    fn log_tail(&self, lines: usize) -> String {
+        let log = self.log();
+        let tail: Vec<&str> = log.lines().rev().take(lines).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
     /// The page's visible text (and the app's log tail), for failure messages.
     async fn page_text(&self) -> String {
         let text = self
@@ -366,10 +377,7 @@ impl Session {
             Ok(r) => r.json::<Value>().await.map(|v| v["value"].to_string()).unwrap_or_default(),
             Err(e) => format!("(no answer: {e})"),
         };
-        let log = self.log();
-        let tail: String =
-            log.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n");
-        format!("{text}\n--- app log tail ---\n{tail}")
+        format!("{text}\n--- app log tail ---\n{}", self.log_tail(15))
     }
 
     /// Clicks an element.

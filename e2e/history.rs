@@ -65,9 +65,7 @@ async fn history_lists_every_run_across_a_restart_with_a_paused_queue() {
     run_until(&session, &run, "failed", 1).await;
 
     // Back on the demo, the queue paused, a fourth run waits in it.
-    session.click_on("[data-testid=nav-settings]").await;
-    session.click_on("[data-testid=settings-backend] option[value=demo]").await;
-    session.click_on("[data-testid=settings-save]:not([disabled])").await;
+    session.choose_setting("backend", "demo").await;
     session
         .wait_until(
             "the switch back to the demo",

@@ -18,9 +18,7 @@ async fn the_theme_chosen_is_the_next_starts_first_frame() {
     session.find("[data-testid=nav-settings]", Duration::from_secs(90)).await;
     assert_eq!(session.script(EARLY, json!([])).await, json!([Value::Null]), "a first start remembers nothing");
 
-    session.click_on("[data-testid=nav-settings]").await;
-    session.click_on("[data-testid=settings-theme] option[value=dark]").await;
-    session.click_on("[data-testid=settings-save]:not([disabled])").await;
+    session.choose_setting("theme", "dark").await;
     session
         .wait_until(
             "the dark theme",

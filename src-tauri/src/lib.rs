@@ -127,6 +127,10 @@ async fn e2e_slow_start() {
     }
 }
 
+/// The event by which the end-to-end tests offer the files they are about to drop (heard only
+/// by debug builds).
+pub const E2E_OFFER: &str = "easel-e2e://offer";
+
 /// Debug builds only (the end-to-end tests'): WebDriver cannot make a real OS drop under Xvfb, so
 /// the tests emit Tauri's own drop event from the page. This grants the page that one extra
 /// permission (`core:event:allow-emit`, absent from the shipped capability) and counts the paths
@@ -135,10 +139,6 @@ async fn e2e_slow_start() {
 /// could ask to use the file before this listener had recorded it (seen once under load). A real
 /// drop has no such race: the window event handler above records it on the main thread before
 /// the page hears of the drop. Release builds have neither.
-/// The event by which the end-to-end tests offer the files they are about to drop (heard only
-/// by debug builds).
-pub const E2E_OFFER: &str = "easel-e2e://offer";
-
 #[cfg(debug_assertions)]
 fn e2e_drops(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     use tauri::Listener;
