@@ -4,7 +4,8 @@
 //! page's first contentful paint (the app's is index.html's shell, `ui/src/lib/app/shell.ts`), and
 //! for the app also to the app mounted over that shell and to its first useful frame (the
 //! reference graph drawn, Run enabled). The file cache is warm: every program ran once before
-//! timing.
+//! timing. Then the app's idle memory alone, with its page's script never run and with
+//! JavaScriptCore's JITs off (`VARIANTS`), which says where the gap to the empty window is.
 
 use std::time::Duration;
 
@@ -19,6 +20,22 @@ use crate::Options;
 const SAMPLES: usize = 7;
 /// How long each program idles before its memory is read.
 const IDLE: Duration = Duration::from_secs(5);
+/// Samples of each memory-only variant: their spread is under 1 MiB.
+const VARIANT_SAMPLES: usize = 3;
+/// Injected by the "page stopped" variant before any page script: the page stops loading, so
+/// the app's script never runs (the window stays blank) and the app's backend idles alone.
+const STOP_PAGE: &str = "if (window.top === window) window.stop();";
+
+/// One memory-only variant of the app: what it shows, the script its page gets before its own
+/// (if any), and its processes' environment.
+type Variant = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)]);
+
+/// The app's memory-only variants.
+const VARIANTS: [Variant; 3] = [
+    ("page's script never run (window blank)", Some(STOP_PAGE), &[]),
+    ("JavaScript JIT off (JSC_useJIT=0)", None, &[("JSC_useJIT", "0")]),
+    ("optimising JIT off (JSC_useDFGJIT=0)", None, &[("JSC_useDFGJIT", "0")]),
+];
 
 struct Sample {
     /// From the session request to the page's navigation start (`performance.timeOrigin`): the
@@ -82,6 +99,47 @@ pub async fn run(options: Options) {
         pss(ours) as f64 / pss(base) as f64,
         rss(ours) as f64 / rss(base) as f64
     );
+    println!("  where the gap is (the app only, memory, {VARIANT_SAMPLES} samples each):");
+    for (what, script, env) in VARIANTS {
+        let mut seen = Vec::new();
+        for _ in 0..VARIANT_SAMPLES {
+            seen.push(variant_pss(options, script, env).await as f64);
+        }
+        let median = crate::measure::median(&seen) as u64;
+        println!(
+            "    easel, {what}: PSS {:.0} MiB, {:.2}× the empty window",
+            mib(median),
+            median as f64 / pss(base) as f64
+        );
+    }
+}
+
+/// Idle PSS of all the app's processes in one memory-only variant: started like the measured
+/// starts, its page given `script` before its own, its processes `env`.
+async fn variant_pss(options: Options, script: Option<&str>, env: &[(&str, &str)]) -> u64 {
+    let script_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("startup-variant.js");
+    let script_path = script_file.display().to_string();
+    let mut env = env.to_vec();
+    if let Some(script) = script {
+        std::fs::write(&script_file, script).expect("variant script");
+        env.push(("EASEL_BENCH_PAGE_SCRIPT", script_path.as_str()));
+    }
+    let session = Session::start_program(
+        "bench-start-variant",
+        &env,
+        |root| options.write_settings(root, json!({}), &[]),
+        env!("CARGO_BIN_EXE_easel-app"),
+    )
+    .await;
+    // A stopped page stays `loading` (its parser was cut off), so only the graph is awaited.
+    if script.is_none() {
+        let drawn = "return document.querySelectorAll('[data-testid^=node-]').length === 11";
+        session.wait_until("the reference graph", drawn, Duration::from_secs(90)).await;
+    }
+    tokio::time::sleep(IDLE).await;
+    let (pss, _) = memory_kib("easel-app");
+    session.close().await;
+    pss
 }
 
 /// Injected into the untimed start's page before its own script: a chain of zero-delay timers
