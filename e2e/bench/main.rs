@@ -1,6 +1,7 @@
 //! UI benchmarks on the real app (WebKitGTK under Xvfb, driven like the e2e journeys). Prints:
 //! - Start-up: cold start to first paint and idle memory (PSS and RSS of all processes) of the
-//!   app beside an empty Tauri 2 window built the same way (`bench` feature).
+//!   app beside an empty Tauri 2 window built the same way (`bench` feature); then the app's
+//!   idle memory with its page's script never run and with JavaScriptCore's JITs off.
 //! - Generate: time from opening a workflow to its laid-out graph painted, for the largest
 //!   corpus workflow beside a 7-node one (ratio); frame times while ten runs progress beside the
 //!   idle page (ratio of p95s), and the same with one part of the window hidden at a time, which

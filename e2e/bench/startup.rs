@@ -137,9 +137,11 @@ async fn variant_pss(options: Options, script: Option<&str>, env: &[(&str, &str)
         session.wait_until("the reference graph", drawn, Duration::from_secs(90)).await;
     }
     tokio::time::sleep(IDLE).await;
-    let (pss, _) = memory_kib("easel-app");
+    let each = memory_by_process("easel-app");
+    let shown: Vec<String> = each.iter().map(|(p, pss, _)| format!("{p} {:.0}", mib(*pss))).collect();
+    println!("      PSS MiB per process: {}", shown.join(", "));
     session.close().await;
-    pss
+    each.iter().map(|(_, pss, _)| pss).sum()
 }
 
 /// Injected into the untimed start's page before its own script: a chain of zero-delay timers
