@@ -4,8 +4,9 @@
 //! page's first contentful paint (the app's is index.html's shell, `ui/src/lib/app/shell.ts`), and
 //! for the app also to the app mounted over that shell and to its first useful frame (the
 //! reference graph drawn, Run enabled). The file cache is warm: every program ran once before
-//! timing. Then the app's idle memory alone, with its page's script never run and with
-//! JavaScriptCore's JITs off (`VARIANTS`), which says where the gap to the empty window is.
+//! timing. Then the app's idle memory alone, with its page's script never run, with no workflow
+//! open and with JavaScriptCore's JITs off (`VARIANTS`), which says where the gap to the empty
+//! window is.
 
 use std::time::Duration;
 
@@ -25,16 +26,33 @@ const VARIANT_SAMPLES: usize = 3;
 /// Injected by the "page stopped" variant before any page script: the page stops loading, so
 /// the app's script never runs (the window stays blank) and the app's backend idles alone.
 const STOP_PAGE: &str = "if (window.top === window) window.stop();";
+/// Injected by the "no workflow" variant: the page's call for the reference workflow is
+/// answered with an error before it leaves (Tauri sends a command as a `fetch` of
+/// `ipc://localhost/<command>`), so the app shows its window with no graph and no parameters.
+const NO_WORKFLOW: &str = "if (window.top === window) { const fetch = window.fetch;
+    window.fetch = function (url) { return String(url).endsWith('/open_default_workflow')
+        ? Promise.resolve(new Response(JSON.stringify({ code: 'io', message: 'bench: no workflow' }),
+            { status: 400, headers: { 'Content-Type': 'application/json', 'Tauri-Response': 'error' } }))
+        : fetch.apply(this, arguments); }; }";
+/// The reference graph drawn: what the variants that open it wait for before idling.
+const GRAPH_DRAWN: &str = "return document.querySelectorAll('[data-testid^=node-]').length === 11";
 
 /// One memory-only variant of the app: what it shows, the script its page gets before its own
-/// (if any), and its processes' environment.
-type Variant = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)]);
+/// (if any), its processes' environment, and the page's sign that it is up (none: a stopped page
+/// never finishes loading).
+type Variant = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)], Option<&'static str>);
 
 /// The app's memory-only variants.
-const VARIANTS: [Variant; 3] = [
-    ("page's script never run (window blank)", Some(STOP_PAGE), &[]),
-    ("JavaScript JIT off (JSC_useJIT=0)", None, &[("JSC_useJIT", "0")]),
-    ("optimising JIT off (JSC_useDFGJIT=0)", None, &[("JSC_useDFGJIT", "0")]),
+const VARIANTS: [Variant; 4] = [
+    ("page's script never run (window blank)", Some(STOP_PAGE), &[], None),
+    (
+        "no workflow open (no graph, no parameters)",
+        Some(NO_WORKFLOW),
+        &[],
+        Some("return !!document.querySelector('[data-testid=error-banner]') && !!document.querySelector('[data-testid=run]')"),
+    ),
+    ("JavaScript JIT off (JSC_useJIT=0)", None, &[("JSC_useJIT", "0")], Some(GRAPH_DRAWN)),
+    ("optimising JIT off (JSC_useDFGJIT=0)", None, &[("JSC_useDFGJIT", "0")], Some(GRAPH_DRAWN)),
 ];
 
 struct Sample {
@@ -100,10 +118,10 @@ pub async fn run(options: Options) {
         rss(ours) as f64 / rss(base) as f64
     );
     println!("  where the gap is (the app only, memory, {VARIANT_SAMPLES} samples each):");
-    for (what, script, env) in VARIANTS {
+    for (what, script, env, ready) in VARIANTS {
         let mut seen = Vec::new();
         for _ in 0..VARIANT_SAMPLES {
-            seen.push(variant_pss(options, script, env).await as f64);
+            seen.push(variant_pss(options, script, env, ready).await as f64);
         }
         let median = crate::measure::median(&seen) as u64;
         println!(
@@ -115,8 +133,8 @@ pub async fn run(options: Options) {
 }
 
 /// Idle PSS of all the app's processes in one memory-only variant: started like the measured
-/// starts, its page given `script` before its own, its processes `env`.
-async fn variant_pss(options: Options, script: Option<&str>, env: &[(&str, &str)]) -> u64 {
+/// starts, its page given `script` before its own, its processes `env`, idling once `ready`.
+async fn variant_pss(options: Options, script: Option<&str>, env: &[(&str, &str)], ready: Option<&str>) -> u64 {
     let script_file = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("startup-variant.js");
     let script_path = script_file.display().to_string();
     let mut env = env.to_vec();
@@ -131,10 +149,8 @@ async fn variant_pss(options: Options, script: Option<&str>, env: &[(&str, &str)
         env!("CARGO_BIN_EXE_easel-app"),
     )
     .await;
-    // A stopped page stays `loading` (its parser was cut off), so only the graph is awaited.
-    if script.is_none() {
-        let drawn = "return document.querySelectorAll('[data-testid^=node-]').length === 11";
-        session.wait_until("the reference graph", drawn, Duration::from_secs(90)).await;
+    if let Some(ready) = ready {
+        session.wait_until("the variant's window", ready, Duration::from_secs(90)).await;
     }
     tokio::time::sleep(IDLE).await;
     let each = memory_by_process("easel-app");

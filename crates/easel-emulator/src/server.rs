@@ -203,6 +203,7 @@ async fn serve_connection(
         _ = closing.changed() => {}
     }
     connection.as_mut().graceful_shutdown();
+    // As above, an error here ends only this connection.
     let _ = connection.await;
 }
 

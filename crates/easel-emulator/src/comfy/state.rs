@@ -198,6 +198,8 @@ impl Comfy {
     /// absent client, until it reconnects.
     pub fn drop_client(&self, client: &str) {
         if let Some(gone) = self.books().clients.remove(client) {
+            // A full or closed queue means the socket is already on its way out; the client has
+            // left the books either way.
             let _ = gone.tx.try_send(Message::Close(None));
         }
     }

@@ -75,6 +75,7 @@ async fn serve(comfy: Arc<Comfy>, sid: String, mut socket: WebSocket) {
         tokio::select! {
             outgoing = rx.recv() => match outgoing {
                 Some(Message::Close(frame)) => {
+                    // The socket ends here; a client that already hung up cannot be told.
                     let _ = socket.send(Message::Close(frame)).await;
                     break;
                 }
@@ -93,6 +94,7 @@ async fn serve(comfy: Arc<Comfy>, sid: String, mut socket: WebSocket) {
                 Some(Ok(_)) => {}
             },
             _ = closing.changed() => {
+                // As above: the server is closing whether or not the client hears it.
                 let _ = socket.send(Message::Close(None)).await;
                 break;
             }
