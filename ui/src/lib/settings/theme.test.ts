@@ -103,10 +103,29 @@ describe("the early theme script", () => {
     expect(root.dataset.theme).toBe("dark");
   });
 
-  it("leaves the default when it cannot read", () => {
+  it("resolves the theme with schemeFor itself, not a copy of it", () => {
+    expect(EARLY_THEME_SCRIPT).toContain(schemeFor.toString());
+  });
+
+  it("shows a remembered light theme even without matchMedia", () => {
+    localStorage.setItem(THEME_KEY, "light");
     vi.stubGlobal("matchMedia", undefined);
-    root.dataset.theme = "dark";
+    runEarly();
+    expect(root.dataset.theme).toBe("light");
+  });
+
+  it("follows the dark default when the system cannot be asked", () => {
+    vi.stubGlobal("matchMedia", undefined);
     runEarly();
     expect(root.dataset.theme).toBe("dark");
+  });
+
+  it("leaves the page as it is when the storage cannot be read", () => {
+    vi.spyOn(Storage.prototype, "getItem").mockImplementation(() => {
+      throw new Error("no storage");
+    });
+    delete root.dataset.theme;
+    runEarly();
+    expect(root.dataset.theme).toBeUndefined();
   });
 });

@@ -15,15 +15,14 @@ const LIGHT_QUERY = "(prefers-color-scheme: light)";
 export const THEME_KEY = "easel.theme";
 
 /** index.html's classic inline script, run while the page is parsed, before the first paint:
- * the remembered theme (none: "system", the default) resolved as `schemeFor` does, and a
- * `easel:theme-early` mark carrying the remembered theme (or null). Self-contained, since no
- * module has loaded yet; anything it cannot read leaves app.css's dark default. */
+ * the remembered theme (none or unknown: "system", the default) resolved by `schemeFor` itself
+ * (its source is put in the script), and a `easel:theme-early` mark carrying the remembered
+ * theme (or null). Self-contained, since no module has loaded yet: `schemeFor` must stay a pure
+ * function of its arguments. Anything it cannot read leaves app.css's dark default. */
 export const EARLY_THEME_SCRIPT =
-  "try{var t=localStorage.getItem(" +
-  JSON.stringify(THEME_KEY) +
-  ');var l=t==="light"||(t!=="dark"&&matchMedia(' +
-  JSON.stringify(LIGHT_QUERY) +
-  ').matches);document.documentElement.dataset.theme=l?"light":"dark";' +
+  `try{var t=localStorage.getItem(${JSON.stringify(THEME_KEY)});` +
+  `var l=typeof matchMedia==="function"&&matchMedia(${JSON.stringify(LIGHT_QUERY)}).matches;` +
+  `document.documentElement.dataset.theme=(${schemeFor.toString()})(t==="light"||t==="dark"?t:"system",l);` +
   'performance.mark("easel:theme-early",{detail:t})}catch(e){}';
 
 // Only one theme is applied at a time, so one listener at most follows the system.
