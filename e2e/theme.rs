@@ -1,7 +1,7 @@
 //! The theme chosen in Settings is the next start's first frame: index.html's early script
 //! (allowed by the CSP hash Tauri adds) reads the theme the window last showed and puts it on
 //! the page before the first paint, so the app shell is not painted dark and then redrawn light
-//! (or the other way round) when the settings arrive. Its stylesheet, inline too, applies.
+//! (or the other way round) when the settings arrive. Its stylesheet applies under the CSP.
 
 use std::time::Duration;
 
@@ -32,8 +32,8 @@ async fn the_theme_chosen_is_the_next_starts_first_frame() {
     assert_eq!(session.script(EARLY, json!([])).await, json!(["dark"]), "the early script found the theme");
     let theme = session.script("return document.documentElement.dataset.theme", json!([])).await;
     assert_eq!(theme, json!("dark"));
-    // The app's stylesheet is inline in index.html (the build's `inlineStyles`), allowed by the
-    // nonce Tauri adds to the CSP: blocked, the bar would fall back to a plain block.
+    // The app's stylesheet applies under the CSP (`style-src 'self'`): blocked, the bar would
+    // fall back to a plain block.
     let bar = "return getComputedStyle(document.querySelector('header.app-bar')).display";
     assert_eq!(session.script(bar, json!([])).await, json!("flex"), "the inline stylesheet applies");
     session.screenshot("theme-dark-after-restart").await;

@@ -1,24 +1,12 @@
 import { svelte } from "@sveltejs/vite-plugin-svelte";
 import { defineConfig } from "vitest/config";
-import { inlineStyles, withShell } from "./src/lib/app/shell.ts";
+import { withShell } from "./src/lib/app/shell.ts";
 
 // Tauri serves the built files from ui/dist; the dev server runs on a fixed port the app points at.
 export default defineConfig(({ mode }) => ({
   base: "./",
-  // index.html gets the app shell (lib/app/shell.ts): the first frame, painted before the script,
-  // and, in a build, its stylesheet inline, so that paint waits for no request.
-  plugins: [
-    svelte(),
-    { name: "easel-app-shell", transformIndexHtml: withShell },
-    {
-      name: "easel-inline-styles",
-      apply: "build",
-      transformIndexHtml: {
-        order: "post",
-        handler: (html, ctx) => (ctx.bundle ? inlineStyles(html, ctx.bundle) : html),
-      },
-    },
-  ],
+  // index.html gets the app shell (lib/app/shell.ts): the first frame, painted before the script.
+  plugins: [svelte(), { name: "easel-app-shell", transformIndexHtml: withShell }],
   clearScreen: false,
   server: {
     port: 1420,

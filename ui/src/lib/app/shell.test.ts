@@ -6,8 +6,6 @@ import AppBar from "./AppBar.svelte";
 import {
   afterFirstPaint,
   BRAND_HTML,
-  inlineStyles,
-  type BuildFiles,
   PAINT_WAIT_MS,
   SHELL_HTML,
   SHELL_SLOT,
@@ -69,55 +67,6 @@ describe("the app shell", () => {
     target.innerHTML = `${SHELL_HTML}<p>kept</p>`;
     takeShell(target);
     expect(target.innerHTML).toBe("<p>kept</p>");
-  });
-});
-
-describe("inlineStyles", () => {
-  const LINK = '<link rel="stylesheet" crossorigin href="./assets/index-abc.css">';
-  const page = (head: string) => `<!doctype html><html><head>${head}</head><body></body></html>`;
-  const sheet = (source: string | Uint8Array): BuildFiles => ({
-    "assets/index-abc.css": { type: "asset", source },
-    "assets/index-abc.js": { type: "chunk" },
-  });
-
-  it("puts the linked sheet inline and takes its file out of the build", () => {
-    const files = sheet(".a{color:red}");
-    const html = inlineStyles(
-      page(`<script type="module" src="./assets/index-abc.js"></script>${LINK}`),
-      files,
-    );
-    const head = parse(html).head;
-    expect(head.querySelectorAll("link")).toHaveLength(0);
-    expect([...head.querySelectorAll("style")].map((s) => s.textContent)).toEqual([
-      ".a{color:red}",
-    ]);
-    expect(head.querySelector("script")?.getAttribute("src")).toBe("./assets/index-abc.js");
-    expect(Object.keys(files)).toEqual(["assets/index-abc.js"]);
-  });
-
-  it("reads a sheet the build gives as bytes, and keeps data: urls", () => {
-    const css = '.a{background:url("data:image/png;base64,AA==")}';
-    const html = inlineStyles(page(LINK), sheet(new TextEncoder().encode(css)));
-    expect(parse(html).head.querySelector("style")?.textContent).toBe(css);
-  });
-
-  it("leaves a page without stylesheet links as it is", () => {
-    const files = sheet(".a{}");
-    expect(inlineStyles(page("<title>x</title>"), files)).toBe(page("<title>x</title>"));
-    expect(Object.keys(files)).toHaveLength(2);
-  });
-
-  it("refuses a link to a file the build did not make, or to a chunk", () => {
-    expect(() => inlineStyles(page(LINK), {})).toThrow(/did not make/);
-    const chunk: BuildFiles = { "assets/index-abc.css": { type: "chunk" } };
-    expect(() => inlineStyles(page(LINK), chunk)).toThrow(/did not make/);
-  });
-
-  it("refuses a sheet that names a file by url() or would end its style element", () => {
-    expect(() => inlineStyles(page(LINK), sheet(".a{background:url(./dots.png)}"))).toThrow(
-      /url\(\)/,
-    );
-    expect(() => inlineStyles(page(LINK), sheet(".a{content:'</style>'}"))).toThrow(/<\/style/);
   });
 });
 

@@ -1,8 +1,8 @@
 // The window's first frame, painted from index.html before any script has run: the app bar with
 // Easel's brand on the app's background. AppBar draws the same brand from `BRAND_HTML`, and both
-// are styled by the same global classes in app.css (put inline in index.html by the build,
-// `inlineStyles`, so it is there at that first paint without a request), so the bar the script
-// mounts over the shell lines up with it exactly and the start shows no jump. The app mounts once the shell has painted (`afterFirstPaint`).
+// are styled by the same global classes in app.css (a render-blocking sheet, so it is there at
+// that first paint), so the bar the script mounts over the shell lines up with it exactly and
+// the start shows no jump. The app mounts once the shell has painted (`afterFirstPaint`).
 // Leaves out everything that needs the script: the views, the backend badge, the open workflow.
 // Text beyond the brand's name would be in one language before the catalogue is known, so there
 // is none.
@@ -43,37 +43,6 @@ export function withShell(html: string): string {
   return html
     .replace(SHELL_SLOT, SHELL_HTML)
     .replace(THEME_SLOT, `<script>${EARLY_THEME_SCRIPT}</script>`);
-}
-
-/** The build's output files, as far as `inlineStyles` reads them (Vite's bundle: assets carry
- * their `source`, chunks their code). */
-export type BuildFiles = Record<string, { type: string; source?: string | Uint8Array }>;
-
-/** A stylesheet link the build writes into index.html, with the file's path in the bundle. */
-const STYLESHEET_LINK = /<link rel="stylesheet"[^>]*\shref="\.\/([^"]+\.css)"[^>]*>/g;
-
-/** index.html with each stylesheet the build linked (the entry's: app.css and the components
- * the first view mounts) put inline, and those files taken out of the build. The first paint
- * waited for that sheet's request to the app's asset handler (tens of milliseconds when the
- * scripts' requests queue beside it); now it waits only for the page itself. Tauri gives the
- * inline style a nonce in the CSP. Refuses a sheet that names another file by `url()` (its
- * path would no longer be relative to assets/) rather than ship broken styles. */
-export function inlineStyles(html: string, files: BuildFiles): string {
-  return html.replace(STYLESHEET_LINK, (_link, path: string) => {
-    const file = files[path];
-    if (file?.type !== "asset" || file.source === undefined) {
-      throw new Error(`index.html links ${path}, which the build did not make`);
-    }
-    const css =
-      typeof file.source === "string" ? file.source : new TextDecoder().decode(file.source);
-    if (/<\/style/i.test(css))
-      throw new Error(`${path} contains "</style", which would end it early`);
-    if (/url\(\s*(?!['"]?(?:data:|#))/i.test(css)) {
-      throw new Error(`${path} names a file by url(), whose path would break inline`);
-    }
-    delete files[path];
-    return `<style>${css}</style>`;
-  });
 }
 
 /** Takes the shell out of the mount target, just before the app mounts in the same task, so
