@@ -35,7 +35,7 @@ async fn the_theme_chosen_is_the_next_starts_first_frame() {
     // The app's stylesheet applies under the CSP (`style-src 'self'`): blocked, the bar would
     // fall back to a plain block.
     let bar = "return getComputedStyle(document.querySelector('header.app-bar')).display";
-    assert_eq!(session.script(bar, json!([])).await, json!("flex"), "the inline stylesheet applies");
+    assert_eq!(session.script(bar, json!([])).await, json!("flex"), "the stylesheet applies");
     session.screenshot("theme-dark-after-restart").await;
     session.close().await;
 }
