@@ -5,8 +5,8 @@
 //! for the app also to the app mounted over that shell and to its first useful frame (the
 //! reference graph drawn, Run enabled). The file cache is warm: every program ran once before
 //! timing. Then the app's idle memory alone, with its page's script never run, with no workflow
-//! open and with JavaScriptCore's JITs off (`VARIANTS`), which says where the gap to the empty
-//! window is.
+//! open, with the reference workflow cut to its first 0 and 3 nodes, and with JavaScriptCore's
+//! JITs off (`VARIANTS`), which says where the gap to the empty window is.
 
 use std::time::Duration;
 
@@ -34,6 +34,37 @@ const NO_WORKFLOW: &str = "if (window.top === window) { const fetch = window.fet
         ? Promise.resolve(new Response(JSON.stringify({ code: 'io', message: 'bench: no workflow' }),
             { status: 400, headers: { 'Content-Type': 'application/json', 'Tauri-Response': 'error' } }))
         : fetch.apply(this, arguments); }; }";
+/// Injected by the "first nodes" variants: the reference workflow arrives with only its first `$n`
+/// nodes (links to the others dangle) and the form fields of those alone, so the graph and the
+/// form draw that many. The page marks that it rewrote the answer: should the rewrite fail,
+/// Tauri would resend the call another way and the whole workflow would open unnoticed.
+macro_rules! first_nodes {
+    ($n:literal) => {
+        concat!(
+            "if (window.top === window) { const fetch = window.fetch;
+    window.fetch = async function (url) { const answer = await fetch.apply(this, arguments);
+        if (!String(url).endsWith('/open_default_workflow') || !answer.ok) return answer;
+        const opened = await answer.json(); opened.doc.nodes = opened.doc.nodes.slice(0, ",
+            $n,
+            "); const kept = new Set(opened.doc.nodes.map((node) => node.id));
+        opened.fields = opened.fields.filter((field) => kept.has(field.nodeId));
+        window.__easelBenchNodes = opened.doc.nodes.length;
+        return new Response(JSON.stringify(opened), { status: answer.status, headers: answer.headers }); }; }"
+        )
+    };
+}
+/// The page's sign that a "first nodes" variant drew exactly `$n` cards.
+macro_rules! drew_nodes {
+    ($n:literal) => {
+        concat!(
+            "return window.__easelBenchNodes === ",
+            $n,
+            " && !!document.querySelector('.svelte-flow') && !!document.querySelector('[data-testid=run]')
+                && document.querySelectorAll('[data-testid^=node-]').length === ",
+            $n
+        )
+    };
+}
 /// The reference graph drawn: what the variants that open it wait for before idling.
 const GRAPH_DRAWN: &str = "return document.querySelectorAll('[data-testid^=node-]').length === 11";
 
@@ -43,7 +74,7 @@ const GRAPH_DRAWN: &str = "return document.querySelectorAll('[data-testid^=node-
 type Variant = (&'static str, Option<&'static str>, &'static [(&'static str, &'static str)], Option<&'static str>);
 
 /// The app's memory-only variants.
-const VARIANTS: [Variant; 4] = [
+const VARIANTS: [Variant; 6] = [
     ("page's script never run (window blank)", Some(STOP_PAGE), &[], None),
     (
         "no workflow open (no graph, no parameters)",
@@ -51,6 +82,8 @@ const VARIANTS: [Variant; 4] = [
         &[],
         Some("return !!document.querySelector('[data-testid=error-banner]') && !!document.querySelector('[data-testid=run]')"),
     ),
+    ("workflow open with 0 of its 11 nodes (graph and form empty)", Some(first_nodes!(0)), &[], Some(drew_nodes!(0))),
+    ("workflow open with 3 of its 11 nodes", Some(first_nodes!(3)), &[], Some(drew_nodes!(3))),
     ("JavaScript JIT off (JSC_useJIT=0)", None, &[("JSC_useJIT", "0")], Some(GRAPH_DRAWN)),
     ("optimising JIT off (JSC_useDFGJIT=0)", None, &[("JSC_useDFGJIT", "0")], Some(GRAPH_DRAWN)),
 ];
