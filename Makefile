@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := run
 FEATURES := --features custom-protocol
-APT_BUILD := build-essential pkg-config libssl-dev libdbus-1-dev libwebkit2gtk-4.1-dev
+APT_BUILD := build-essential pkg-config libdbus-1-dev libwebkit2gtk-4.1-dev
 APT_TEST := xvfb xauth webkit2gtk-driver gnome-keyring dbus-x11 libsecret-tools xclip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TAURI_DRIVER := target/tools/bin/tauri-driver

@@ -221,9 +221,10 @@ impl Comfy {
     }
 }
 
-/// A transport error's text without the URL (a proxy path can carry a token).
+/// A transport error's text with its causes (the top one alone says only "error sending
+/// request"), without the URL (a proxy path can carry a token).
 fn error_text(e: &reqwest::Error) -> String {
-    let text = e.to_string();
+    let text = easel_error::with_causes(e);
     match e.url() {
         Some(url) => text.replace(url.as_str(), ""),
         None => text,

@@ -2,13 +2,17 @@
 //! (`code()`), that travels in `AppError.code` and `JobChange::Failed`, and that the window
 //! branches on through a catalogue the compiler keeps exhaustive (`Record<ErrorCode, …>`). A
 //! variant exists only because a consumer tells it apart from the others (GitButler's rule);
-//! the message beside it is for people, and locations travel as data, never in the text. What
-//! this leaves out: the error types themselves, one per crate.
+//! the message beside it is for people, and locations travel as data, never in the text; `causes`
+//! gives that message the reasons under an error. What this leaves out: the error types
+//! themselves, one per crate.
 
 #![warn(missing_docs)]
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+mod causes;
+pub use causes::{find_cause, with_causes, MAX_CAUSES};
 
 /// What kind of failure it is, as the window and scripts branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

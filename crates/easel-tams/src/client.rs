@@ -65,9 +65,10 @@ impl ClientConfig {
 #[derive(Debug, Clone)]
 pub struct Client {
     /// Built at the first request, and shared by every clone. Building it loads the system's CA
-    /// certificates, about 65 ms of CPU on this project's VM: the app's start, which makes a
-    /// client for the offline demo, should not wait for that (issue 18, BENCHMARKS.md). A
-    /// failed build is kept: a TLS set-up that failed once fails again.
+    /// certificates (2 ms with rustls on this project's VM, 34 ms with OpenSSL before:
+    /// `tls_bench`): the app's start, which makes a client for the offline demo, need not wait
+    /// for that (issue 18, BENCHMARKS.md). A failed build is kept: a TLS set-up that failed
+    /// once fails again.
     http: Arc<OnceLock<Result<reqwest::Client, String>>>,
     config: Arc<ClientConfig>,
     base: Url,
@@ -99,7 +100,7 @@ impl Client {
             if is_loopback(&self.base) {
                 builder = builder.no_proxy();
             }
-            builder.build().map_err(|e| e.to_string())
+            builder.build().map_err(|e| easel_error::with_causes(&e))
         });
         built.as_ref().map_err(|reason| TamsError::Network {
             host: endpoint_label(&self.config.base_url),
@@ -290,9 +291,18 @@ pub(crate) async fn read_capped(response: reqwest::Response, url: &str, what: &s
 }
 
 /// A transport failure, named by host only (signed URLs carry secrets in their query). The
-/// reason is the HTTP stack's own text, cleaned all the same: it can quote what a server sent.
+/// reason is the HTTP stack's own text with its causes (the top one alone says only "error
+/// sending request"), cleaned all the same: it can quote what a server sent. A refused
+/// certificate is `Untrusted`, which is not retried.
 pub(crate) fn network(url: &str, e: reqwest::Error) -> TamsError {
-    TamsError::Network { host: host_of(url), reason: server_text::clean(&e.without_url().to_string(), None) }
+    let e = e.without_url();
+    let host = host_of(url);
+    match easel_error::find_cause::<rustls::Error>(&e) {
+        Some(tls @ rustls::Error::InvalidCertificate(_)) => {
+            TamsError::Untrusted { host, reason: server_text::clean(&tls.to_string(), None) }
+        }
+        _ => TamsError::Network { host, reason: server_text::clean(&easel_error::with_causes(&e), None) },
+    }
 }
 
 /// The host (and port) of a URL the server may have chosen (result and upload URLs), without

@@ -78,6 +78,16 @@ pub enum TamsError {
         /// What went wrong.
         reason: String,
     },
+    /// The server's TLS certificate was refused (unknown issuer, expired, made for another
+    /// name): the connection ended in its handshake, so nothing, the key included, was sent.
+    /// Never retried: the same certificate is refused again.
+    #[error("the connection to {host} is not trusted, its TLS certificate was refused: {reason}")]
+    Untrusted {
+        /// Host of the request.
+        host: String,
+        /// What the TLS library found wrong with the certificate.
+        reason: String,
+    },
     /// A 2xx body that is not the JSON expected.
     #[error("unexpected response from the service: {0}")]
     Decode(String),
@@ -104,7 +114,7 @@ impl TamsError {
             TamsError::NotFound(_) => ErrorCode::NotFound,
             TamsError::UrlExpired => ErrorCode::UrlExpired,
             TamsError::Server { .. } => ErrorCode::Server,
-            TamsError::Network { .. } => ErrorCode::Network,
+            TamsError::Network { .. } | TamsError::Untrusted { .. } => ErrorCode::Network,
             TamsError::Decode(_) | TamsError::TooLarge { .. } => ErrorCode::Server,
         }
     }
@@ -195,6 +205,10 @@ mod tests {
         );
         assert_eq!(missing.code(), easel_error::ErrorCode::InvalidWorkflow);
         assert!(!missing.is_retryable());
+        let lost = TamsError::Network { host: "h".into(), reason: "connection reset".into() };
+        let untrusted = TamsError::Untrusted { host: "h".into(), reason: "UnknownIssuer".into() };
+        assert_eq!((lost.code(), lost.is_retryable()), (ErrorCode::Network, true));
+        assert_eq!((untrusted.code(), untrusted.is_retryable()), (ErrorCode::Network, false));
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod reflecting_server;
 mod resume;
 mod run;
 mod sweep;
+mod tls;
 mod wildcards;
 
 use std::path::{Path, PathBuf};
