@@ -14,6 +14,10 @@ pub enum ComfyError {
     /// The server could not be reached or the connection broke.
     #[error("{host}: {reason}")]
     Network { host: String, reason: String },
+    /// The server's TLS certificate was refused: nothing was sent, and sending again cannot
+    /// help, so unlike `Network` it is never waited out.
+    #[error("the connection to {host} is not trusted, its TLS certificate was refused: {reason}")]
+    Untrusted { host: String, reason: String },
     /// The server answered a route with an error status.
     #[error("{route} answered HTTP {status}{}", detail(.message))]
     Http { route: String, status: u16, message: String },
@@ -44,7 +48,7 @@ impl ComfyError {
     pub fn code(&self) -> ErrorCode {
         match self {
             ComfyError::Endpoint(_) => ErrorCode::InvalidSettings,
-            ComfyError::Network { .. } => ErrorCode::Network,
+            ComfyError::Network { .. } | ComfyError::Untrusted { .. } => ErrorCode::Network,
             ComfyError::Http { status: 401 | 403, .. } => ErrorCode::Auth,
             ComfyError::Http { status: 404, .. } => ErrorCode::NotFound,
             ComfyError::Http { .. } | ComfyError::BadReply { .. } => ErrorCode::Server,

@@ -1,9 +1,9 @@
-//! `easel run` over https to the emulator behind a TLS front on 127.0.0.1, whose certificate a
+//! `easel run` over https to the emulators behind a TLS front on 127.0.0.1, whose certificate a
 //! test CA issued (`tls/`, made once with the `openssl` tool, valid 2000–2126). The root store is
 //! chosen per child process with `SSL_CERT_FILE`, which the system store loader honours: with
-//! the test CA the run saves its image over TLS; with an unrelated CA the handshake refuses the
-//! certificate, the run stops at once with a message that says so, and the emulator never sees
-//! a request, so the key never left.
+//! the test CA the run saves its image over TLS (on ComfyUI its websocket too, as `wss`); with
+//! an unrelated CA the handshake refuses the certificate, the run stops at once with a message
+//! that says so, and the server never sees a request, so the key never left.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -19,7 +19,7 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::{crypto::ring, ServerConfig};
 use tokio_rustls::TlsAcceptor;
 
-use crate::{files_under, reference_file};
+use crate::{files_under, reference_file, EmulatorProcess};
 
 const KEY: &str = "tls-check-key-5e1d";
 
@@ -76,12 +76,14 @@ async fn emulator() -> Emulator {
     .unwrap()
 }
 
-/// `easel run` of the reference workflow at `endpoint`, trusting only the CAs in `roots`.
-async fn run(endpoint: &str, roots: &Path, library: &Path, budget: &Path) -> Output {
+/// `easel run` of the reference workflow with `args` (the endpoint among them), trusting only the
+/// CAs in `roots`.
+async fn run(args: &[&str], roots: &Path, library: &Path, budget: &Path) -> Output {
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_easel"))
         .arg("run")
         .arg(reference_file())
-        .args(["--yes", "--endpoint", endpoint, "--library"])
+        .args(args)
+        .arg("--library")
         .arg(library)
         .env("EASEL_API_KEY", KEY)
         .env("EASEL_BUDGET_DIR", budget)
@@ -92,20 +94,39 @@ async fn run(endpoint: &str, roots: &Path, library: &Path, budget: &Path) -> Out
     tokio::time::timeout(Duration::from_secs(120), child).await.expect("the run ended within 120 s").unwrap()
 }
 
-fn emulator_addr(emulator: &Emulator) -> SocketAddr {
-    emulator.base_url().trim_start_matches("http://").parse().unwrap()
+fn addr_of(url: &str) -> SocketAddr {
+    url.trim_start_matches("http://").parse().unwrap()
+}
+
+fn pngs_under(library: &Path) -> usize {
+    files_under(library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count()
+}
+
+/// The reference example on a ComfyUI server: its model names, over `endpoint`.
+fn comfy_args(endpoint: &str) -> Vec<&str> {
+    vec![
+        "--backend",
+        "comfyui",
+        "--endpoint",
+        endpoint,
+        "--set",
+        "4.ckpt_name=v1-5-pruned-emaonly.safetensors",
+        "--set",
+        "10.lora_name=add_detail.safetensors",
+        "--set",
+        "14.lora_name=add_detail.safetensors",
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_over_https_saves_its_image_when_the_certificate_is_trusted() {
     let emulator = emulator().await;
-    let front = tls_front(emulator_addr(&emulator)).await;
+    let front = tls_front(addr_of(&emulator.base_url())).await;
     let (library, budget) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let output = run(&front.url, &fixture("ca.pem"), library.path(), budget.path()).await;
+    let output = run(&["--yes", "--endpoint", &front.url], &fixture("ca.pem"), library.path(), budget.path()).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    let pngs = files_under(library.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
-    assert_eq!(pngs, 1, "the run's image was saved");
+    assert_eq!(pngs_under(library.path()), 1, "the run's image was saved");
     assert!(front.handshakes.load(Ordering::SeqCst) >= 1);
     let api = emulator.requests().into_iter().filter(|r| r.path.starts_with("/v1/")).count();
     assert!(api >= 2, "the run's requests reached the service through TLS ({api})");
@@ -114,9 +135,10 @@ async fn a_run_over_https_saves_its_image_when_the_certificate_is_trusted() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_untrusted_certificate_stops_the_run_before_anything_is_sent() {
     let emulator = emulator().await;
-    let front = tls_front(emulator_addr(&emulator)).await;
+    let front = tls_front(addr_of(&emulator.base_url())).await;
     let (library, budget) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let output = run(&front.url, &fixture("other-ca.pem"), library.path(), budget.path()).await;
+    let output =
+        run(&["--yes", "--endpoint", &front.url], &fixture("other-ca.pem"), library.path(), budget.path()).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("not trusted") && stderr.contains("certificate"), "{stderr}");
@@ -125,6 +147,27 @@ async fn an_untrusted_certificate_stops_the_run_before_anything_is_sent() {
     assert_eq!(front.handshakes.load(Ordering::SeqCst), 0, "no handshake succeeded");
     assert_eq!(front.connections.load(Ordering::SeqCst), 1, "refused once, never retried");
     assert!(emulator.requests().is_empty(), "the emulator saw nothing");
-    let saved = files_under(library.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
-    assert_eq!(saved, 0);
+    assert_eq!(pngs_under(library.path()), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comfyui_run_over_https_and_wss_saves_its_image_and_an_untrusted_one_stops_at_once() {
+    let server = EmulatorProcess::start(&["--flavor", "comfyui", "--port", "0"]);
+    let front = tls_front(addr_of(&server.url)).await;
+    let (library, budget) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let output = run(&comfy_args(&front.url), &fixture("ca.pem"), library.path(), budget.path()).await;
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(pngs_under(library.path()), 1, "the run's image was saved");
+    let trusted = front.handshakes.load(Ordering::SeqCst);
+    assert!(trusted >= 2, "HTTP and the websocket both went through TLS ({trusted} handshakes)");
+
+    let refused = tempfile::tempdir().unwrap();
+    let before = front.connections.load(Ordering::SeqCst);
+    let output = run(&comfy_args(&front.url), &fixture("other-ca.pem"), refused.path(), budget.path()).await;
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("not trusted") && stderr.contains("UnknownIssuer"), "{stderr}");
+    assert_eq!(front.handshakes.load(Ordering::SeqCst), trusted, "no handshake succeeded");
+    assert_eq!(front.connections.load(Ordering::SeqCst) - before, 1, "refused once, never retried");
+    assert_eq!(pngs_under(refused.path()), 0);
 }
