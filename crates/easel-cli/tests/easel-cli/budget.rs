@@ -7,7 +7,7 @@ use std::time::Duration;
 use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
 use tokio::process::Command;
 
-use crate::{files_under, peak_and_429s, reference_file};
+use crate::{peak_and_429s, pngs_under, reference_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_processes_on_one_key_share_five_requests_a_second() {
@@ -45,8 +45,7 @@ async fn two_processes_on_one_key_share_five_requests_a_second() {
         assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     }
     for library in &libraries {
-        let pngs =
-            files_under(library.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
+        let pngs = pngs_under(library.path()).len();
         assert_eq!(pngs, 6, "every run of each batch saved its image");
     }
     let (peak, limited) = peak_and_429s(&emulator);

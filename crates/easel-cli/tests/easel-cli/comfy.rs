@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{files_under, reference_file, EmulatorProcess};
+use crate::{pngs_under, reference_file, EmulatorProcess};
 
 fn server(faults: &str) -> EmulatorProcess {
     server_with(&["--faults", faults])
@@ -30,7 +30,7 @@ fn run_reference(server: &EmulatorProcess, library: &std::path::Path) -> std::pr
 }
 
 fn saved_png(library: &std::path::Path) -> Vec<u8> {
-    let pngs: Vec<_> = files_under(library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).collect();
+    let pngs = pngs_under(library);
     assert_eq!(pngs.len(), 1, "saved once: {pngs:?}");
     std::fs::read(&pngs[0]).unwrap()
 }

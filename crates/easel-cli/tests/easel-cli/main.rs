@@ -84,6 +84,11 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Every PNG file under `dir`, recursively: the images a run saved in a library.
+pub fn pngs_under(dir: &Path) -> Vec<PathBuf> {
+    files_under(dir).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).collect()
+}
+
 /// How long the window is in which the emulator's arrivals are counted. The budget grants at most
 /// 5 requests in any 1.1 s at the client; an arrival is logged after the request crossed two busy
 /// processes (the client's send, the server's accept and parse), and on a loaded 2-core CI machine

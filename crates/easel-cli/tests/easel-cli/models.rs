@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use easel_workflow::Schemas;
 
-use crate::{files_under, shared};
+use crate::{pngs_under, shared};
 
 const SDXL_BASE: &str = "757279507095956705";
 const SD15: &str = "600423083519508503";
@@ -36,9 +36,8 @@ fn file_inputs(file: &Path) -> Vec<(String, String, String)> {
 
 /// The `prompt` chunk of every PNG saved under `library`.
 fn prompts(library: &Path) -> Vec<String> {
-    files_under(library)
+    pngs_under(library)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .map(|p| {
             let text = easel_workflow::png_text_chunks(&std::fs::read(p).unwrap()).unwrap();
             text.into_iter().find(|(k, _)| k == "prompt").unwrap().1

@@ -12,7 +12,7 @@ use easel_emulator::{Emulator, EmulatorConfig, FaultSpec};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use crate::{files_under, reference_file};
+use crate::{files_under, pngs_under, reference_file};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_mid_batch_then_resume_saves_every_image_exactly_once() {
@@ -125,7 +125,7 @@ async fn a_resumed_batch_never_uploads_its_picture_again() {
     .unwrap();
     assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
     assert!(!String::from_utf8_lossy(&resumed.stderr).contains("uploading"));
-    let pngs = files_under(&library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count();
+    let pngs = pngs_under(&library).len();
     assert_eq!(pngs, 4, "every run of the batch saved its image");
     let slots = emulator.requests().iter().filter(|r| r.path == "/v1/resource/image").count();
     assert_eq!(slots, 1, "one upload for the batch, none on resume");

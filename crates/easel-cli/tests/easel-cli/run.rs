@@ -2,7 +2,7 @@
 
 use std::process::{Command, Stdio};
 
-use crate::{files_under, reference_file, EmulatorProcess};
+use crate::{files_under, pngs_under, reference_file, EmulatorProcess};
 
 #[test]
 fn run_without_endpoint_uses_the_offline_emulator_and_prints_the_path() {
@@ -22,8 +22,7 @@ fn run_without_endpoint_uses_the_offline_emulator_and_prints_the_path() {
     assert_eq!(printed.len(), 1, "{stdout}");
     assert!(printed[0].ends_with(".png") && std::path::Path::new(printed[0]).exists());
     assert!(stderr.contains("done: 1 image(s)"), "{stderr}");
-    let pngs: Vec<_> =
-        files_under(library.path()).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).collect();
+    let pngs = pngs_under(library.path());
     assert_eq!(pngs.len(), 1);
     let bytes = std::fs::read(&pngs[0]).unwrap();
     let text = easel_workflow::png_text_chunks(&bytes).unwrap();

@@ -19,7 +19,7 @@ use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::TlsAcceptor;
 
-use crate::{files_under, reference_file, EmulatorProcess};
+use crate::{pngs_under, reference_file, EmulatorProcess};
 
 const KEY: &str = "tls-check-key-5e1d";
 
@@ -94,10 +94,6 @@ fn addr_of(url: &str) -> SocketAddr {
     url.trim_start_matches("http://").parse().unwrap()
 }
 
-fn pngs_under(library: &Path) -> usize {
-    files_under(library).into_iter().filter(|p| p.extension().is_some_and(|e| e == "png")).count()
-}
-
 /// The reference example on a ComfyUI server: its model names, over `endpoint`.
 fn comfy_args(endpoint: &str) -> Vec<&str> {
     vec![
@@ -122,7 +118,7 @@ async fn a_run_over_https_saves_its_image_when_the_certificate_is_trusted() {
     let output = run(&["--yes", "--endpoint", &front.url], &fixture("ca.pem"), library.path(), budget.path()).await;
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert_eq!(pngs_under(library.path()), 1, "the run's image was saved");
+    assert_eq!(pngs_under(library.path()).len(), 1, "the run's image was saved");
     assert!(front.handshakes.load(Ordering::SeqCst) >= 1);
     let api = emulator.requests().into_iter().filter(|r| r.path.starts_with("/v1/")).count();
     assert!(api >= 2, "the run's requests reached the service through TLS ({api})");
@@ -143,7 +139,7 @@ async fn an_untrusted_certificate_stops_the_run_before_anything_is_sent() {
     assert_eq!(front.handshakes.load(Ordering::SeqCst), 0, "no handshake succeeded");
     assert_eq!(front.connections.load(Ordering::SeqCst), 1, "refused once, never retried");
     assert!(emulator.requests().is_empty(), "the emulator saw nothing");
-    assert_eq!(pngs_under(library.path()), 0);
+    assert!(pngs_under(library.path()).is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,7 +149,7 @@ async fn a_comfyui_run_over_https_and_wss_saves_its_image_and_an_untrusted_one_s
     let (library, budget) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let output = run(&comfy_args(&front.url), &fixture("ca.pem"), library.path(), budget.path()).await;
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(pngs_under(library.path()), 1, "the run's image was saved");
+    assert_eq!(pngs_under(library.path()).len(), 1, "the run's image was saved");
     let trusted = front.handshakes.load(Ordering::SeqCst);
     assert!(trusted >= 2, "HTTP and the websocket both went through TLS ({trusted} handshakes)");
 
@@ -165,5 +161,5 @@ async fn a_comfyui_run_over_https_and_wss_saves_its_image_and_an_untrusted_one_s
     assert!(stderr.contains("not trusted") && stderr.contains("UnknownIssuer"), "{stderr}");
     assert_eq!(front.handshakes.load(Ordering::SeqCst), trusted, "no handshake succeeded");
     assert_eq!(front.connections.load(Ordering::SeqCst) - before, 1, "refused once, never retried");
-    assert_eq!(pngs_under(refused.path()), 0);
+    assert!(pngs_under(refused.path()).is_empty());
 }

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::{files_under, reference_file};
+use crate::{pngs_under, reference_file};
 
 fn easel(library: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_easel"))
@@ -20,9 +20,8 @@ fn easel(library: &Path, args: &[&str]) -> Output {
 
 /// The `prompt` chunk's text of input 6 (the positive prompt) of every PNG in the library.
 fn prompts(library: &Path) -> Vec<String> {
-    let mut out: Vec<String> = files_under(library)
+    let mut out: Vec<String> = pngs_under(library)
         .into_iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "png"))
         .map(|p| {
             let text = easel_workflow::png_text_chunks(&std::fs::read(&p).unwrap()).unwrap();
             let prompt: serde_json::Value =
