@@ -189,8 +189,8 @@ impl Comfy {
     }
 
     pub(crate) fn network(&self, route: &str, e: &reqwest::Error) -> ComfyError {
-        if let Some(tls @ rustls::Error::InvalidCertificate(_)) = easel_error::find_cause::<rustls::Error>(e) {
-            return ComfyError::Untrusted { host: self.label(), reason: self.clean(&tls.to_string()) };
+        if let Some(reason) = easel_tams::refused_certificate(e) {
+            return ComfyError::Untrusted { host: self.label(), reason: self.clean(&reason) };
         }
         let reason = self.clean(&format!("/{route}: {}", error_text(e)));
         ComfyError::Network { host: self.label(), reason }

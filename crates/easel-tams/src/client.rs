@@ -297,11 +297,19 @@ pub(crate) async fn read_capped(response: reqwest::Response, url: &str, what: &s
 pub(crate) fn network(url: &str, e: reqwest::Error) -> TamsError {
     let e = e.without_url();
     let host = host_of(url);
-    match easel_error::find_cause::<rustls::Error>(&e) {
-        Some(tls @ rustls::Error::InvalidCertificate(_)) => {
-            TamsError::Untrusted { host, reason: server_text::clean(&tls.to_string(), None) }
-        }
-        _ => TamsError::Network { host, reason: server_text::clean(&easel_error::with_causes(&e), None) },
+    match refused_certificate(&e) {
+        Some(reason) => TamsError::Untrusted { host, reason: server_text::clean(&reason, None) },
+        None => TamsError::Network { host, reason: server_text::clean(&easel_error::with_causes(&e), None) },
+    }
+}
+
+/// What the TLS library found wrong with the server's certificate, when that is why `e` (a
+/// transport error from the HTTP client) happened: the one place that knows how a refused
+/// certificate looks, for both backends' clients. Text as the library gives it, not cleaned.
+pub fn refused_certificate(e: &(dyn std::error::Error + 'static)) -> Option<String> {
+    match easel_error::find_cause::<rustls::Error>(e)? {
+        tls @ rustls::Error::InvalidCertificate(_) => Some(tls.to_string()),
+        _ => None,
     }
 }
 
