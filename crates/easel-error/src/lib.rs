@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod causes;
-pub use causes::{find_cause, with_causes, MAX_CAUSES};
+pub use causes::{find_cause, with_causes};
 
 /// What kind of failure it is, as the window and scripts branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
