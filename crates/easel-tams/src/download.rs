@@ -43,9 +43,7 @@ impl Client {
             if written + chunk.len() as u64 > MAX_DOWNLOAD_BYTES {
                 return Err(too_large());
             }
-            file.write_all(&chunk)
-                .await
-                .map_err(|e| TamsError::Network { host: host_of(url), reason: e.to_string() })?;
+            file.write_all(&chunk).await.map_err(|e| TamsError::Write { host: host_of(url), reason: e.to_string() })?;
             written += chunk.len() as u64;
         }
         if let Some(expected) = expected.filter(|e| *e != written) {

@@ -1,6 +1,6 @@
 //! The client's one error type. Non-2xx bodies are decoded as google.rpc.Status when they parse
 //! (keeping `tams_api.ArgumentError` details) and classified so callers can branch: auth,
-//! credits, invalid workflow, rate limited, not found, server, network. `code()` gives the
+//! credits, invalid workflow, rate limited, not found, server, network, a failed write. `code()` gives the
 //! stable string the UI branches on. Messages never include credentials: server text is cleaned
 //! and the key redacted where a reply becomes an error (`server_text`).
 
@@ -88,6 +88,15 @@ pub enum TamsError {
         /// What the TLS library found wrong with the certificate.
         reason: String,
     },
+    /// A downloaded result could not be written to the caller's file (a full disk, a file
+    /// that went away): the server did its part, so this is the machine's, never retried here.
+    #[error("the result from {host} could not be written to disk: {reason}")]
+    Write {
+        /// Host of the download.
+        host: String,
+        /// What the file system said.
+        reason: String,
+    },
     /// A 2xx body that is not the JSON expected.
     #[error("unexpected response from the service: {0}")]
     Decode(String),
@@ -116,6 +125,7 @@ impl TamsError {
             TamsError::Server { .. } => ErrorCode::Server,
             TamsError::Network { .. } | TamsError::Untrusted { .. } => ErrorCode::Network,
             TamsError::Decode(_) | TamsError::TooLarge { .. } => ErrorCode::Server,
+            TamsError::Write { .. } => ErrorCode::Io,
         }
     }
 
@@ -209,6 +219,8 @@ mod tests {
         let untrusted = TamsError::Untrusted { host: "h".into(), reason: "UnknownIssuer".into() };
         assert_eq!((lost.code(), lost.is_retryable()), (ErrorCode::Network, true));
         assert_eq!((untrusted.code(), untrusted.is_retryable()), (ErrorCode::Network, false));
+        let full = TamsError::Write { host: "h".into(), reason: "No space left on device".into() };
+        assert_eq!((full.code(), full.is_retryable()), (ErrorCode::Io, false));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What a hostile server sends is bounded: a reply or a result file larger than the limits is
 //! refused by its declared length before anything is read, and by counting when it declares none.
+//! A result that cannot be written is the machine's failure, told apart from the network's.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -52,6 +53,21 @@ async fn a_declared_oversized_download_is_refused_unread() {
     let err = client(&base).download(&format!("{base}/files/1.png"), &mut file).await.unwrap_err();
     assert!(matches!(err, TamsError::TooLarge { .. }), "{err}");
     assert_eq!(std::fs::metadata(dir.path().join("x.png")).unwrap().len(), 0, "nothing was written");
+}
+
+#[tokio::test]
+async fn a_result_that_cannot_be_written_is_an_io_error_not_a_network_one() {
+    let head = "HTTP/1.1 200 OK\r\nContent-Length: 65536\r\n\r\n".to_string();
+    let base = server(head, 65536).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.png");
+    std::fs::write(&path, b"").unwrap();
+    // Opened for reading only, so every write fails as a full disk would, even for root.
+    let mut file = tokio::fs::File::open(&path).await.unwrap();
+    let err = client(&base).download(&format!("{base}/files/1.png"), &mut file).await.unwrap_err();
+    assert!(matches!(err, TamsError::Write { .. }), "{err}");
+    assert_eq!((err.code(), err.is_retryable()), (easel_error::ErrorCode::Io, false), "{err}");
+    assert!(err.to_string().contains("could not be written to disk"), "{err}");
 }
 
 #[tokio::test]
