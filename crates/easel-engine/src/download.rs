@@ -57,14 +57,18 @@ async fn fetch_verify_write(
     text: Vec<(String, String)>,
 ) -> Result<Downloaded, EngineError> {
     let mut file = tokio::fs::File::create(temp).await.map_err(|e| EngineError::file(temp, e))?;
+    // A failed write is the library's (a full disk), so it names the file written, as every
+    // other write here does, rather than the server the bytes came from.
     match fetch {
-        Fetch::Url(client, url) => {
-            client.download(url, &mut file).await?;
-        }
-        Fetch::Comfy(comfy, image) => {
-            comfy.view(image, &mut file).await?;
-        }
-    }
+        Fetch::Url(client, url) => match client.download(url, &mut file).await {
+            Err(easel_tams::TamsError::Write { reason, .. }) => return Err(EngineError::file(temp, reason)),
+            other => other?,
+        },
+        Fetch::Comfy(comfy, image) => match comfy.view(image, &mut file).await {
+            Err(easel_comfy::ComfyError::Io { reason, .. }) => return Err(EngineError::file(temp, reason)),
+            other => other?,
+        },
+    };
     file.flush().await.map_err(|e| EngineError::file(temp, e))?;
     drop(file);
     let bytes = tokio::fs::read(temp).await.map_err(|e| EngineError::file(temp, e))?;
