@@ -4,19 +4,26 @@
 //! credentials on the same service (the app, `easel run`, a `resume` right after a crash): its
 //! window lives in a small file (see `shared`), so two processes together still send at most five
 //! requests a second. A 429 that arrives anyway (another program on the key) closes the window
-//! for everyone for the time the service asked. Requests are also spaced evenly, one every
-//! `window / limit` (220 ms for TAMS), rather than sent in bursts of five: a request that stalls
-//! between its grant and its arrival (a busy machine, network jitter) then cannot pack six into
-//! a second the service counts, which a burst allows with only the window's 100 ms margin
-//! (measured on a loaded 2-core machine: 6 in a second and a 429). The rate over a window is
-//! the same. Fairness is FIFO inside a process; between processes it is whoever takes the file
-//! lock first. Priorities are left out.
+//! for everyone for the time the service asked.
+//!
+//! The service counts requests when they *arrive*, which Easel cannot see: a request may stall
+//! between its grant and its arrival (a cold TLS handshake, a busy machine), so spacing grants
+//! alone can still pack six arrivals into one second. So a request keeps its place in the window
+//! until its answer has come (`Grant`, dropped then), and only leaves the window one `window`
+//! after that: by then it has certainly arrived, whatever the delays. Proof, for six arrivals
+//! inside one second: when the last of them to be granted was granted, the other five had
+//! arrived or were still in flight, so each was still in the window, and the grant was refused.
+//! Requests are also spaced evenly, one every `window / limit` (220 ms for TAMS), rather than
+//! sent in bursts of five. Fairness is FIFO inside a process; between processes it is whoever
+//! takes the file lock first. Priorities are left out.
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::Mutex;
+use tokio::sync::{Mutex, Notify};
 use tokio::time::Instant;
 
 use crate::shared::SharedWindow;
@@ -26,10 +33,72 @@ use crate::shared::SharedWindow;
 pub struct Budget {
     limit: usize,
     window: Duration,
-    sent: Mutex<VecDeque<Instant>>,
+    sent: Mutex<VecDeque<Slot>>,
     /// Set by a 429; a plain lock, so a hold-off lands even while a caller waits in `acquire`.
     closed_until: std::sync::Mutex<Option<Instant>>,
     shared: Option<SharedWindow>,
+    /// What `finished` times count from, and the bell a finishing grant rings.
+    clock: Arc<Clock>,
+}
+
+#[derive(Debug)]
+struct Clock {
+    epoch: Instant,
+    /// Rung when a grant ends, so a caller waiting for a full window of requests still in
+    /// flight wakes as soon as one has its answer.
+    ended: Notify,
+}
+
+/// One granted request in this process's window.
+#[derive(Debug)]
+struct Slot {
+    granted: Instant,
+    /// Nanoseconds after the clock's epoch when its grant ended, plus one; 0 while in flight.
+    ended: Arc<AtomicU64>,
+}
+
+/// Permission for one request. Drop it once the request's answer (or its failure) has come:
+/// the request then stays in the window for one more `window`. An attempt given up before its
+/// answer (a cancelled run) may still arrive later, so it stays for two.
+#[derive(Debug)]
+#[must_use = "the request counts as in flight until the grant is dropped"]
+pub struct Grant {
+    ended: Arc<AtomicU64>,
+    clock: Arc<Clock>,
+    answered: bool,
+    window: Duration,
+    shared: Option<(SharedWindow, u64)>,
+}
+
+impl Grant {
+    /// Says the request's answer (or its failure) has come, and ends the grant.
+    pub fn answered(mut self) {
+        self.answered = true;
+    }
+}
+
+impl Drop for Grant {
+    fn drop(&mut self) {
+        // Given up before its answer: it may still reach the service, so it keeps its place
+        // one window longer.
+        let late = if self.answered { Duration::ZERO } else { self.window };
+        let at = self.clock.epoch.elapsed() + late;
+        self.ended.store(at.as_nanos() as u64 + 1, Ordering::Release);
+        self.clock.ended.notify_one();
+        if let Some((shared, granted)) = self.shared.take() {
+            shared.end(granted, late);
+        }
+    }
+}
+
+impl Slot {
+    /// When its grant ended, or `None` while its request is in flight.
+    fn ended(&self, clock: &Clock) -> Option<Instant> {
+        match self.ended.load(Ordering::Acquire) {
+            0 => None,
+            n => Some(clock.epoch + Duration::from_nanos(n - 1)),
+        }
+    }
 }
 
 /// TAMS's documented limit: 5 requests per second.
@@ -49,6 +118,7 @@ impl Budget {
             sent: Mutex::new(VecDeque::new()),
             closed_until: std::sync::Mutex::new(None),
             shared: None,
+            clock: Arc::new(Clock { epoch: Instant::now(), ended: Notify::new() }),
         }
     }
 
@@ -76,8 +146,9 @@ impl Budget {
         Ok(budget)
     }
 
-    /// Waits until one more request fits in the window, then records it as sent.
-    pub async fn acquire(&self) {
+    /// Waits until one more request fits in the window, then records it as sent. The request
+    /// counts as in flight until the returned grant is dropped.
+    pub async fn acquire(&self) -> Grant {
         // Holding the local lock while waiting keeps this process's callers FIFO: nobody can
         // overtake, and only one of them at a time contends for the shared file.
         let mut sent = self.sent.lock().await;
@@ -87,32 +158,47 @@ impl Budget {
                 tokio::time::sleep_until(until).await;
                 continue;
             }
-            while sent.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
-                sent.pop_front();
-            }
+            let clock = &self.clock;
+            sent.retain(|slot| slot.ended(clock).is_none_or(|ended| ended + self.window > now));
             if sent.len() >= self.limit {
-                if let Some(oldest) = sent.front().copied() {
-                    tokio::time::sleep_until(oldest + self.window).await;
+                // The first to leave the window; with every request still in flight, wait for one
+                // to end (bounded: a request's own timeout ends it).
+                let leaves = sent.iter().filter_map(|slot| slot.ended(clock)).map(|ended| ended + self.window).min();
+                let ended = self.clock.ended.notified();
+                match leaves {
+                    Some(at) => tokio::select! {
+                        _ = tokio::time::sleep_until(at) => {}
+                        _ = ended => {}
+                    },
+                    None => ended.await,
                 }
                 continue;
             }
             let gap = self.window / self.limit as u32;
-            if let Some(newest) = sent.back().copied().filter(|t| now.duration_since(*t) < gap) {
+            if let Some(newest) = sent.back().map(|slot| slot.granted).filter(|t| now.duration_since(*t) < gap) {
                 tokio::time::sleep_until(newest + gap).await;
                 continue;
             }
+            let mut shared_grant = None;
             if let Some(shared) = &self.shared {
                 match shared.take(self.limit, self.window).await {
-                    Ok(None) => {}
-                    Ok(Some(wait)) => {
+                    Ok(Ok(granted)) => shared_grant = Some((shared.clone(), granted)),
+                    Ok(Err(wait)) => {
                         tokio::time::sleep(wait).await;
                         continue;
                     }
                     Err(e) => eprintln!("easel: shared request budget: {e}; limiting this process only"),
                 }
             }
-            sent.push_back(now);
-            return;
+            let ended = Arc::new(AtomicU64::new(0));
+            sent.push_back(Slot { granted: Instant::now(), ended: ended.clone() });
+            return Grant {
+                ended,
+                clock: self.clock.clone(),
+                answered: false,
+                window: self.window,
+                shared: shared_grant,
+            };
         }
     }
 
@@ -171,7 +257,7 @@ mod tests {
         for _ in 0..23 {
             let b = budget.clone();
             tasks.push(tokio::spawn(async move {
-                b.acquire().await;
+                b.acquire().await.answered();
                 Instant::now().duration_since(start)
             }));
         }
@@ -191,7 +277,80 @@ mod tests {
         let budget = Budget::new(5, Duration::from_secs(1));
         let start = Instant::now();
         budget.hold_off(Duration::from_secs(3)).await;
-        budget.acquire().await;
+        budget.acquire().await.answered();
         assert!(Instant::now().duration_since(start) >= Duration::from_secs(3));
+    }
+
+    /// However long each request takes to reach the service, no six can arrive within one
+    /// window: the service may see each one anywhere between its grant and its answer, so the
+    /// check lets an adversary pick every arrival inside that interval.
+    #[tokio::test(start_paused = true)]
+    async fn no_six_can_arrive_in_one_window_whatever_each_request_takes() {
+        let window = Duration::from_secs(1);
+        let budget = std::sync::Arc::new(Budget::new(5, window));
+        let start = Instant::now();
+        let mut rng = fastrand::Rng::with_seed(18);
+        let mut tasks = Vec::new();
+        for k in 0..40u64 {
+            // Mostly quick answers, now and then a request that stalls up to 1.5 s (a cold TLS
+            // handshake), and one in eight given up before its answer.
+            let took = if rng.u8(..4) == 0 { rng.u64(300..1500) } else { rng.u64(1..40) };
+            let given_up = rng.u8(..8) == 0;
+            let b = budget.clone();
+            tasks.push(tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(k * 50)).await;
+                let grant = b.acquire().await;
+                let granted = Instant::now().duration_since(start);
+                tokio::time::sleep(Duration::from_millis(took)).await;
+                let ended = Instant::now().duration_since(start);
+                if given_up {
+                    drop(grant);
+                } else {
+                    grant.answered();
+                }
+                (granted, ended)
+            }));
+        }
+        let mut spans = Vec::new();
+        for t in tasks {
+            spans.push(t.await.unwrap());
+        }
+        let stalled = spans.iter().filter(|(g, e)| *e - *g >= Duration::from_millis(300)).count();
+        assert!(stalled >= 5, "the seed gives stalled requests to check: {stalled}");
+        // Six arrivals fit in some [t, t + window) only if six spans meet it; the leftmost
+        // arrival can always be moved to a span's end, so those ends are the only t to check.
+        for (_, t) in &spans {
+            let meeting = spans.iter().filter(|(g, e)| *e >= *t && *g < *t + window).count();
+            assert!(meeting <= 5, "{meeting} requests could arrive within {window:?} from {t:?}: {spans:?}");
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_request_in_flight_keeps_its_place_until_a_window_after_its_answer() {
+        let budget = std::sync::Arc::new(Budget::new(5, Duration::from_secs(1)));
+        let start = Instant::now();
+        let slow = budget.acquire().await;
+        for _ in 0..4 {
+            budget.acquire().await.answered();
+        }
+        // Four answered at 200..800 ms and one in flight: the sixth waits for the first answered
+        // one to leave (1,200 ms), where grant times alone would let it go at 1,000.
+        let sixth = budget.clone();
+        let waiting = tokio::spawn(async move {
+            sixth.acquire().await.answered();
+            Instant::now().duration_since(start)
+        });
+        tokio::time::sleep_until(start + Duration::from_secs(5)).await;
+        let granted = waiting.await.unwrap();
+        assert_eq!(granted, Duration::from_millis(1200));
+        // The slow one answers at 5 s; it counts until 6 s, beside the four granted since.
+        slow.answered();
+        let mut at = Vec::new();
+        for _ in 0..6 {
+            budget.acquire().await.answered();
+            at.push(Instant::now().duration_since(start));
+        }
+        assert_eq!(at[0], Duration::from_secs(5), "{at:?}");
+        assert!(at[4] >= Duration::from_secs(6), "the fifth after the answer waits for it to leave: {at:?}");
     }
 }

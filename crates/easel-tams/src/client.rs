@@ -210,9 +210,26 @@ impl Client {
     }
 
     async fn api_attempt(&self, method: &Method, url: &Url, body: &[u8]) -> Result<String, Failure> {
-        self.budget.acquire().await;
-        // Signed per attempt: a retry gets a fresh timestamp and nonce over the same bytes. The
-        // signed path is the one actually sent, so a base URL with a path prefix still verifies.
+        let grant = self.budget.acquire().await;
+        let request = match self.signed_request(method, url, body) {
+            Ok(request) => request,
+            Err(failure) => {
+                // Nothing left this machine.
+                grant.answered();
+                return Err(failure);
+            }
+        };
+        let sent = request.send().await;
+        // The service has had the request (or never will): it leaves the budget's window one
+        // window from now. The body is read after, outside the grant.
+        grant.answered();
+        read_reply(sent, url.as_str(), self.config.auth.redaction_key()).await
+    }
+
+    /// The request of one attempt. Signed per attempt: a retry gets a fresh timestamp and nonce
+    /// over the same bytes. The signed path is the one actually sent, so a base URL with a path
+    /// prefix still verifies.
+    fn signed_request(&self, method: &Method, url: &Url, body: &[u8]) -> Result<reqwest::RequestBuilder, Failure> {
         let mut signed_path = url.path().to_string();
         if let Some(query) = url.query() {
             signed_path.push('?');
@@ -232,7 +249,7 @@ impl Client {
         if !body.is_empty() {
             request = request.header("Content-Type", "application/json").body(body.to_vec());
         }
-        read_reply(request.send().await, url.as_str(), self.config.auth.redaction_key()).await
+        Ok(request)
     }
 
     /// Full jitter: a uniform delay in [0, min(max, base * 2^(attempt-1))].

@@ -1,5 +1,6 @@
 //! The machine-wide half of the request budget: one small text file per (service, credentials)
-//! that lists when the last requests were sent and until when a 429 closed the window. Every
+//! that lists when the last requests were granted, when each one's answer came (see `Budget`:
+//! a request leaves the window one window after that), and until when a 429 closed the window. Every
 //! process takes an exclusive lock on a companion `.lock` file (never replaced, so the lock
 //! always refers to one inode), reads the list, and either records its request or learns how
 //! long to wait; the list is rewritten through a temporary file and a rename, so a crash mid-write
@@ -23,6 +24,12 @@ const MAX_ENTRIES: usize = 64;
 const MAX_FILE_BYTES: u64 = 4096;
 /// Longest hold-off a 429 can impose on other processes.
 const MAX_CLOSE: Duration = Duration::from_secs(60);
+/// How long a request whose end was never written (its process died mid-request) keeps its
+/// place: longer than any request's timeout (60 s), so a live one is never dropped early.
+const MAX_IN_FLIGHT: Duration = Duration::from_secs(120);
+/// How often a caller facing a full window of requests in flight in other processes looks
+/// again (their ends cannot ring this process's bell).
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(20);
 
 /// The shared window of one service and credential, on disk.
 #[derive(Debug, Clone)]
@@ -41,7 +48,28 @@ struct Files {
 #[derive(Debug, Default, PartialEq)]
 struct State {
     closed_until: u64,
-    sent: Vec<u64>,
+    sent: Vec<Entry>,
+}
+
+/// One granted request: when, and when its grant ended (0 while in flight).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Entry {
+    granted: u64,
+    ended: u64,
+}
+
+impl Entry {
+    /// True while the request still counts against the window at `now`.
+    fn counts(&self, now: u64, window_ns: u64) -> bool {
+        if self.granted > now {
+            // From another boot: the clock restarted.
+            return false;
+        }
+        match self.ended {
+            0 => now - self.granted < MAX_IN_FLIGHT.as_nanos() as u64,
+            ended => ended.saturating_add(window_ns) > now,
+        }
+    }
 }
 
 impl SharedWindow {
@@ -56,30 +84,56 @@ impl SharedWindow {
         Ok(SharedWindow { inner: Arc::new(Files { lock: Mutex::new(lock), state }) })
     }
 
-    /// Records one request if it fits (`None`), else says how long to wait before trying again.
-    pub(crate) async fn take(&self, limit: usize, window: Duration) -> std::io::Result<Option<Duration>> {
+    /// Records one request if it fits (`Ok`, with its grant time for `end`), else says how long
+    /// to wait before trying again.
+    pub(crate) async fn take(&self, limit: usize, window: Duration) -> std::io::Result<Result<u64, Duration>> {
         let inner = self.inner.clone();
         blocking(move || {
             inner.locked(|state, now| {
                 let window_ns = window.as_nanos() as u64;
                 if state.closed_until > now {
-                    return (false, Some(Duration::from_nanos(state.closed_until - now)));
+                    return (false, Err(Duration::from_nanos(state.closed_until - now)));
                 }
-                state.sent.retain(|t| *t <= now && now - *t < window_ns);
+                state.sent.retain(|e| e.counts(now, window_ns));
                 if state.sent.len() >= limit {
-                    let oldest = state.sent.iter().copied().min().unwrap_or(now);
-                    return (true, Some(Duration::from_nanos((oldest + window_ns).saturating_sub(now)).max(MIN_WAIT)));
+                    let leaves = state.sent.iter().filter(|e| e.ended != 0).map(|e| e.ended + window_ns).min();
+                    let in_flight = state.sent.iter().any(|e| e.ended == 0);
+                    let wait = match leaves {
+                        Some(at) if !in_flight => Duration::from_nanos(at.saturating_sub(now)),
+                        Some(at) => Duration::from_nanos(at.saturating_sub(now)).min(IN_FLIGHT_POLL),
+                        None => IN_FLIGHT_POLL,
+                    };
+                    return (true, Err(wait.max(MIN_WAIT)));
                 }
                 // Evenly spaced (see `Budget`): one window's share after the newest.
                 let gap = window_ns / limit.max(1) as u64;
-                if let Some(newest) = state.sent.iter().copied().max().filter(|t| now - *t < gap) {
-                    return (true, Some(Duration::from_nanos(newest + gap - now).max(MIN_WAIT)));
+                if let Some(newest) = state.sent.iter().map(|e| e.granted).max().filter(|t| now - *t < gap) {
+                    return (true, Err(Duration::from_nanos(newest + gap - now).max(MIN_WAIT)));
                 }
-                state.sent.push(now);
-                (true, None)
+                state.sent.push(Entry { granted: now, ended: 0 });
+                (true, Ok(now))
             })
         })
         .await
+    }
+
+    /// Writes down that the request granted at `granted` has ended, `late` from now. Called
+    /// from `Grant`'s `Drop`, so synchronously: a process that exits right after its last
+    /// request (`easel run`) must not leave it in flight for `MAX_IN_FLIGHT`. The lock is held
+    /// for microseconds. A failure only leaves the entry in flight, which `MAX_IN_FLIGHT`
+    /// bounds, so it is reported and not retried.
+    pub(crate) fn end(&self, granted: u64, late: Duration) {
+        let ended = self.inner.locked(|state, now| {
+            let entry = state.sent.iter_mut().find(|e| e.granted == granted);
+            let found = entry.is_some();
+            if let Some(entry) = entry {
+                entry.ended = now + late.as_nanos() as u64;
+            }
+            (found, ())
+        });
+        if let Err(e) = ended {
+            eprintln!("easel: shared request budget: recording a request's end: {e}");
+        }
     }
 
     /// Closes the window for everyone for `pause` (capped at `MAX_CLOSE`).
@@ -143,18 +197,25 @@ impl Files {
     }
 }
 
+/// The file's first line. Version 1 listed grant times only; a file of another version is
+/// treated as empty (at worst, for one window, two Easel versions running at once on one key
+/// do not see each other's requests).
+const VERSION: &str = "easel-budget 2";
+
 fn parse(text: &str) -> State {
     let mut state = State::default();
     let mut lines = text.lines();
-    if lines.next() != Some("easel-budget 1") {
+    if lines.next() != Some(VERSION) {
         return state;
     }
     for line in lines {
         if let Some(rest) = line.strip_prefix("closed ") {
             state.closed_until = rest.trim().parse().unwrap_or(0);
-        } else if let Ok(t) = line.trim().parse::<u64>() {
-            if state.sent.len() < MAX_ENTRIES {
-                state.sent.push(t);
+        } else if let Some((granted, ended)) = line.trim().split_once(' ') {
+            if let (Ok(granted), Ok(ended)) = (granted.parse(), ended.parse()) {
+                if state.sent.len() < MAX_ENTRIES {
+                    state.sent.push(Entry { granted, ended });
+                }
             }
         }
     }
@@ -162,11 +223,10 @@ fn parse(text: &str) -> State {
 }
 
 fn render(state: &State) -> String {
-    let mut out = format!("easel-budget 1\nclosed {}\n", state.closed_until);
+    let mut out = format!("{VERSION}\nclosed {}\n", state.closed_until);
     let skip = state.sent.len().saturating_sub(MAX_ENTRIES);
-    for t in &state.sent[skip..] {
-        out.push_str(&t.to_string());
-        out.push('\n');
+    for e in &state.sent[skip..] {
+        out.push_str(&format!("{} {}\n", e.granted, e.ended));
     }
     out
 }
@@ -197,10 +257,12 @@ mod tests {
 
     #[test]
     fn state_round_trips_and_foreign_text_is_empty() {
-        let state = State { closed_until: 7, sent: vec![1, 2, 3] };
+        let entry = |granted, ended| Entry { granted, ended };
+        let state = State { closed_until: 7, sent: vec![entry(1, 0), entry(2, 3), entry(4, 9)] };
         assert_eq!(parse(&render(&state)), state);
-        assert_eq!(parse("something else\n1\n2"), State::default());
-        assert_eq!(parse("easel-budget 1\nclosed x\nzz\n5"), State { closed_until: 0, sent: vec![5] });
+        assert_eq!(parse("something else\n1 0\n2 0"), State::default());
+        assert_eq!(parse("easel-budget 1\nclosed 0\n5\n6"), State::default(), "version 1 had no ends");
+        assert_eq!(parse("easel-budget 2\nclosed x\nzz\n5\n5 6"), State { closed_until: 0, sent: vec![entry(5, 6)] });
     }
 
     #[tokio::test]
@@ -211,23 +273,24 @@ mod tests {
         let other = SharedWindow::open(dir.path(), "http://h", "another key").unwrap();
         let window = Duration::from_secs(60);
         let gap = window / 5;
-        assert_eq!(a.take(5, window).await.unwrap(), None);
+        assert!(a.take(5, window).await.unwrap().is_ok());
         // The other process, right after: it must wait for the spacing too (one shared window).
-        let wait = b.take(5, window).await.unwrap().expect("the second request waits for its share");
+        let wait = b.take(5, window).await.unwrap().expect_err("the second request waits for its share");
         assert!(wait <= gap && wait > gap - Duration::from_secs(5), "{wait:?}");
-        assert_eq!(other.take(5, window).await.unwrap(), None, "another key has its own window");
+        assert!(other.take(5, window).await.unwrap().is_ok(), "another key has its own window");
         // Five requests spaced a share apart, all still inside the window: the sixth waits for
         // the oldest to leave it, not just for the spacing.
         let now = boot_nanos().unwrap();
         // 30 to 50 s old: the newest is past the spacing (which alone would let this one go), the
         // oldest leaves the window in 10 s. Seconds of margin, so a stalled test cannot fail it.
-        let spaced: Vec<u64> = (0..5u64).map(|k| now - (30 + 5 * k) * 1_000_000_000).collect();
+        let spaced: Vec<Entry> =
+            (0..5u64).map(|k| now - (30 + 5 * k) * 1_000_000_000).map(|t| Entry { granted: t, ended: t }).collect();
         a.inner.write(&State { closed_until: 0, sent: spaced }).unwrap();
-        let wait = b.take(5, window).await.unwrap().expect("the sixth request in the window must wait");
+        let wait = b.take(5, window).await.unwrap().expect_err("the sixth request in the window must wait");
         assert!(wait > Duration::from_secs(5) && wait <= Duration::from_secs(10), "{wait:?}");
         b.close_for(Duration::from_secs(30)).await.unwrap();
         let wait = other.take(5, window).await.unwrap();
-        assert!(wait.is_none_or(|w| w <= gap), "a 429 on one key does not close another's window: {wait:?}");
+        assert!(wait.is_ok() || wait.is_err_and(|w| w <= gap), "a 429 on one key does not close another's window");
         let text = std::fs::read_to_string(
             dir.path()
                 .read_dir()
@@ -239,5 +302,37 @@ mod tests {
         )
         .unwrap();
         assert!(!text.contains("another key") && !text.contains("http://h"));
+    }
+
+    #[tokio::test]
+    async fn a_request_counts_until_a_window_after_its_end_and_a_dead_ones_for_a_bounded_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SharedWindow::open(dir.path(), "http://h", "id").unwrap();
+        let b = SharedWindow::open(dir.path(), "http://h", "id").unwrap();
+        let window = Duration::from_secs(60);
+        let s = 1_000_000_000u64;
+        let now = boot_nanos().unwrap();
+        // Five granted 500 to 300 s ago: three still in flight (one of them from a process that
+        // died 300 s ago, past MAX_IN_FLIGHT), two that ended 30 and 40 s ago.
+        let sent = vec![
+            Entry { granted: now - 500 * s, ended: now - 40 * s },
+            Entry { granted: now - 450 * s, ended: now - 30 * s },
+            Entry { granted: now - 110 * s, ended: 0 },
+            Entry { granted: now - 100 * s, ended: 0 },
+            Entry { granted: now - 300 * s, ended: 0 },
+        ];
+        a.inner.write(&State { closed_until: 0, sent }).unwrap();
+        // Four count (the dead one does not): the first request fits, the next finds five.
+        let granted = b.take(5, window).await.unwrap().expect("four count, so one fits");
+        let state = a.inner.read().unwrap();
+        assert_eq!(state.sent.len(), 5, "the dead entry was dropped: {state:?}");
+        // Full before the spacing is even looked at.
+        let wait = b.take(5, window).await.unwrap().expect_err("five count");
+        assert!(wait <= IN_FLIGHT_POLL, "with requests in flight elsewhere it looks again soon: {wait:?}");
+        // Its end is written down; it still counts for a window after.
+        b.end(granted, Duration::ZERO);
+        let ended = a.inner.read().unwrap().sent.iter().find(|e| e.granted == granted).map(|e| e.ended);
+        assert!(ended.is_some_and(|e| e >= granted), "{ended:?}");
+        assert!(b.take(5, window).await.unwrap().is_err(), "an ended request counts a window longer");
     }
 }
