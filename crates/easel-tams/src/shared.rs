@@ -94,7 +94,11 @@ impl SharedWindow {
                 if state.closed_until > now {
                     return (false, Err(Duration::from_nanos(state.closed_until - now)));
                 }
+                let listed = state.sent.len();
                 state.sent.retain(|e| e.counts(now, window_ns));
+                // A refusal rewrites the file only when it dropped entries: a caller polling a
+                // full window every `IN_FLIGHT_POLL` then only reads.
+                let pruned = state.sent.len() != listed;
                 if state.sent.len() >= limit {
                     let leaves = state.sent.iter().filter(|e| e.ended != 0).map(|e| e.ended + window_ns).min();
                     let in_flight = state.sent.iter().any(|e| e.ended == 0);
@@ -103,12 +107,12 @@ impl SharedWindow {
                         Some(at) => Duration::from_nanos(at.saturating_sub(now)).min(IN_FLIGHT_POLL),
                         None => IN_FLIGHT_POLL,
                     };
-                    return (true, Err(wait.max(MIN_WAIT)));
+                    return (pruned, Err(wait.max(MIN_WAIT)));
                 }
                 // Evenly spaced (see `Budget`): one window's share after the newest.
                 let gap = window_ns / limit.max(1) as u64;
                 if let Some(newest) = state.sent.iter().map(|e| e.granted).max().filter(|t| now - *t < gap) {
-                    return (true, Err(Duration::from_nanos(newest + gap - now).max(MIN_WAIT)));
+                    return (pruned, Err(Duration::from_nanos(newest + gap - now).max(MIN_WAIT)));
                 }
                 state.sent.push(Entry { granted: now, ended: 0 });
                 (true, Ok(now))
