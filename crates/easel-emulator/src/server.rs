@@ -88,6 +88,17 @@ impl Emulator {
         self.shared.arrivals()
     }
 
+    /// The most `/v1` requests that arrived within any `window` so far: the figure a rate
+    /// limit counts, for benchmarks that check a client keeps to it.
+    pub fn peak_arrivals(&self, window: std::time::Duration) -> usize {
+        let arrivals = self.request_arrivals();
+        // Oldest first, so the requests inside the window opened by each are a run from it.
+        (0..arrivals.len())
+            .map(|i| arrivals[i..].iter().take_while(|t| t.duration_since(arrivals[i]) < window).count())
+            .max()
+            .unwrap_or(0)
+    }
+
     /// When job `job_id`'s output images appear (its output nodes report SUCCESS with their
     /// URLs) and when the job itself becomes SUCCESS, if the job exists and does not fail.
     pub fn job_milestones(&self, job_id: &str) -> Option<(Instant, Instant)> {

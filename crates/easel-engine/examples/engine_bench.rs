@@ -167,11 +167,7 @@ async fn rate(workflow: &Workflow) {
     }
     let total = start.elapsed().as_secs_f64();
     let arrivals = emulator.request_arrivals();
-    let mut peak = 0;
-    for (i, t) in arrivals.iter().enumerate() {
-        let in_window = arrivals[i..].iter().take_while(|u| u.duration_since(*t) < Duration::from_secs(1)).count();
-        peak = peak.max(in_window);
-    }
+    let peak = emulator.peak_arrivals(Duration::from_secs(1));
     // Every job needs at least a create and one poll that sees its result.
     let minimum = (2 * JOBS_B) as f64 / 5.0;
     println!(

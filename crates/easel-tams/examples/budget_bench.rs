@@ -49,13 +49,8 @@ async fn measure(latency_ms: u64) -> Result<(f64, usize, usize), String> {
         limited += task.await.map_err(|e| e.to_string())?;
     }
     let took = start.elapsed().as_secs_f64();
-    let arrivals = emulator.request_arrivals();
-    let mut peak = 0;
-    for (i, t) in arrivals.iter().enumerate() {
-        let in_window = arrivals[i..].iter().take_while(|u| u.duration_since(*t) < Duration::from_secs(1)).count();
-        peak = peak.max(in_window);
-    }
-    Ok((arrivals.len() as f64 / took, peak, limited))
+    let peak = emulator.peak_arrivals(Duration::from_secs(1));
+    Ok((emulator.request_arrivals().len() as f64 / took, peak, limited))
 }
 
 #[tokio::main]

@@ -178,6 +178,11 @@ async fn connections_beyond_the_cap_wait_for_a_free_slot() {
     let (head, _) = read_response(&mut second).await;
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     assert_eq!(emu.request_arrivals().len(), 2);
+    let [a, b] = emu.request_arrivals()[..] else { panic!("two arrivals") };
+    let apart = b.duration_since(a);
+    // The peak counts arrivals strictly inside each window opened by one of them.
+    assert_eq!(emu.peak_arrivals(apart + Duration::from_millis(1)), 2);
+    assert_eq!(emu.peak_arrivals(apart), 1);
     emu.shutdown().await;
 }
 
