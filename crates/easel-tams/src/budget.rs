@@ -19,8 +19,7 @@
 
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use tokio::sync::{Mutex, Notify};
@@ -37,34 +36,27 @@ pub struct Budget {
     /// Set by a 429; a plain lock, so a hold-off lands even while a caller waits in `acquire`.
     closed_until: std::sync::Mutex<Option<Instant>>,
     shared: Option<SharedWindow>,
-    /// What `finished` times count from, and the bell a finishing grant rings.
-    clock: Arc<Clock>,
-}
-
-#[derive(Debug)]
-struct Clock {
-    epoch: Instant,
     /// Rung when a grant ends, so a caller waiting for a full window of requests still in
     /// flight wakes as soon as one has its answer.
-    ended: Notify,
+    grant_ended: Arc<Notify>,
 }
 
 /// One granted request in this process's window.
 #[derive(Debug)]
 struct Slot {
     granted: Instant,
-    /// Nanoseconds after the clock's epoch when its grant ended, plus one; 0 while in flight.
-    ended: Arc<AtomicU64>,
+    /// When its grant ended; unset while its request is in flight.
+    ended: Arc<OnceLock<Instant>>,
 }
 
-/// Permission for one request. Drop it once the request's answer (or its failure) has come:
-/// the request then stays in the window for one more `window`. An attempt given up before its
-/// answer (a cancelled run) may still arrive later, so it stays for two.
+/// Permission for one request. Call `answered` once the request's answer (or its failure) has
+/// come: the request then stays in the window for one more `window`. A grant dropped without
+/// it (an attempt given up, a cancelled run) may still arrive later, so it stays for two.
 #[derive(Debug)]
-#[must_use = "the request counts as in flight until the grant is dropped"]
-pub struct Grant {
-    ended: Arc<AtomicU64>,
-    clock: Arc<Clock>,
+#[must_use = "the request counts as in flight until the grant ends"]
+pub(crate) struct Grant {
+    ended: Arc<OnceLock<Instant>>,
+    bell: Arc<Notify>,
     answered: bool,
     window: Duration,
     shared: Option<(SharedWindow, u64)>,
@@ -72,7 +64,7 @@ pub struct Grant {
 
 impl Grant {
     /// Says the request's answer (or its failure) has come, and ends the grant.
-    pub fn answered(mut self) {
+    pub(crate) fn answered(mut self) {
         self.answered = true;
     }
 }
@@ -82,21 +74,11 @@ impl Drop for Grant {
         // Given up before its answer: it may still reach the service, so it keeps its place
         // one window longer.
         let late = if self.answered { Duration::ZERO } else { self.window };
-        let at = self.clock.epoch.elapsed() + late;
-        self.ended.store(at.as_nanos() as u64 + 1, Ordering::Release);
-        self.clock.ended.notify_one();
+        // Set here only, once: a grant ends once.
+        self.ended.get_or_init(|| Instant::now() + late);
+        self.bell.notify_one();
         if let Some((shared, granted)) = self.shared.take() {
             shared.end(granted, late);
-        }
-    }
-}
-
-impl Slot {
-    /// When its grant ended, or `None` while its request is in flight.
-    fn ended(&self, clock: &Clock) -> Option<Instant> {
-        match self.ended.load(Ordering::Acquire) {
-            0 => None,
-            n => Some(clock.epoch + Duration::from_nanos(n - 1)),
         }
     }
 }
@@ -119,7 +101,7 @@ impl Budget {
             sent: Mutex::new(VecDeque::new()),
             closed_until: std::sync::Mutex::new(None),
             shared: None,
-            clock: Arc::new(Clock { epoch: Instant::now(), ended: Notify::new() }),
+            grant_ended: Arc::new(Notify::new()),
         }
     }
 
@@ -149,7 +131,7 @@ impl Budget {
 
     /// Waits until one more request fits in the window, then records it as sent. The request
     /// counts as in flight until the returned grant is dropped.
-    pub async fn acquire(&self) -> Grant {
+    pub(crate) async fn acquire(&self) -> Grant {
         // Holding the local lock while waiting keeps this process's callers FIFO: nobody can
         // overtake, and only one of them at a time contends for the shared file.
         let mut sent = self.sent.lock().await;
@@ -159,13 +141,12 @@ impl Budget {
                 tokio::time::sleep_until(until).await;
                 continue;
             }
-            let clock = &self.clock;
-            sent.retain(|slot| slot.ended(clock).is_none_or(|ended| ended + self.window > now));
+            sent.retain(|slot| slot.ended.get().is_none_or(|ended| *ended + self.window > now));
             if sent.len() >= self.limit {
                 // The first to leave the window; with every request still in flight, wait for one
                 // to end (bounded: a request's own timeout ends it).
-                let leaves = sent.iter().filter_map(|slot| slot.ended(clock)).map(|ended| ended + self.window).min();
-                let ended = self.clock.ended.notified();
+                let leaves = sent.iter().filter_map(|slot| slot.ended.get()).map(|ended| *ended + self.window).min();
+                let ended = self.grant_ended.notified();
                 match leaves {
                     Some(at) => tokio::select! {
                         _ = tokio::time::sleep_until(at) => {}
@@ -191,11 +172,11 @@ impl Budget {
                     Err(e) => eprintln!("easel: shared request budget: {e}; limiting this process only"),
                 }
             }
-            let ended = Arc::new(AtomicU64::new(0));
+            let ended = Arc::new(OnceLock::new());
             sent.push_back(Slot { granted: Instant::now(), ended: ended.clone() });
             return Grant {
                 ended,
-                clock: self.clock.clone(),
+                bell: self.grant_ended.clone(),
                 answered: false,
                 window: self.window,
                 shared: shared_grant,

@@ -1,7 +1,7 @@
 //! The client's one error type. Non-2xx bodies are decoded as google.rpc.Status when they parse
 //! (keeping `tams_api.ArgumentError` details) and classified so callers can branch: auth,
-//! credits, invalid workflow, rate limited, not found, server, network, a failed write. `code()` gives the
-//! stable string the UI branches on. Messages never include credentials: server text is cleaned
+//! credits, invalid workflow, rate limited, not found, server, network, a failed write.
+//! `code()` gives the stable string the UI branches on. Messages never include credentials: server text is cleaned
 //! and the key redacted where a reply becomes an error (`server_text`).
 
 use easel_error::ErrorCode;

@@ -23,7 +23,7 @@ mod template;
 mod workflow;
 
 pub use auth::{Auth, RSA_SCHEME};
-pub use budget::{budget_folder, Budget, Grant, TAMS_REQUESTS_PER_WINDOW, TAMS_WINDOW};
+pub use budget::{budget_folder, Budget, TAMS_REQUESTS_PER_WINDOW, TAMS_WINDOW};
 pub use client::{refused_certificate, Client, ClientConfig, MAX_REPLY_BYTES, RATE_LIMIT_PATIENCE};
 pub use download::MAX_DOWNLOAD_BYTES;
 pub use endpoint::{check_endpoint, endpoint_label, is_loopback, CLEARTEXT_RULE};

@@ -101,12 +101,10 @@ impl SharedWindow {
                 let pruned = state.sent.len() != listed;
                 if state.sent.len() >= limit {
                     let leaves = state.sent.iter().filter(|e| e.ended != 0).map(|e| e.ended + window_ns).min();
-                    let in_flight = state.sent.iter().any(|e| e.ended == 0);
-                    let wait = match leaves {
-                        Some(at) if !in_flight => Duration::from_nanos(at.saturating_sub(now)),
-                        Some(at) => Duration::from_nanos(at.saturating_sub(now)).min(IN_FLIGHT_POLL),
-                        None => IN_FLIGHT_POLL,
-                    };
+                    let mut wait = leaves.map_or(IN_FLIGHT_POLL, |at| Duration::from_nanos(at.saturating_sub(now)));
+                    if state.sent.iter().any(|e| e.ended == 0) {
+                        wait = wait.min(IN_FLIGHT_POLL);
+                    }
                     return (pruned, Err(wait.max(MIN_WAIT)));
                 }
                 // Evenly spaced (see `Budget`): one window's share after the newest.
